@@ -1,0 +1,21 @@
+import express, { Router } from 'express';
+import { getAbsoluteFSPath } from 'swagger-ui-dist';
+import { buildOpenApi } from '../openapi';
+
+const page = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Cisco Programs API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script>
+</body></html>`;
+
+/** /openapi.json and a browsable page of it at /docs, served from the installed swagger-ui-dist (no CDN). */
+export function docsRoutes(): Router {
+  const document = buildOpenApi();
+  const router = Router();
+  router.get('/openapi.json', (_req, res) => res.json(document));
+  router.use('/docs/assets', express.static(getAbsoluteFSPath(), { index: false }));
+  router.get('/docs', (_req, res) => res.type('html').send(page));
+  return router;
+}

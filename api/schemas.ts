@@ -1,0 +1,76 @@
+// Request and response shapes: the same zod schemas validate requests and generate /openapi.json.
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+extendZodWithOpenApi(z);
+
+const money = z.number().finite().nonnegative();
+
+export const nominationSchema = z
+  .object({
+    company: z.object({
+      id: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
+      name: z.string().trim().min(1).max(200),
+      country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US'),
+      endUser: z.boolean(),
+      corporateGroupId: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
+    }),
+    teamCaptain: z.object({
+      name: z.string().trim().min(1).max(200),
+      email: z.email(),
+      // Present but possibly empty: a missing CCO id is an eligibility reason (LOY-2), not a malformed body.
+      ccoId: z.string().trim().max(64),
+    }),
+    bookings: z
+      .array(
+        z.object({
+          fiscalYear: z.number().int().min(2000).max(2100),
+          directUsd: money,
+          indirectUsd: money,
+        }),
+      )
+      .min(1)
+      .max(10)
+      .refine((b) => new Set(b.map((x) => x.fiscalYear)).size === b.length, 'each fiscal year at most once'),
+  })
+  .openapi('Nomination', {
+    example: {
+      company: { id: 'ACME-1', name: 'Acme Corp', country: 'US', endUser: true, corporateGroupId: 'ACME' },
+      teamCaptain: { name: 'Dana Lee', email: 'dana@acme.example', ccoId: 'dlee' },
+      bookings: [
+        { fiscalYear: 2024, directUsd: 1500000, indirectUsd: 500000 },
+        { fiscalYear: 2025, directUsd: 2000000, indirectUsd: 0 },
+        { fiscalYear: 2026, directUsd: 2500000, indirectUsd: 500000 },
+      ],
+    },
+  });
+
+export const accountIdParam = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/) });
+
+export const termsAcceptanceSchema = z.object({ version: z.string().trim().min(1).max(32) }).openapi('TermsAcceptance');
+
+export const withdrawalSchema = z.object({ reason: z.string().trim().min(1).max(500) }).openapi('Withdrawal');
+
+export const fieldErrorSchema = z.object({ field: z.string(), message: z.string() });
+export const errorSchema = z
+  .object({ error: z.string(), message: z.string(), errors: z.array(fieldErrorSchema).optional() })
+  .openapi('Error');
+
+export const nominationCreatedSchema = z.object({ accountId: z.string(), workflowId: z.string() }).openapi('NominationCreated');
+
+export const accountStateSchema = z
+  .object({
+    accountId: z.string(),
+    state: z.enum(['nominated', 'enrolled', 'lapsed', 'withdrawn']),
+    companyName: z.string(),
+    corporateGroupId: z.string(),
+    teamCaptain: z.object({ name: z.string(), email: z.string(), ccoId: z.string() }),
+    nominatedOn: z.string(),
+    lapsesOn: z.string(),
+    termsVersion: z.string(),
+    termsAccepted: z.object({ version: z.string(), acceptedBy: z.string(), acceptedOn: z.string() }).nullable(),
+    tier: z.number().int().nullable(),
+    nextAwardDate: z.string().nullable(),
+    remindersSent: z.number().int(),
+  })
+  .openapi('AccountState');

@@ -1,0 +1,81 @@
+import type { Knex } from 'knex';
+import type { Nomination } from '../domain/nomination';
+
+export const TABLE = 'accounts';
+
+export interface AccountRow {
+  id: string;
+  corporateGroupId: string;
+  state: string;
+  tier: number | null;
+  captainName: string;
+  captainEmail: string;
+  captainCcoId: string;
+  nominatedBy: string;
+  nominatedOn: string;
+}
+
+/** Inserts the account, its company and its bookings; a retry of the same nomination changes nothing. */
+export async function insertNominatedAccount(
+  trx: Knex.Transaction,
+  input: { accountId: string; nomination: Nomination; nominatedBy: string; nominatedOn: string },
+): Promise<void> {
+  const { accountId, nomination: n } = input;
+  await trx(TABLE)
+    .insert({
+      id: accountId,
+      corporate_group_id: n.company.corporateGroupId,
+      state: 'nominated',
+      captain_name: n.teamCaptain.name,
+      captain_email: n.teamCaptain.email,
+      captain_cco_id: n.teamCaptain.ccoId,
+      nominated_by: input.nominatedBy,
+      nominated_on: input.nominatedOn,
+    })
+    .onConflict('id')
+    .ignore();
+  await trx('companies')
+    .insert({ id: n.company.id, account_id: accountId, name: n.company.name, country: n.company.country, end_user: n.company.endUser })
+    .onConflict('id')
+    .ignore();
+  if (n.bookings.length > 0) {
+    await trx('bookings')
+      .insert(n.bookings.map((b: Nomination['bookings'][number]) => ({ account_id: accountId, fiscal_year: b.fiscalYear, direct_usd: b.directUsd, indirect_usd: b.indirectUsd })))
+      .onConflict(['account_id', 'fiscal_year'])
+      .ignore();
+  }
+}
+
+export async function setAccountState(db: Knex | Knex.Transaction, accountId: string, state: string, tier?: number | null): Promise<void> {
+  await db(TABLE)
+    .where({ id: accountId })
+    .update({ state, ...(tier !== undefined ? { tier } : {}), updated_at: db.fn.now() });
+}
+
+export async function findAccount(db: Knex, accountId: string): Promise<AccountRow | undefined> {
+  const row = await db(TABLE).where({ id: accountId }).first();
+  return row && toAccount(row);
+}
+
+/** LOY-3: the account a company or its corporate group already belongs to, if any. */
+export async function findAccountOfCompanyOrGroup(db: Knex, companyId: string, corporateGroupId: string): Promise<string | undefined> {
+  const byCompany = await db('companies').where({ id: companyId }).first('account_id');
+  if (byCompany) return byCompany.account_id as string;
+  const byGroup = await db(TABLE).where({ corporate_group_id: corporateGroupId }).first('id');
+  return byGroup?.id as string | undefined;
+}
+
+function toAccount(row: Record<string, unknown>): AccountRow {
+  const d = row.nominated_on as string;
+  return {
+    id: row.id as string,
+    corporateGroupId: row.corporate_group_id as string,
+    state: row.state as string,
+    tier: (row.tier as number | null) ?? null,
+    captainName: row.captain_name as string,
+    captainEmail: row.captain_email as string,
+    captainCcoId: row.captain_cco_id as string,
+    nominatedBy: row.nominated_by as string,
+    nominatedOn: d,
+  };
+}

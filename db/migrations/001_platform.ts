@@ -1,0 +1,69 @@
+import type { Knex } from 'knex';
+
+export async function up(db: Knex): Promise<void> {
+  // One row per group account (LOY-3): the corporate group is unique, so a group is enrolled once.
+  await db.schema.createTable('accounts', (t) => {
+    t.text('id').primary();
+    t.text('corporate_group_id').notNullable().unique();
+    t.text('state').notNullable();
+    t.integer('tier').nullable();
+    t.text('captain_name').notNullable();
+    t.text('captain_email').notNullable();
+    t.text('captain_cco_id').notNullable();
+    t.text('nominated_by').notNullable();
+    t.date('nominated_on').notNullable();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.check("state in ('nominated','enrolled','lapsed','withdrawn')", [], 'accounts_state_known');
+    t.check('tier is null or tier between 1 and 5', [], 'accounts_tier_range');
+    t.check("captain_email like '%@%'", [], 'accounts_captain_email');
+  });
+
+  // A company belongs to at most one account: the primary key refuses a second nomination (LOY-3).
+  await db.schema.createTable('companies', (t) => {
+    t.text('id').primary();
+    t.text('account_id').notNullable().references('accounts.id').onDelete('restrict');
+    t.text('name').notNullable();
+    t.string('country', 2).notNullable();
+    t.boolean('end_user').notNullable();
+    t.index(['account_id']);
+  });
+
+  await db.schema.createTable('bookings', (t) => {
+    t.text('account_id').notNullable().references('accounts.id').onDelete('restrict');
+    t.integer('fiscal_year').notNullable();
+    t.decimal('direct_usd', 16, 2).notNullable();
+    t.decimal('indirect_usd', 16, 2).notNullable();
+    t.primary(['account_id', 'fiscal_year']);
+    t.check('direct_usd >= 0 and indirect_usd >= 0', [], 'bookings_non_negative');
+  });
+
+  // LOY-4: who accepted which version of the terms, and when.
+  await db.schema.createTable('terms_acceptances', (t) => {
+    t.text('account_id').notNullable().references('accounts.id').onDelete('restrict');
+    t.text('terms_version').notNullable();
+    t.text('accepted_by').notNullable();
+    t.date('accepted_on').notNullable();
+    t.timestamp('recorded_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.primary(['account_id', 'terms_version']);
+  });
+
+  // The outbox (ALL-2): a notice is written in the same transaction as the fact it announces, keyed by
+  // a business idempotency key, and sent once with a Message-ID derived from that key.
+  await db.schema.createTable('notifications', (t) => {
+    t.text('id').primary();
+    t.text('account_id').nullable().references('accounts.id').onDelete('restrict');
+    t.text('kind').notNullable();
+    t.text('recipient').notNullable();
+    t.text('subject').notNullable();
+    t.text('body').notNullable();
+    t.text('message_id').notNullable().unique();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.timestamp('sent_at', { useTz: true }).nullable();
+    t.index(['account_id']);
+  });
+}
+
+export async function down(db: Knex): Promise<void> {
+  for (const table of ['notifications', 'terms_acceptances', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
+}

@@ -1,0 +1,14 @@
+import type { Knex } from 'knex';
+import * as m001 from './001_platform';
+
+// Migrations are listed here (not discovered on disk) so they load the same under tsx, vitest and a build.
+// Append-only: a change is a new file added at the end, never an edit of a released one.
+const migrations: Record<string, Knex.Migration> = {
+  '001_platform': m001,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name]!,
+};

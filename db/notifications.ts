@@ -1,0 +1,63 @@
+import type { Knex } from 'knex';
+
+export const TABLE = 'notifications';
+
+export interface Notice {
+  /** Business idempotency key, e.g. `account-ACME:terms-waiting`: one row, one email per event. */
+  id: string;
+  accountId: string | null;
+  kind: string;
+  recipient: string;
+  subject: string;
+  body: string;
+}
+
+export interface NoticeRow extends Notice {
+  messageId: string;
+  sentAt: Date | null;
+}
+
+/** Message-ID derived from the key, so a resend after a crash is recognisably the same message. */
+export const messageIdFor = (key: string) => `<${key.replace(/[^A-Za-z0-9._:-]/g, '_')}@cisco-programs.local>`;
+
+/** Writes a notice to the outbox inside the caller's transaction; a second write of the same key is a no-op. */
+export async function enqueueNotice(trx: Knex | Knex.Transaction, notice: Notice): Promise<void> {
+  await trx(TABLE)
+    .insert({
+      id: notice.id,
+      account_id: notice.accountId,
+      kind: notice.kind,
+      recipient: notice.recipient,
+      subject: notice.subject,
+      body: notice.body,
+      message_id: messageIdFor(notice.id),
+    })
+    .onConflict('id')
+    .ignore();
+}
+
+export async function findNotice(db: Knex, id: string): Promise<NoticeRow | undefined> {
+  const row = await db(TABLE).where({ id }).first();
+  return row && toNotice(row);
+}
+
+export async function markSent(db: Knex, id: string): Promise<void> {
+  await db(TABLE).where({ id }).whereNull('sent_at').update({ sent_at: db.fn.now() });
+}
+
+export async function noticesFor(db: Knex, accountId: string): Promise<NoticeRow[]> {
+  return (await db(TABLE).where({ account_id: accountId }).orderBy('created_at')).map(toNotice);
+}
+
+function toNotice(row: Record<string, unknown>): NoticeRow {
+  return {
+    id: row.id as string,
+    accountId: (row.account_id as string | null) ?? null,
+    kind: row.kind as string,
+    recipient: row.recipient as string,
+    subject: row.subject as string,
+    body: row.body as string,
+    messageId: row.message_id as string,
+    sentAt: (row.sent_at as Date | null) ?? null,
+  };
+}

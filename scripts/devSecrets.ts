@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TokenHolder } from '../config/env';
+
+/**
+ * Development secrets for `npm start` without API_TOKENS: random, made once and kept in the data dir
+ * (never in the repo), so tokens printed yesterday still work today.
+ */
+export function devSecrets(dataDir: string): { tokens: Record<string, TokenHolder>; postgresPassword: string } {
+  const file = join(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const token = (role: string) => `dev-${role}-${randomBytes(9).toString('base64url')}`;
+  const secrets = {
+    tokens: {
+      [token('am')]: { role: 'account-manager', name: 'dev-am' },
+      [token('ops')]: { role: 'ops', name: 'dev-ops' },
+      [token('cap')]: { role: 'team-captain', ccoId: 'dlee' },
+      [token('p1')]: { role: 'partner', partnerId: 'P-1' },
+      [token('tel')]: { role: 'telemetry' },
+    } satisfies Record<string, TokenHolder>,
+    postgresPassword: randomBytes(18).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}

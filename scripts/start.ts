@@ -1,0 +1,103 @@
+// `npm start`: brings up the whole service on one machine. Each piece is skipped when the environment
+// points at a real one (DATABASE_URL, TEMPORAL_ADDRESS, SMTP_URL); the worker and API always start here.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadEnv } from '../config/env';
+import { connectDb, migrate } from '../db/connect';
+import { devSecrets } from './devSecrets';
+import { ensureTemporalCli } from './provision/temporalCli';
+import { startChild, waitUntil, type Child } from './services/child';
+import { startMailCatcher } from './services/mailCatcher';
+import { startEmbeddedPostgres } from './services/postgres';
+import { startTemporalDevServer } from './services/temporalDevServer';
+
+const stops: (() => Promise<void>)[] = [];
+const step = (message: string) => console.log(`▸ ${message}`);
+
+async function main() {
+  const env = loadEnv();
+  mkdirSync(env.DATA_DIR, { recursive: true });
+  const secrets = devSecrets(env.DATA_DIR);
+  const tokens = env.API_TOKENS ?? secrets.tokens;
+  const urls: [string, string][] = [];
+
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    step(`starting embedded PostgreSQL (data in ${join(env.DATA_DIR, 'postgres')})`);
+    const pg = await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'postgres'), port: env.POSTGRES_PORT, persistent: true, password: secrets.postgresPassword });
+    stops.unshift(pg.stop);
+    databaseUrl = pg.url;
+    urls.push(['PostgreSQL', `postgres://postgres@127.0.0.1:${env.POSTGRES_PORT}/postgres (password in ${join(env.DATA_DIR, 'dev-secrets.json')})`]);
+  }
+  const db = connectDb(databaseUrl, { min: 0, max: 1 });
+  const applied = await migrate(db);
+  await db.destroy();
+  step(`database migrated (${applied.length} new migration(s))`);
+
+  let temporalAddress = env.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const cli = await ensureTemporalCli();
+    step('starting the Temporal dev server');
+    const temporal = await startTemporalDevServer({ cli, dataDir: env.DATA_DIR, port: env.TEMPORAL_PORT, uiPort: env.TEMPORAL_UI_PORT });
+    stops.unshift(() => temporal.child.stop());
+    temporalAddress = temporal.address;
+    urls.push(['Temporal', temporalAddress], ['Temporal Web UI', `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`]);
+  }
+
+  let smtpUrl = env.SMTP_URL;
+  if (!smtpUrl) {
+    step('starting the mail catcher (maildev)');
+    const mail = await startMailCatcher({ smtpPort: env.MAIL_SMTP_PORT, webPort: env.MAIL_UI_PORT });
+    stops.unshift(() => mail.child.stop());
+    smtpUrl = mail.smtpUrl;
+    urls.push(['Mail catcher', mail.webUrl]);
+  }
+
+  const childEnv = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl, API_TOKENS: JSON.stringify(tokens) };
+  const tsx = ['--import', 'tsx'];
+  step('starting the worker and the API');
+  const children: Child[] = [
+    startChild('worker', process.execPath, [...tsx, join(__dirname, '..', 'worker', 'main.ts')], childEnv),
+    startChild('api', process.execPath, [...tsx, join(__dirname, '..', 'api', 'main.ts')], childEnv),
+  ];
+  for (const c of children) {
+    stops.unshift(() => c.stop());
+    c.process.once('exit', (code) => {
+      if (!shuttingDown) {
+        console.error(`${c.name} exited (${code}); stopping everything`);
+        void shutdown(1);
+      }
+    });
+  }
+  const api = `http://127.0.0.1:${env.PORT}`;
+  await waitUntil('API', async () => {
+    const res = await fetch(`${api}/healthz`);
+    if (res.status !== 200) throw new Error(`healthz ${res.status}: ${await res.text()}`);
+  }, 120_000);
+  urls.unshift(['API', api], ['API docs', `${api}/docs`]);
+
+  console.log('\nCisco Programs is running:');
+  for (const [name, url] of urls) console.log(`  ${name.padEnd(16)} ${url}`);
+  if (!env.API_TOKENS) {
+    console.log('\nDevelopment API tokens (set API_TOKENS to use your own):');
+    for (const [token, holder] of Object.entries(tokens)) console.log(`  ${token}  ${JSON.stringify(holder)}`);
+  }
+  console.log('\nCtrl-C stops everything.');
+}
+
+let shuttingDown = false;
+async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log('\nstopping...');
+  for (const stop of stops) await stop().catch((err) => console.error(err));
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+main().catch(async (err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  await shutdown(1);
+});

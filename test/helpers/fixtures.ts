@@ -1,0 +1,13 @@
+import type { Nomination } from '../../domain/nomination';
+import { priorFiscalYears, type IsoDate } from '../../domain/calendar';
+
+/** A valid nomination (LOY-1) whose bookings cover the three fiscal years before `asOf`. */
+export function nominationFor(asOf: IsoDate, overrides: { id?: string; group?: string; yearlyUsd?: number; ccoId?: string } = {}): Nomination {
+  const group = overrides.group ?? 'ACME';
+  const yearly = overrides.yearlyUsd ?? 3_000_000;
+  return {
+    company: { id: overrides.id ?? `${group}-1`, name: `${group} Corp`, country: 'US', endUser: true, corporateGroupId: group },
+    teamCaptain: { name: 'Dana Lee', email: `captain@${group.toLowerCase()}.example`, ccoId: overrides.ccoId ?? 'dlee' },
+    bookings: priorFiscalYears(asOf).map((fiscalYear) => ({ fiscalYear, directUsd: yearly * 0.75, indirectUsd: yearly * 0.25 })),
+  };
+}

@@ -1,0 +1,72 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import type { Knex } from 'knex';
+import { createMailer } from '../../activities/mailer';
+import { createWorker } from '../../worker/createWorker';
+import { allSearchAttributeKeys } from '../../workflows/definitions';
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+/** Temporal's time-skipping test server (the Java artifact resolved from Maven Central). */
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
+  });
+  // Like a real namespace, the test server refuses search attributes it has not been told about.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      allSearchAttributeKeys.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${k.type}`]]),
+    ),
+  });
+  return env;
+}
+
+/** The real `temporal` dev server, with our search attributes registered. */
+export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: inject('temporalCliPath') },
+      searchAttributes: allSearchAttributeKeys,
+      ip: '127.0.0.1',
+      ui: false,
+    },
+  });
+}
+
+/** A unique task queue and workflow id per test, so tests never see each other's work. */
+export const uniqueTaskQueue = () => `test-${randomUUID()}`;
+export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** A real worker over the bundle built once in global setup, real Postgres and real SMTP. */
+export async function startWorker(env: TestWorkflowEnvironment, deps: { db: Knex; smtpUrl: string; taskQueue: string }) {
+  const mailer = createMailer(deps.smtpUrl);
+  const worker: Worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace,
+    taskQueue: deps.taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    db: deps.db,
+    mailer,
+    config: { mailFrom: 'Programs <programs@test.example>' },
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      mailer.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { TASK_QUEUE } from '../workflows/definitions';
+
+export interface WorkerSetup extends ActivityDeps {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled from source. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function createWorker(setup: WorkerSetup): Promise<Worker> {
+  const { connection, namespace, taskQueue = TASK_QUEUE, workflowBundle, ...deps } = setup;
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities(deps),
+  });
+}

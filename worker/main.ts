@@ -1,0 +1,33 @@
+// The worker entry point: runs workflows and activities against real Postgres, SMTP and Temporal.
+// Scale by running more of these; they share the task queue.
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { loadEnv } from '../config/env';
+import { connectDb } from '../db/connect';
+import { createMailer } from '../activities/mailer';
+import { createLogger } from '../config/logger';
+import { createWorker } from './createWorker';
+
+async function main() {
+  const env = loadEnv();
+  const log = createLogger(env.LOG_LEVEL).child({ component: 'worker' });
+  if (!env.DATABASE_URL || !env.SMTP_URL || !env.TEMPORAL_ADDRESS) {
+    throw new Error('The worker needs DATABASE_URL, SMTP_URL and TEMPORAL_ADDRESS (npm start sets them)');
+  }
+  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+  const db = connectDb(env.DATABASE_URL);
+  const mailer = createMailer(env.SMTP_URL);
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, db, mailer, config: { mailFrom: env.MAIL_FROM } });
+  log.info({ taskQueue: worker.options.taskQueue }, 'worker running');
+  // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).
+  await worker.run();
+  await connection.close();
+  mailer.close();
+  await db.destroy();
+  log.info('worker stopped');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+// The contract between the API, tests and workflows: ids, task queue, messages and search attributes.
+// Imported inside the workflow sandbox, so it holds no I/O and no Node builtins.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/calendar';
+import type { Nomination } from '../domain/nomination';
+
+export const TASK_QUEUE = 'cisco-programs';
+
+export const loyaltyWorkflowId = (accountId: string) => `loyalty-account-${accountId}`;
+
+// ALL-1: what ops search by in the Web UI. Every key here is registered on the dev server at start.
+export const searchAttributes = {
+  AccountId: defineSearchAttributeKey('AccountId', SearchAttributeType.KEYWORD),
+  LoyaltyState: defineSearchAttributeKey('LoyaltyState', SearchAttributeType.KEYWORD),
+  Tier: defineSearchAttributeKey('Tier', SearchAttributeType.INT),
+  NextAwardDate: defineSearchAttributeKey('NextAwardDate', SearchAttributeType.DATETIME),
+  TeamCaptain: defineSearchAttributeKey('TeamCaptain', SearchAttributeType.KEYWORD),
+} as const;
+
+export const allSearchAttributeKeys = Object.values(searchAttributes);
+
+export type LoyaltyState = 'nominated' | 'enrolled' | 'lapsed' | 'withdrawn';
+
+export interface TeamCaptain {
+  name: string;
+  email: string;
+  ccoId: string;
+}
+
+export interface TermsAcceptance {
+  version: string;
+  acceptedBy: string;
+  acceptedOn: IsoDate;
+}
+
+/** Settings a running account keeps; defaults from DOMAIN.md, carried so a change never shifts live dates. */
+export interface LoyaltySettings {
+  reminderEveryDays: number;
+  lapseAfterDays: number;
+  awardDay: number;
+}
+
+export const defaultLoyaltySettings: LoyaltySettings = { reminderEveryDays: 14, lapseAfterDays: 90, awardDay: 15 };
+
+export interface LoyaltyAccountInput {
+  accountId: string;
+  nomination: Nomination;
+  nominatedBy: string;
+  nominatedOn: IsoDate;
+  termsVersion: string;
+  settings: LoyaltySettings;
+}
+
+export interface LoyaltyAccountState {
+  accountId: string;
+  state: LoyaltyState;
+  companyName: string;
+  corporateGroupId: string;
+  teamCaptain: TeamCaptain;
+  nominatedOn: IsoDate;
+  lapsesOn: IsoDate;
+  termsVersion: string;
+  termsAccepted: TermsAcceptance | null;
+  tier: number | null;
+  nextAwardDate: IsoDate | null;
+  remindersSent: number;
+}
+
+export interface AcceptTermsInput {
+  version: string;
+  ccoId: string;
+}
+
+export interface WithdrawInput {
+  reason: string;
+  by: string;
+}
+
+export const stateQuery = defineQuery<LoyaltyAccountState>('state');
+export const acceptTermsUpdate = defineUpdate<LoyaltyAccountState, [AcceptTermsInput]>('acceptTerms');
+export const withdrawUpdate = defineUpdate<LoyaltyAccountState, [WithdrawInput]>('withdraw');
+
+/** ApplicationFailure types a workflow throws for business refusals; the API maps them to 4xx. */
+export const failureTypes = {
+  conflict: 'Conflict',
+  forbidden: 'Forbidden',
+  invalid: 'Invalid',
+} as const;
+

@@ -1,0 +1,2 @@
+// The worker's workflow bundle entry: every workflow type, by name.
+export { loyaltyAccount } from './loyaltyAccount';
