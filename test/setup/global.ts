@@ -1,9 +1,9 @@
 // Once per `npm test`: provision the Temporal tools, start one real Postgres, migrate a template database
 // (each test file clones it), and bundle the workflows once for every worker the tests start.
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { connectDb, migrate } from '../../db/connect';
 import { ensureTemporalCli } from '../../scripts/provision/temporalCli';
@@ -23,6 +23,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const scratch = mkdtempSync(join(tmpdir(), 'cisco-programs-test-'));
+  chmodSync(scratch, 0o755); // embedded Postgres runs as the `postgres` user when we are root
   const [temporalCliPath, testServerPath] = await Promise.all([ensureTemporalCli(), ensureTestServer()]);
 
   let postgres: RunningPostgres | undefined;
@@ -40,7 +41,7 @@ export default async function setup(project: TestProject) {
   await migrate(template);
   await template.destroy();
 
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: resolve(__dirname, '../../workflows/index.ts'), logger: quietLogger });
   const workflowBundlePath = join(scratch, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, code);
 

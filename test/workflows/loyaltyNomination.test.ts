@@ -81,8 +81,8 @@ describe('loyalty account: nomination and terms', () => {
 
   it('LOY-4: acceptance of a stale terms version or by someone else is refused and changes nothing', async () => {
     const { handle } = await nominate();
-    await expect(handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T0', ccoId: 'dlee' }] })).rejects.toThrow(/not the current version/);
-    await expect(handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T1', ccoId: 'intruder' }] })).rejects.toThrow(/only the account's Team Captain/);
+    await expect(handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T0', ccoId: 'dlee' }] })).rejects.toMatchObject({ cause: { type: 'Invalid', message: expect.stringMatching(/not the current version/) } });
+    await expect(handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T1', ccoId: 'intruder' }] })).rejects.toMatchObject({ cause: { type: 'Forbidden', message: expect.stringMatching(/only the account's Team Captain/) } });
     expect((await handle.query(stateQuery)).state).toBe('nominated');
   });
 
