@@ -1,6 +1,6 @@
 // The worker entry point: runs workflows and activities against real Postgres, SMTP and Temporal.
 // Scale by running more of these; they share the task queue.
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadEnv } from '../config/env';
 import { connectDb } from '../db/connect';
 import { createMailer } from '../activities/mailer';
@@ -13,7 +13,7 @@ async function main() {
   if (!env.DATABASE_URL || !env.SMTP_URL || !env.TEMPORAL_ADDRESS) {
     throw new Error('The worker needs DATABASE_URL, SMTP_URL and TEMPORAL_ADDRESS (npm start sets them)');
   }
-  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
   const db = connectDb(env.DATABASE_URL);
   const mailer = createMailer(env.SMTP_URL);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadEnv } from '../../config/env';
+
+describe('configuration', () => {
+  it('defaults every setting for a plain `npm start`', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ PORT: 3000, TEMPORAL_NAMESPACE: 'default', TERMS_VERSION: '2026-1' });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.DATA_DIR).toMatch(/^\//);
+  });
+
+  it('stops on bad values, naming each variable and never echoing a token', () => {
+    const secret = 'sekret-token-value';
+    let error: unknown;
+    try {
+      loadEnv({ PORT: 'abc', DATABASE_URL: 'mysql://x', SMTP_URL: 'nope', API_TOKENS: JSON.stringify({ [secret]: { role: 'king' } }) });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['PORT', 'DATABASE_URL', 'SMTP_URL', 'API_TOKENS']) expect(message).toContain(`${name}`);
+    expect(message).not.toContain(secret);
+  });
+
+  it('parses API_TOKENS into holders with their roles and ownership ids', () => {
+    const env = loadEnv({ API_TOKENS: '{"t-cap-123456":{"role":"team-captain","ccoId":"dlee"},"t-p1-1234567":{"role":"partner","partnerId":"P-1"}}' });
+    expect(env.API_TOKENS).toEqual({ 't-cap-123456': { role: 'team-captain', ccoId: 'dlee' }, 't-p1-1234567': { role: 'partner', partnerId: 'P-1' } });
+    expect(() => loadEnv({ API_TOKENS: '{not json' })).toThrow(/API_TOKENS: is not valid JSON/);
+  });
+});
