@@ -1,102 +1,142 @@
 import type { Knex } from 'knex';
-import { insertNominatedAccount, setAccountState } from '../db/accounts';
+import { insertNominatedAccount, updateAccount } from '../db/accounts';
+import { insertAwardLot } from '../db/lots';
 import { enqueueNotice } from '../db/notifications';
-import type { IsoDate } from '../domain/calendar';
+import { tierTableFor } from '../db/tierTables';
+import { addYears, type IsoDate } from '../domain/calendar';
 import type { Nomination } from '../domain/nomination';
+import type { Bookings, TierTable } from '../domain/tiers';
 import * as notices from './loyaltyNotices';
 
 // Each activity records one fact and its notice in one transaction, keyed by business ids, and returns
 // the notice key for `sendNotice`. Retried, it writes nothing twice (ALL-2).
 
+type Person = { name: string; email: string };
+type Db = Knex | Knex.Transaction;
+
 const noticeKey = (accountId: string, event: string) => `account-${accountId}:${event}`;
+
+/** Records a notice for the account's Team Captain and returns its key. */
+async function notify(db: Db, accountId: string, event: string, kind: string, to: Person, text: { subject: string; body: string }): Promise<string> {
+  const id = noticeKey(accountId, event);
+  await enqueueNotice(db, { id, accountId, kind, recipient: to.email, ...text });
+  return id;
+}
+
+export const awardLotId = (accountId: string, quarter: string) => `LA-${accountId}-${quarter}`;
 
 export function createLoyaltyActivities({ db }: { db: Knex }) {
   return {
-    async recordNomination(input: {
-      accountId: string;
-      nomination: Nomination;
-      nominatedBy: string;
-      nominatedOn: IsoDate;
-      termsVersion: string;
-      lapsesOn: IsoDate;
-    }): Promise<string> {
-      const id = noticeKey(input.accountId, 'terms-waiting');
+    async recordNomination(input: { accountId: string; nomination: Nomination; nominatedBy: string; nominatedOn: IsoDate; termsVersion: string; lapsesOn: IsoDate }): Promise<string> {
       const { company, teamCaptain } = input.nomination;
-      await db.transaction(async (trx) => {
+      return db.transaction(async (trx) => {
         await insertNominatedAccount(trx, input);
-        await enqueueNotice(trx, {
-          id,
-          accountId: input.accountId,
-          kind: 'terms-waiting',
-          recipient: teamCaptain.email,
-          ...notices.termsWaiting({ companyName: company.name, captainName: teamCaptain.name, termsVersion: input.termsVersion, lapsesOn: input.lapsesOn }),
-        });
+        return notify(trx, input.accountId, 'terms-waiting', 'terms-waiting', teamCaptain,
+          notices.termsWaiting({ companyName: company.name, captainName: teamCaptain.name, termsVersion: input.termsVersion, lapsesOn: input.lapsesOn }));
       });
-      return id;
     },
 
-    async recordTermsReminder(input: {
-      accountId: string;
-      reminderNumber: number;
-      companyName: string;
-      captain: { name: string; email: string };
-      termsVersion: string;
-      lapsesOn: IsoDate;
-    }): Promise<string> {
-      const id = noticeKey(input.accountId, `terms-${input.termsVersion}-reminder-${input.reminderNumber}`);
-      await enqueueNotice(db, {
-        id,
-        accountId: input.accountId,
-        kind: 'terms-reminder',
-        recipient: input.captain.email,
-        ...notices.termsReminder({ companyName: input.companyName, captainName: input.captain.name, termsVersion: input.termsVersion, lapsesOn: input.lapsesOn }),
-      });
-      return id;
+    async recordTermsReminder(input: { accountId: string; reminderNumber: number; companyName: string; captain: Person; termsVersion: string; lapsesOn: IsoDate }): Promise<string> {
+      return notify(db, input.accountId, `terms-${input.termsVersion}-reminder-${input.reminderNumber}`, 'terms-reminder', input.captain,
+        notices.termsReminder({ companyName: input.companyName, captainName: input.captain.name, termsVersion: input.termsVersion, lapsesOn: input.lapsesOn }));
     },
 
-    async recordLapse(input: { accountId: string; companyName: string; captain: { name: string; email: string } }): Promise<string> {
-      const id = noticeKey(input.accountId, 'lapsed');
-      await db.transaction(async (trx) => {
-        await setAccountState(trx, input.accountId, 'lapsed');
-        await enqueueNotice(trx, { id, accountId: input.accountId, kind: 'lapsed', recipient: input.captain.email, ...notices.nominationLapsed({ companyName: input.companyName, captainName: input.captain.name }) });
+    async recordLapse(input: { accountId: string; companyName: string; captain: Person }): Promise<string> {
+      return db.transaction(async (trx) => {
+        await updateAccount(trx, input.accountId, { state: 'lapsed' });
+        return notify(trx, input.accountId, 'lapsed', 'lapsed', input.captain, notices.nominationLapsed({ companyName: input.companyName, captainName: input.captain.name }));
       });
-      return id;
     },
 
-    async recordEnrollment(input: {
-      accountId: string;
-      companyName: string;
-      captain: { name: string; email: string; ccoId: string };
-      termsVersion: string;
-      acceptedOn: IsoDate;
-      firstAwardDate: IsoDate;
-      tier: number | null;
-    }): Promise<string> {
-      const id = noticeKey(input.accountId, `terms-${input.termsVersion}-accepted`);
-      await db.transaction(async (trx) => {
-        await trx('terms_acceptances')
-          .insert({ account_id: input.accountId, terms_version: input.termsVersion, accepted_by: input.captain.ccoId, accepted_on: input.acceptedOn })
-          .onConflict(['account_id', 'terms_version'])
-          .ignore();
-        await setAccountState(trx, input.accountId, 'enrolled', input.tier);
-        await enqueueNotice(trx, {
-          id,
-          accountId: input.accountId,
-          kind: 'enrolled',
-          recipient: input.captain.email,
-          ...notices.enrolled({ companyName: input.companyName, captainName: input.captain.name, firstAwardDate: input.firstAwardDate, tier: input.tier }),
-        });
-      });
-      return id;
+    /** LOY-4: who accepted which version, when. */
+    async recordTermsAcceptance(input: { accountId: string; version: string; ccoId: string; acceptedOn: IsoDate }): Promise<void> {
+      await db('terms_acceptances')
+        .insert({ account_id: input.accountId, terms_version: input.version, accepted_by: input.ccoId, accepted_on: input.acceptedOn })
+        .onConflict(['account_id', 'terms_version'])
+        .ignore();
     },
 
-    async recordWithdrawal(input: { accountId: string; companyName: string; captain: { name: string; email: string }; reason: string }): Promise<string> {
-      const id = noticeKey(input.accountId, 'withdrawn');
-      await db.transaction(async (trx) => {
-        await setAccountState(trx, input.accountId, 'withdrawn');
-        await enqueueNotice(trx, { id, accountId: input.accountId, kind: 'withdrawn', recipient: input.captain.email, ...notices.withdrawn({ companyName: input.companyName, captainName: input.captain.name, reason: input.reason }) });
+    async recordEnrollment(input: { accountId: string; companyName: string; captain: Person; firstAwardDate: IsoDate; tier: number | null }): Promise<string> {
+      return db.transaction(async (trx) => {
+        await updateAccount(trx, input.accountId, { state: 'enrolled', tier: input.tier, nextAwardDate: input.firstAwardDate });
+        return notify(trx, input.accountId, 'enrolled', 'enrolled', input.captain,
+          notices.enrolled({ companyName: input.companyName, captainName: input.captain.name, firstAwardDate: input.firstAwardDate, tier: input.tier }));
       });
-      return id;
+    },
+
+    /** LOY-5: the tier table of a fiscal year (or the latest earlier one). */
+    async tierTableFor(fy: number): Promise<TierTable> {
+      const table = await tierTableFor(db, fy);
+      if (!table) throw new Error(`No tier table for FY${fy} or any earlier year`);
+      return table;
+    },
+
+    /** LOY-6: the fiscal year's tier, told to the Team Captain. */
+    async recordRetier(input: { accountId: string; companyName: string; captain: Person; fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number }): Promise<string> {
+      return db.transaction(async (trx) => {
+        await updateAccount(trx, input.accountId, { tier: input.tier });
+        return notify(trx, input.accountId, `tier-FY${input.fy}`, 'tier', input.captain, notices.newTier({ ...input, captainName: input.captain.name }));
+      });
+    },
+
+    /** LOY-7: the quarter's credits as a new lot, its ledger entry and the captain's notice, once. */
+    async recordAward(input: { accountId: string; companyName: string; captain: Person; quarter: string; awardDate: IsoDate; credits: number; nextAwardDate: IsoDate | null }): Promise<{ lotId: string; noticeKey: string }> {
+      const lotId = awardLotId(input.accountId, input.quarter);
+      const expiresOn = addYears(input.awardDate, 1); // CLC-2: an awarded lot expires a year after its award
+      return db.transaction(async (trx) => {
+        await insertAwardLot(trx, { id: lotId, accountId: input.accountId, ownerEmail: input.captain.email, credits: input.credits, issuedOn: input.awardDate, expiresOn, awardQuarter: input.quarter }, 'system:loyalty-award');
+        await updateAccount(trx, input.accountId, { nextAwardDate: input.nextAwardDate });
+        const key = await notify(trx, input.accountId, `award-${input.quarter}`, 'award', input.captain,
+          notices.award({ companyName: input.companyName, captainName: input.captain.name, credits: input.credits, quarter: input.quarter, lotId, expiresOn }));
+        return { lotId, noticeKey: key };
+      });
+    },
+
+    /** LOY-8: an award not made because the current terms are not accepted. */
+    async recordAwardWithheld(input: { accountId: string; companyName: string; captain: Person; quarter: string; termsVersion: string; nextAwardDate: IsoDate | null }): Promise<string> {
+      return db.transaction(async (trx) => {
+        await updateAccount(trx, input.accountId, { nextAwardDate: input.nextAwardDate });
+        return notify(trx, input.accountId, `award-${input.quarter}-withheld`, 'award-withheld', input.captain,
+          notices.awardWithheld({ companyName: input.companyName, captainName: input.captain.name, quarter: input.quarter, termsVersion: input.termsVersion }));
+      });
+    },
+
+    async recordNextAwardDate(input: { accountId: string; nextAwardDate: IsoDate | null }): Promise<void> {
+      await updateAccount(db, input.accountId, { nextAwardDate: input.nextAwardDate });
+    },
+
+    /** LOY-8: a new Team Captain, told of the appointment. */
+    async recordCaptainChange(input: { accountId: string; companyName: string; captain: Person & { ccoId: string }; changeNumber: number }): Promise<string> {
+      return db.transaction(async (trx) => {
+        await updateAccount(trx, input.accountId, { captain: input.captain });
+        return notify(trx, input.accountId, `captain-${input.changeNumber}-${input.captain.ccoId}`, 'captain-appointed', input.captain,
+          notices.captainAppointed({ companyName: input.companyName, captainName: input.captain.name }));
+      });
+    },
+
+    /** LOY-8: a new terms version that the captain must accept before the next award. */
+    async recordNewTerms(input: { accountId: string; companyName: string; captain: Person; termsVersion: string }): Promise<string> {
+      return db.transaction(async (trx) => {
+        await updateAccount(trx, input.accountId, { termsVersion: input.termsVersion });
+        return notify(trx, input.accountId, `terms-${input.termsVersion}-waiting`, 'terms-waiting', input.captain,
+          notices.newTermsWaiting({ companyName: input.companyName, captainName: input.captain.name, termsVersion: input.termsVersion }));
+      });
+    },
+
+    /** LOY-6: a fiscal year's bookings (a later report of the same year replaces the earlier one). */
+    async recordBookings(input: { accountId: string; bookings: Bookings }): Promise<void> {
+      const b = input.bookings;
+      await db('bookings')
+        .insert({ account_id: input.accountId, fiscal_year: b.fiscalYear, direct_usd: b.directUsd, indirect_usd: b.indirectUsd })
+        .onConflict(['account_id', 'fiscal_year'])
+        .merge();
+    },
+
+    async recordWithdrawal(input: { accountId: string; companyName: string; captain: Person; reason: string }): Promise<string> {
+      return db.transaction(async (trx) => {
+        await updateAccount(trx, input.accountId, { state: 'withdrawn', nextAwardDate: null });
+        return notify(trx, input.accountId, 'withdrawn', 'withdrawn', input.captain, notices.withdrawn({ companyName: input.companyName, captainName: input.captain.name, reason: input.reason }));
+      });
     },
   };
 }

@@ -13,12 +13,14 @@ export interface AccountRow {
   captainCcoId: string;
   nominatedBy: string;
   nominatedOn: string;
+  termsVersion: string;
+  nextAwardDate: string | null;
 }
 
 /** Inserts the account, its company and its bookings; a retry of the same nomination changes nothing. */
 export async function insertNominatedAccount(
   trx: Knex.Transaction,
-  input: { accountId: string; nomination: Nomination; nominatedBy: string; nominatedOn: string },
+  input: { accountId: string; nomination: Nomination; nominatedBy: string; nominatedOn: string; termsVersion: string },
 ): Promise<void> {
   const { accountId, nomination: n } = input;
   await trx(TABLE)
@@ -31,6 +33,7 @@ export async function insertNominatedAccount(
       captain_cco_id: n.teamCaptain.ccoId,
       nominated_by: input.nominatedBy,
       nominated_on: input.nominatedOn,
+      terms_version: input.termsVersion,
     })
     .onConflict('id')
     .ignore();
@@ -46,10 +49,29 @@ export async function insertNominatedAccount(
   }
 }
 
-export async function setAccountState(db: Knex | Knex.Transaction, accountId: string, state: string, tier?: number | null): Promise<void> {
+/** Keeps the read model (lists, reports) in step with what the workflow decided. */
+export async function updateAccount(
+  db: Knex | Knex.Transaction,
+  accountId: string,
+  changes: { state?: string; tier?: number | null; nextAwardDate?: string | null; captain?: { name: string; email: string; ccoId: string }; termsVersion?: string },
+): Promise<void> {
   await db(TABLE)
     .where({ id: accountId })
-    .update({ state, ...(tier !== undefined ? { tier } : {}), updated_at: db.fn.now() });
+    .update({
+      ...(changes.state !== undefined ? { state: changes.state } : {}),
+      ...(changes.tier !== undefined ? { tier: changes.tier } : {}),
+      ...(changes.nextAwardDate !== undefined ? { next_award_date: changes.nextAwardDate } : {}),
+      ...(changes.captain ? { captain_name: changes.captain.name, captain_email: changes.captain.email, captain_cco_id: changes.captain.ccoId } : {}),
+      ...(changes.termsVersion !== undefined ? { terms_version: changes.termsVersion } : {}),
+      updated_at: db.fn.now(),
+    });
+}
+
+export async function listAccounts(db: Knex, filter: { state?: string; tier?: number; limit: number; offset: number }): Promise<AccountRow[]> {
+  const q = db(TABLE).orderBy('id').limit(filter.limit).offset(filter.offset);
+  if (filter.state) q.where({ state: filter.state });
+  if (filter.tier !== undefined) q.where({ tier: filter.tier });
+  return (await q).map(toAccount);
 }
 
 export async function findAccount(db: Knex, accountId: string): Promise<AccountRow | undefined> {
@@ -77,5 +99,7 @@ function toAccount(row: Record<string, unknown>): AccountRow {
     captainCcoId: row.captain_cco_id as string,
     nominatedBy: row.nominated_by as string,
     nominatedOn: d,
+    termsVersion: row.terms_version as string,
+    nextAwardDate: (row.next_award_date as string | null) ?? null,
   };
 }

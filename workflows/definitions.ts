@@ -4,6 +4,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import type { Nomination } from '../domain/nomination';
+import type { Bookings } from '../domain/tiers';
 
 export const TASK_QUEUE = 'cisco-programs';
 
@@ -38,18 +39,19 @@ export interface TermsAcceptance {
 export interface LoyaltySettings {
   reminderEveryDays: number;
   lapseAfterDays: number;
+  /** CAL-3: the award day inside the award month. */
   awardDay: number;
+  /** LOY-6: the day of August on which the new fiscal year's tier is set (before the October award). */
+  retierDay: number;
 }
 
-export const defaultLoyaltySettings: LoyaltySettings = { reminderEveryDays: 14, lapseAfterDays: 90, awardDay: 15 };
+export const defaultLoyaltySettings: LoyaltySettings = { reminderEveryDays: 14, lapseAfterDays: 90, awardDay: 15, retierDay: 31 };
 
-export interface LoyaltyAccountInput {
-  accountId: string;
-  nomination: Nomination;
-  nominatedBy: string;
-  nominatedOn: IsoDate;
-  termsVersion: string;
-  settings: LoyaltySettings;
+export interface AwardRecord {
+  quarter: string;
+  lotId: string;
+  credits: number;
+  awardDate: IsoDate;
 }
 
 export interface LoyaltyAccountState {
@@ -60,11 +62,31 @@ export interface LoyaltyAccountState {
   teamCaptain: TeamCaptain;
   nominatedOn: IsoDate;
   lapsesOn: IsoDate;
+  /** The terms version in force; an award needs it accepted (LOY-8). */
   termsVersion: string;
   termsAccepted: TermsAcceptance | null;
   tier: number | null;
+  quarterlyCredits: number;
   nextAwardDate: IsoDate | null;
+  nextRetierOn: IsoDate | null;
   remindersSent: number;
+  captainChanges: number;
+  awardsMade: number;
+  creditsAwarded: number;
+  lastAward: AwardRecord | null;
+  /** The latest fiscal years' bookings (LOY-6); older years are dropped to keep the state small. */
+  bookings: Bookings[];
+}
+
+export interface LoyaltyAccountInput {
+  accountId: string;
+  nomination: Nomination;
+  nominatedBy: string;
+  nominatedOn: IsoDate;
+  termsVersion: string;
+  settings: LoyaltySettings;
+  /** Set when the workflow continues as new: the state it carries over (plain JSON, absolute dates). */
+  carried?: LoyaltyAccountState;
 }
 
 export interface AcceptTermsInput {
@@ -80,6 +102,9 @@ export interface WithdrawInput {
 export const stateQuery = defineQuery<LoyaltyAccountState>('state');
 export const acceptTermsUpdate = defineUpdate<LoyaltyAccountState, [AcceptTermsInput]>('acceptTerms');
 export const withdrawUpdate = defineUpdate<LoyaltyAccountState, [WithdrawInput]>('withdraw');
+export const replaceCaptainUpdate = defineUpdate<LoyaltyAccountState, [TeamCaptain]>('replaceCaptain');
+export const publishTermsUpdate = defineUpdate<LoyaltyAccountState, [{ version: string }]>('publishTerms');
+export const recordBookingsUpdate = defineUpdate<LoyaltyAccountState, [Bookings]>('recordBookings');
 
 /** ApplicationFailure types a workflow throws for business refusals; the API maps them to 4xx. */
 export const failureTypes = {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { FY22_TIER_TABLE } from '../../domain/tiers';
 
 export async function up(db: Knex): Promise<void> {
   // One row per group account (LOY-3): the corporate group is unique, so a group is enrolled once.
@@ -12,6 +13,8 @@ export async function up(db: Knex): Promise<void> {
     t.text('captain_cco_id').notNullable();
     t.text('nominated_by').notNullable();
     t.date('nominated_on').notNullable();
+    t.text('terms_version').notNullable();
+    t.date('next_award_date').nullable();
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
     t.check("state in ('nominated','enrolled','lapsed','withdrawn')", [], 'accounts_state_known');
@@ -48,6 +51,49 @@ export async function up(db: Knex): Promise<void> {
     t.primary(['account_id', 'terms_version']);
   });
 
+  // LOY-5: one tier table per fiscal year, data that ops replace; a year without one uses the latest earlier.
+  await db.schema.createTable('tier_tables', (t) => {
+    t.integer('fiscal_year').primary();
+    t.jsonb('bands').notNullable();
+    t.text('updated_by').notNullable();
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+  });
+  await db('tier_tables').insert({ fiscal_year: FY22_TIER_TABLE.fiscalYear, bands: JSON.stringify(FY22_TIER_TABLE.bands), updated_by: 'seed:DOMAIN.md LOY-5' });
+
+  // Learning Credit lots (CLC-2). An award's lot id is derived from the account and quarter, so a
+  // retried award finds the lot it already made.
+  await db.schema.createTable('credit_lots', (t) => {
+    t.text('id').primary();
+    t.text('account_id').nullable().references('accounts.id').onDelete('restrict');
+    t.text('owner_email').notNullable();
+    t.text('source').notNullable();
+    t.integer('credits').notNullable();
+    t.date('issued_on').notNullable();
+    t.date('activates_on').notNullable();
+    t.date('expires_on').notNullable();
+    t.text('award_quarter').nullable();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.check("source in ('award','purchase')", [], 'credit_lots_source_known');
+    t.check('credits > 0', [], 'credit_lots_credits_positive');
+    t.check('expires_on > issued_on and activates_on >= issued_on', [], 'credit_lots_dates_ordered');
+    t.unique(['account_id', 'award_quarter']);
+    t.index(['account_id', 'expires_on']);
+  });
+
+  // CLC-8: every change of balance, append-only, with who, when, why and an idempotency key.
+  await db.schema.createTable('ledger_entries', (t) => {
+    t.bigIncrements('id');
+    t.text('lot_id').notNullable().references('credit_lots.id').onDelete('restrict');
+    t.text('kind').notNullable();
+    t.integer('credits').notNullable();
+    t.text('actor').notNullable();
+    t.text('reason').notNullable();
+    t.text('idempotency_key').notNullable().unique();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.check("kind in ('award','purchase','hold','release','redemption','forfeit','extension')", [], 'ledger_kind_known');
+    t.index(['lot_id']);
+  });
+
   // The outbox (ALL-2): a notice is written in the same transaction as the fact it announces, keyed by
   // a business idempotency key, and sent once with a Message-ID derived from that key.
   await db.schema.createTable('notifications', (t) => {
@@ -65,5 +111,5 @@ export async function up(db: Knex): Promise<void> {
 }
 
 export async function down(db: Knex): Promise<void> {
-  for (const table of ['notifications', 'terms_acceptances', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
+  for (const table of ['notifications', 'ledger_entries', 'credit_lots', 'tier_tables', 'terms_acceptances', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
 }

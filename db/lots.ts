@@ -1,0 +1,52 @@
+import type { Knex } from 'knex';
+
+export const LOTS = 'credit_lots';
+export const LEDGER = 'ledger_entries';
+
+export interface AwardLot {
+  id: string;
+  accountId: string;
+  ownerEmail: string;
+  credits: number;
+  issuedOn: string;
+  expiresOn: string;
+  awardQuarter: string;
+}
+
+/**
+ * An awarded lot and its ledger entry, in the caller's transaction. Both are keyed by the award's
+ * business id, so a retried award writes nothing new (LOY-7, CLC-8).
+ */
+export async function insertAwardLot(trx: Knex.Transaction, lot: AwardLot, actor: string): Promise<void> {
+  await trx(LOTS)
+    .insert({
+      id: lot.id,
+      account_id: lot.accountId,
+      owner_email: lot.ownerEmail,
+      source: 'award',
+      credits: lot.credits,
+      issued_on: lot.issuedOn,
+      activates_on: lot.issuedOn,
+      expires_on: lot.expiresOn,
+      award_quarter: lot.awardQuarter,
+    })
+    .onConflict('id')
+    .ignore();
+  await trx(LEDGER)
+    .insert({ lot_id: lot.id, kind: 'award', credits: lot.credits, actor, reason: `Customer Loyalty award ${lot.awardQuarter}`, idempotency_key: `${lot.id}:award` })
+    .onConflict('idempotency_key')
+    .ignore();
+}
+
+export interface AwardSummary {
+  lotId: string;
+  awardQuarter: string;
+  credits: number;
+  issuedOn: string;
+  expiresOn: string;
+}
+
+export async function awardsOf(db: Knex, accountId: string): Promise<AwardSummary[]> {
+  const rows = await db(LOTS).where({ account_id: accountId, source: 'award' }).orderBy('issued_on');
+  return rows.map((r) => ({ lotId: r.id, awardQuarter: r.award_quarter, credits: r.credits, issuedOn: r.issued_on, expiresOn: r.expires_on }));
+}
