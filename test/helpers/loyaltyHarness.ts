@@ -1,0 +1,65 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { awardsOf } from '../../db/lots';
+import { noticesFor } from '../../db/notifications';
+import type { IsoDate } from '../../domain/calendar';
+import { loyaltyAccount } from '../../workflows/loyaltyAccount';
+import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId } from '../../workflows/definitions';
+import { createTestDatabase } from './db';
+import { nominationFor } from './fixtures';
+import { startSmtpServer } from './smtp';
+import { startWorker, timeSkippingEnv, uniqueId, uniqueTaskQueue } from './temporal';
+
+/** A time-skipping Temporal server, a real worker, Postgres and SMTP, and steps for walking accounts. */
+export async function loyaltyHarness() {
+  const [env, database, smtp] = await Promise.all([timeSkippingEnv(), createTestDatabase(), startSmtpServer()]);
+  const taskQueue = uniqueTaskQueue();
+  const worker = await startWorker(env, { db: database.db, smtpUrl: smtp.url, taskQueue });
+  const db = database.db;
+
+  const today = async (): Promise<IsoDate> => new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
+
+  /** Skips time to `time` (default 12:00 UTC) on `date`: timers due before then fire in order. */
+  async function skipTo(date: IsoDate, time = '12:00:00') {
+    const ms = Date.parse(`${date}T${time}Z`) - (await env.currentTimeMs());
+    if (ms < 0) throw new Error(`cannot skip back to ${date}`);
+    await env.sleep(ms);
+  }
+
+  async function nominate(opts: { yearlyUsd?: number; termsVersion?: string } = {}) {
+    const accountId = uniqueId('G');
+    const nominatedOn = await today();
+    const nomination = nominationFor(nominatedOn, { group: accountId, yearlyUsd: opts.yearlyUsd });
+    const handle = await env.client.workflow.start(loyaltyAccount, {
+      workflowId: loyaltyWorkflowId(accountId),
+      taskQueue,
+      args: [{ accountId, nomination, nominatedBy: 'account-manager:test', nominatedOn, termsVersion: opts.termsVersion ?? 'T1', settings: defaultLoyaltySettings }],
+    });
+    return { accountId, nominatedOn, handle, captainEmail: nomination.teamCaptain.email };
+  }
+
+  async function enrolled(opts: { yearlyUsd?: number } = {}) {
+    const account = await nominate(opts);
+    const state = await account.handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T1', ccoId: 'dlee' }] });
+    return { ...account, acceptedOn: state.termsAccepted!.acceptedOn, state };
+  }
+
+  return {
+    env,
+    db,
+    smtp,
+    today,
+    skipTo,
+    nominate,
+    enrolled,
+    awards: (accountId: string) => awardsOf(db, accountId),
+    notices: (accountId: string) => noticesFor(db, accountId),
+    async close() {
+      await worker.stop();
+      await env.teardown();
+      await smtp.close();
+      await database.drop();
+    },
+  };
+}
+
+export type LoyaltyHarness = Awaited<ReturnType<typeof loyaltyHarness>>;
