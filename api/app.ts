@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/accounts';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { nominationRoutes } from './routes/nominations';
+import { programDataRoutes } from './routes/programData';
 
 export interface AppConfig {
   tokens: TokenMap;
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1', authenticate(deps.config.tokens));
   app.use(nominationRoutes(deps));
   app.use(accountRoutes(deps));
+  app.use(programDataRoutes(deps));
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such route')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof HttpError) return res.status(err.status).json(err);

@@ -2,6 +2,12 @@ import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-open
 import { z } from 'zod';
 import {
   accountIdParam,
+  accountListQuery,
+  bookingsSchema,
+  fiscalYearParam,
+  teamCaptainSchema,
+  termsVersionSchema,
+  tierTableSchema,
   accountStateSchema,
   errorSchema,
   nominationCreatedSchema,
@@ -65,6 +71,50 @@ export function buildOpenApi() {
     security,
     request: { params: accountIdParam, body: { content: { 'application/json': { schema: withdrawalSchema } } } },
     responses: { 200: json(accountStateSchema, 'Withdrawn'), ...errors, 404: json(errorSchema, 'No such account'), 409: json(errorSchema, 'Already closed') },
+  });
+
+  const accountPath = (method: 'post' | 'put', suffix: string, summary: string, schema: z.ZodType, roles: string) =>
+    registry.registerPath({
+      method,
+      path: `/v1/accounts/{id}/${suffix}`,
+      summary: `${summary} (${roles})`,
+      security,
+      request: { params: accountIdParam, body: { content: { 'application/json': { schema } } } },
+      responses: { 200: json(accountStateSchema, 'The account after the change'), ...errors, 404: json(errorSchema, 'No such account'), 409: json(errorSchema, 'Conflicts with the account as it is') },
+    });
+  accountPath('put', 'team-captain', 'Replace the Team Captain (LOY-8)', teamCaptainSchema, 'account-manager, ops');
+  accountPath('post', 'bookings', "Record a fiscal year's bookings for the next August re-tier (LOY-6)", bookingsSchema, 'account-manager, ops');
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/accounts',
+    summary: 'Accounts by state and tier, from the read model (account-manager, ops)',
+    security,
+    request: { query: accountListQuery },
+    responses: { 200: { description: 'A page of accounts' }, ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/tier-tables/{fy}',
+    summary: "A fiscal year's tier table, or the latest earlier one (LOY-5)",
+    security,
+    request: { params: fiscalYearParam },
+    responses: { 200: json(tierTableSchema, 'The table in force'), ...errors, 404: json(errorSchema, 'No table') },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/tier-tables/{fy}',
+    summary: "Replace a fiscal year's tier table (ops; LOY-5)",
+    security,
+    request: { params: fiscalYearParam, body: { content: { 'application/json': { schema: tierTableSchema } } } },
+    responses: { 200: json(tierTableSchema, 'Replaced'), 201: json(tierTableSchema, 'Created'), ...errors, 422: json(errorSchema, 'Bands that do not make a usable table') },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/terms-versions',
+    summary: 'Publish a new version of the loyalty terms to every open account (ops; LOY-8)',
+    security,
+    request: { body: { content: { 'application/json': { schema: termsVersionSchema } } } },
+    responses: { 201: { description: 'Published' }, ...errors, 409: json(errorSchema, 'Already published') },
   });
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({

@@ -45,6 +45,44 @@ export const nominationSchema = z
     },
   });
 
+export const teamCaptainSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    email: z.email(),
+    ccoId: z.string().trim().min(1).max(64),
+  })
+  .openapi('TeamCaptain');
+
+export const bookingsSchema = z
+  .object({ fiscalYear: z.number().int().min(2000).max(2100), directUsd: money, indirectUsd: money })
+  .openapi('Bookings');
+
+export const termsVersionSchema = z.object({ version: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9._-]+$/) }).openapi('TermsVersion');
+
+export const accountListQuery = z.object({
+  state: z.enum(['nominated', 'enrolled', 'lapsed', 'withdrawn']).optional(),
+  tier: z.coerce.number().int().min(1).max(5).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const fiscalYearParam = z.object({ fy: z.coerce.number().int().min(2000).max(2100) });
+
+export const tierTableSchema = z
+  .object({
+    bands: z
+      .array(
+        z.object({
+          tier: z.number().int().min(1).max(5),
+          minUsd: money,
+          maxUsd: money.nullable(),
+          quarterlyCredits: z.number().int().positive(),
+        }),
+      )
+      .length(5),
+  })
+  .openapi('TierTable');
+
 export const accountIdParam = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/) });
 
 export const termsAcceptanceSchema = z.object({ version: z.string().trim().min(1).max(32) }).openapi('TermsAcceptance');
@@ -70,7 +108,13 @@ export const accountStateSchema = z
     termsVersion: z.string(),
     termsAccepted: z.object({ version: z.string(), acceptedBy: z.string(), acceptedOn: z.string() }).nullable(),
     tier: z.number().int().nullable(),
+    quarterlyCredits: z.number().int(),
     nextAwardDate: z.string().nullable(),
+    nextRetierOn: z.string().nullable(),
     remindersSent: z.number().int(),
+    captainChanges: z.number().int(),
+    awardsMade: z.number().int(),
+    creditsAwarded: z.number().int(),
+    awards: z.array(z.object({ lotId: z.string(), awardQuarter: z.string(), credits: z.number().int(), issuedOn: z.string(), expiresOn: z.string() })).optional(),
   })
   .openapi('AccountState');

@@ -100,6 +100,8 @@ export interface WithdrawInput {
 }
 
 export const stateQuery = defineQuery<LoyaltyAccountState>('state');
+/** Answers once the nomination is in Postgres, so the API's 201 means the account can be read and listed. */
+export const nominationRecordedUpdate = defineUpdate<LoyaltyAccountState>('nominationRecorded');
 export const acceptTermsUpdate = defineUpdate<LoyaltyAccountState, [AcceptTermsInput]>('acceptTerms');
 export const withdrawUpdate = defineUpdate<LoyaltyAccountState, [WithdrawInput]>('withdraw');
 export const replaceCaptainUpdate = defineUpdate<LoyaltyAccountState, [TeamCaptain]>('replaceCaptain');

@@ -18,6 +18,7 @@ import { sleepUntilDate, today } from './clock';
 import {
   acceptTermsUpdate,
   failureTypes,
+  nominationRecordedUpdate,
   publishTermsUpdate,
   recordBookingsUpdate,
   replaceCaptainUpdate,
@@ -43,14 +44,23 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   const { settings } = input;
   const s: LoyaltyAccountState = input.carried ?? initialState(input);
   let withdrawal: WithdrawInput | null = null;
+  // Handlers that write wait for the account row the first activity creates (foreign keys need it).
+  let recorded = input.carried !== undefined;
+  const whenRecorded = () => condition(() => recorded);
   const termsPending = () => s.termsAccepted?.version !== s.termsVersion;
 
   setHandler(stateQuery, () => s);
+
+  setHandler(nominationRecordedUpdate, async () => {
+    await whenRecorded();
+    return s;
+  });
 
   setHandler(
     acceptTermsUpdate,
     async ({ version, ccoId }) => {
       const acceptance = { version, acceptedBy: ccoId, acceptedOn: today() };
+      await whenRecorded();
       await acts.recordTermsAcceptance({ accountId: s.accountId, version, ccoId, acceptedOn: acceptance.acceptedOn });
       s.termsAccepted = acceptance;
       await condition(() => s.state !== 'nominated');
@@ -83,6 +93,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
       s.captainChanges += 1;
       s.teamCaptain = { ...captain };
       publish();
+      await whenRecorded();
       await acts.sendNotice(await acts.recordCaptainChange({ accountId: s.accountId, companyName: s.companyName, captain, changeNumber: s.captainChanges }));
       return s;
     },
@@ -99,6 +110,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
     publishTermsUpdate,
     async ({ version }) => {
       s.termsVersion = version;
+      await whenRecorded();
       await acts.sendNotice(await acts.recordNewTerms({ accountId: s.accountId, companyName: s.companyName, captain: s.teamCaptain, termsVersion: version }));
       return s;
     },
@@ -114,6 +126,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   setHandler(
     recordBookingsUpdate,
     async (bookings) => {
+      await whenRecorded();
       await acts.recordBookings({ accountId: s.accountId, bookings });
       s.bookings = mergeBookings(s.bookings, bookings);
       return s;
@@ -143,9 +156,11 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   }
 
   async function waitForTerms(): Promise<'accepted' | 'lapsed' | 'withdrawn'> {
-    await acts.sendNotice(
-      await acts.recordNomination({ accountId: s.accountId, nomination: input.nomination, nominatedBy: input.nominatedBy, nominatedOn: s.nominatedOn, termsVersion: s.termsVersion, lapsesOn: s.lapsesOn }),
-    );
+    const termsWaiting = await acts.recordNomination({
+      accountId: s.accountId, nomination: input.nomination, nominatedBy: input.nominatedBy, nominatedOn: s.nominatedOn, termsVersion: s.termsVersion, lapsesOn: s.lapsesOn,
+    });
+    recorded = true;
+    await acts.sendNotice(termsWaiting);
     // LOY-4: reminders every N days until acceptance; the nomination lapses after M days.
     for (;;) {
       const nextReminder = addDays(s.nominatedOn, settings.reminderEveryDays * (s.remindersSent + 1));

@@ -1,8 +1,10 @@
 import { Router } from 'express';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { findAccountOfCompanyOrGroup } from '../../db/accounts';
+import { latestTermsVersion } from '../../db/termsVersions';
 import { evaluateEligibility } from '../../domain/eligibility';
 import { loyaltyAccount } from '../../workflows/loyaltyAccount';
-import { defaultLoyaltySettings, loyaltyWorkflowId, searchAttributes as sa, type LoyaltyAccountInput } from '../../workflows/definitions';
+import { defaultLoyaltySettings, loyaltyWorkflowId, nominationRecordedUpdate, searchAttributes as sa, type LoyaltyAccountInput } from '../../workflows/definitions';
 import { actorOf, allow, holderOf } from '../auth';
 import { conflict, unprocessable } from '../errors';
 import { nominationSchema } from '../schemas';
@@ -31,11 +33,12 @@ export function nominationRoutes({ temporal, db, config, today }: AppDeps): Rout
       nomination,
       nominatedBy: actorOf(holderOf(req)),
       nominatedOn: asOf,
-      termsVersion: config.termsVersion,
+      termsVersion: (await latestTermsVersion(db)) ?? config.termsVersion,
       settings: defaultLoyaltySettings,
     };
     try {
-      await temporal.workflow.start(loyaltyAccount, {
+      // Update-with-start: the 201 is sent once the account is in Postgres, so it can be read and listed.
+      const start = new WithStartWorkflowOperation(loyaltyAccount, {
         workflowId,
         taskQueue: config.taskQueue,
         args: [input],
@@ -48,6 +51,7 @@ export function nominationRoutes({ temporal, db, config, today }: AppDeps): Rout
         ],
         staticSummary: `Loyalty account ${accountId}: ${nomination.company.name}`,
       });
+      await temporal.workflow.executeUpdateWithStart(nominationRecordedUpdate, { startWorkflowOperation: start });
     } catch (err) {
       const mapped = fromTemporal(err, `Account ${accountId}`);
       if ((mapped as { status?: number }).status === 409) throw conflict(`${nomination.company.id} already belongs to account ${accountId}`, [{ field: 'company.corporateGroupId', message: `account ${accountId} exists` }]);

@@ -41,6 +41,13 @@ export async function up(db: Knex): Promise<void> {
     t.check('direct_usd >= 0 and indirect_usd >= 0', [], 'bookings_non_negative');
   });
 
+  // LOY-8: the versions of the terms ops have published; the latest applies to new nominations.
+  await db.schema.createTable('terms_versions', (t) => {
+    t.text('version').primary();
+    t.text('published_by').notNullable();
+    t.timestamp('published_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+  });
+
   // LOY-4: who accepted which version of the terms, and when.
   await db.schema.createTable('terms_acceptances', (t) => {
     t.text('account_id').notNullable().references('accounts.id').onDelete('restrict');
@@ -111,5 +118,5 @@ export async function up(db: Knex): Promise<void> {
 }
 
 export async function down(db: Knex): Promise<void> {
-  for (const table of ['notifications', 'ledger_entries', 'credit_lots', 'tier_tables', 'terms_acceptances', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
+  for (const table of ['notifications', 'ledger_entries', 'credit_lots', 'tier_tables', 'terms_acceptances', 'terms_versions', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
 }
