@@ -8,15 +8,18 @@ export interface WorkerSetup extends ActivityDeps {
   taskQueue?: string;
   /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Tuning (concurrency, cache) for benchmarks and tests; production uses the SDK's defaults. */
+  tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>;
 }
 
 export function createWorker(setup: WorkerSetup): Promise<Worker> {
-  const { connection, namespace, taskQueue = TASK_QUEUE, workflowBundle, ...deps } = setup;
+  const { connection, namespace, taskQueue = TASK_QUEUE, workflowBundle, tuning, ...deps } = setup;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(deps),
+    ...tuning,
   });
 }

@@ -10,10 +10,10 @@ import { startSmtpServer } from './smtp';
 import { startWorker, timeSkippingEnv, uniqueId, uniqueTaskQueue } from './temporal';
 
 /** A time-skipping Temporal server, a real worker, Postgres and SMTP, and steps for walking accounts. */
-export async function loyaltyHarness() {
+export async function loyaltyHarness(opts: { worker?: boolean } = {}) {
   const [env, database, smtp] = await Promise.all([timeSkippingEnv(), createTestDatabase(), startSmtpServer()]);
   const taskQueue = uniqueTaskQueue();
-  const worker = await startWorker(env, { db: database.db, smtpUrl: smtp.url, taskQueue });
+  const worker = opts.worker === false ? undefined : await startWorker(env, { db: database.db, smtpUrl: smtp.url, taskQueue });
   const db = database.db;
 
   const today = async (): Promise<IsoDate> => new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
@@ -46,7 +46,9 @@ export async function loyaltyHarness() {
   return {
     env,
     db,
+    dbUrl: database.url,
     smtp,
+    taskQueue,
     today,
     skipTo,
     nominate,
@@ -54,7 +56,7 @@ export async function loyaltyHarness() {
     awards: (accountId: string) => awardsOf(db, accountId),
     notices: (accountId: string) => noticesFor(db, accountId),
     async close() {
-      await worker.stop();
+      await worker?.stop();
       await env.teardown();
       await smtp.close();
       await database.drop();

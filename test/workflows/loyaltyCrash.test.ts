@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { firstAwardDate } from '../../domain/calendar';
+import { awardQuarterOf } from '../../domain/loyalty';
+import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { startWorker } from '../helpers/temporal';
+
+// LOY-7, ALL-2: a worker killed in the middle of an award. The retry on another worker must not make a
+// second lot, ledger entry or email.
+describe('loyalty account: a worker dies during an award', () => {
+  let h: LoyaltyHarness;
+  let child: ChildProcess | undefined;
+  beforeAll(async () => {
+    h = await loyaltyHarness({ worker: false });
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await h?.close();
+  });
+
+  function startWorkerProcess(): Promise<ChildProcess> {
+    const proc = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'helpers', 'workerProcess.ts')], {
+      env: { ...process.env, TEMPORAL_ADDRESS: h.env.address, TEMPORAL_NAMESPACE: h.env.namespace ?? 'default', TASK_QUEUE: h.taskQueue, DATABASE_URL: h.dbUrl, SMTP_URL: h.smtp.url, WORKFLOW_BUNDLE: inject('workflowBundlePath') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    return new Promise((resolve, reject) => {
+      proc.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker-ready') && resolve(proc));
+      proc.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
+    });
+  }
+
+  /** Waits until some session is blocked on a lock, i.e. the award's transaction is mid-way. */
+  async function waitForBlockedWrite(db: Knex) {
+    for (let i = 0; i < 400; i++) {
+      const { rows } = await db.raw("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%credit_lots%'");
+      if (rows[0].n > 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the award never reached its database write');
+  }
+
+  it('LOY-7, ALL-2: killed mid-award, the retried award makes one lot, one ledger entry and one email', async () => {
+    child = await startWorkerProcess();
+    const { accountId, acceptedOn, captainEmail } = await h.enrolled();
+    const first = firstAwardDate(acceptedOn);
+
+    // Hold the lots table so the award's transaction blocks half-way, then kill the worker running it.
+    const blocker = await h.db.transaction();
+    await blocker.raw('lock table credit_lots in access exclusive mode');
+    await h.skipTo(first, '00:00:01');
+    await waitForBlockedWrite(h.db);
+    child.kill('SIGKILL');
+    await new Promise((r) => child!.once('exit', r));
+    await blocker.commit();
+
+    // Another worker takes over once the lost attempt times out. The test server does not skip time while
+    // an activity is outstanding, so this waits the activity's real 30 s start-to-close limit.
+    const survivor = await startWorker(h.env, { db: h.db, smtpUrl: h.smtp.url, taskQueue: h.taskQueue });
+    try {
+      const quarter = awardQuarterOf(first);
+      await h.smtp.waitFor((m) => m.to.includes(captainEmail) && m.subject.includes(quarter), 90_000);
+      await new Promise((r) => setTimeout(r, 500)); // room for a duplicate to show up, if there were one
+      const lots = await h.db('credit_lots').where({ account_id: accountId });
+      expect(lots).toHaveLength(1);
+      expect(await h.db('ledger_entries').where({ lot_id: lots[0].id })).toHaveLength(1);
+      expect(await h.db('notifications').where({ account_id: accountId, kind: 'award' })).toHaveLength(1);
+      expect(h.smtp.received.filter((m) => m.to.includes(captainEmail) && m.subject.includes(quarter))).toHaveLength(1);
+    } finally {
+      await survivor.stop();
+    }
+  }, 150_000);
+});
