@@ -14,7 +14,9 @@ export async function ensureTemporalCli(): Promise<string> {
   const staging = join(binDir, 'staging');
   mkdirSync(staging, { recursive: true });
   process.stderr.write(`Building the temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first run only, a few minutes)...\n`);
-  await run('go', ['install', '-v', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], {
+  // Go's default install location, for shells whose PATH does not name it.
+  const go = existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+  await run(go, ['install', '-v', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], {
     label: 'go install',
     env: { ...process.env, GOBIN: staging, GOFLAGS: '-buildvcs=false' },
   });

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/fixtures';
 import { uniqueId } from '../helpers/temporal';
+import { firstAwardDate } from '../../domain/calendar';
+import { searchAttributes } from '../../workflows/definitions';
 
 const AM = 'tok-account-manager';
 const OPS = 'tok-ops-0000';
@@ -82,7 +84,7 @@ describe('API: running accounts, tier tables and terms versions', () => {
     expect((await h.api.call('GET', '/v1/tier-tables/2027', { token: OPS })).body.effectiveFrom).toBe(2022);
   });
 
-  it('LOY-8: a published terms version reaches every open account and applies to new nominations', async () => {
+  it('LOY-8, ALL-1: a published terms version reaches every open account and applies to new nominations', async () => {
     const id = await nominated();
     const version = uniqueId('V');
     expect((await h.api.call('POST', '/v1/terms-versions', { token: AM, body: { version } })).status).toBe(403);
@@ -93,6 +95,14 @@ describe('API: running accounts, tier tables and terms versions', () => {
     const accept = await h.api.call('POST', `/v1/accounts/${id}/terms-acceptance`, { token: CAPTAIN, body: { version } });
     expect(accept.status).toBe(200);
     expect(accept.body.state).toBe('enrolled');
+    // ALL-1: ops find the account in the Web UI by its search attributes.
+    const attrs = (await h.env.client.workflow.getHandle(`loyalty-account-${id}`).describe()).typedSearchAttributes;
+    expect(attrs.get(searchAttributes.LoyaltyState)).toBe('enrolled');
+    expect(attrs.get(searchAttributes.Tier)).toBe(1);
+    expect(attrs.get(searchAttributes.NextAwardDate)?.toISOString().slice(0, 10)).toBe(firstAwardDate(today));
+    expect(attrs.get(searchAttributes.TeamCaptain)).toBe('dlee');
+    const read = await h.api.call('GET', `/v1/accounts/${id}`, { token: CAPTAIN });
+    expect(read.body).toMatchObject({ state: 'enrolled', tier: 1, quarterlyCredits: 75, nextAwardDate: firstAwardDate(today), awards: [] });
     const later = await nominated();
     expect((await h.api.call('GET', `/v1/accounts/${later}`, { token: OPS })).body.termsVersion).toBe(version);
     expect((await h.api.call('POST', '/v1/terms-versions', { token: OPS, body: { version } })).status).toBe(409);
