@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { createCreditActivities } from './credits';
 import { createLoyaltyActivities } from './loyalty';
 import type { Mailer } from './mailer';
 import { sendNotice } from './notify';
@@ -13,6 +14,7 @@ export interface ActivityDeps {
 export function createActivities({ db, mailer, config }: ActivityDeps) {
   return {
     ...createLoyaltyActivities({ db }),
+    ...createCreditActivities({ db }),
     sendNotice: (key: string) => sendNotice({ db, mailer, mailFrom: config.mailFrom }, key),
   };
 }

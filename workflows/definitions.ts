@@ -3,6 +3,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
+import { creditSearchAttributes } from './creditDefinitions';
 import type { Nomination } from '../domain/nomination';
 import type { Bookings } from '../domain/tiers';
 
@@ -19,7 +20,7 @@ export const searchAttributes = {
   TeamCaptain: defineSearchAttributeKey('TeamCaptain', SearchAttributeType.KEYWORD),
 } as const;
 
-export const allSearchAttributeKeys = Object.values(searchAttributes);
+export const allSearchAttributeKeys = [...Object.values(searchAttributes), ...Object.values(creditSearchAttributes)];
 
 export type LoyaltyState = 'nominated' | 'enrolled' | 'lapsed' | 'withdrawn';
 

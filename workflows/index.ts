@@ -1,2 +1,4 @@
 // The worker's workflow bundle entry: every workflow type, by name.
 export { loyaltyAccount } from './loyaltyAccount';
+export { creditLot } from './creditLot';
+export { redemption } from './redemption';

@@ -11,6 +11,8 @@ export async function up(db: Knex): Promise<void> {
     t.text('captain_name').notNullable();
     t.text('captain_email').notNullable();
     t.text('captain_cco_id').notNullable();
+    // CLC-6: the Team Captain may approve every redemption automatically.
+    t.boolean('auto_approval').notNullable().defaultTo(false);
     t.text('nominated_by').notNullable();
     t.date('nominated_on').notNullable();
     t.text('terms_version').notNullable();
@@ -73,7 +75,11 @@ export async function up(db: Knex): Promise<void> {
     t.text('id').primary();
     t.text('account_id').nullable().references('accounts.id').onDelete('restrict');
     t.text('owner_email').notNullable();
+    t.text('owner_name').notNullable().defaultTo('');
+    t.string('country', 2).nullable();
     t.text('source').notNullable();
+    t.text('state').notNullable().defaultTo('active');
+    t.date('extended_to').nullable();
     t.integer('credits').notNullable();
     t.date('issued_on').notNullable();
     t.date('activates_on').notNullable();
@@ -81,6 +87,7 @@ export async function up(db: Knex): Promise<void> {
     t.text('award_quarter').nullable();
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
     t.check("source in ('award','purchase')", [], 'credit_lots_source_known');
+    t.check("state in ('pending','active','expired','closed')", [], 'credit_lots_state_known');
     t.check('credits > 0', [], 'credit_lots_credits_positive');
     t.check('expires_on > issued_on and activates_on >= issued_on', [], 'credit_lots_dates_ordered');
     t.unique(['account_id', 'award_quarter']);
@@ -101,6 +108,61 @@ export async function up(db: Knex): Promise<void> {
     t.index(['lot_id']);
   });
 
+  // CLC-5, CLC-6: a request to spend credits, and the lots it draws from (nearest expiry first, CLC-7).
+  await db.schema.createTable('redemptions', (t) => {
+    t.text('id').primary();
+    t.text('account_id').nullable().references('accounts.id').onDelete('restrict');
+    t.text('kind').notNullable();
+    t.integer('credits').notNullable();
+    t.jsonb('details').notNullable().defaultTo('{}');
+    t.text('requested_by').notNullable();
+    t.date('requested_on').notNullable();
+    t.text('status').notNullable();
+    t.date('hold_until').nullable();
+    t.text('decided_by').nullable();
+    t.date('decided_on').nullable();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.check("kind in ('training','exam-voucher','digital-learning','event')", [], 'redemptions_kind_known');
+    t.check("status in ('pending','approved','rejected','expired')", [], 'redemptions_status_known');
+    t.check('credits > 0', [], 'redemptions_credits_positive');
+    t.index(['account_id', 'requested_on']);
+  });
+  await db.schema.createTable('redemption_allocations', (t) => {
+    t.text('redemption_id').notNullable().references('redemptions.id').onDelete('restrict');
+    t.text('lot_id').notNullable().references('credit_lots.id').onDelete('restrict');
+    t.integer('credits').notNullable();
+    t.text('status').notNullable();
+    t.primary(['redemption_id', 'lot_id']);
+    t.check("status in ('held','redeemed','released')", [], 'allocations_status_known');
+    t.check('credits > 0', [], 'allocations_credits_positive');
+    t.index(['lot_id', 'status']);
+  });
+
+  // CLC-4: one extension request per lot, ever: the unique lot id refuses a second.
+  await db.schema.createTable('extension_requests', (t) => {
+    t.text('id').primary();
+    t.text('lot_id').notNullable().unique().references('credit_lots.id').onDelete('restrict');
+    t.text('usage_plan').notNullable();
+    t.text('requested_by').notNullable();
+    t.date('requested_on').notNullable();
+    t.text('status').notNullable();
+    t.text('decided_by').nullable();
+    t.date('decided_on').nullable();
+    t.check("status in ('pending','approved','denied')", [], 'extension_status_known');
+  });
+
+  // CLC-8: monthly statements, one per owner and month.
+  await db.schema.createTable('statements', (t) => {
+    t.text('owner_email').notNullable();
+    t.string('month', 7).notNullable();
+    t.text('account_id').nullable().references('accounts.id').onDelete('restrict');
+    t.jsonb('lines').notNullable();
+    t.integer('opening_balance').notNullable();
+    t.integer('closing_balance').notNullable();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.primary(['owner_email', 'month']);
+  });
+
   // The outbox (ALL-2): a notice is written in the same transaction as the fact it announces, keyed by
   // a business idempotency key, and sent once with a Message-ID derived from that key.
   await db.schema.createTable('notifications', (t) => {
@@ -118,5 +180,5 @@ export async function up(db: Knex): Promise<void> {
 }
 
 export async function down(db: Knex): Promise<void> {
-  for (const table of ['notifications', 'ledger_entries', 'credit_lots', 'tier_tables', 'terms_acceptances', 'terms_versions', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
+  for (const table of ['notifications', 'statements', 'extension_requests', 'redemption_allocations', 'redemptions', 'ledger_entries', 'credit_lots', 'tier_tables', 'terms_acceptances', 'terms_versions', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
 }

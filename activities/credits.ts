@@ -1,0 +1,121 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import { balancesOf, CreditRefusal, extendLot, forfeitLot, lotBalance, placeHold, settleRedemption, type Hold } from '../db/credits';
+import { insertAwardLot } from '../db/lots';
+import { enqueueNotice } from '../db/notifications';
+import type { IsoDate } from '../domain/calendar';
+import type { LotRecord } from '../workflows/creditDefinitions';
+import { failureTypes } from '../workflows/definitions';
+import * as notices from './creditNotices';
+
+// Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
+
+/** Who hears about a lot: a loyalty account's current Team Captain, else the purchaser. */
+async function ownerOf(db: Knex, lotId: string): Promise<{ name: string; email: string; accountId: string | null }> {
+  const row = await db('credit_lots as l').leftJoin('accounts as a', 'a.id', 'l.account_id').where('l.id', lotId)
+    .first('l.owner_name', 'l.owner_email', 'l.account_id', 'a.captain_name', 'a.captain_email');
+  if (!row) throw new Error(`No lot ${lotId}`);
+  return { name: row.captain_name ?? row.owner_name, email: row.captain_email ?? row.owner_email, accountId: row.account_id };
+}
+
+async function notifyOwner(db: Knex, lotId: string, event: string, kind: string, text: (owner: { name: string }) => { subject: string; body: string }) {
+  const owner = await ownerOf(db, lotId);
+  const id = `lot-${lotId}:${event}`;
+  await enqueueNotice(db, { id, accountId: owner.accountId, kind, recipient: owner.email, ...text(owner) });
+  return id;
+}
+
+export function createCreditActivities({ db }: { db: Knex }) {
+  return {
+    /** CLC-2: a lot and its first ledger entry; awards and purchases take the same path. */
+    async recordLot(lot: LotRecord): Promise<void> {
+      await db.transaction(async (trx) => {
+        if (lot.source === 'award') {
+          await insertAwardLot(trx, { id: lot.id, accountId: lot.accountId!, ownerEmail: lot.ownerEmail, credits: lot.credits, issuedOn: lot.issuedOn, expiresOn: lot.expiresOn, awardQuarter: lot.awardQuarter! }, 'system:loyalty-award');
+          return;
+        }
+        await trx('credit_lots')
+          .insert({ id: lot.id, account_id: lot.accountId, owner_name: lot.ownerName, owner_email: lot.ownerEmail, country: lot.country, source: 'purchase', state: 'pending', credits: lot.credits, issued_on: lot.issuedOn, activates_on: lot.activatesOn, expires_on: lot.expiresOn })
+          .onConflict('id')
+          .ignore();
+        await trx('ledger_entries')
+          .insert({ lot_id: lot.id, kind: 'purchase', credits: lot.credits, actor: 'system:purchase', reason: `purchase invoiced ${lot.issuedOn}`, idempotency_key: `${lot.id}:purchase` })
+          .onConflict('idempotency_key')
+          .ignore();
+      });
+    },
+
+    async activateLot(lot: LotRecord): Promise<string> {
+      await db('credit_lots').where({ id: lot.id, state: 'pending' }).update({ state: 'active' });
+      return notifyOwner(db, lot.id, 'active', 'lot-active', (o) => notices.active({ ...o, lotId: lot.id, credits: lot.credits, expiresOn: lot.expiresOn }));
+    },
+
+    lotBalance: (lotId: string) => lotBalance(db, lotId),
+
+
+    /** CLC-3: a reminder only while credits remain; returns the notice key, or null when none is due. */
+    async remindLot(input: { lotId: string; expiresOn: IsoDate; daysBefore: number }): Promise<{ balance: number; noticeKey: string | null }> {
+      const balance = await lotBalance(db, input.lotId);
+      if (balance <= 0) return { balance, noticeKey: null };
+      const noticeKey = await notifyOwner(db, input.lotId, `reminder-${input.expiresOn}-${input.daysBefore}`, 'lot-reminder', (o) => notices.reminder({ ...o, ...input, balance }));
+      return { balance, noticeKey };
+    },
+
+    /** CLC-3: the unused balance is forfeited at expiry and the owner told. */
+    async forfeitLot(input: { lotId: string; expiresOn: IsoDate; extensionCloses: IsoDate | null }): Promise<{ forfeited: number; noticeKey: string | null }> {
+      const forfeited = await forfeitLot(db, input.lotId, input.expiresOn);
+      if (forfeited === 0) return { forfeited, noticeKey: null };
+      const noticeKey = await notifyOwner(db, input.lotId, `forfeit-${input.expiresOn}`, 'lot-forfeit', (o) => notices.forfeited({ ...o, ...input, forfeited }));
+      return { forfeited, noticeKey };
+    },
+
+    async recordExtensionRequest(input: { lotId: string; requestId: string; usagePlan: string; by: string; on: IsoDate }): Promise<void> {
+      await db('extension_requests')
+        .insert({ id: input.requestId, lot_id: input.lotId, usage_plan: input.usagePlan, requested_by: input.by, requested_on: input.on, status: 'pending' })
+        .onConflict('id')
+        .ignore();
+    },
+
+    /** CLC-4: approved, the lot gets its new expiry; approved after expiry, the forfeited credits return. */
+    async decideExtension(input: { lotId: string; requestId: string; approve: boolean; newExpiry: IsoDate; restore: number; by: string; on: IsoDate }): Promise<string> {
+      if (input.approve) await extendLot(db, input.lotId, input);
+      else await db('extension_requests').where({ id: input.requestId }).update({ status: 'denied', decided_by: input.by, decided_on: input.on });
+      return notifyOwner(db, input.lotId, `extension-${input.approve ? 'approved' : 'denied'}`, 'lot-extension', (o) =>
+        notices.extensionDecided({ ...o, lotId: input.lotId, approved: input.approve, expiresOn: input.newExpiry, restored: input.restore }));
+    },
+
+    async closeLot(lotId: string): Promise<void> {
+      await db('credit_lots').where({ id: lotId }).update({ state: 'closed' });
+    },
+
+    /** CLC-6, CLC-7: holds the credits (or redeems them at once with auto-approval). Short: a 422-type refusal. */
+    async placeHold(hold: Hold): Promise<{ allocation: { lotId: string; credits: number }[]; holdUntil: IsoDate | null; balances: Record<string, number> }> {
+      try {
+        const { allocation, holdUntil } = await placeHold(db, hold);
+        return { allocation, holdUntil, balances: Object.fromEntries(await balancesOf(db, allocation.map((a) => a.lotId))) };
+      } catch (err) {
+        if (err instanceof CreditRefusal) throw ApplicationFailure.create({ type: failureTypes.invalid, message: err.message, details: err.problems, nonRetryable: true });
+        throw err;
+      }
+    },
+
+    async settleRedemption(input: { redemptionId: string; outcome: 'approved' | 'rejected' | 'expired'; by: string; on: IsoDate; lotIds: string[] }): Promise<{ status: string; balances: Record<string, number> }> {
+      try {
+        const status = await settleRedemption(db, input.redemptionId, input.outcome, input.by, input.on);
+        return { status, balances: Object.fromEntries(await balancesOf(db, input.lotIds)) };
+      } catch (err) {
+        if (err instanceof CreditRefusal) throw ApplicationFailure.create({ type: failureTypes.conflict, message: err.message, details: err.problems, nonRetryable: true });
+        throw err;
+      }
+    },
+
+    async recordRedemptionNotice(input: { redemptionId: string; event: 'waiting' | 'settled'; to: { name: string; email: string }; accountId: string | null; credits: number; kind: string; holdUntil: IsoDate | null; outcome?: string }): Promise<string> {
+      const id = `redemption-${input.redemptionId}:${input.event}`;
+      const text = input.event === 'waiting'
+        ? notices.approvalWaiting({ name: input.to.name, redemptionId: input.redemptionId, credits: input.credits, kind: input.kind, holdUntil: input.holdUntil! })
+        : notices.redemptionSettled({ name: input.to.name, redemptionId: input.redemptionId, credits: input.credits, outcome: input.outcome! });
+      await enqueueNotice(db, { id, accountId: input.accountId, kind: `redemption-${input.event}`, recipient: input.to.email, ...text });
+      return id;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// Learning Credit rules (CLC-1 … CLC-7): pure, so lot and redemption workflows can use them.
+import { addDays, addMonths, addYears, minDate, type IsoDate } from './calendar';
+
+/** CLC-1: one credit is worth US$100; credits are sold in these packages. */
+export const CREDIT_USD = 100;
+export const PACKAGE_SIZES = [1, 10, 100, 500, 1500] as const;
+
+/**
+ * CLC-1: countries cleared to buy and redeem credits. The public page names no list; this configurable
+ * default is the loyalty program's countries (CLC_COUNTRIES overrides it).
+ */
+export { PROGRAM_COUNTRIES as CLC_COUNTRIES } from './eligibility';
+
+/** CLC-2: a purchased lot activates 1 to 5 days after its invoice [default: 5, the latest the page allows]. */
+export const PURCHASE_ACTIVATION_DAYS = 5;
+/** CLC-3: reminders while credits remain [default: 90, 30 and 7 days before expiry]. */
+export const REMINDER_DAYS_BEFORE = [90, 30, 7] as const;
+/** CLC-4: an extension request is open from 60 days before to 60 days after the expiry date. */
+export const EXTENSION_WINDOW_DAYS = 60;
+/** CLC-5: exam vouchers are ordered at least five days before expiry and are valid 12 months. */
+export const EXAM_ORDER_DAYS_BEFORE = 5;
+/** CLC-6: a request not decided in 45 days is released. */
+export const HOLD_DAYS = 45;
+
+export const lotExpiryDate = (issuedOn: IsoDate): IsoDate => addYears(issuedOn, 1);
+export const purchaseActivationDate = (invoiceDate: IsoDate, days = PURCHASE_ACTIVATION_DAYS): IsoDate => addDays(invoiceDate, days);
+export const extendedExpiry = (expiry: IsoDate): IsoDate => addMonths(expiry, 6);
+export const reminderDates = (expiry: IsoDate): IsoDate[] => REMINDER_DAYS_BEFORE.map((d) => addDays(expiry, -d));
+export const lastExamVoucherOrderDate = (expiry: IsoDate): IsoDate => addDays(expiry, -EXAM_ORDER_DAYS_BEFORE);
+export const examVoucherExpiry = (issuedOn: IsoDate): IsoDate => addMonths(issuedOn, 12);
+export const extensionWindow = (expiry: IsoDate) => ({ opens: addDays(expiry, -EXTENSION_WINDOW_DAYS), closes: addDays(expiry, EXTENSION_WINDOW_DAYS) });
+/** CLC-6: a hold lasts 45 days, and never past the expiry of the credits it holds. */
+export const holdReleaseDate = (requestedOn: IsoDate, earliestExpiry: IsoDate): IsoDate => minDate(addDays(requestedOn, HOLD_DAYS), earliestExpiry);
+
+export interface PackageLine {
+  size: number;
+  quantity: number;
+}
+
+/** CLC-1: an order's credits; every line must be a sold package size. */
+export function orderCredits(lines: readonly PackageLine[]): { credits: number; problems: string[] } {
+  const problems = lines.flatMap((l, i) => (PACKAGE_SIZES.includes(l.size as never) ? [] : [`packages.${i}.size: ${l.size} is not a package size (${PACKAGE_SIZES.join(', ')})`]));
+  return { credits: lines.reduce((sum, l) => sum + l.size * l.quantity, 0), problems };
+}
+
+export type RedemptionKind = 'training' | 'exam-voucher' | 'digital-learning' | 'event';
+
+export interface RedemptionRequest {
+  kind: RedemptionKind;
+  credits: number;
+  requestedOn: IsoDate;
+  /** training: when the class begins; event: when the event takes place (may be after expiry). */
+  startsOn?: IsoDate;
+}
+
+/**
+ * CLC-5: why credits expiring on `expiry` cannot pay for this request (empty when they can). Exam
+ * vouchers must be ordered five days before expiry; training must begin before it; an event must be
+ * registered for (requested) before it, though the event itself may be later.
+ */
+export function redemptionProblems(req: RedemptionRequest, expiry: IsoDate): string[] {
+  const problems: string[] = [];
+  if (req.requestedOn >= expiry) problems.push(`the credits expired on ${expiry}`);
+  if (req.kind === 'exam-voucher' && req.requestedOn > lastExamVoucherOrderDate(expiry)) {
+    problems.push(`exam vouchers must be ordered by ${lastExamVoucherOrderDate(expiry)}`);
+  }
+  if (req.kind === 'training' && (!req.startsOn || req.startsOn >= expiry)) problems.push(`training must begin before ${expiry}`);
+  if (req.kind === 'event' && !req.startsOn) problems.push('an event registration names the event date');
+  return problems;
+}
+
+export interface LotBalance {
+  lotId: string;
+  expiresOn: IsoDate;
+  balance: number;
+}
+
+/**
+ * CLC-7: draw from the lots nearest expiry first, across lots, using only lots whose credits may pay
+ * for the request. Returns the allocation, or null when the usable balance is short.
+ */
+export function allocateNearestExpiryFirst(lots: readonly LotBalance[], req: RedemptionRequest): { lotId: string; credits: number }[] | null {
+  let remaining = req.credits;
+  const allocation: { lotId: string; credits: number }[] = [];
+  const usable = [...lots].filter((l) => l.balance > 0 && redemptionProblems(req, l.expiresOn).length === 0).sort((a, b) => (a.expiresOn < b.expiresOn ? -1 : a.expiresOn > b.expiresOn ? 1 : a.lotId < b.lotId ? -1 : 1));
+  for (const lot of usable) {
+    if (remaining === 0) break;
+    const take = Math.min(lot.balance, remaining);
+    allocation.push({ lotId: lot.lotId, credits: take });
+    remaining -= take;
+  }
+  return remaining === 0 ? allocation : null;
+}

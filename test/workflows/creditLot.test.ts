@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, addYears } from '../../domain/calendar';
+import { extendedExpiry } from '../../domain/credits';
+import { decideExtensionUpdate, lotStateQuery, requestExtensionUpdate } from '../../workflows/creditDefinitions';
+import { startPurchasedLot } from '../helpers/credits';
+import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+
+const ledgerOf = (h: LoyaltyHarness, lotId: string) => h.db('ledger_entries').where({ lot_id: lotId }).orderBy('id').select('kind', 'credits');
+const balanceOf = async (h: LoyaltyHarness, lotId: string) => (await ledgerOf(h, lotId)).reduce((s, e) => s + e.credits, 0);
+
+// A lot's whole life on the time-skipping server, with a real worker, Postgres and SMTP.
+describe('Learning Credit lots', () => {
+  let h: LoyaltyHarness;
+  beforeAll(async () => {
+    h = await loyaltyHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it('CLC-2, CLC-3: a purchase activates 5 days after invoice, is reminded at 90/30/7 days, forfeits at expiry, closes 60 days on', async () => {
+    const invoiceDate = await h.today();
+    const ownerEmail = 'buyer1@example.com';
+    const { lot, handle } = await startPurchasedLot(h.env, h.taskQueue, { credits: 110, invoiceDate, ownerEmail });
+    const expiry = addYears(invoiceDate, 1);
+    expect(lot.expiresOn).toBe(expiry);
+
+    await h.skipTo(addDays(invoiceDate, 4));
+    expect((await handle.query(lotStateQuery)).state).toBe('pending');
+    await h.skipTo(addDays(invoiceDate, 5));
+    expect((await handle.query(lotStateQuery)).state).toBe('active');
+    await h.smtp.waitFor((m) => m.to.includes(ownerEmail) && /110 Cisco Learning Credits are active/.test(m.subject));
+
+    for (const days of [90, 30, 7]) {
+      await h.skipTo(addDays(expiry, -days - 1));
+      expect(h.smtp.received.some((m) => m.to.includes(ownerEmail) && m.subject.includes(`expire in ${days} days`))).toBe(false);
+      await h.skipTo(addDays(expiry, -days));
+      await h.smtp.waitFor((m) => m.to.includes(ownerEmail) && m.subject === `110 Learning Credits expire in ${days} days (lot ${lot.id})`);
+    }
+
+    await h.skipTo(addDays(expiry, -1));
+    expect(await balanceOf(h, lot.id)).toBe(110);
+    await h.skipTo(expiry);
+    expect(await ledgerOf(h, lot.id)).toEqual([{ kind: 'purchase', credits: 110 }, { kind: 'forfeit', credits: -110 }]);
+    await h.smtp.waitFor((m) => m.to.includes(ownerEmail) && m.subject === `110 Learning Credits expired (lot ${lot.id})`);
+    expect(await handle.query(lotStateQuery)).toMatchObject({ state: 'expired', balance: 0, forfeited: 110 });
+
+    const final = await handle.result();
+    expect(final.state).toBe('closed');
+    expect(final.closesOn).toBe(addDays(expiry, 60));
+    expect(await h.db('credit_lots').where({ id: lot.id }).first()).toMatchObject({ state: 'closed', expires_on: expiry });
+  });
+
+  it('CLC-4: approved after expiry, the extension restores the forfeited credits; a second request is refused', async () => {
+    const invoiceDate = await h.today();
+    const { lot, handle } = await startPurchasedLot(h.env, h.taskQueue, { credits: 10, invoiceDate, ownerEmail: 'buyer2@example.com' });
+    const expiry = addYears(invoiceDate, 1);
+    await h.skipTo(addDays(expiry, 20));
+    expect(await balanceOf(h, lot.id)).toBe(0);
+
+    await handle.executeUpdate(requestExtensionUpdate, { args: [{ requestId: `X-${lot.id}`, usagePlan: 'CCNP boot camp in Q3', by: 'owner' }] });
+    await expect(handle.executeUpdate(requestExtensionUpdate, { args: [{ requestId: `Y-${lot.id}`, usagePlan: 'again', by: 'owner' }] })).rejects.toMatchObject({ cause: { type: 'Conflict' } });
+    const state = await handle.executeUpdate(decideExtensionUpdate, { args: [{ requestId: `X-${lot.id}`, approve: true, by: 'ops:test' }] });
+    expect(state).toMatchObject({ state: 'active', expiresOn: extendedExpiry(expiry), balance: 10, forfeited: 0 });
+    expect(await ledgerOf(h, lot.id)).toEqual([{ kind: 'purchase', credits: 10 }, { kind: 'forfeit', credits: -10 }, { kind: 'extension', credits: 10 }]);
+    expect(await h.db('extension_requests').where({ lot_id: lot.id })).toMatchObject([{ status: 'approved', usage_plan: 'CCNP boot camp in Q3', decided_by: 'ops:test' }]);
+
+    // At the new expiry the credits go for good: no second extension, so the lot closes at once.
+    const final = await handle.result();
+    expect(final).toMatchObject({ state: 'closed', expiresOn: extendedExpiry(expiry), forfeited: 10 });
+    expect(await balanceOf(h, lot.id)).toBe(0);
+  });
+
+  it('CLC-4: a request is open only from 60 days before to 60 days after expiry; approved before expiry it just moves the date', async () => {
+    const invoiceDate = await h.today();
+    const { lot, handle } = await startPurchasedLot(h.env, h.taskQueue, { credits: 100, invoiceDate });
+    const expiry = addYears(invoiceDate, 1);
+    await h.skipTo(addDays(expiry, -61));
+    await expect(handle.executeUpdate(requestExtensionUpdate, { args: [{ requestId: `E-${lot.id}`, usagePlan: 'plan', by: 'owner' }] })).rejects.toMatchObject({
+      cause: { type: 'Invalid', message: expect.stringContaining(`open from ${addDays(expiry, -60)} to ${addDays(expiry, 60)}`) },
+    });
+    await h.skipTo(addDays(expiry, -60));
+    await handle.executeUpdate(requestExtensionUpdate, { args: [{ requestId: `E-${lot.id}`, usagePlan: 'plan', by: 'owner' }] });
+    await handle.executeUpdate(decideExtensionUpdate, { args: [{ requestId: `E-${lot.id}`, approve: true, by: 'ops:test' }] });
+    await h.skipTo(addDays(expiry, 1));
+    expect(await balanceOf(h, lot.id)).toBe(100); // not forfeited at the old date
+    expect((await handle.query(lotStateQuery)).expiresOn).toBe(extendedExpiry(expiry));
+  });
+
+  it('CLC-4: a denied extension leaves the credits forfeited, and the lot closes when the window does', async () => {
+    const invoiceDate = await h.today();
+    const { lot, handle } = await startPurchasedLot(h.env, h.taskQueue, { credits: 1, invoiceDate });
+    const expiry = addYears(invoiceDate, 1);
+    await h.skipTo(addDays(expiry, 59));
+    await handle.executeUpdate(requestExtensionUpdate, { args: [{ requestId: `D-${lot.id}`, usagePlan: 'plan', by: 'owner' }] });
+    await handle.executeUpdate(decideExtensionUpdate, { args: [{ requestId: `D-${lot.id}`, approve: false, by: 'ops:test' }] });
+    const final = await handle.result();
+    expect(final).toMatchObject({ state: 'closed', expiresOn: expiry, extension: { status: 'denied' } });
+    expect(await balanceOf(h, lot.id)).toBe(0);
+  });
+});

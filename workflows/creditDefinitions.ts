@@ -1,0 +1,93 @@
+// Learning Credit lots and redemptions: ids, messages, search attributes (CLC-1 … CLC-8).
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/calendar';
+import type { RedemptionKind } from '../domain/credits';
+
+export const creditLotWorkflowId = (lotId: string) => `credit-lot-${lotId}`;
+export const redemptionWorkflowId = (redemptionId: string) => `redemption-${redemptionId}`;
+
+export const creditSearchAttributes = {
+  LotId: defineSearchAttributeKey('LotId', SearchAttributeType.KEYWORD),
+  LotState: defineSearchAttributeKey('LotState', SearchAttributeType.KEYWORD),
+  ExpiresOn: defineSearchAttributeKey('ExpiresOn', SearchAttributeType.DATETIME),
+  Balance: defineSearchAttributeKey('Balance', SearchAttributeType.INT),
+} as const;
+
+export type LotState = 'pending' | 'active' | 'expired' | 'closed';
+
+export interface LotRecord {
+  id: string;
+  accountId: string | null;
+  ownerName: string;
+  ownerEmail: string;
+  country: string | null;
+  source: 'award' | 'purchase';
+  credits: number;
+  issuedOn: IsoDate;
+  activatesOn: IsoDate;
+  expiresOn: IsoDate;
+  awardQuarter: string | null;
+}
+
+export interface ExtensionRequest {
+  requestId: string;
+  usagePlan: string;
+  requestedBy: string;
+  requestedOn: IsoDate;
+  status: 'pending' | 'approved' | 'denied';
+}
+
+export interface CreditLotState {
+  lot: LotRecord;
+  state: LotState;
+  expiresOn: IsoDate;
+  balance: number;
+  /** Reminder dates already handled, so a restart or an extension never repeats one. */
+  remindedOn: IsoDate[];
+  forfeited: number;
+  extension: ExtensionRequest | null;
+  /** The day the workflow closes: 60 days after expiry while an extension may still be asked for. */
+  closesOn: IsoDate;
+}
+
+export interface CreditLotInput {
+  lot: LotRecord;
+  carried?: CreditLotState;
+}
+
+export const lotStateQuery = defineQuery<CreditLotState>('state');
+export const lotRecordedUpdate = defineUpdate<CreditLotState>('lotRecorded');
+export const requestExtensionUpdate = defineUpdate<CreditLotState, [{ requestId: string; usagePlan: string; by: string }]>('requestExtension');
+export const decideExtensionUpdate = defineUpdate<CreditLotState, [{ requestId: string; approve: boolean; by: string }]>('decideExtension');
+/** Sent by redemptions after they move credits, so the lot's Balance search attribute stays current. */
+export const balanceChangedSignal = defineSignal<[number]>('balanceChanged');
+
+export interface RedemptionInput {
+  redemptionId: string;
+  accountId: string | null;
+  lotId?: string;
+  kind: RedemptionKind;
+  credits: number;
+  startsOn?: IsoDate;
+  details?: Record<string, unknown>;
+  requestedBy: string;
+  /** CLC-6: loyalty accounts need their Team Captain's approval unless auto-approval is on. */
+  autoApprove: boolean;
+  approverEmail: string;
+}
+
+export type RedemptionStatus = 'requested' | 'pending' | 'approved' | 'rejected' | 'expired' | 'refused';
+
+export interface RedemptionState {
+  redemptionId: string;
+  status: RedemptionStatus;
+  credits: number;
+  allocation: { lotId: string; credits: number }[];
+  holdUntil: IsoDate | null;
+  decidedBy: string | null;
+}
+
+export const redemptionStateQuery = defineQuery<RedemptionState>('state');
+export const placeHoldUpdate = defineUpdate<RedemptionState>('placeHold');
+export const decideRedemptionUpdate = defineUpdate<RedemptionState, [{ approve: boolean; by: string }]>('decideRedemption');

@@ -1,0 +1,111 @@
+import { ApplicationFailure, condition, getExternalWorkflowHandle, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { HOLD_DAYS } from '../domain/credits';
+import { sleepUntilDate, today } from './clock';
+import {
+  balanceChangedSignal,
+  creditLotWorkflowId,
+  decideRedemptionUpdate,
+  placeHoldUpdate,
+  redemptionStateQuery,
+  type RedemptionInput,
+  type RedemptionState,
+} from './creditDefinitions';
+import { failureTypes } from './definitions';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/**
+ * One redemption request (CLC-5, CLC-6): credits held from the lots nearest expiry, then approved by
+ * the Team Captain, rejected, or released when undecided after 45 days or at the lots' expiry, whichever
+ * comes first. With auto-approval the credits are redeemed at once.
+ */
+export async function redemption(input: RedemptionInput): Promise<RedemptionState> {
+  const s: RedemptionState = { redemptionId: input.redemptionId, status: 'requested', credits: input.credits, allocation: [], holdUntil: null, decidedBy: null };
+  let holdError: unknown;
+  let decision: { approve: boolean; by: string } | null = null;
+
+  setHandler(redemptionStateQuery, () => s);
+
+  // The API starts the workflow with this update: it answers once the credits are held, or refuses (422).
+  setHandler(placeHoldUpdate, async () => {
+    await condition(() => s.status !== 'requested' || holdError !== undefined);
+    if (holdError) throw holdError;
+    return s;
+  });
+
+  setHandler(
+    decideRedemptionUpdate,
+    async (d) => {
+      decision = d;
+      await condition(() => s.status !== 'pending');
+      return s;
+    },
+    {
+      validator: (_d) => {
+        if (s.status !== 'pending' || decision) throw ApplicationFailure.create({ type: failureTypes.conflict, message: `redemption ${s.redemptionId} is ${s.status}`, nonRetryable: true });
+      },
+    },
+  );
+
+  const requestedOn = today();
+  try {
+    const held = await acts.placeHold({
+      redemptionId: input.redemptionId,
+      accountId: input.accountId,
+      lotId: input.lotId,
+      request: { kind: input.kind, credits: input.credits, requestedOn, startsOn: input.startsOn, details: input.details },
+      requestedBy: input.requestedBy,
+      redeemNow: input.autoApprove,
+    });
+    s.allocation = held.allocation;
+    s.holdUntil = held.holdUntil;
+    await tellLots(held.balances);
+  } catch (err) {
+    holdError = err instanceof Error && 'cause' in err && err.cause ? err.cause : err;
+    s.status = 'refused';
+    return s;
+  }
+
+  if (input.autoApprove) {
+    s.status = 'approved';
+    s.decidedBy = 'auto-approval';
+    summary();
+    return s;
+  }
+
+  s.status = 'pending';
+  summary();
+  const to = { name: 'Team Captain', email: input.approverEmail };
+  await acts.sendNotice(await acts.recordRedemptionNotice({ redemptionId: s.redemptionId, event: 'waiting', to, accountId: input.accountId, credits: s.credits, kind: input.kind, holdUntil: s.holdUntil }));
+
+  await sleepUntilDate(s.holdUntil!, () => decision !== null);
+  const d = decision as { approve: boolean; by: string } | null;
+  const outcome = d ? (d.approve ? 'approved' : 'rejected') : 'expired';
+  try {
+    const settled = await acts.settleRedemption({ redemptionId: s.redemptionId, outcome, by: d?.by ?? `system:hold-expired-after-${HOLD_DAYS}-days`, on: today(), lotIds: s.allocation.map((a) => a.lotId) });
+    s.status = settled.status as RedemptionState['status'];
+    await tellLots(settled.balances);
+  } catch {
+    // The held credits expired with their lot before the approval: the request could not be honoured.
+    s.status = 'expired';
+  }
+  s.decidedBy = d?.by ?? null;
+  summary();
+  await acts.sendNotice(await acts.recordRedemptionNotice({ redemptionId: s.redemptionId, event: 'settled', to, accountId: input.accountId, credits: s.credits, kind: input.kind, holdUntil: s.holdUntil, outcome: s.status }));
+  return s;
+
+  function summary() {
+    setCurrentDetails(`Redemption **${s.redemptionId}**: ${s.credits} credits (${input.kind}) — ${s.status}` + (s.holdUntil ? `, held until ${s.holdUntil}` : '') + `\n\nFrom lots: ${s.allocation.map((a) => `${a.lotId} (${a.credits})`).join(', ')}`);
+  }
+}
+
+/** Keeps each lot's Balance search attribute current; a lot that has closed needs no news. */
+async function tellLots(balances: Record<string, number>) {
+  await Promise.all(
+    Object.entries(balances).map(([lotId, balance]) => getExternalWorkflowHandle(creditLotWorkflowId(lotId)).signal(balanceChangedSignal, balance).catch(() => undefined)),
+  );
+}
