@@ -1,10 +1,11 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { balancesOf, CreditRefusal, extendLot, forfeitLot, lotBalance, placeHold, settleRedemption, type Hold } from '../db/credits';
 import { insertAwardLot } from '../db/lots';
 import { enqueueNotice } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
-import type { LotRecord } from '../workflows/creditDefinitions';
+import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
 import { failureTypes } from '../workflows/definitions';
 import * as notices from './creditNotices';
 
@@ -25,8 +26,18 @@ async function notifyOwner(db: Knex, lotId: string, event: string, kind: string,
   return id;
 }
 
-export function createCreditActivities({ db }: { db: Knex }) {
+export function createCreditActivities({ db, temporal }: { db: Knex; temporal: Client }) {
   return {
+    /** Starts a lot's lifecycle workflow; a retry finds it running and leaves it be. */
+    async startCreditLot(lot: LotRecord): Promise<void> {
+      await temporal.workflow.start('creditLot', {
+        workflowId: creditLotWorkflowId(lot.id),
+        taskQueue: Context.current().info.taskQueue,
+        args: [{ lot }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    },
+
     /** CLC-2: a lot and its first ledger entry; awards and purchases take the same path. */
     async recordLot(lot: LotRecord): Promise<void> {
       await db.transaction(async (trx) => {

@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { createCreditActivities } from './credits';
 import { createLoyaltyActivities } from './loyalty';
@@ -6,15 +7,17 @@ import { sendNotice } from './notify';
 
 export interface ActivityDeps {
   db: Knex;
+  /** Starts workflows that outlive the one asking (a lot's lifecycle after its award). */
+  temporal: Client;
   mailer: Mailer;
   config: { mailFrom: string };
 }
 
 /** Every activity, built over its dependencies; workflows proxy `Activities` by type only. */
-export function createActivities({ db, mailer, config }: ActivityDeps) {
+export function createActivities({ db, mailer, config, temporal }: ActivityDeps) {
   return {
     ...createLoyaltyActivities({ db }),
-    ...createCreditActivities({ db }),
+    ...createCreditActivities({ db, temporal }),
     sendNotice: (key: string) => sendNotice({ db, mailer, mailFrom: config.mailFrom }, key),
   };
 }

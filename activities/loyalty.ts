@@ -3,7 +3,8 @@ import { insertNominatedAccount, updateAccount } from '../db/accounts';
 import { insertAwardLot } from '../db/lots';
 import { enqueueNotice } from '../db/notifications';
 import { tierTableFor } from '../db/tierTables';
-import { addYears, type IsoDate } from '../domain/calendar';
+import type { IsoDate } from '../domain/calendar';
+import { lotExpiryDate } from '../domain/credits';
 import type { Nomination } from '../domain/nomination';
 import type { Bookings, TierTable } from '../domain/tiers';
 import * as notices from './loyaltyNotices';
@@ -82,7 +83,7 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
     /** LOY-7: the quarter's credits as a new lot, its ledger entry and the captain's notice, once. */
     async recordAward(input: { accountId: string; companyName: string; captain: Person; quarter: string; awardDate: IsoDate; credits: number; nextAwardDate: IsoDate | null }): Promise<{ lotId: string; noticeKey: string }> {
       const lotId = awardLotId(input.accountId, input.quarter);
-      const expiresOn = addYears(input.awardDate, 1); // CLC-2: an awarded lot expires a year after its award
+      const expiresOn = lotExpiryDate(input.awardDate); // CLC-2: an awarded lot expires a year after its award
       return db.transaction(async (trx) => {
         await insertAwardLot(trx, { id: lotId, accountId: input.accountId, ownerEmail: input.captain.email, credits: input.credits, issuedOn: input.awardDate, expiresOn, awardQuarter: input.quarter }, 'system:loyalty-award');
         await updateAccount(trx, input.accountId, { nextAwardDate: input.nextAwardDate });

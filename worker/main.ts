@@ -1,6 +1,7 @@
 // The worker entry point: runs workflows and activities against real Postgres, SMTP and Temporal.
 // Scale by running more of these; they share the task queue.
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { loadEnv } from '../config/env';
 import { connectDb } from '../db/connect';
 import { createMailer } from '../activities/mailer';
@@ -17,11 +18,14 @@ async function main() {
   const db = connectDb(env.DATABASE_URL);
   const mailer = createMailer(env.SMTP_URL);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, db, mailer, config: { mailFrom: env.MAIL_FROM } });
+  const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
+  const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, db, mailer, temporal, config: { mailFrom: env.MAIL_FROM } });
   log.info({ taskQueue: worker.options.taskQueue }, 'worker running');
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).
   await worker.run();
   await connection.close();
+  await clientConnection.close();
   mailer.close();
   await db.destroy();
   log.info('worker stopped');

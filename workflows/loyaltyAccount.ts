@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -15,6 +16,7 @@ import { awardQuarterOf, decideTier, mergeBookings, nextRetierDateAfter } from '
 import { tierFor, threeYearAverageUsd } from '../domain/tiers';
 import { priorFiscalYears } from '../domain/calendar';
 import { sleepUntilDate, today } from './clock';
+import { lotExpiryDate } from '../domain/credits';
 import {
   acceptTermsUpdate,
   failureTypes,
@@ -212,12 +214,20 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
     } else {
       const { lotId, noticeKey } = await acts.recordAward({ ...base, awardDate, credits: s.quarterlyCredits });
       await acts.sendNotice(noticeKey);
+      // Added after release: accounts already running replay their old awards without starting lots.
+      if (patched('award-starts-credit-lot')) await startLotLifecycle(lotId, awardDate, quarter, s.quarterlyCredits);
       s.awardsMade += 1;
       s.creditsAwarded += s.quarterlyCredits;
       s.lastAward = { quarter, lotId, credits: s.quarterlyCredits, awardDate };
     }
     s.nextAwardDate = following;
     publish();
+  }
+
+  // CLC-2: an awarded lot lives on its own (reminders, expiry, extension), a workflow of its own rather
+  // than a child, since it outlives this account's yearly runs and even the account.
+  async function startLotLifecycle(lotId: string, awardDate: string, quarter: string, credits: number) {
+    await acts.startCreditLot({ id: lotId, accountId: s.accountId, ownerName: s.teamCaptain.name, ownerEmail: s.teamCaptain.email, country: null, source: 'award', credits, issuedOn: awardDate, activatesOn: awardDate, expiresOn: lotExpiryDate(awardDate), awardQuarter: quarter });
   }
 
   async function runEnrolled(): Promise<'withdrawn' | 'continue'> {

@@ -16,7 +16,8 @@ describe('activities are idempotent', () => {
   beforeAll(async () => {
     [database, smtp] = await Promise.all([createTestDatabase(), startSmtpServer()]);
     mailer = createMailer(smtp.url);
-    acts = createActivities({ db: database.db, mailer, config: { mailFrom: 'p@test.example' } });
+    // These activities never start workflows, so no Temporal client is needed here.
+    acts = createActivities({ db: database.db, mailer, temporal: undefined as never, config: { mailFrom: 'p@test.example' } });
     const nomination = nominationFor('2026-11-24', { group: 'IDEM' });
     await acts.recordNomination({ accountId: 'IDEM', nomination, nominatedBy: 'am', nominatedOn: '2026-11-24', termsVersion: 'T1', lapsesOn: '2027-02-22' });
   });

@@ -58,6 +58,7 @@ export async function startWorker(env: TestWorkflowEnvironment, deps: { db: Knex
     workflowBundle: { codePath: inject('workflowBundlePath') },
     db: deps.db,
     mailer,
+    temporal: env.client,
     config: { mailFrom: 'Programs <programs@test.example>' },
   });
   const running = worker.run();

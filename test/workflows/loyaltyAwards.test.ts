@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addYears, awardDateOf, firstAwardDate, fiscalQuarterOf, fiscalYearOf, nextAwardDateAfter } from '../../domain/calendar';
 import { retierDateOf } from '../../domain/loyalty';
 import { recordBookingsUpdate, stateQuery } from '../../workflows/definitions';
+import { creditLotWorkflowId, lotStateQuery } from '../../workflows/creditDefinitions';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
 // Enrolled accounts walked through fiscal years on the time-skipping server.
@@ -31,6 +32,9 @@ describe('loyalty account: awards and tiers over the years', () => {
     expect(mail.text).toContain(`expire on ${addYears(first, 1)}`);
     const state = await handle.query(stateQuery);
     expect(state).toMatchObject({ awardsMade: 1, creditsAwarded: 75, nextAwardDate: nextAwardDateAfter(first) });
+    // CLC-2: the awarded lot runs its own lifecycle, active from the award date.
+    const lotState = await h.env.client.workflow.getHandle(creditLotWorkflowId(lot!.lotId)).query(lotStateQuery);
+    expect(lotState).toMatchObject({ state: 'active', balance: 75, expiresOn: addYears(first, 1), lot: { source: 'award', accountId } });
   });
 
   it('LOY-5, LOY-6, LOY-7: three fiscal years of awards, re-tiered each August and told before October', async () => {
