@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { balancesOf, CreditRefusal, extendLot, forfeitLot, lotBalance, placeHold, settleRedemption, type Hold } from '../db/credits';
 import { insertAwardLot } from '../db/lots';
 import { enqueueNotice } from '../db/notifications';
+import { buildStatements } from '../db/statements';
 import type { IsoDate } from '../domain/calendar';
 import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
 import { failureTypes } from '../workflows/definitions';
@@ -50,7 +51,7 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
           .onConflict('id')
           .ignore();
         await trx('ledger_entries')
-          .insert({ lot_id: lot.id, kind: 'purchase', credits: lot.credits, actor: 'system:purchase', reason: `purchase invoiced ${lot.issuedOn}`, idempotency_key: `${lot.id}:purchase` })
+          .insert({ lot_id: lot.id, kind: 'purchase', credits: lot.credits, actor: 'system:purchase', reason: `purchase invoiced ${lot.issuedOn}`, idempotency_key: `${lot.id}:purchase`, occurred_on: lot.issuedOn })
           .onConflict('idempotency_key')
           .ignore();
       });
@@ -94,6 +95,8 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
       return notifyOwner(db, input.lotId, `extension-${input.approve ? 'approved' : 'denied'}`, 'lot-extension', (o) =>
         notices.extensionDecided({ ...o, lotId: input.lotId, approved: input.approve, expiresOn: input.newExpiry, restored: input.restore }));
     },
+
+    buildStatements: (month: string) => buildStatements(db, month),
 
     async closeLot(lotId: string): Promise<void> {
       await db('credit_lots').where({ id: lotId }).update({ state: 'closed' });

@@ -4,6 +4,7 @@ import { createCreditActivities } from './credits';
 import { createLoyaltyActivities } from './loyalty';
 import type { Mailer } from './mailer';
 import { sendNotice } from './notify';
+import { unsentStatementNotices } from '../db/statements';
 
 export interface ActivityDeps {
   db: Knex;
@@ -19,6 +20,12 @@ export function createActivities({ db, mailer, config, temporal }: ActivityDeps)
     ...createLoyaltyActivities({ db }),
     ...createCreditActivities({ db, temporal }),
     sendNotice: (key: string) => sendNotice({ db, mailer, mailFrom: config.mailFrom }, key),
+    /** CLC-8: sends the month's statements not yet sent; returns how many went out. */
+    async sendStatements(month: string): Promise<number> {
+      const keys = await unsentStatementNotices(db, month);
+      for (const key of keys) await sendNotice({ db, mailer, mailFrom: config.mailFrom }, key);
+      return keys.length;
+    },
   };
 }
 

@@ -25,9 +25,9 @@ export async function balancesOf(db: Knex | Trx, lotIds: string[]): Promise<Map<
 
 export const lotBalance = async (db: Knex | Trx, lotId: string) => (await balancesOf(db, [lotId])).get(lotId) ?? 0;
 
-async function ledger(trx: Trx, entry: { lotId: string; kind: string; credits: number; actor: string; reason: string; key: string }) {
+async function ledger(trx: Trx, entry: { lotId: string; kind: string; credits: number; actor: string; reason: string; key: string; on: IsoDate }) {
   await trx(LEDGER)
-    .insert({ lot_id: entry.lotId, kind: entry.kind, credits: entry.credits, actor: entry.actor, reason: entry.reason, idempotency_key: entry.key })
+    .insert({ lot_id: entry.lotId, kind: entry.kind, credits: entry.credits, actor: entry.actor, reason: entry.reason, idempotency_key: entry.key, occurred_on: entry.on })
     .onConflict('idempotency_key')
     .ignore();
 }
@@ -75,7 +75,7 @@ export async function placeHold(db: Knex, hold: Hold): Promise<{ allocation: { l
     for (const a of allocation) {
       await trx('redemption_allocations').insert({ redemption_id: hold.redemptionId, lot_id: a.lotId, credits: a.credits, status: hold.redeemNow ? 'redeemed' : 'held' });
       const kind = hold.redeemNow ? 'redemption' : 'hold';
-      await ledger(trx, { lotId: a.lotId, kind, credits: -a.credits, actor: hold.requestedBy, reason: `${hold.request.kind} request ${hold.redemptionId}`, key: `${hold.redemptionId}:${a.lotId}:${kind}` });
+      await ledger(trx, { lotId: a.lotId, kind, credits: -a.credits, actor: hold.requestedBy, reason: `${hold.request.kind} request ${hold.redemptionId}`, key: `${hold.redemptionId}:${a.lotId}:${kind}`, on: hold.request.requestedOn });
     }
     return { allocation, holdUntil };
   });
@@ -106,8 +106,8 @@ export async function settleRedemption(db: Knex, id: string, outcome: 'approved'
       throw new CreditRefusal([{ field: 'decision', message: 'some of the held credits expired before the approval' }]);
     }
     for (const a of held) {
-      await ledger(trx, { lotId: a.lot_id, kind: 'release', credits: a.credits, actor: by, reason: `request ${id} ${outcome}`, key: `${id}:${a.lot_id}:release` });
-      if (outcome === 'approved') await ledger(trx, { lotId: a.lot_id, kind: 'redemption', credits: -a.credits, actor: by, reason: `${r.kind} request ${id}`, key: `${id}:${a.lot_id}:redemption` });
+      await ledger(trx, { lotId: a.lot_id, kind: 'release', credits: a.credits, actor: by, reason: `request ${id} ${outcome}`, key: `${id}:${a.lot_id}:release`, on });
+      if (outcome === 'approved') await ledger(trx, { lotId: a.lot_id, kind: 'redemption', credits: -a.credits, actor: by, reason: `${r.kind} request ${id}`, key: `${id}:${a.lot_id}:redemption`, on });
       await trx('redemption_allocations').where({ redemption_id: id, lot_id: a.lot_id }).update({ status: outcome === 'approved' ? 'redeemed' : 'released' });
     }
     await trx('redemptions').where({ id }).update({ status: outcome, decided_by: by, decided_on: on });
@@ -121,11 +121,11 @@ export async function forfeitLot(db: Knex, lotId: string, expiry: IsoDate): Prom
     await lockLots(trx, (q) => q.where({ id: lotId }));
     const held = await trx('redemption_allocations').where({ lot_id: lotId, status: 'held' });
     for (const a of held) {
-      await ledger(trx, { lotId, kind: 'release', credits: a.credits, actor: 'system:expiry', reason: `request ${a.redemption_id}: credits expired`, key: `${a.redemption_id}:${lotId}:release` });
+      await ledger(trx, { lotId, kind: 'release', credits: a.credits, actor: 'system:expiry', reason: `request ${a.redemption_id}: credits expired`, key: `${a.redemption_id}:${lotId}:release`, on: expiry });
       await trx('redemption_allocations').where({ redemption_id: a.redemption_id, lot_id: lotId }).update({ status: 'released' });
     }
     const balance = await lotBalance(trx, lotId);
-    if (balance > 0) await ledger(trx, { lotId, kind: 'forfeit', credits: -balance, actor: 'system:expiry', reason: `expired on ${expiry}`, key: `${lotId}:forfeit:${expiry}` });
+    if (balance > 0) await ledger(trx, { lotId, kind: 'forfeit', credits: -balance, actor: 'system:expiry', reason: `expired on ${expiry}`, key: `${lotId}:forfeit:${expiry}`, on: expiry });
     await trx(LOTS).where({ id: lotId }).update({ state: 'expired' });
     const forfeited = await trx(LEDGER).where({ idempotency_key: `${lotId}:forfeit:${expiry}` }).first('credits');
     return forfeited ? -forfeited.credits : 0;
@@ -136,7 +136,7 @@ export async function forfeitLot(db: Knex, lotId: string, expiry: IsoDate): Prom
 export async function extendLot(db: Knex, lotId: string, input: { newExpiry: IsoDate; restore: number; by: string; requestId: string; on: IsoDate }): Promise<void> {
   await db.transaction(async (trx) => {
     await lockLots(trx, (q) => q.where({ id: lotId }));
-    await ledger(trx, { lotId, kind: 'extension', credits: input.restore, actor: input.by, reason: `extended to ${input.newExpiry} (request ${input.requestId})`, key: `${lotId}:extension` });
+    await ledger(trx, { lotId, kind: 'extension', credits: input.restore, actor: input.by, reason: `extended to ${input.newExpiry} (request ${input.requestId})`, key: `${lotId}:extension`, on: input.on });
     await trx(LOTS).where({ id: lotId }).update({ expires_on: input.newExpiry, extended_to: input.newExpiry, state: 'active' });
     await trx('extension_requests').where({ id: input.requestId }).update({ status: 'approved', decided_by: input.by, decided_on: input.on });
   });

@@ -33,7 +33,7 @@ export async function insertAwardLot(trx: Knex.Transaction, lot: AwardLot, actor
     .onConflict('id')
     .ignore();
   await trx(LEDGER)
-    .insert({ lot_id: lot.id, kind: 'award', credits: lot.credits, actor, reason: `Customer Loyalty award ${lot.awardQuarter}`, idempotency_key: `${lot.id}:award` })
+    .insert({ lot_id: lot.id, kind: 'award', credits: lot.credits, actor, reason: `Customer Loyalty award ${lot.awardQuarter}`, idempotency_key: `${lot.id}:award`, occurred_on: lot.issuedOn })
     .onConflict('idempotency_key')
     .ignore();
 }

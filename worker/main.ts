@@ -7,6 +7,7 @@ import { connectDb } from '../db/connect';
 import { createMailer } from '../activities/mailer';
 import { createLogger } from '../config/logger';
 import { createWorker } from './createWorker';
+import { ensureStatementSchedule } from './schedules';
 
 async function main() {
   const env = loadEnv();
@@ -21,6 +22,7 @@ async function main() {
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
   const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, db, mailer, temporal, config: { mailFrom: env.MAIL_FROM } });
+  await ensureStatementSchedule(temporal);
   log.info({ taskQueue: worker.options.taskQueue }, 'worker running');
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).
   await worker.run();

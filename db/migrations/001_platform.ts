@@ -103,6 +103,8 @@ export async function up(db: Knex): Promise<void> {
     t.text('actor').notNullable();
     t.text('reason').notNullable();
     t.text('idempotency_key').notNullable().unique();
+    // The business date of the change (the award, expiry or decision day), which statements group by.
+    t.date('occurred_on').notNullable();
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
     t.check("kind in ('award','purchase','hold','release','redemption','forfeit','extension')", [], 'ledger_kind_known');
     t.index(['lot_id']);

@@ -1,0 +1,83 @@
+import type { Knex } from 'knex';
+import { enqueueNotice } from './notifications';
+
+// CLC-8: monthly statements of account activity, derived from the ledger, one per owner and month.
+
+export interface StatementLine {
+  on: string;
+  lotId: string;
+  kind: string;
+  credits: number;
+  reason: string;
+}
+
+export interface Statement {
+  ownerEmail: string;
+  month: string;
+  accountId: string | null;
+  openingBalance: number;
+  closingBalance: number;
+  lines: StatementLine[];
+}
+
+const monthRange = (month: string) => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const start = `${month}-01`;
+  const end = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+  return { start, end };
+};
+
+/** Who a lot's statement goes to: the account's current Team Captain, else the purchaser. */
+const OWNER = "coalesce(a.captain_email, l.owner_email)";
+
+/** Builds (once) the statements of `month` for every owner with activity or a balance; returns how many. */
+export async function buildStatements(db: Knex, month: string): Promise<number> {
+  const { start, end } = monthRange(month);
+  const rows = await db('ledger_entries as e')
+    .join('credit_lots as l', 'l.id', 'e.lot_id')
+    .leftJoin('accounts as a', 'a.id', 'l.account_id')
+    .where('e.occurred_on', '<', end)
+    .orderBy(['e.occurred_on', 'e.id'])
+    .select(db.raw(`${OWNER} as owner`), 'l.account_id', 'e.lot_id', 'e.kind', 'e.credits', 'e.reason', 'e.occurred_on');
+  const byOwner = new Map<string, Statement>();
+  for (const r of rows) {
+    const s: Statement = byOwner.get(r.owner) ?? { ownerEmail: r.owner, month, accountId: r.account_id ?? null, openingBalance: 0, closingBalance: 0, lines: [] };
+    byOwner.set(r.owner, s);
+    const on = r.occurred_on as string;
+    if (on < start) s.openingBalance += r.credits;
+    else s.lines.push({ on, lotId: r.lot_id, kind: r.kind, credits: r.credits, reason: r.reason });
+    s.closingBalance += r.credits;
+  }
+  const statements = [...byOwner.values()].filter((s) => s.lines.length > 0 || s.closingBalance > 0);
+  for (const s of statements) {
+    await db.transaction(async (trx) => {
+      await trx('statements')
+        .insert({ owner_email: s.ownerEmail, month, account_id: s.accountId, lines: JSON.stringify(s.lines), opening_balance: s.openingBalance, closing_balance: s.closingBalance })
+        .onConflict(['owner_email', 'month'])
+        .ignore();
+      await enqueueNotice(trx, {
+        id: `statement-${s.ownerEmail}:${month}`,
+        accountId: s.accountId,
+        kind: 'statement',
+        recipient: s.ownerEmail,
+        subject: `Your Cisco Learning Credits statement for ${month}`,
+        body: renderStatement(s),
+      });
+    });
+  }
+  return statements.length;
+}
+
+export function renderStatement(s: Statement): string {
+  const lines = s.lines.map((l) => `${l.on}  ${l.lotId}  ${l.kind.padEnd(10)} ${String(l.credits).padStart(7)}  ${l.reason}`);
+  return [`Statement for ${s.month}`, `Opening balance: ${s.openingBalance}`, ...lines, `Closing balance: ${s.closingBalance}`, ''].join('\n');
+}
+
+export async function findStatement(db: Knex, accountId: string, month: string): Promise<Statement | undefined> {
+  const row = await db('statements').where({ account_id: accountId, month }).first();
+  return row && { ownerEmail: row.owner_email, month: row.month, accountId: row.account_id, openingBalance: row.opening_balance, closingBalance: row.closing_balance, lines: row.lines };
+}
+
+export async function unsentStatementNotices(db: Knex, month: string): Promise<string[]> {
+  return db('notifications').where({ kind: 'statement' }).whereNull('sent_at').where('id', 'like', `%:${month}`).orderBy('id').pluck('id');
+}
