@@ -133,6 +133,10 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
         .merge();
     },
 
+    async recordAutoApproval(input: { accountId: string; enabled: boolean }): Promise<void> {
+      await db('accounts').where({ id: input.accountId }).update({ auto_approval: input.enabled, updated_at: db.fn.now() });
+    },
+
     async recordWithdrawal(input: { accountId: string; companyName: string; captain: Person; reason: string }): Promise<string> {
       return db.transaction(async (trx) => {
         await updateAccount(trx, input.accountId, { state: 'withdrawn', nextAwardDate: null });

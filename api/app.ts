@@ -12,6 +12,8 @@ import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { nominationRoutes } from './routes/nominations';
 import { programDataRoutes } from './routes/programData';
+import { creditRoutes } from './routes/credits';
+import { reportRoutes } from './routes/reports';
 
 export interface AppConfig {
   tokens: TokenMap;
@@ -49,6 +51,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(nominationRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(programDataRoutes(deps));
+  app.use(creditRoutes(deps));
+  app.use(reportRoutes(deps));
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such route')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof HttpError) return res.status(err.status).json(err);

@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { registerCreditPaths } from './creditOpenapi';
 import {
   accountIdParam,
   accountListQuery,
@@ -116,6 +117,8 @@ export function buildOpenApi() {
     request: { body: { content: { 'application/json': { schema: termsVersionSchema } } } },
     responses: { 201: { description: 'Published' }, ...errors, 409: json(errorSchema, 'Already published') },
   });
+
+  registerCreditPaths(registry, security);
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

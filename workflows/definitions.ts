@@ -75,6 +75,8 @@ export interface LoyaltyAccountState {
   awardsMade: number;
   creditsAwarded: number;
   lastAward: AwardRecord | null;
+  /** CLC-6: redemptions approved without asking the captain (absent in states carried from older runs). */
+  autoApproval?: boolean;
   /** The latest fiscal years' bookings (LOY-6); older years are dropped to keep the state small. */
   bookings: Bookings[];
 }
@@ -107,6 +109,8 @@ export const acceptTermsUpdate = defineUpdate<LoyaltyAccountState, [AcceptTermsI
 export const withdrawUpdate = defineUpdate<LoyaltyAccountState, [WithdrawInput]>('withdraw');
 export const replaceCaptainUpdate = defineUpdate<LoyaltyAccountState, [TeamCaptain]>('replaceCaptain');
 export const publishTermsUpdate = defineUpdate<LoyaltyAccountState, [{ version: string }]>('publishTerms');
+/** CLC-6: the Team Captain approves every redemption automatically, or not. */
+export const setAutoApprovalUpdate = defineUpdate<LoyaltyAccountState, [{ enabled: boolean }]>('setAutoApproval');
 export const recordBookingsUpdate = defineUpdate<LoyaltyAccountState, [Bookings]>('recordBookings');
 
 /** ApplicationFailure types a workflow throws for business refusals; the API maps them to 4xx. */

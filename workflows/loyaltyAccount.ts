@@ -24,6 +24,7 @@ import {
   publishTermsUpdate,
   recordBookingsUpdate,
   replaceCaptainUpdate,
+  setAutoApprovalUpdate,
   searchAttributes as sa,
   stateQuery,
   withdrawUpdate,
@@ -122,6 +123,17 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
         if (version === s.termsVersion) throw refusal(failureTypes.conflict, `terms version ${version} is already in force`);
       },
     },
+  );
+
+  setHandler(
+    setAutoApprovalUpdate,
+    async ({ enabled }) => {
+      await whenRecorded();
+      await acts.recordAutoApproval({ accountId: s.accountId, enabled });
+      s.autoApproval = enabled;
+      return s;
+    },
+    { validator: (_a) => assertOpen() },
   );
 
   // LOY-6: the latest bookings, used at the next August re-tier.

@@ -59,7 +59,7 @@ describe('loyalty account: captain, terms and withdrawal', () => {
     const state = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'contract ended', by: 'ops:test' }] });
     expect(state).toMatchObject({ state: 'withdrawn', nextAwardDate: null });
     // Poll, not result(): awaiting a result lets the test server skip time through the lots' timers.
-    await expect.poll(async () => (await handle.describe()).status.name).toBe('COMPLETED');
+    await expect.poll(async () => (await handle.describe()).status.name, { timeout: 15_000 }).toBe('COMPLETED');
     await h.smtp.waitFor((m) => m.to.includes(captainEmail) && /withdrawn/.test(m.subject));
 
     await h.skipTo(nextAwardDateAfter(nextAwardDateAfter(first)));

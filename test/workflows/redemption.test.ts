@@ -37,7 +37,7 @@ describe('redemptions', () => {
       { kind: 'release', credits: 30 },
       { kind: 'redemption', credits: -30 },
     ]);
-    await expect.poll(async () => (await lotHandle.query(lotStateQuery)).balance).toBe(70);
+    await expect.poll(async () => (await lotHandle.query(lotStateQuery)).balance, { timeout: 15_000 }).toBe(70);
     await expect(r.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: false, by: 'x' }] })).rejects.toMatchObject({ cause: { type: 'Conflict' } });
   });
 

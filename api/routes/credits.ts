@@ -1,0 +1,166 @@
+import { Router, type Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { accountOwner, extensionRequestRow, lotRow, lotsOfAccount, redemptionRow } from '../../db/creditReads';
+import { CLC_COUNTRIES, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
+import { creditLot } from '../../workflows/creditLot';
+import { redemption } from '../../workflows/redemption';
+import {
+  creditLotWorkflowId,
+  decideExtensionUpdate,
+  decideRedemptionUpdate,
+  lotRecordedUpdate,
+  lotStateQuery,
+  placeHoldUpdate,
+  redemptionWorkflowId,
+  requestExtensionUpdate,
+  type LotRecord,
+} from '../../workflows/creditDefinitions';
+import { loyaltyWorkflowId, setAutoApprovalUpdate } from '../../workflows/definitions';
+import { actorOf, allow, holderOf } from '../auth';
+import { forbidden, notFound, unprocessable } from '../errors';
+import { accountIdParam } from '../schemas';
+import { autoApprovalSchema, decisionSchema, extensionRequestSchema, lotIdParam, purchaseSchema, redemptionSchema } from '../creditSchemas';
+import { fromTemporal } from '../temporalErrors';
+import { parse } from '../validate';
+import type { AppDeps } from '../app';
+
+/** ALL-3: a Team Captain acts only on its own account's credits. */
+async function assertCaptainOf(req: Request, db: AppDeps['db'], accountId: string | null) {
+  const holder = holderOf(req);
+  if (holder.role !== 'team-captain') return;
+  const owner = accountId ? await accountOwner(db, accountId) : undefined;
+  if (!owner || owner.captainCcoId !== holder.ccoId) throw forbidden('These are not your account\'s credits');
+}
+
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw fromTemporal(err, what);
+  }
+}
+
+export function creditRoutes({ temporal, db, config }: AppDeps): Router {
+  const router = Router();
+  const countries = config.programCountries ?? CLC_COUNTRIES;
+
+  // CLC-1, CLC-2: a purchase becomes a lot, whose workflow answers once the lot is in the ledger.
+  router.post('/v1/purchases', allow('ops', 'account-manager'), async (req, res) => {
+    const body = parse(purchaseSchema, req.body);
+    const { credits, problems } = orderCredits(body.packages);
+    const reasons = problems.map((message) => ({ field: message.split(':')[0]!, message }));
+    if (!countries.includes(body.country)) reasons.push({ field: 'country', message: `${body.country} is not cleared for Cisco Learning Credits` });
+    const account = body.accountId ? await accountOwner(db, body.accountId) : undefined;
+    if (body.accountId && !account) reasons.push({ field: 'accountId', message: `no account ${body.accountId}` });
+    if (reasons.length) throw unprocessable('The purchase breaks the Learning Credit rules', reasons);
+    const lot: LotRecord = {
+      id: `LP-${randomUUID().slice(0, 12)}`,
+      accountId: body.accountId ?? null,
+      ownerName: account?.captainName ?? body.owner!.name,
+      ownerEmail: account?.captainEmail ?? body.owner!.email,
+      country: body.country,
+      source: 'purchase',
+      credits,
+      issuedOn: body.invoiceDate,
+      activatesOn: purchaseActivationDate(body.invoiceDate),
+      expiresOn: lotExpiryDate(body.invoiceDate),
+      awardQuarter: null,
+    };
+    const start = new WithStartWorkflowOperation(creditLot, { workflowId: creditLotWorkflowId(lot.id), taskQueue: config.taskQueue, args: [{ lot }], workflowIdConflictPolicy: 'FAIL', staticSummary: `Lot ${lot.id}: ${credits} purchased credits` });
+    await call(`Lot ${lot.id}`, () => temporal.workflow.executeUpdateWithStart(lotRecordedUpdate, { startWorkflowOperation: start }));
+    res.status(201).location(`/v1/lots/${lot.id}`).json({ lotId: lot.id, workflowId: creditLotWorkflowId(lot.id), credits, activatesOn: lot.activatesOn, expiresOn: lot.expiresOn });
+  });
+
+  router.get('/v1/lots/:id', allow('ops', 'account-manager', 'team-captain'), async (req, res) => {
+    const { id } = parse(lotIdParam, req.params);
+    const row = await lotRow(db, id);
+    if (!row) throw notFound(`Lot ${id}`);
+    await assertCaptainOf(req, db, row.accountId);
+    const state = await call(`Lot ${id}`, () => temporal.workflow.getHandle(creditLotWorkflowId(id)).query(lotStateQuery));
+    res.json({ ...state, balance: row.balance });
+  });
+
+  router.get('/v1/accounts/:id/lots', allow('ops', 'account-manager', 'team-captain'), async (req, res) => {
+    const { id } = parse(accountIdParam, req.params);
+    await assertCaptainOf(req, db, id);
+    res.json({ accountId: id, lots: await lotsOfAccount(db, id) });
+  });
+
+  router.get('/v1/accounts/:id/balance', allow('ops', 'account-manager', 'team-captain'), async (req, res) => {
+    const { id } = parse(accountIdParam, req.params);
+    await assertCaptainOf(req, db, id);
+    const lots = await lotsOfAccount(db, id);
+    res.json({ accountId: id, balance: lots.reduce((s, l) => s + l.balance, 0), lots: lots.filter((l) => l.balance > 0).map((l) => ({ lotId: l.id, balance: l.balance, expiresOn: l.expiresOn })) });
+  });
+
+  // CLC-6: the captain turns auto-approval on or off, through the account's workflow.
+  router.put('/v1/accounts/:id/auto-approval', allow('team-captain'), async (req, res) => {
+    const { id } = parse(accountIdParam, req.params);
+    const { enabled } = parse(autoApprovalSchema, req.body);
+    await assertCaptainOf(req, db, id);
+    const state = await call(`Account ${id}`, () => temporal.workflow.getHandle(loyaltyWorkflowId(id)).executeUpdate(setAutoApprovalUpdate, { args: [{ enabled }] }));
+    res.json({ accountId: id, autoApproval: state.autoApproval ?? false });
+  });
+
+  // CLC-4: the one extension request, with its usage plan.
+  router.post('/v1/lots/:id/extension-requests', allow('ops', 'team-captain'), async (req, res) => {
+    const { id } = parse(lotIdParam, req.params);
+    const { usagePlan } = parse(extensionRequestSchema, req.body);
+    const row = await lotRow(db, id);
+    if (!row) throw notFound(`Lot ${id}`);
+    await assertCaptainOf(req, db, row.accountId);
+    const requestId = `XR-${randomUUID().slice(0, 12)}`;
+    await call(`Lot ${id}`, () => lotHandle(temporal, id).executeUpdate(requestExtensionUpdate, { args: [{ requestId, usagePlan, by: actorOf(holderOf(req)) }] }));
+    res.status(201).json({ requestId, lotId: id, status: 'pending' });
+  });
+
+  router.post('/v1/extension-requests/:id/decision', allow('ops'), async (req, res) => {
+    const { id } = parse(lotIdParam, req.params);
+    const { approve } = parse(decisionSchema, req.body);
+    const request = await extensionRequestRow(db, id);
+    if (!request) throw notFound(`Extension request ${id}`);
+    const state = await call(`Lot ${request.lotId}`, () => lotHandle(temporal, request.lotId).executeUpdate(decideExtensionUpdate, { args: [{ requestId: id, approve, by: actorOf(holderOf(req)) }] }));
+    res.json({ requestId: id, status: approve ? 'approved' : 'denied', lot: { id: request.lotId, state: state.state, expiresOn: state.expiresOn, balance: state.balance } });
+  });
+
+  // CLC-5, CLC-6, CLC-7: a request holds credits nearest expiry first; 422 names the rule it breaks.
+  router.post('/v1/redemptions', allow('ops', 'team-captain'), async (req, res) => {
+    const body = parse(redemptionSchema, req.body);
+    const lot = body.lotId ? await lotRow(db, body.lotId) : undefined;
+    if (body.lotId && !lot) throw notFound(`Lot ${body.lotId}`);
+    const accountId = body.accountId ?? lot?.accountId ?? null;
+    const account = accountId ? await accountOwner(db, accountId) : undefined;
+    if (accountId && !account) throw notFound(`Account ${accountId}`);
+    await assertCaptainOf(req, db, accountId);
+    const redemptionId = `RD-${randomUUID().slice(0, 12)}`;
+    const start = new WithStartWorkflowOperation(redemption, {
+      workflowId: redemptionWorkflowId(redemptionId),
+      taskQueue: config.taskQueue,
+      workflowIdConflictPolicy: 'FAIL',
+      args: [{
+        redemptionId, accountId, lotId: body.lotId, kind: body.kind, credits: body.credits, startsOn: body.startsOn, details: body.details,
+        requestedBy: actorOf(holderOf(req)),
+        // Without an account there is no captain to ask: the ops request stands approved.
+        autoApprove: account ? account.autoApproval : true,
+        approverEmail: account?.captainEmail ?? lot?.ownerEmail ?? '',
+      }],
+    });
+    const state = await call(`Redemption ${redemptionId}`, () => temporal.workflow.executeUpdateWithStart(placeHoldUpdate, { startWorkflowOperation: start }));
+    res.status(201).location(`/v1/redemptions/${redemptionId}`).json(state);
+  });
+
+  // CLC-6: only the account's own Team Captain decides.
+  router.post('/v1/redemptions/:id/decision', allow('team-captain'), async (req, res) => {
+    const { id } = parse(lotIdParam, req.params);
+    const { approve } = parse(decisionSchema, req.body);
+    const row = await redemptionRow(db, id);
+    if (!row) throw notFound(`Redemption ${id}`);
+    await assertCaptainOf(req, db, row.accountId);
+    res.json(await call(`Redemption ${id}`, () => temporal.workflow.getHandle(redemptionWorkflowId(id)).executeUpdate(decideRedemptionUpdate, { args: [{ approve, by: actorOf(holderOf(req)) }] })));
+  });
+
+  return router;
+}
+
+const lotHandle = (temporal: Client, lotId: string) => temporal.workflow.getHandle(creditLotWorkflowId(lotId));

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, addYears } from '../../domain/calendar';
+import { extendedExpiry } from '../../domain/credits';
+import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
+import { nominationFor } from '../helpers/fixtures';
+import { uniqueId } from '../helpers/temporal';
+
+const AM = 'tok-account-manager';
+const OPS = 'tok-ops-0000';
+const CAPTAIN = 'tok-captain-dlee';
+const OTHER = 'tok-captain-other';
+
+// The Learning Credit API on the dev server with a real worker, Postgres and SMTP.
+describe('API: Learning Credits', () => {
+  let h: ApiHarness;
+  const today = new Date().toISOString().slice(0, 10);
+  let accountId: string;
+
+  beforeAll(async () => {
+    h = await apiHarness();
+    accountId = uniqueId('CRED');
+    expect((await h.api.call('POST', '/v1/nominations', { token: AM, body: nominationFor(today, { group: accountId }) })).status).toBe(201);
+    expect((await h.api.call('POST', `/v1/accounts/${accountId}/terms-acceptance`, { token: CAPTAIN, body: { version: 'T1' } })).status).toBe(200);
+  });
+  afterAll(async () => h?.close());
+
+  const purchase = (body: Record<string, unknown>, token = AM) => h.api.call('POST', '/v1/purchases', { token, body: { country: 'US', invoiceDate: addDays(today, -10), packages: [{ size: 100, quantity: 1 }], ...body } });
+  const balance = async () => (await h.api.call('GET', `/v1/accounts/${accountId}/balance`, { token: OPS })).body.balance as number;
+
+  it('CLC-1, ALL-3: a purchase needs sold packages, a cleared country and a buyer; bad input is 4xx and nothing is written', async () => {
+    const before = Number((await h.db('credit_lots').count({ n: '*' }))[0]!.n);
+    const malformed = await purchase({ invoiceDate: '2027-02-30', packages: [] });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['invoiceDate', 'owner', 'packages']);
+    const rules = await purchase({ owner: { name: 'B', email: 'b@x.example' }, country: 'ZZ', packages: [{ size: 50, quantity: 1 }] });
+    expect(rules.status).toBe(422);
+    expect(rules.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['country', 'packages.0.size']);
+    expect((await purchase({ owner: { name: 'B', email: 'b@x.example' } }, CAPTAIN)).status).toBe(403);
+    expect(Number((await h.db('credit_lots').count({ n: '*' }))[0]!.n)).toBe(before);
+  });
+
+  it('CLC-1, CLC-2: a purchase of several packages becomes one lot with its ledger entry, expiring a year after invoice', async () => {
+    const invoiceDate = addDays(today, -10);
+    const res = await purchase({ accountId, invoiceDate, packages: [{ size: 100, quantity: 2 }, { size: 10, quantity: 5 }] });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ credits: 250, activatesOn: addDays(invoiceDate, 5), expiresOn: addYears(invoiceDate, 1) });
+    const lot = await h.api.call('GET', `/v1/lots/${res.body.lotId}`, { token: CAPTAIN });
+    expect(lot.status).toBe(200);
+    expect(lot.body).toMatchObject({ balance: 250, lot: { source: 'purchase', accountId } });
+    expect((await h.api.call('GET', `/v1/lots/${res.body.lotId}`, { token: OTHER })).status).toBe(403);
+    await expect.poll(balance, { timeout: 15_000 }).toBe(250);
+  });
+
+  it('CLC-6, ALL-3: a redemption waits for the own Team Captain; the credits are held meanwhile', async () => {
+    const start = await balance();
+    const res = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { accountId, kind: 'digital-learning', credits: 30 } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'pending', credits: 30 });
+    expect(await balance()).toBe(start - 30);
+    const id = res.body.redemptionId;
+    expect((await h.api.call('POST', `/v1/redemptions/${id}/decision`, { token: OTHER, body: { approve: true } })).status).toBe(403);
+    expect((await h.api.call('POST', `/v1/redemptions/${id}/decision`, { token: OPS, body: { approve: true } })).status).toBe(403);
+    const decided = await h.api.call('POST', `/v1/redemptions/${id}/decision`, { token: CAPTAIN, body: { approve: true } });
+    expect(decided.status).toBe(200);
+    expect(decided.body.status).toBe('approved');
+    expect((await h.api.call('POST', `/v1/redemptions/${id}/decision`, { token: CAPTAIN, body: { approve: false } })).status).toBe(409);
+    expect(await balance()).toBe(start - 30);
+  });
+
+  it('CLC-6: with auto-approval on, a request is redeemed at once; a request beyond the balance is 422', async () => {
+    expect((await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: OTHER, body: { enabled: true } })).status).toBe(403);
+    const on = await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: CAPTAIN, body: { enabled: true } });
+    expect(on.body).toEqual({ accountId, autoApproval: true });
+    const start = await balance();
+    const res = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { accountId, kind: 'digital-learning', credits: 20 } });
+    expect(res.body.status).toBe('approved');
+    expect(await balance()).toBe(start - 20);
+    const tooMuch = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { accountId, kind: 'digital-learning', credits: 100_000 } });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body.errors[0]).toEqual({ field: 'credits', message: `only ${start - 20} credits are available for this request, 100000 asked` });
+    expect(await balance()).toBe(start - 20);
+  });
+
+  it('CLC-5, CLC-4: near expiry, exam vouchers are refused with the date; one extension may be asked and approved', async () => {
+    const invoiceDate = addDays(addYears(today, -1), 3); // expires in 3 days
+    const { body } = await purchase({ accountId, invoiceDate, packages: [{ size: 10, quantity: 1 }] });
+    const expiry = addYears(invoiceDate, 1);
+    const exam = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { lotId: body.lotId, kind: 'exam-voucher', credits: 1 } });
+    expect(exam.status).toBe(422);
+    expect(exam.body.errors.map((e: { message: string }) => e.message)).toContain(`exam vouchers must be ordered by ${addDays(expiry, -5)}`);
+
+    const bad = await h.api.call('POST', `/v1/lots/${body.lotId}/extension-requests`, { token: CAPTAIN, body: { usagePlan: 'x' } });
+    expect(bad.status).toBe(400);
+    const asked = await h.api.call('POST', `/v1/lots/${body.lotId}/extension-requests`, { token: CAPTAIN, body: { usagePlan: 'Two CCNP courses in the spring' } });
+    expect(asked.status).toBe(201);
+    expect((await h.api.call('POST', `/v1/lots/${body.lotId}/extension-requests`, { token: CAPTAIN, body: { usagePlan: 'Two CCNP courses in the spring' } })).status).toBe(409);
+    expect((await h.api.call('POST', `/v1/extension-requests/${asked.body.requestId}/decision`, { token: CAPTAIN, body: { approve: true } })).status).toBe(403);
+    const approved = await h.api.call('POST', `/v1/extension-requests/${asked.body.requestId}/decision`, { token: OPS, body: { approve: true } });
+    expect(approved.status).toBe(200);
+    expect(approved.body.lot).toMatchObject({ state: 'active', expiresOn: extendedExpiry(expiry) });
+  });
+
+  it('CLC-8: reports of balances, credits expiring soon and redemptions, as JSON and CSV', async () => {
+    const balances = await h.api.call('GET', '/v1/reports/balances', { token: OPS });
+    expect(balances.body.balances).toContainEqual({ accountId, balance: await balance() });
+    const csv = await fetch(`${h.api.base}/v1/reports/balances?format=csv`, { headers: { authorization: `Bearer ${OPS}` } });
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe('accountId,balance');
+    expect(lines).toContain(`${accountId},${await balance()}`);
+    const expiring = await h.api.call('GET', '/v1/reports/expiring?days=400', { token: AM });
+    expect(expiring.body.expiring.every((l: { expiresOn: string }) => l.expiresOn <= addDays(today, 400))).toBe(true);
+    expect(expiring.body.expiring.some((l: { accountId: string }) => l.accountId === accountId)).toBe(true);
+    const redemptions = await h.api.call('GET', `/v1/reports/redemptions?from=${today}&to=${today}`, { token: OPS });
+    expect(redemptions.body.redemptions.filter((r: { accountId: string }) => r.accountId === accountId).map((r: { status: string }) => r.status).sort()).toEqual(['approved', 'approved']);
+    expect((await h.api.call('GET', '/v1/reports/redemptions?from=nope', { token: OPS })).status).toBe(400);
+    expect((await h.api.call('GET', '/v1/reports/balances', { token: CAPTAIN })).status).toBe(403);
+    expect((await h.api.call('GET', `/v1/accounts/${accountId}/statements/2020-01`, { token: CAPTAIN })).status).toBe(404);
+  });
+});
