@@ -18,7 +18,7 @@ import {
 } from '../../workflows/creditDefinitions';
 import { loyaltyWorkflowId, setAutoApprovalUpdate } from '../../workflows/definitions';
 import { actorOf, allow, holderOf } from '../auth';
-import { forbidden, notFound, unprocessable } from '../errors';
+import { conflict, forbidden, notFound, unprocessable } from '../errors';
 import { accountIdParam } from '../schemas';
 import { autoApprovalSchema, decisionSchema, extensionRequestSchema, lotIdParam, purchaseSchema, redemptionSchema } from '../creditSchemas';
 import { fromTemporal } from '../temporalErrors';
@@ -157,6 +157,7 @@ export function creditRoutes({ temporal, db, config }: AppDeps): Router {
     const row = await redemptionRow(db, id);
     if (!row) throw notFound(`Redemption ${id}`);
     await assertCaptainOf(req, db, row.accountId);
+    if (row.status !== 'pending') throw conflict(`Redemption ${id} is already ${row.status}`);
     res.json(await call(`Redemption ${id}`, () => temporal.workflow.getHandle(redemptionWorkflowId(id)).executeUpdate(decideRedemptionUpdate, { args: [{ approve, by: actorOf(holderOf(req)) }] })));
   });
 

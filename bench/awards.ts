@@ -1,0 +1,315 @@
+// Award throughput of the loyalty workflows, end to end on real servers:
+//
+//   npx tsx bench/awards.ts --accounts 200
+//
+// N accounts are nominated and enrolled, then Temporal's time-skipping server jumps to their (shared)
+// first award date and we time how fast N award lots land in Postgres and N award emails reach an SMTP
+// sink. Then: history events of one account-year run, a plain-SQL baseline for the same rows, and the
+// peak RSS of this process, which hosts the worker. Tuning flags (0 = the SDK's default):
+//   --wft, --activities, --cache   maxConcurrentWorkflowTaskExecutions, …ActivityTaskExecutions, maxCachedWorkflows
+//   --db-pool                      knex pool max (the app's connectDb default is 10)
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Db } from '../db/connect';
+import { messageIdFor } from '../db/notifications';
+import { addDays, awardDateOf, firstAwardDate, fiscalYearOf, type IsoDate } from '../domain/calendar';
+import { creditLotWorkflowId } from '../workflows/creditDefinitions';
+import { nominationFor } from '../test/helpers/fixtures';
+import { loyaltyAccount } from '../workflows/loyaltyAccount';
+import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId } from '../workflows/definitions';
+import {
+  log,
+  mapLimit,
+  parseArgs,
+  rssSampler,
+  seconds,
+  startBenchWorker,
+  startCountingSmtp,
+  startDatabase,
+  startTimeSkippingTemporal,
+  waitFor,
+  withTimeout,
+} from './lib';
+
+const TASK_QUEUE = 'bench-awards';
+const TERMS_VERSION = 'T1';
+/** The outbox key of an award notice (activities/loyalty.ts), as the SMTP sink sees it in X-Notice-Key. */
+const AWARD_NOTICE_KEY = /^account-[^:]+:award-FY\d+Q\d$/;
+
+const opts = parseArgs(process.argv.slice(2), {
+  accounts: 200,
+  /** Workflow starts + acceptTerms updates in flight at once. */
+  concurrency: 200,
+  /** Bound on every wait, in minutes. */
+  'timeout-min': 10,
+  'db-pool': 10,
+  wft: 0,
+  activities: 0,
+  cache: 0,
+  /** Accounts whose account-year history is read. */
+  'history-sample': 5,
+  /** Above this many accounts, all but the history sample are terminated before the two-year skip. */
+  'history-all-max': 1000,
+});
+const N = opts.accounts;
+const TIMEOUT_MS = opts['timeout-min'] * 60_000;
+
+interface Account {
+  accountId: string;
+  handle: WorkflowHandle<typeof loyaltyAccount>;
+  acceptedOn: IsoDate;
+  firstRunId: string;
+}
+
+type Services = Awaited<ReturnType<typeof startServices>>;
+
+async function startServices() {
+  const started = await Promise.allSettled([startDatabase({ pool: opts['db-pool'] }), startCountingSmtp(AWARD_NOTICE_KEY), startTimeSkippingTemporal()] as const);
+  const [database, smtp, env] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [
+    Awaited<ReturnType<typeof startDatabase>> | undefined,
+    Awaited<ReturnType<typeof startCountingSmtp>> | undefined,
+    TestWorkflowEnvironment | undefined,
+  ];
+  try {
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const tuning = {
+      ...(opts.wft > 0 ? { maxConcurrentWorkflowTaskExecutions: opts.wft } : {}),
+      ...(opts.activities > 0 ? { maxConcurrentActivityTaskExecutions: opts.activities } : {}),
+      ...(opts.cache > 0 ? { maxCachedWorkflows: opts.cache } : {}),
+    };
+    const worker = await startBenchWorker(env!, { db: database!.db, smtpUrl: smtp!.url, taskQueue: TASK_QUEUE, tuning });
+    return { database: database!, db: database!.db, smtp: smtp!, env: env!, worker };
+  } catch (err) {
+    // Whatever did start is stopped, so a failed start leaves no JVM or Postgres behind.
+    await stopAll({ database, smtp, env });
+    throw err;
+  }
+}
+
+const isoDay = (ms: number): IsoDate => new Date(ms).toISOString().slice(0, 10);
+
+/** Skips the test server's clock to `time` UTC on `date` (timers due before then fire in order). */
+async function skipTo(env: TestWorkflowEnvironment, date: IsoDate, time = '00:01:00'): Promise<void> {
+  const ms = Date.parse(`${date}T${time}Z`) - (await env.currentTimeMs());
+  if (ms < 0) throw new Error(`cannot skip back to ${date}`);
+  await withTimeout(`skip to ${date}`, env.sleep(ms), TIMEOUT_MS);
+}
+
+const countRows = async (db: Db, table: string, where: Record<string, unknown> = {}) =>
+  Number((await db(table).where(where).count<{ count: string }[]>({ count: '*' }))[0]!.count);
+
+/** Phase 1: nominate N accounts and accept their terms, as the API and a Team Captain would. */
+async function enroll(s: Services): Promise<{ accounts: Account[]; enrollSeconds: number }> {
+  const nominatedOn = isoDay(await s.env.currentTimeMs());
+  const ids = Array.from({ length: N }, (_, i) => `B-${String(i).padStart(6, '0')}`);
+  const t0 = performance.now();
+  const accounts = await withTimeout(
+    `enrolling ${N} accounts`,
+    mapLimit(ids, opts.concurrency, async (accountId): Promise<Account> => {
+      s.worker.failure();
+      const nomination = nominationFor(nominatedOn, { group: accountId });
+      const handle = await s.env.client.workflow.start(loyaltyAccount, {
+        workflowId: loyaltyWorkflowId(accountId),
+        taskQueue: TASK_QUEUE,
+        args: [{ accountId, nomination, nominatedBy: 'account-manager:bench', nominatedOn, termsVersion: TERMS_VERSION, settings: defaultLoyaltySettings }],
+      });
+      // Answers once the account is enrolled: nomination recorded, terms accepted, enrollment mailed.
+      const state = await handle.executeUpdate(acceptTermsUpdate, { args: [{ version: TERMS_VERSION, ccoId: 'dlee' }] });
+      return { accountId, handle, acceptedOn: state.termsAccepted!.acceptedOn, firstRunId: handle.firstExecutionRunId };
+    }),
+    TIMEOUT_MS,
+  );
+  const enrollSeconds = seconds(performance.now() - t0);
+  // Terms-waiting and enrolled emails of every account, so the award phase counts only award emails.
+  await waitFor(`${2 * N} enrollment emails`, () => s.smtp.stats.count >= 2 * N, { timeoutMs: TIMEOUT_MS, check: s.worker.failure });
+  if (s.smtp.stats.count !== 2 * N) throw new Error(`expected ${2 * N} emails after enrollment, got ${s.smtp.stats.count} (reminders sent?)`);
+  return { accounts, enrollSeconds };
+}
+
+/** Phase 2: one time skip to the shared first award date; the time until N lots, and N emails, exist. */
+async function awards(s: Services, acceptedOn: IsoDate) {
+  const first = firstAwardDate(acceptedOn, defaultLoyaltySettings.awardDay);
+  if ((await countRows(s.db, 'credit_lots')) !== 0) throw new Error('lots exist before the first award date');
+
+  const t0 = performance.now();
+  let skipDoneAt = 0;
+  // Poll while the skip runs: the test server may hold the skip open until the work it triggered is done.
+  const skip = skipTo(s.env, first).then(() => {
+    skipDoneAt = performance.now();
+  });
+  skip.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
+  let lots = 0;
+  await waitFor(`${N} award lots`, async () => (lots = await countRows(s.db, 'credit_lots', { source: 'award' })) >= N, {
+    timeoutMs: TIMEOUT_MS,
+    everyMs: 50,
+    check: s.worker.failure,
+    progress: () => `${lots} lots, ${s.smtp.stats.tracked} award emails`,
+  });
+  const lotsAt = performance.now();
+  await waitFor(`${N} award emails`, () => s.smtp.stats.tracked >= N, { timeoutMs: TIMEOUT_MS, everyMs: 20, check: s.worker.failure });
+  const emailsAt = s.smtp.stats.trackedLastAt;
+  await skip;
+
+  // Each award is exactly one lot, one ledger entry and one sent notice (the outbox marks it sent after SMTP).
+  await waitFor('award notices marked sent', async () => (await s.db('notifications').where({ kind: 'award' }).whereNotNull('sent_at').count<{ count: string }[]>({ count: '*' }))[0]!.count === String(N), {
+    timeoutMs: TIMEOUT_MS,
+    check: s.worker.failure,
+  });
+  const [lotRows, ledgerRows] = await Promise.all([countRows(s.db, 'credit_lots'), countRows(s.db, 'ledger_entries', { kind: 'award' })]);
+  if (lotRows !== N || ledgerRows !== N) throw new Error(`expected ${N} lots and ledger entries, got ${lotRows} and ${ledgerRows}`);
+
+  const lotsSeconds = seconds(lotsAt - t0);
+  const emailsSeconds = seconds(emailsAt - t0);
+  return { first, lotsSeconds, emailsSeconds, skipSeconds: seconds(skipDoneAt - t0), awardsPerSecond: N / lotsSeconds, emailsPerSecond: N / emailsSeconds };
+}
+
+/**
+ * Phase 3: what the database alone can do. The rows the awards just wrote (lots, their ledger entries,
+ * their notices: whatever columns the app writes today) are copied under fresh ids and inserted again
+ * in one transaction of chunked multi-row inserts. Columns the database fills itself are left to it.
+ * The award quarter gets a suffix because (account_id, award_quarter) is unique.
+ */
+async function sqlBaseline(db: Db) {
+  const fresh = (id: string) => `BL-${id}`;
+  const [lots, ledger, outbox] = await Promise.all([
+    db('credit_lots').where({ source: 'award' }),
+    db('ledger_entries').where({ kind: 'award' }),
+    db('notifications').where({ kind: 'award' }),
+  ]);
+  if (lots.length !== N || ledger.length !== N || outbox.length !== N) throw new Error(`baseline: expected ${N} rows of each, got ${lots.length}/${ledger.length}/${outbox.length}`);
+  const rows = {
+    credit_lots: lots.map(({ created_at: _, ...r }) => ({ ...r, id: fresh(r.id), award_quarter: `${r.award_quarter}-baseline` })),
+    ledger_entries: ledger.map(({ id: _, created_at: __, ...r }) => ({ ...r, lot_id: fresh(r.lot_id), idempotency_key: fresh(r.idempotency_key) })),
+    notifications: outbox.map(({ created_at: _, sent_at: __, ...r }) => ({ ...r, id: fresh(r.id), message_id: messageIdFor(fresh(r.id)) })),
+  };
+  const chunk = 500; // well under Postgres's 65,535 bind parameters per statement
+  const t0 = performance.now();
+  await db.transaction(async (trx) => {
+    for (const [table, list] of Object.entries(rows)) {
+      for (let i = 0; i < list.length; i += chunk) await trx(table).insert(list.slice(i, i + chunk));
+    }
+  });
+  const s = seconds(performance.now() - t0);
+  return { seconds: s, awardsPerSecond: N / s, tableRowsPerSecond: (3 * N) / s };
+}
+
+/**
+ * Phase 4: history events of one whole account-year. An account continues as new after each fiscal
+ * year's July award, so the run current in the middle of the fiscal year after the first award's is a
+ * whole year (re-tier + four awards); once the next October award is past, that run is closed.
+ * With many accounts, all but the sample are terminated first: the two-year skip would otherwise
+ * replay ~8 award/re-tier steps for every one of them, which this number does not need.
+ */
+async function accountYearHistory(s: Services, accounts: Account[], firstAward: IsoDate) {
+  const sample = accounts.slice(0, opts['history-sample']);
+  const others = accounts.slice(sample.length);
+  const allAlive = accounts.length <= opts['history-all-max'];
+  if (!allAlive) {
+    // Their awarded lots run workflows of their own (reminders before expiry): those go too.
+    const sampleIds = sample.map((a) => a.accountId);
+    const lotIds: string[] = await s.db('credit_lots').where({ source: 'award' }).whereNotIn('account_id', sampleIds).whereNot('id', 'like', 'BL-%').pluck('id');
+    const workflowIds = [...others.map((a) => a.handle.workflowId), ...lotIds.map(creditLotWorkflowId)];
+    log(`terminating the ${others.length} accounts outside the history sample and their ${lotIds.length} lot workflows`);
+    const terminate = (id: string) => s.env.client.workflow.getHandle(id).terminate('bench: not in the history sample');
+    await withTimeout('terminating non-sample workflows', mapLimit(workflowIds, opts.concurrency, terminate), TIMEOUT_MS);
+  }
+  const wholeYear = fiscalYearOf(firstAward) + 1;
+  const t0 = performance.now();
+
+  const midYear = addDays(awardDateOf(wholeYear, 2), 1);
+  log(`skipping to ${midYear}, in FY${wholeYear}`);
+  await skipTo(s.env, midYear, '12:00:00');
+  const midYearRuns = new Map<string, string>();
+  await waitFor('the sample to be in its whole-year run', async () => {
+    for (const a of sample) {
+      const { runId } = await a.handle.describe();
+      if (runId !== a.firstRunId) midYearRuns.set(a.accountId, runId);
+    }
+    return midYearRuns.size === sample.length;
+  }, { timeoutMs: TIMEOUT_MS, everyMs: 250, check: s.worker.failure });
+
+  const nextOctober = awardDateOf(wholeYear + 1, 1);
+  log(`skipping to ${nextOctober}, past FY${wholeYear}'s last award`);
+  await skipTo(s.env, nextOctober, '12:00:00');
+  const runOf = (a: Account, runId: string) => s.env.client.workflow.getHandle(a.handle.workflowId, runId);
+  await waitFor('the whole-year runs to continue as new', async () => {
+    const statuses = await Promise.all(sample.map(async (a) => (await runOf(a, midYearRuns.get(a.accountId)!).describe()).status.name));
+    return statuses.every((st) => st === 'CONTINUED_AS_NEW');
+  }, { timeoutMs: TIMEOUT_MS, everyMs: 250, check: s.worker.failure });
+  const phaseSeconds = seconds(performance.now() - t0);
+
+  const eventsOf = async (a: Account, runId: string) => (await runOf(a, runId).fetchHistory()).events?.length ?? 0;
+  const year = await Promise.all(sample.map((a) => eventsOf(a, midYearRuns.get(a.accountId)!)));
+  const enrollmentRun = await Promise.all(sample.map((a) => eventsOf(a, a.firstRunId)));
+  const stats = (xs: number[]) => ({ mean: xs.reduce((a, b) => a + b, 0) / xs.length, max: Math.max(...xs) });
+  return { wholeYear, sampleSize: sample.length, allAlive, phaseSeconds, year: stats(year), enrollmentRun: stats(enrollmentRun) };
+}
+
+async function stopAll(s: Partial<Services>) {
+  // Each step on its own, so one failing does not leave the others (a JVM, a Postgres) running.
+  const steps: [string, (() => Promise<void>) | undefined][] = [
+    ['worker', s.worker?.stop],
+    ['temporal', s.env && (() => s.env!.teardown())],
+    ['smtp', s.smtp?.close],
+    ['postgres', s.database?.stop],
+  ];
+  for (const [name, step] of steps) {
+    try {
+      await step?.();
+    } catch (err) {
+      console.error(`[bench] stopping ${name} failed:`, err);
+    }
+  }
+}
+
+async function main() {
+  if (!Number.isInteger(N) || N < 1) throw new Error('--accounts must be a positive integer');
+  const rss = rssSampler();
+  let s: Services | undefined;
+  try {
+    log(`starting Postgres, SMTP sink, time-skipping Temporal and the worker (accounts=${N})`);
+    const setupStart = performance.now();
+    s = await withTimeout('starting the servers', startServices(), TIMEOUT_MS);
+    log(`up in ${seconds(performance.now() - setupStart).toFixed(1)} s: ${s.database.where}; worker in this process`);
+
+    const { accounts, enrollSeconds } = await enroll(s);
+    const acceptedDays = new Set(accounts.map((a) => a.acceptedOn));
+    if (acceptedDays.size !== 1) throw new Error(`accounts accepted on different days (${[...acceptedDays].join(', ')}): no shared award date`);
+    const acceptedOn = accounts[0]!.acceptedOn;
+    log(`enrolled ${N} in ${enrollSeconds.toFixed(2)} s (accepted ${acceptedOn})`);
+
+    const a = await awards(s, acceptedOn);
+    log(`first award ${a.first}: ${N} lots in ${a.lotsSeconds.toFixed(2)} s, ${N} emails in ${a.emailsSeconds.toFixed(2)} s (env.sleep returned after ${a.skipSeconds.toFixed(2)} s)`);
+
+    const b = await sqlBaseline(s.db);
+    log(`SQL baseline: ${N} awards' rows (${3 * N} table rows) in ${(b.seconds * 1000).toFixed(0)} ms`);
+
+    const h = await accountYearHistory(s, accounts, a.first);
+    log(`history: FY${h.wholeYear} runs of ${h.sampleSize} accounts (${h.allAlive ? `all ${N} accounts kept running` : 'others terminated'}), phase took ${h.phaseSeconds.toFixed(1)} s`);
+
+    const fmt = (x: number, d = 1) => x.toFixed(d);
+    const tuning = `wft=${opts.wft || 'default'} activities=${opts.activities || 'default'} cache=${opts.cache || 'default'} db_pool=${opts['db-pool']}`;
+    console.log(
+      [
+        '',
+        '=== bench:awards summary ===',
+        `accounts=${N} enroll_s=${fmt(enrollSeconds, 2)} enroll_per_s=${fmt(N / enrollSeconds)}`,
+        `awards_s=${fmt(a.lotsSeconds, 2)} awards_per_s=${fmt(a.awardsPerSecond)} emails_s=${fmt(a.emailsSeconds, 2)} emails_per_s=${fmt(a.emailsPerSecond)}`,
+        `history_events_per_account_year mean=${fmt(h.year.mean)} max=${h.year.max} (FY${h.wholeYear} run, sample=${h.sampleSize}; enrollment run mean=${fmt(h.enrollmentRun.mean)} max=${h.enrollmentRun.max})`,
+        `baseline_sql_rows_per_s=${fmt(b.awardsPerSecond, 0)} (one row = one award's lot + ledger entry + notice; ${fmt(b.tableRowsPerSecond, 0)} table rows/s) ratio=${(a.awardsPerSecond / b.awardsPerSecond).toFixed(4)}`,
+        `peak_rss_mib=${fmt(rss.peakMiB(), 0)} (this process: bench driver + Temporal worker incl. workflow threads; not the JVM test server or Postgres)`,
+        `tuning: ${tuning} mailer_pool=5 (createMailer)`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    rss.stop();
+    if (s) await stopAll(s);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
