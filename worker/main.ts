@@ -21,7 +21,12 @@ async function main() {
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
-  const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, db, mailer, temporal, config: { mailFrom: env.MAIL_FROM } });
+  const worker = await createWorker({
+    connection, namespace: env.TEMPORAL_NAMESPACE, db, mailer, temporal, config: { mailFrom: env.MAIL_FROM },
+    // Lots and accounts sleep for months: a bounded cache keeps memory flat however many are open
+    // (an evicted workflow is replayed when its timer fires). See bench/lots.ts for the figures.
+    tuning: { maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS },
+  });
   await ensureStatementSchedule(temporal);
   log.info({ taskQueue: worker.options.taskQueue }, 'worker running');
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).
