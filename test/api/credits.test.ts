@@ -4,6 +4,7 @@ import { extendedExpiry } from '../../domain/credits';
 import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/fixtures';
 import { uniqueId } from '../helpers/temporal';
+import { ensureStatementSchedule, STATEMENTS_SCHEDULE_ID } from '../../worker/schedules';
 
 const AM = 'tok-account-manager';
 const OPS = 'tok-ops-0000';
@@ -98,6 +99,17 @@ describe('API: Learning Credits', () => {
     const approved = await h.api.call('POST', `/v1/extension-requests/${asked.body.requestId}/decision`, { token: OPS, body: { approve: true } });
     expect(approved.status).toBe(200);
     expect(approved.body.lot).toMatchObject({ state: 'active', expiresOn: extendedExpiry(expiry) });
+  });
+
+  it('CLC-8: the worker keeps one Temporal Schedule that runs the statements on the first of each month', async () => {
+    await ensureStatementSchedule(h.env.client, h.taskQueue);
+    await ensureStatementSchedule(h.env.client, h.taskQueue); // idempotent at every worker start
+    const schedule = await h.env.client.schedule.getHandle(STATEMENTS_SCHEDULE_ID).describe();
+    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'monthlyStatements', taskQueue: h.taskQueue });
+    expect(schedule.spec.calendars).toEqual([expect.objectContaining({ dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 2, end: 2, step: 1 }] })]);
+    const next = schedule.info.nextActionTimes[0]!;
+    expect(next.getUTCDate()).toBe(1);
+    expect(next.getUTCHours()).toBe(2);
   });
 
   it('CLC-8: reports of balances, credits expiring soon and redemptions, as JSON and CSV', async () => {
