@@ -1,13 +1,19 @@
 // Award throughput of the loyalty workflows, end to end on real servers:
 //
-//   npx tsx bench/awards.ts --accounts 200
+//   npx tsx bench/awards.ts --accounts 200        (npm run bench:awards -- --accounts 200)
 //
 // N accounts are nominated and enrolled, then Temporal's time-skipping server jumps to their (shared)
 // first award date and we time how fast N award lots land in Postgres and N award emails reach an SMTP
-// sink. Then: history events of one account-year run, a plain-SQL baseline for the same rows, and the
-// peak RSS of this process, which hosts the worker. Tuning flags (0 = the SDK's default):
+// sink (each award also starts its lot's own workflow, which is part of the load but not waited for).
+// Then: a plain-SQL baseline for the same rows, history events of one account-year run, and the peak
+// RSS of this process, which hosts the worker. Progress goes to stderr, the summary to stdout.
+//
+// Flags (0 = the SDK's default):
 //   --wft, --activities, --cache   maxConcurrentWorkflowTaskExecutions, …ActivityTaskExecutions, maxCachedWorkflows
 //   --db-pool                      knex pool max (the app's connectDb default is 10)
+//   --concurrency                  starts + acceptTerms updates in flight during enrollment (200)
+//   --history-all-max              above this many accounts, the history phase runs on the sample only
+//   --timeout-min                  bound on every wait (10)
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../db/connect';
@@ -133,6 +139,8 @@ async function awards(s: Services, acceptedOn: IsoDate) {
   if ((await countRows(s.db, 'credit_lots')) !== 0) throw new Error('lots exist before the first award date');
 
   const t0 = performance.now();
+  // How busy this process's JS thread (activities, SDK glue, the bench's polling) was: near 1 means saturated.
+  const elu0 = performance.eventLoopUtilization();
   let skipDoneAt = 0;
   // Poll while the skip runs: the test server may hold the skip open until the work it triggered is done.
   const skip = skipTo(s.env, first).then(() => {
@@ -147,6 +155,7 @@ async function awards(s: Services, acceptedOn: IsoDate) {
     progress: () => `${lots} lots, ${s.smtp.stats.tracked} award emails`,
   });
   const lotsAt = performance.now();
+  const eventLoopUtilization = performance.eventLoopUtilization(elu0).utilization;
   await waitFor(`${N} award emails`, () => s.smtp.stats.tracked >= N, { timeoutMs: TIMEOUT_MS, everyMs: 20, check: s.worker.failure });
   const emailsAt = s.smtp.stats.trackedLastAt;
   await skip;
@@ -161,7 +170,7 @@ async function awards(s: Services, acceptedOn: IsoDate) {
 
   const lotsSeconds = seconds(lotsAt - t0);
   const emailsSeconds = seconds(emailsAt - t0);
-  return { first, lotsSeconds, emailsSeconds, skipSeconds: seconds(skipDoneAt - t0), awardsPerSecond: N / lotsSeconds, emailsPerSecond: N / emailsSeconds };
+  return { first, lotsSeconds, emailsSeconds, skipSeconds: seconds(skipDoneAt - t0), awardsPerSecond: N / lotsSeconds, emailsPerSecond: N / emailsSeconds, eventLoopUtilization };
 }
 
 /**
@@ -280,7 +289,7 @@ async function main() {
     log(`enrolled ${N} in ${enrollSeconds.toFixed(2)} s (accepted ${acceptedOn})`);
 
     const a = await awards(s, acceptedOn);
-    log(`first award ${a.first}: ${N} lots in ${a.lotsSeconds.toFixed(2)} s, ${N} emails in ${a.emailsSeconds.toFixed(2)} s (env.sleep returned after ${a.skipSeconds.toFixed(2)} s)`);
+    log(`first award ${a.first}: ${N} lots in ${a.lotsSeconds.toFixed(2)} s, ${N} emails in ${a.emailsSeconds.toFixed(2)} s (env.sleep returned after ${a.skipSeconds.toFixed(2)} s; event loop ${(a.eventLoopUtilization * 100).toFixed(0)}% busy)`);
 
     const b = await sqlBaseline(s.db);
     log(`SQL baseline: ${N} awards' rows (${3 * N} table rows) in ${(b.seconds * 1000).toFixed(0)} ms`);
@@ -295,7 +304,7 @@ async function main() {
         '',
         '=== bench:awards summary ===',
         `accounts=${N} enroll_s=${fmt(enrollSeconds, 2)} enroll_per_s=${fmt(N / enrollSeconds)}`,
-        `awards_s=${fmt(a.lotsSeconds, 2)} awards_per_s=${fmt(a.awardsPerSecond)} emails_s=${fmt(a.emailsSeconds, 2)} emails_per_s=${fmt(a.emailsPerSecond)}`,
+        `awards_s=${fmt(a.lotsSeconds, 2)} awards_per_s=${fmt(a.awardsPerSecond)} emails_s=${fmt(a.emailsSeconds, 2)} emails_per_s=${fmt(a.emailsPerSecond)} event_loop_busy=${fmt(a.eventLoopUtilization * 100, 0)}%`,
         `history_events_per_account_year mean=${fmt(h.year.mean)} max=${h.year.max} (FY${h.wholeYear} run, sample=${h.sampleSize}; enrollment run mean=${fmt(h.enrollmentRun.mean)} max=${h.enrollmentRun.max})`,
         `baseline_sql_rows_per_s=${fmt(b.awardsPerSecond, 0)} (one row = one award's lot + ledger entry + notice; ${fmt(b.tableRowsPerSecond, 0)} table rows/s) ratio=${(a.awardsPerSecond / b.awardsPerSecond).toFixed(4)}`,
         `peak_rss_mib=${fmt(rss.peakMiB(), 0)} (this process: bench driver + Temporal worker incl. workflow threads; not the JVM test server or Postgres)`,

@@ -8,6 +8,7 @@ import { createMailer } from '../activities/mailer';
 import { createLogger } from '../config/logger';
 import { createWorker } from './createWorker';
 import { ensureStatementSchedule } from './schedules';
+import { ensureSearchAttributes } from '../scripts/services/searchAttributes';
 
 async function main() {
   const env = loadEnv();
@@ -27,6 +28,8 @@ async function main() {
     // (an evicted workflow is replayed when its timer fires). See bench/lots.ts for the figures.
     tuning: { maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS },
   });
+  // A cluster may not let workers change its namespace (Temporal Cloud): then ops register them once.
+  await ensureSearchAttributes(clientConnection, env.TEMPORAL_NAMESPACE).catch((err) => log.warn({ err }, 'could not register search attributes; register them with the temporal CLI'));
   await ensureStatementSchedule(temporal);
   log.info({ taskQueue: worker.options.taskQueue }, 'worker running');
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).

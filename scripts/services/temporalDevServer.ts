@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import { join } from 'node:path';
 import { allSearchAttributeKeys } from '../../workflows/definitions';
 import { startChild, waitUntil, type Child } from './child';
+import { ensureSearchAttributes } from './searchAttributes';
 
 const saTypeName: Record<string, string> = {
   KEYWORD: 'Keyword',
@@ -39,5 +40,12 @@ export async function startTemporalDevServer(opts: { cli: string; dataDir: strin
       await connection.close();
     }
   });
+  const connection = await Connection.connect({ address });
+  try {
+    const added = await ensureSearchAttributes(connection, 'default');
+    if (added.length) process.stdout.write(`registered search attributes: ${added.join(', ')}\n`);
+  } finally {
+    await connection.close();
+  }
   return { child, address };
 }
