@@ -2,7 +2,6 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { balancesOf, CreditRefusal, extendLot, forfeitLot, lotBalance, placeHold, settleRedemption, type Hold } from '../db/credits';
-import { insertAwardLot } from '../db/lots';
 import { enqueueNotice } from '../db/notifications';
 import { buildStatements } from '../db/statements';
 import type { IsoDate } from '../domain/calendar';
@@ -39,13 +38,9 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
       });
     },
 
-    /** CLC-2: a lot and its first ledger entry; awards and purchases take the same path. */
+    /** CLC-2: a purchased lot and its first ledger entry (an award's are written with the award). */
     async recordLot(lot: LotRecord): Promise<void> {
       await db.transaction(async (trx) => {
-        if (lot.source === 'award') {
-          await insertAwardLot(trx, { id: lot.id, accountId: lot.accountId!, ownerEmail: lot.ownerEmail, credits: lot.credits, issuedOn: lot.issuedOn, expiresOn: lot.expiresOn, awardQuarter: lot.awardQuarter! }, 'system:loyalty-award');
-          return;
-        }
         await trx('credit_lots')
           .insert({ id: lot.id, account_id: lot.accountId, owner_name: lot.ownerName, owner_email: lot.ownerEmail, country: lot.country, source: 'purchase', state: 'pending', credits: lot.credits, issued_on: lot.issuedOn, activates_on: lot.activatesOn, expires_on: lot.expiresOn })
           .onConflict('id')

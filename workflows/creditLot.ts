@@ -123,7 +123,9 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
   const expiryMoved = (expiry: string) => () => s.expiresOn !== expiry || workflowInfo().continueAsNewSuggested;
 
   publish();
-  await acts.recordLot(lot);
+  // An award's lot and ledger entry were written with the award itself (in the same transaction as its
+  // notice); a purchase's are written here.
+  if (lot.source === 'purchase') await acts.recordLot(lot);
   recorded = true;
 
   if (s.state === 'pending') {
