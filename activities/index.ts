@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import { createCertificationActivities } from './certification';
 import { createCreditActivities } from './credits';
 import { createLoyaltyActivities } from './loyalty';
 import type { Mailer } from './mailer';
@@ -19,6 +20,7 @@ export function createActivities({ db, mailer, config, temporal }: ActivityDeps)
   return {
     ...createLoyaltyActivities({ db }),
     ...createCreditActivities({ db, temporal }),
+    ...createCertificationActivities({ db }),
     sendNotice: (key: string) => sendNotice({ db, mailer, mailFrom: config.mailFrom }, key),
     /** CLC-8: sends the month's statements not yet sent; returns how many went out. */
     async sendStatements(month: string): Promise<number> {

@@ -4,6 +4,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import { creditSearchAttributes } from './creditDefinitions';
+import { certificationSearchAttributes } from './certificationDefinitions';
 import type { Nomination } from '../domain/nomination';
 import type { Bookings } from '../domain/tiers';
 
@@ -20,7 +21,7 @@ export const searchAttributes = {
   TeamCaptain: defineSearchAttributeKey('TeamCaptain', SearchAttributeType.KEYWORD),
 } as const;
 
-export const allSearchAttributeKeys = [...Object.values(searchAttributes), ...Object.values(creditSearchAttributes)];
+export const allSearchAttributeKeys = [...Object.values(searchAttributes), ...Object.values(creditSearchAttributes), ...Object.values(certificationSearchAttributes)];
 
 export type LoyaltyState = 'nominated' | 'enrolled' | 'lapsed' | 'withdrawn';
 

@@ -3,3 +3,4 @@ export { loyaltyAccount } from './loyaltyAccount';
 export { creditLot } from './creditLot';
 export { redemption } from './redemption';
 export { monthlyStatements } from './monthlyStatements';
+export { certification } from './certification';

@@ -165,6 +165,25 @@ export async function up(db: Knex): Promise<void> {
     t.primary(['owner_email', 'month']);
   });
 
+  // CERT-1: Registered Partners, and the certifications read model (the workflow holds the lifecycle).
+  await db.schema.createTable('partners', (t) => {
+    t.text('id').primary();
+    t.text('name').notNullable();
+    t.text('email').notNullable();
+    t.timestamp('registered_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+  });
+  await db.schema.createTable('certifications', (t) => {
+    t.text('id').primary();
+    t.text('partner_id').notNullable().references('partners.id').onDelete('restrict');
+    t.string('country', 2).notNullable();
+    t.text('state').notNullable();
+    t.date('certified_on').nullable();
+    t.date('anniversary').nullable();
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.unique(['partner_id', 'country']);
+    t.check("state in ('applied','refused','approved','re-cert','lapsed','revoked')", [], 'certifications_state_known');
+  });
+
   // The outbox (ALL-2): a notice is written in the same transaction as the fact it announces, keyed by
   // a business idempotency key, and sent once with a Message-ID derived from that key.
   await db.schema.createTable('notifications', (t) => {
@@ -182,5 +201,5 @@ export async function up(db: Knex): Promise<void> {
 }
 
 export async function down(db: Knex): Promise<void> {
-  for (const table of ['notifications', 'statements', 'extension_requests', 'redemption_allocations', 'redemptions', 'ledger_entries', 'credit_lots', 'tier_tables', 'terms_acceptances', 'terms_versions', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
+  for (const table of ['notifications', 'certifications', 'partners', 'statements', 'extension_requests', 'redemption_allocations', 'redemptions', 'ledger_entries', 'credit_lots', 'tier_tables', 'terms_acceptances', 'terms_versions', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
 }

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, addYears } from '../../domain/calendar';
+import { firstCsatMeasurement } from '../../domain/certification';
+import {
+  certificationStateQuery,
+  csatResponsesUpdate,
+  decideCertificationUpdate,
+  grantExtensionUpdate,
+  markCompliantUpdate,
+  nonComplianceNoticeUpdate,
+  renewCertificationUpdate,
+  revokeUpdate,
+} from '../../workflows/certificationDefinitions';
+import { applyForCertification, fullRequirements } from '../helpers/certifications';
+import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+
+// Premier Certification walked through its renewal cycles on the time-skipping server.
+describe('Premier Certification', () => {
+  let h: LoyaltyHarness;
+  beforeAll(async () => {
+    h = await loyaltyHarness();
+  });
+  afterAll(async () => h?.close());
+
+  async function approved() {
+    const c = await applyForCertification(h.env, h.db, h.taskQueue);
+    const approvedOn = await h.today();
+    const state = await c.handle.executeUpdate(decideCertificationUpdate, { args: [{ approve: true, by: 'ops:test' }] });
+    return { ...c, approvedOn, anniversary: state.anniversary! };
+  }
+  const stateOf = async (c: Awaited<ReturnType<typeof applyForCertification>>) => (await c.handle.query(certificationStateQuery)).state;
+
+  it('CERT-2, CERT-3: two cycles: Re-Cert on the 90th day before, renewal on the last day, lost on the 31st day after', async () => {
+    const c = await approved();
+    expect(c.anniversary).toBe(addYears(c.approvedOn, 1));
+    await h.smtp.waitFor((m) => m.to.includes(c.partnerEmail) && /approved/.test(m.subject));
+    await c.handle.executeUpdate(csatResponsesUpdate, { args: [{ count: 12, lowScoreFollowUpDone: true }] });
+
+    await h.skipTo(addDays(c.anniversary, -91));
+    expect(await stateOf(c)).toBe('approved');
+    await h.skipTo(addDays(c.anniversary, -90));
+    expect(await stateOf(c)).toBe('re-cert');
+    await h.smtp.waitFor((m) => m.to.includes(c.partnerEmail) && /renewal is open/.test(m.subject));
+    await h.skipTo(addDays(c.anniversary, -30));
+    expect(h.smtp.received.filter((m) => m.to.includes(c.partnerEmail) && /Reminder/.test(m.subject))).toHaveLength(2); // 60 and 30 days before
+
+    await h.skipTo(addDays(c.anniversary, 30)); // the last day a renewal counts
+    expect(await stateOf(c)).toBe('re-cert');
+    const renewed = await c.handle.executeUpdate(renewCertificationUpdate, { args: [fullRequirements()] });
+    expect(renewed).toMatchObject({ state: 'approved', anniversary: addYears(c.anniversary, 1) });
+    await h.smtp.waitFor((m) => m.to.includes(c.partnerEmail) && /renewed/.test(m.subject));
+
+    const second = addYears(c.anniversary, 1);
+    await c.handle.executeUpdate(csatResponsesUpdate, { args: [{ count: 12 }] });
+    await h.skipTo(addDays(second, -90));
+    expect(await stateOf(c)).toBe('re-cert');
+    await h.skipTo(addDays(second, 30));
+    expect(await stateOf(c)).toBe('re-cert');
+    await h.skipTo(addDays(second, 31));
+    expect(await stateOf(c)).toBe('lapsed');
+    await h.smtp.waitFor((m) => m.to.includes(c.partnerEmail) && /lost/.test(m.subject));
+    expect(await h.db('certifications').where({ id: c.id }).first()).toMatchObject({ state: 'lapsed', anniversary: second });
+  });
+
+  it('CERT-1, CERT-3: a renewal that misses requirements is refused with every one listed; outside the window too', async () => {
+    const c = await approved();
+    await expect(c.handle.executeUpdate(renewCertificationUpdate, { args: [fullRequirements()] })).rejects.toMatchObject({ cause: { type: 'Conflict' } });
+    await h.skipTo(addDays(c.anniversary, -10));
+    const lacking = { ...fullRequirements(), specializations: [], hybridItService: null, preSalesSupport: false };
+    const refusal = await c.handle.executeUpdate(renewCertificationUpdate, { args: [lacking] }).catch((e) => e.cause);
+    expect(refusal.type).toBe('Invalid');
+    expect(refusal.details.map((d: { field: string }) => d.field).sort()).toEqual(['hybridItService.type', 'preSalesSupport', 'specializations']);
+    expect(await stateOf(c)).toBe('re-cert');
+  });
+
+  it('CERT-1: ops may refuse an application; it ends there', async () => {
+    const c = await applyForCertification(h.env, h.db, h.taskQueue);
+    await c.handle.executeUpdate(decideCertificationUpdate, { args: [{ approve: false, by: 'ops:test' }] });
+    expect((await c.handle.result()).state).toBe('refused');
+    expect(await h.db('certifications').where({ id: c.id }).first()).toMatchObject({ state: 'refused' });
+  });
+
+  it('CERT-4: the first measurement after 12 full months needs 10 responses; short, the certification is out of compliance', async () => {
+    const passing = await approved();
+    const failing = await approved();
+    const first = firstCsatMeasurement(passing.approvedOn);
+    expect(first >= addYears(passing.approvedOn, 1)).toBe(true);
+    // Responses count from the 12 months before the measurement date.
+    await h.skipTo(addDays(first, -40));
+    await passing.handle.executeUpdate(csatResponsesUpdate, { args: [{ count: 10, lowScoreFollowUpDone: true }] });
+    await failing.handle.executeUpdate(csatResponsesUpdate, { args: [{ count: 9, lowScoreFollowUpDone: true }] });
+    await h.skipTo(first);
+    const p = await passing.handle.query(certificationStateQuery);
+    const f = await failing.handle.query(certificationStateQuery);
+    expect(p.measurements).toEqual([{ on: first, passed: true, shortfalls: [] }]);
+    expect(p.nonCompliance).toBeNull();
+    expect(f.measurements).toEqual([{ on: first, passed: false, shortfalls: ['9 survey responses, 10 needed'] }]);
+    expect(f.nonCompliance?.reason).toContain('customer satisfaction');
+    await h.smtp.waitFor((m) => m.to.includes(failing.partnerEmail) && /out of compliance/.test(m.subject));
+  });
+
+  it('CERT-5: timely notice earns an extension; compliant by then it stays certified, otherwise it is revoked at its end', async () => {
+    const kept = await approved();
+    const lost = await approved();
+    const on = await h.today();
+    for (const c of [kept, lost]) {
+      await c.handle.executeUpdate(nonComplianceNoticeUpdate, { args: [{ reason: '8x5 support lapsed', awareOn: addDays(on, -20) }] });
+      await c.handle.executeUpdate(grantExtensionUpdate, { args: [{ until: addDays(on, 30), by: 'ops:test' }] });
+    }
+    await expect(lost.handle.executeUpdate(revokeUpdate, { args: [{ reason: 'x', by: 'ops' }] })).rejects.toMatchObject({ cause: { type: 'Conflict' } });
+    await h.skipTo(addDays(on, 10));
+    await kept.handle.executeUpdate(markCompliantUpdate, { args: [{ by: 'ops:test' }] });
+    await h.skipTo(addDays(on, 31));
+    expect(await stateOf(kept)).toBe('approved');
+    expect(await stateOf(lost)).toBe('revoked');
+    await h.smtp.waitFor((m) => m.to.includes(lost.partnerEmail) && /revoked/.test(m.subject));
+  });
+
+  it('CERT-5: without timely notice there is no extension, and ops may revoke at once', async () => {
+    const c = await approved();
+    const on = await h.today();
+    await c.handle.executeUpdate(nonComplianceNoticeUpdate, { args: [{ reason: 'resale agreement expired', awareOn: addDays(on, -31) }] });
+    await expect(c.handle.executeUpdate(grantExtensionUpdate, { args: [{ until: addDays(on, 30), by: 'ops' }] })).rejects.toMatchObject({ cause: { type: 'Invalid' } });
+    const revoked = await c.handle.executeUpdate(revokeUpdate, { args: [{ reason: 'no timely notice', by: 'ops:test' }] });
+    expect(revoked.state).toBe('revoked');
+    expect(await h.db('certifications').where({ id: c.id }).first()).toMatchObject({ state: 'revoked' });
+  });
+});

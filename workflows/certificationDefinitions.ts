@@ -1,0 +1,55 @@
+// Premier Certification: ids, messages and search attributes (CERT-1 … CERT-5).
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/calendar';
+import type { Requirements } from '../domain/certification';
+
+export const certificationId = (partnerId: string, country: string) => `${partnerId}-${country}`;
+export const certificationWorkflowId = (id: string) => `certification-${id}`;
+
+export const certificationSearchAttributes = {
+  PartnerId: defineSearchAttributeKey('PartnerId', SearchAttributeType.KEYWORD),
+  Country: defineSearchAttributeKey('Country', SearchAttributeType.KEYWORD),
+  CertState: defineSearchAttributeKey('CertState', SearchAttributeType.KEYWORD),
+  AnniversaryDate: defineSearchAttributeKey('AnniversaryDate', SearchAttributeType.DATETIME),
+} as const;
+
+export type CertState = 'applied' | 'refused' | 'approved' | 're-cert' | 'lapsed' | 'revoked';
+
+export interface CertificationState {
+  id: string;
+  partnerId: string;
+  country: string;
+  partnerEmail: string;
+  state: CertState;
+  requirements: Requirements;
+  certifiedOn: IsoDate | null;
+  anniversary: IsoDate | null;
+  /** Events already handled in this cycle (reminders, measurements), so none repeats. */
+  done: string[];
+  /** CERT-4: survey responses by the date they were received. */
+  csatResponses: { on: IsoDate; count: number }[];
+  lowScoreFollowUpDone: boolean;
+  measurements: { on: IsoDate; passed: boolean; shortfalls: string[] }[];
+  /** CERT-5 */
+  nonCompliance: { reason: string; awareOn: IsoDate; noticeOn: IsoDate | null; timely: boolean; extensionUntil: IsoDate | null } | null;
+}
+
+export interface CertificationInput {
+  id: string;
+  partnerId: string;
+  country: string;
+  partnerEmail: string;
+  requirements: Requirements;
+  carried?: CertificationState;
+}
+
+export const certificationStateQuery = defineQuery<CertificationState>('state');
+export const certificationRecordedUpdate = defineUpdate<CertificationState>('certificationRecorded');
+export const decideCertificationUpdate = defineUpdate<CertificationState, [{ approve: boolean; by: string }]>('decide');
+export const renewCertificationUpdate = defineUpdate<CertificationState, [Requirements]>('renew');
+export const csatResponsesUpdate = defineUpdate<CertificationState, [{ count: number; lowScoreFollowUpDone?: boolean }]>('csatResponses');
+export const nonComplianceNoticeUpdate = defineUpdate<CertificationState, [{ reason: string; awareOn: IsoDate }]>('nonComplianceNotice');
+export const grantExtensionUpdate = defineUpdate<CertificationState, [{ until: IsoDate; by: string }]>('grantExtension');
+export const markCompliantUpdate = defineUpdate<CertificationState, [{ by: string }]>('markCompliant');
+export const revokeUpdate = defineUpdate<CertificationState, [{ reason: string; by: string }]>('revoke');
