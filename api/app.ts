@@ -14,6 +14,7 @@ import { nominationRoutes } from './routes/nominations';
 import { programDataRoutes } from './routes/programData';
 import { creditRoutes } from './routes/credits';
 import { reportRoutes } from './routes/reports';
+import { certificationRoutes } from './routes/certifications';
 
 export interface AppConfig {
   tokens: TokenMap;
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(programDataRoutes(deps));
   app.use(creditRoutes(deps));
   app.use(reportRoutes(deps));
+  app.use(certificationRoutes(deps));
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such route')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof HttpError) return res.status(err.status).json(err);

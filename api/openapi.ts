@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { registerCreditPaths } from './creditOpenapi';
+import { registerCertificationPaths } from './certificationOpenapi';
 import {
   accountIdParam,
   accountListQuery,
@@ -119,6 +120,7 @@ export function buildOpenApi() {
   });
 
   registerCreditPaths(registry, security);
+  registerCertificationPaths(registry, security);
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

@@ -166,7 +166,7 @@ describe('API: nominations and accounts', () => {
   it('serves an OpenAPI document generated from the request schemas, and a docs page', async () => {
     const doc = await api.call('GET', '/openapi.json');
     expect(doc.status).toBe(200);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/nominations', '/v1/accounts/{id}', '/healthz', '/v1/redemptions', '/v1/purchases', '/v1/tier-tables/{fy}']));
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/nominations', '/v1/accounts/{id}', '/healthz', '/v1/redemptions', '/v1/purchases', '/v1/tier-tables/{fy}', '/v1/certifications', '/v1/certifications/{id}/renewal']));
     expect(doc.body.components.schemas.Nomination.properties.company.required).toContain('corporateGroupId');
     const page = await fetch(`${api.base}/docs`);
     expect(await page.text()).toContain('SwaggerUIBundle');
