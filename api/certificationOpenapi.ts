@@ -22,5 +22,6 @@ export function registerCertificationPaths(registry: OpenAPIRegistry, security: 
   cmd('non-compliance-notices', 'The partner reports non-compliance (CERT-5)', noticeSchema);
   cmd('extension', 'Ops grant a compliance extension after timely notice (CERT-5)', extensionSchema);
   cmd('compliance', 'Ops record that the partner is compliant again (CERT-5)', z.object({}));
+  cmd('gold', 'The partner moves from Premier to Gold (ops; CERT-4)', z.object({}));
   cmd('revocation', 'Ops revoke (CERT-5)', revocationSchema);
 }

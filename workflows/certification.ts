@@ -23,6 +23,7 @@ import {
   decideCertificationUpdate,
   grantExtensionUpdate,
   markCompliantUpdate,
+  moveToGoldUpdate,
   nonComplianceNoticeUpdate,
   renewCertificationUpdate,
   revokeUpdate,
@@ -116,6 +117,13 @@ export async function certification(input: CertificationInput): Promise<Certific
     return s;
   }, { validator: (_x) => { if (!s.nonCompliance) throw refuse(failureTypes.conflict, 'the certification is not out of compliance'); } });
 
+  // CERT-4: a Premier partner moving to Gold; its first Gold measurement comes after six full months.
+  setHandler(moveToGoldUpdate, () => {
+    s.goldSince = today();
+    complianceChanged = true; // the measurement dates change
+    return s;
+  }, { validator: (_x) => { if (!open() || s.goldSince) throw refuse(failureTypes.conflict, `certification ${s.id} cannot move to Gold now`); } });
+
   // CERT-5: ops may revoke at once without timely notice; with it, not while an extension runs.
   setHandler(revokeUpdate, async ({ reason }) => {
     revocation = reason;
@@ -159,7 +167,7 @@ export async function certification(input: CertificationInput): Promise<Certific
   for (;;) {
     const a = s.anniversary!;
     const [r60, r30] = recertReminderDates(a);
-    const firstCsat = firstCsatMeasurement(s.certifiedOn!);
+    const firstCsat = s.goldSince ? firstCsatMeasurement(s.goldSince, 6) : firstCsatMeasurement(s.certifiedOn!);
     const events: [string, string][] = [
       ['recert-open', recertWindowOpens(a)], ['recert-60', r60!], ['recert-30', r30!], ['lapse-7', lapseReminderDate(a)], ['lost', lostOn(a)],
       ...csatMeasurementDates(firstCsat, lostOn(a)).map((d): [string, string] => [`csat-${d}`, d]),
@@ -202,7 +210,7 @@ export async function certification(input: CertificationInput): Promise<Certific
       // CERT-4: responses of the 12 months before the measurement date.
       const from = addMonths(date, -12);
       const responses = s.csatResponses.filter((r) => r.on > from && r.on <= date).reduce((n, r) => n + r.count, 0);
-      const shortfalls = csatShortfalls({ responsesIn12Months: responses, lowScoreFollowUpDone: s.lowScoreFollowUpDone, first: date === firstCsat });
+      const shortfalls = csatShortfalls({ responsesIn12Months: responses, lowScoreFollowUpDone: s.lowScoreFollowUpDone, first: date === firstCsat, premierToGold: Boolean(s.goldSince) });
       s.measurements.push({ on: date, passed: shortfalls.length === 0, shortfalls });
       if (shortfalls.length) {
         s.nonCompliance = { reason: `customer satisfaction on ${date}: ${shortfalls.join('; ')}`, awareOn: date, noticeOn: date, timely: true, extensionUntil: null };

@@ -31,6 +31,8 @@ export interface CertificationState {
   csatResponses: { on: IsoDate; count: number }[];
   lowScoreFollowUpDone: boolean;
   measurements: { on: IsoDate; passed: boolean; shortfalls: string[] }[];
+  /** CERT-4: set when the partner moves from Premier to Gold: its first Gold measurement needs 30 responses. */
+  goldSince?: IsoDate | null;
   /** CERT-5 */
   nonCompliance: { reason: string; awareOn: IsoDate; noticeOn: IsoDate | null; timely: boolean; extensionUntil: IsoDate | null } | null;
 }
@@ -52,4 +54,5 @@ export const csatResponsesUpdate = defineUpdate<CertificationState, [{ count: nu
 export const nonComplianceNoticeUpdate = defineUpdate<CertificationState, [{ reason: string; awareOn: IsoDate }]>('nonComplianceNotice');
 export const grantExtensionUpdate = defineUpdate<CertificationState, [{ until: IsoDate; by: string }]>('grantExtension');
 export const markCompliantUpdate = defineUpdate<CertificationState, [{ by: string }]>('markCompliant');
+export const moveToGoldUpdate = defineUpdate<CertificationState, [{ by: string }]>('moveToGold');
 export const revokeUpdate = defineUpdate<CertificationState, [{ reason: string; by: string }]>('revoke');

@@ -11,6 +11,7 @@ import {
   decideCertificationUpdate,
   grantExtensionUpdate,
   markCompliantUpdate,
+  moveToGoldUpdate,
   nonComplianceNoticeUpdate,
   renewCertificationUpdate,
   revokeUpdate,
@@ -97,6 +98,7 @@ export function certificationRoutes({ temporal, db, config }: AppDeps): Router {
   command('non-compliance-notices', ['partner'], (h, req) => h.executeUpdate(nonComplianceNoticeUpdate, { args: [parse(noticeSchema, req.body)] }));
   command('extension', ['ops'], (h, req) => h.executeUpdate(grantExtensionUpdate, { args: [{ ...parse(extensionSchema, req.body), by: actorOf(holderOf(req)) }] }));
   command('compliance', ['ops'], (h, req) => h.executeUpdate(markCompliantUpdate, { args: [{ by: actorOf(holderOf(req)) }] }));
+  command('gold', ['ops'], (h, req) => h.executeUpdate(moveToGoldUpdate, { args: [{ by: actorOf(holderOf(req)) }] }));
   command('revocation', ['ops'], (h, req) => h.executeUpdate(revokeUpdate, { args: [{ ...parse(revocationSchema, req.body), by: actorOf(holderOf(req)) }] }));
 
   return router;

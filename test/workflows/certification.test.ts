@@ -7,6 +7,7 @@ import {
   decideCertificationUpdate,
   grantExtensionUpdate,
   markCompliantUpdate,
+  moveToGoldUpdate,
   nonComplianceNoticeUpdate,
   renewCertificationUpdate,
   revokeUpdate,
@@ -97,6 +98,18 @@ describe('Premier Certification', () => {
     expect(f.measurements).toEqual([{ on: first, passed: false, shortfalls: ['9 survey responses, 10 needed'] }]);
     expect(f.nonCompliance?.reason).toContain('customer satisfaction');
     await h.smtp.waitFor((m) => m.to.includes(failing.partnerEmail) && /out of compliance/.test(m.subject));
+  });
+
+  it('CERT-4: a partner moving from Premier to Gold needs 30 responses at the first measurement after six full months', async () => {
+    const c = await approved();
+    const movedOn = await h.today();
+    await c.handle.executeUpdate(moveToGoldUpdate, { args: [{ by: 'ops:test' }] });
+    const first = firstCsatMeasurement(movedOn, 6);
+    await h.skipTo(addDays(first, -30));
+    await c.handle.executeUpdate(csatResponsesUpdate, { args: [{ count: 29, lowScoreFollowUpDone: true }] });
+    await h.skipTo(first);
+    const state = await c.handle.query(certificationStateQuery);
+    expect(state.measurements).toEqual([{ on: first, passed: false, shortfalls: ['29 survey responses, 30 needed'] }]);
   });
 
   it('CERT-5: timely notice earns an extension; compliant by then it stays certified, otherwise it is revoked at its end', async () => {
