@@ -1,5 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, continueAsNew, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { addDays, addMonths } from '../domain/calendar';
 import {
   csatMeasurementDates,
@@ -15,6 +14,7 @@ import {
   unmetRequirements,
 } from '../domain/certification';
 import { sleepUntilDate, today } from './clock';
+import { acts, refusal } from './shared';
 import {
   certificationRecordedUpdate,
   certificationSearchAttributes as csa,
@@ -32,8 +32,6 @@ import {
 } from './certificationDefinitions';
 import { failureTypes } from './definitions';
 
-const acts = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
-const refuse = (type: string, message: string, details: unknown[] = []) => ApplicationFailure.create({ type, message, details, nonRetryable: true });
 
 /**
  * One partner's Premier Certification in one country (CERT-1 … CERT-5): applied → approved by ops →
@@ -63,7 +61,7 @@ export async function certification(input: CertificationInput): Promise<Certific
     if (approve) Object.assign(s, { state: 'approved', certifiedOn: on, anniversary: nextAnniversary(on) });
     else s.state = 'refused';
     return s;
-  }, { validator: (_x) => { if (s.state !== 'applied') throw refuse(failureTypes.conflict, `certification ${s.id} is ${s.state}`); } });
+  }, { validator: (_x) => { if (s.state !== 'applied') throw refusal(failureTypes.conflict, `certification ${s.id} is ${s.state}`); } });
 
   // CERT-3: renewal in the window, only when every current requirement is met.
   setHandler(renewCertificationUpdate, async (requirements) => {
@@ -76,10 +74,10 @@ export async function certification(input: CertificationInput): Promise<Certific
     validator: (requirements) => {
       const on = today();
       if (!open() || !s.anniversary || on < recertWindowOpens(s.anniversary) || on > lapseDate(s.anniversary)) {
-        throw refuse(failureTypes.conflict, `renewal is open from ${s.anniversary ? recertWindowOpens(s.anniversary) : '-'} to ${s.anniversary ? lapseDate(s.anniversary) : '-'}; the certification is ${s.state}`);
+        throw refusal(failureTypes.conflict, `renewal is open from ${s.anniversary ? recertWindowOpens(s.anniversary) : '-'} to ${s.anniversary ? lapseDate(s.anniversary) : '-'}; the certification is ${s.state}`);
       }
       const unmet = unmetRequirements(requirements);
-      if (unmet.length) throw refuse(failureTypes.invalid, `${unmet.length} requirement(s) not met`, unmet);
+      if (unmet.length) throw refusal(failureTypes.invalid, `${unmet.length} requirement(s) not met`, unmet);
     },
   });
 
@@ -87,7 +85,7 @@ export async function certification(input: CertificationInput): Promise<Certific
     s.csatResponses.push({ on: today(), count });
     if (lowScoreFollowUpDone !== undefined) s.lowScoreFollowUpDone = lowScoreFollowUpDone;
     return s;
-  }, { validator: (_x) => { if (!open()) throw refuse(failureTypes.conflict, `certification ${s.id} is ${s.state}`); } });
+  }, { validator: (_x) => { if (!open()) throw refusal(failureTypes.conflict, `certification ${s.id} is ${s.state}`); } });
 
   // CERT-5: the partner's notice, timely within 30 days of becoming aware.
   setHandler(nonComplianceNoticeUpdate, ({ reason, awareOn }) => {
@@ -95,7 +93,7 @@ export async function certification(input: CertificationInput): Promise<Certific
     s.nonCompliance = { reason, awareOn, noticeOn: on, timely: noticeIsTimely(awareOn, on), extensionUntil: null };
     complianceChanged = true;
     return s;
-  }, { validator: (_x) => { if (!open()) throw refuse(failureTypes.conflict, `certification ${s.id} is ${s.state}`); } });
+  }, { validator: (_x) => { if (!open()) throw refusal(failureTypes.conflict, `certification ${s.id} is ${s.state}`); } });
 
   setHandler(grantExtensionUpdate, async ({ until }) => {
     s.nonCompliance = { ...s.nonCompliance!, extensionUntil: until };
@@ -105,9 +103,9 @@ export async function certification(input: CertificationInput): Promise<Certific
     return s;
   }, {
     validator: ({ until }) => {
-      if (!s.nonCompliance) throw refuse(failureTypes.conflict, 'the certification is not out of compliance');
-      if (!s.nonCompliance.timely) throw refuse(failureTypes.invalid, 'no timely notice of the non-compliance: no extension', [{ field: 'until', message: 'notice came later than 30 days after awareness' }]);
-      if (until <= today()) throw refuse(failureTypes.invalid, 'an extension ends in the future', [{ field: 'until', message: 'must be after today' }]);
+      if (!s.nonCompliance) throw refusal(failureTypes.conflict, 'the certification is not out of compliance');
+      if (!s.nonCompliance.timely) throw refusal(failureTypes.invalid, 'no timely notice of the non-compliance: no extension', [{ field: 'until', message: 'notice came later than 30 days after awareness' }]);
+      if (until <= today()) throw refusal(failureTypes.invalid, 'an extension ends in the future', [{ field: 'until', message: 'must be after today' }]);
     },
   });
 
@@ -115,14 +113,14 @@ export async function certification(input: CertificationInput): Promise<Certific
     s.nonCompliance = null;
     complianceChanged = true;
     return s;
-  }, { validator: (_x) => { if (!s.nonCompliance) throw refuse(failureTypes.conflict, 'the certification is not out of compliance'); } });
+  }, { validator: (_x) => { if (!s.nonCompliance) throw refusal(failureTypes.conflict, 'the certification is not out of compliance'); } });
 
   // CERT-4: a Premier partner moving to Gold; its first Gold measurement comes after six full months.
   setHandler(moveToGoldUpdate, () => {
     s.goldSince = today();
     complianceChanged = true; // the measurement dates change
     return s;
-  }, { validator: (_x) => { if (!open() || s.goldSince) throw refuse(failureTypes.conflict, `certification ${s.id} cannot move to Gold now`); } });
+  }, { validator: (_x) => { if (!open() || s.goldSince) throw refusal(failureTypes.conflict, `certification ${s.id} cannot move to Gold now`); } });
 
   // CERT-5: ops may revoke at once without timely notice; with it, not while an extension runs.
   setHandler(revokeUpdate, async ({ reason }) => {
@@ -132,8 +130,8 @@ export async function certification(input: CertificationInput): Promise<Certific
   }, {
     validator: (_r) => {
       const nc = s.nonCompliance;
-      if (!open() || !nc) throw refuse(failureTypes.conflict, 'only a certification out of compliance can be revoked');
-      if (nc.timely && nc.extensionUntil && today() <= nc.extensionUntil) throw refuse(failureTypes.conflict, `the compliance extension runs until ${nc.extensionUntil}`);
+      if (!open() || !nc) throw refusal(failureTypes.conflict, 'only a certification out of compliance can be revoked');
+      if (nc.timely && nc.extensionUntil && today() <= nc.extensionUntil) throw refusal(failureTypes.conflict, `the compliance extension runs until ${nc.extensionUntil}`);
     },
   });
 

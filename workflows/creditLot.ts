@@ -1,17 +1,15 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   continueAsNew,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import { extendedExpiry, extensionWindow, REMINDER_DAYS_BEFORE, reminderDates } from '../domain/credits';
 import { sleepUntilDate, today } from './clock';
+import { acts, refusal } from './shared';
 import {
   balanceChangedSignal,
   creditSearchAttributes as csa,
@@ -25,10 +23,6 @@ import {
 } from './creditDefinitions';
 import { failureTypes, searchAttributes as sa } from './definitions';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
 
 /**
  * One Learning Credit lot (CLC-2 … CLC-4): pending until it activates → reminders 90, 30 and 7 days
@@ -76,7 +70,7 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
         const window = extensionWindow(s.expiresOn);
         const on = today();
         if (s.state === 'closed' || on < window.opens || on > window.closes) {
-          throw refusal(failureTypes.invalid, `extension requests for lot ${lot.id} are open from ${window.opens} to ${window.closes}`, 'requestedOn');
+          throw refusal(failureTypes.invalid, `extension requests for lot ${lot.id} are open from ${window.opens} to ${window.closes}`, [{ field: 'requestedOn' }]);
         }
       },
     },
@@ -103,7 +97,7 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
     {
       validator: ({ requestId }) => {
         const request = s.extension;
-        if (!request || request.requestId !== requestId) throw refusal(failureTypes.invalid, `no extension request ${requestId} for lot ${lot.id}`, 'requestId');
+        if (!request || request.requestId !== requestId) throw refusal(failureTypes.invalid, `no extension request ${requestId} for lot ${lot.id}`, [{ field: 'requestId' }]);
         if (request.status !== 'pending') throw refusal(failureTypes.conflict, `extension request ${requestId} is already ${request.status}`);
       },
     },
@@ -174,9 +168,5 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
   await condition(allHandlersFinished);
   if (s.state !== 'closed') return continueAsNew<typeof creditLot>({ lot, carried: s });
   return s;
-}
-
-function refusal(type: string, message: string, field?: string): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, details: field ? [{ field }] : [] });
 }
 

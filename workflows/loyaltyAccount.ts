@@ -1,21 +1,19 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   continueAsNew,
   patched,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import { addDays, firstAwardDate, fiscalYearOf, minDate, nextAwardDateAfter } from '../domain/calendar';
 import { awardQuarterOf, decideTier, mergeBookings, nextRetierDateAfter } from '../domain/loyalty';
 import { tierFor, threeYearAverageUsd } from '../domain/tiers';
 import { priorFiscalYears } from '../domain/calendar';
 import { sleepUntilDate, today } from './clock';
+import { acts, refusal } from './shared';
 import { lotExpiryDate } from '../domain/credits';
 import {
   acceptTermsUpdate,
@@ -33,10 +31,6 @@ import {
   type WithdrawInput,
 } from './definitions';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
 
 /**
  * One Customer Loyalty group account (LOY-1 … LOY-9): nominated → enrolled → an award each award month
@@ -74,7 +68,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
         if (s.state === 'lapsed' || s.state === 'withdrawn') throw refusal(failureTypes.conflict, `the account is ${s.state}`);
         if (!termsPending()) throw refusal(failureTypes.conflict, `terms version ${s.termsVersion} is already accepted`);
         if (ccoId !== s.teamCaptain.ccoId) throw refusal(failureTypes.forbidden, "only the account's Team Captain accepts its terms");
-        if (version !== s.termsVersion) throw refusal(failureTypes.invalid, `terms version ${version} is not the current version ${s.termsVersion}`, 'version');
+        if (version !== s.termsVersion) throw refusal(failureTypes.invalid, `terms version ${version} is not the current version ${s.termsVersion}`, [{ field: 'version' }]);
       },
     },
   );
@@ -310,8 +304,4 @@ function initialState(input: LoyaltyAccountInput): LoyaltyAccountState {
     lastAward: null,
     bookings: nomination.bookings.map((b) => ({ ...b })),
   };
-}
-
-function refusal(type: string, message: string, field?: string): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, details: field ? [{ field }] : [] });
 }

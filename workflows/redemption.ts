@@ -1,7 +1,8 @@
-import { allHandlersFinished, ApplicationFailure, condition, getExternalWorkflowHandle, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, proxyLocalActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { HOLD_DAYS } from '../domain/credits';
 import { sleepUntilDate, today } from './clock';
+import { acts, refusal } from './shared';
 import {
   balanceChangedSignal,
   creditLotWorkflowId,
@@ -13,10 +14,6 @@ import {
 } from './creditDefinitions';
 import { failureTypes } from './definitions';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
 // The ledger writes a caller waits on run as local activities: one short transaction each, idempotent,
 // with no round trip through the server (the redemption answers several times faster).
 const ledger = proxyLocalActivities<Activities>({
@@ -53,7 +50,7 @@ export async function redemption(input: RedemptionInput): Promise<RedemptionStat
     },
     {
       validator: (_d) => {
-        if (s.status !== 'pending' || decision) throw ApplicationFailure.create({ type: failureTypes.conflict, message: `redemption ${s.redemptionId} is ${s.status}`, nonRetryable: true });
+        if (s.status !== 'pending' || decision) throw refusal(failureTypes.conflict, `redemption ${s.redemptionId} is ${s.status}`);
       },
     },
   );

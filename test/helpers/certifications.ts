@@ -21,10 +21,12 @@ export async function applyForCertification(env: TestWorkflowEnvironment, db: Kn
   const partnerEmail = `${partnerId.toLowerCase()}@partner.example`;
   await db('partners').insert({ id: partnerId, name: `${partnerId} Ltd`, email: partnerEmail });
   const id = certificationId(partnerId, 'US');
-  const handle = await env.client.workflow.start(certification, {
+  await env.client.workflow.start(certification, {
     workflowId: certificationWorkflowId(id),
     taskQueue,
     args: [{ id, partnerId, country: 'US', partnerEmail, requirements: fullRequirements() }],
   });
+  // A handle on the latest run, since renewals continue the workflow as new.
+  const handle = env.client.workflow.getHandle<typeof certification>(certificationWorkflowId(id));
   return { id, partnerId, partnerEmail, handle };
 }
