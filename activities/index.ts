@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { createCertificationActivities } from './certification';
 import { createCreditActivities } from './credits';
+import { createIncentiveActivities } from './incentives';
 import { createLoyaltyActivities } from './loyalty';
 import type { Mailer } from './mailer';
 import { sendNotice } from './notify';
@@ -21,6 +22,7 @@ export function createActivities({ db, mailer, config, temporal }: ActivityDeps)
     ...createLoyaltyActivities({ db }),
     ...createCreditActivities({ db, temporal }),
     ...createCertificationActivities({ db }),
+    ...createIncentiveActivities({ db }),
     sendNotice: (key: string) => sendNotice({ db, mailer, mailFrom: config.mailFrom }, key),
     /** CLC-8: sends the month's statements not yet sent; returns how many went out. */
     async sendStatements(month: string): Promise<number> {

@@ -5,6 +5,10 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import { creditSearchAttributes } from './creditDefinitions';
 import { certificationSearchAttributes } from './certificationDefinitions';
+import { incentiveSearchAttributes } from './incentiveDefinitions';
+
+// PartnerId is shared by certifications and incentives: register each name once.
+const uniqueNew = (keys: Record<string, { name: string }>) => Object.values(keys).filter((k) => k.name !== 'PartnerId') as typeof incentiveSearchAttributes[keyof typeof incentiveSearchAttributes][];
 import type { Nomination } from '../domain/nomination';
 import type { Bookings } from '../domain/tiers';
 
@@ -21,7 +25,7 @@ export const searchAttributes = {
   TeamCaptain: defineSearchAttributeKey('TeamCaptain', SearchAttributeType.KEYWORD),
 } as const;
 
-export const allSearchAttributeKeys = [...Object.values(searchAttributes), ...Object.values(creditSearchAttributes), ...Object.values(certificationSearchAttributes)];
+export const allSearchAttributeKeys = [...Object.values(searchAttributes), ...Object.values(creditSearchAttributes), ...Object.values(certificationSearchAttributes), ...uniqueNew(incentiveSearchAttributes)];
 
 export type LoyaltyState = 'nominated' | 'enrolled' | 'lapsed' | 'withdrawn';
 

@@ -4,3 +4,4 @@ export { creditLot } from './creditLot';
 export { redemption } from './redemption';
 export { monthlyStatements } from './monthlyStatements';
 export { certification } from './certification';
+export { incentiveEngagement } from './incentiveEngagement';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { FY22_TIER_TABLE } from '../../domain/tiers';
+import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
 
 export async function up(db: Knex): Promise<void> {
   // One row per group account (LOY-3): the corporate group is unique, so a group is enrolled once.
@@ -184,6 +185,46 @@ export async function up(db: Knex): Promise<void> {
     t.check("state in ('applied','refused','approved','re-cert','lapsed','revoked')", [], 'certifications_state_known');
   });
 
+  // LCI-1 … LCI-3: the use-case catalogue (data), engagements (read model), readings and payments.
+  await db.schema.createTable('use_cases', (t) => {
+    t.text('id').primary();
+    t.text('technology').notNullable();
+    t.text('name').notNullable();
+    t.jsonb('phases').notNullable();
+  });
+  await db('use_cases').insert(SAMPLE_CATALOGUE.map((u) => ({ id: u.id, technology: u.technology, name: u.name, phases: JSON.stringify(u.phases) })));
+  await db.schema.createTable('engagements', (t) => {
+    t.text('id').primary();
+    t.text('partner_id').notNullable().references('partners.id').onDelete('restrict');
+    t.text('customer_id').notNullable();
+    t.text('use_case_id').notNullable().references('use_cases.id').onDelete('restrict');
+    t.text('state').notNullable();
+    t.text('phase').nullable();
+    t.text('success_plan').nullable();
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.unique(['partner_id', 'customer_id', 'use_case_id']);
+    t.index(['customer_id', 'state']);
+    t.check("state in ('active','completed','expired')", [], 'engagements_state_known');
+  });
+  await db.schema.createTable('telemetry_readings', (t) => {
+    t.text('reading_id').primary();
+    t.text('customer_id').notNullable();
+    t.text('metric').notNullable();
+    t.double('value').notNullable();
+    t.timestamp('measured_at', { useTz: true }).notNullable();
+    t.timestamp('received_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
+    t.index(['customer_id', 'metric', 'measured_at']);
+  });
+  // Each phase pays once: the primary key refuses a second approval.
+  await db.schema.createTable('incentive_payments', (t) => {
+    t.text('engagement_id').notNullable().references('engagements.id').onDelete('restrict');
+    t.integer('phase_index').notNullable();
+    t.text('phase').notNullable();
+    t.integer('amount_usd').notNullable();
+    t.date('approved_on').notNullable();
+    t.primary(['engagement_id', 'phase_index']);
+  });
+
   // The outbox (ALL-2): a notice is written in the same transaction as the fact it announces, keyed by
   // a business idempotency key, and sent once with a Message-ID derived from that key.
   await db.schema.createTable('notifications', (t) => {
@@ -201,5 +242,5 @@ export async function up(db: Knex): Promise<void> {
 }
 
 export async function down(db: Knex): Promise<void> {
-  for (const table of ['notifications', 'certifications', 'partners', 'statements', 'extension_requests', 'redemption_allocations', 'redemptions', 'ledger_entries', 'credit_lots', 'tier_tables', 'terms_acceptances', 'terms_versions', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
+  for (const table of ['notifications', 'incentive_payments', 'telemetry_readings', 'engagements', 'use_cases', 'certifications', 'partners', 'statements', 'extension_requests', 'redemption_allocations', 'redemptions', 'ledger_entries', 'credit_lots', 'tier_tables', 'terms_acceptances', 'terms_versions', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
 }

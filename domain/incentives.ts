@@ -1,0 +1,66 @@
+// Lifecycle Incentives 2.0 (LCI-1 … LCI-3): catalogue shapes and the rules that move an engagement.
+import { addMonths, type IsoDate } from './calendar';
+
+export type Comparison = '>=' | '>' | '<=' | '<' | '==';
+
+export interface Goal {
+  metric: string;
+  comparison: Comparison;
+  threshold: number;
+}
+
+export interface Phase {
+  name: string;
+  paymentUsd: number;
+  goals: Goal[];
+}
+
+/** LCI-1: a use case of a technology, with its lifecycle phases in order. */
+export interface UseCase {
+  id: string;
+  technology: string;
+  name: string;
+  phases: Phase[];
+}
+
+export interface Reading {
+  metric: string;
+  value: number;
+  /** When the device measured it (ISO timestamp): the newest measurement of a metric wins. */
+  measuredAt: string;
+}
+
+/** A phase must be completed within this many months of its start [default]. */
+export const PHASE_DEADLINE_MONTHS = 12;
+export const phaseDeadline = (startedOn: IsoDate, months = PHASE_DEADLINE_MONTHS) => addMonths(startedOn, months);
+
+export function goalMet(goal: Goal, value: number | undefined): boolean {
+  if (value === undefined) return false;
+  switch (goal.comparison) {
+    case '>=': return value >= goal.threshold;
+    case '>': return value > goal.threshold;
+    case '<=': return value <= goal.threshold;
+    case '<': return value < goal.threshold;
+    case '==': return value === goal.threshold;
+  }
+}
+
+/**
+ * LCI-2: the latest reading of each metric, by measurement time: a late, older reading never overrides a
+ * newer one, and a duplicate changes nothing.
+ */
+export function mergeReadings(latest: Record<string, Reading>, incoming: readonly Reading[]): Record<string, Reading> {
+  const merged = { ...latest };
+  for (const r of incoming) {
+    const current = merged[r.metric];
+    if (!current || r.measuredAt > current.measuredAt) merged[r.metric] = r;
+  }
+  return merged;
+}
+
+/** LCI-2: a phase is complete when the latest readings meet every one of its goals. */
+export const phaseComplete = (phase: Phase, latest: Record<string, Reading>) => phase.goals.every((g) => goalMet(g, latest[g.metric]?.value));
+
+/** Progress against each goal, for the API and the Web UI summary. */
+export const goalProgress = (phase: Phase, latest: Record<string, Reading>) =>
+  phase.goals.map((g) => ({ ...g, value: latest[g.metric]?.value ?? null, met: goalMet(g, latest[g.metric]?.value) }));

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMonths } from '../../domain/calendar';
+import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
+import { incentiveEngagement } from '../../workflows/incentiveEngagement';
+import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentiveDefinitions';
+import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { uniqueId } from '../helpers/temporal';
+
+const useCase = SAMPLE_CATALOGUE[0]!; // hybrid meetings: devices_reporting_pct >= 80 and active_users_pct >= 10/25/40/60/75
+const at = (minute: number) => `2030-01-01T00:${String(minute).padStart(2, '0')}:00Z`;
+
+// Engagements moved by telemetry alone, on the time-skipping server.
+describe('Lifecycle Incentives', () => {
+  let h: LoyaltyHarness;
+  beforeAll(async () => {
+    h = await loyaltyHarness();
+  });
+  afterAll(async () => h?.close());
+
+  async function open() {
+    const engagementId = uniqueId('E');
+    const partnerId = uniqueId('P');
+    await h.db('partners').insert({ id: partnerId, name: partnerId, email: `${partnerId}@partner.example` });
+    const handle = await h.env.client.workflow.start(incentiveEngagement, {
+      workflowId: incentiveWorkflowId(engagementId), taskQueue: h.taskQueue,
+      args: [{ engagementId, partnerId, customerId: uniqueId('C'), partnerEmail: `${partnerId}@partner.example`, useCase }],
+    });
+    await handle.executeUpdate(engagementRecordedUpdate);
+    const payments = async () => h.db('incentive_payments').where({ engagement_id: engagementId }).orderBy('phase_index').select('phase', 'amount_usd');
+    return { engagementId, handle, payments };
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 400));
+
+  it('LCI-1, LCI-2: telemetry alone walks an engagement through every phase; each pays once, automatically', async () => {
+    const e = await open();
+    const steps = [10, 25, 40, 60, 75];
+    for (const [i, users] of steps.entries()) {
+      await e.handle.signal(readingsSignal, [{ metric: 'devices_reporting_pct', value: 85, measuredAt: at(i * 2) }, { metric: 'active_users_pct', value: users, measuredAt: at(i * 2 + 1) }]);
+      await expect.poll(async () => (await e.payments()).length, { timeout: 10_000 }).toBe(i + 1);
+    }
+    expect(await e.payments()).toEqual(useCase.phases.map((p) => ({ phase: p.name, amount_usd: p.paymentUsd })));
+    expect((await e.handle.result()).state).toBe('completed');
+    await h.smtp.waitFor((m) => m.subject.includes(`Optimize phase of engagement ${e.engagementId}`));
+    expect(await h.db('engagements').where({ id: e.engagementId }).first()).toMatchObject({ state: 'completed' });
+  });
+
+  it('LCI-2: duplicate, late and out-of-order readings: only the newest per metric counts, and nothing pays twice', async () => {
+    const e = await open();
+    const newest = [{ metric: 'devices_reporting_pct', value: 90, measuredAt: at(10) }, { metric: 'active_users_pct', value: 12, measuredAt: at(10) }];
+    await e.handle.signal(readingsSignal, newest);
+    await expect.poll(async () => (await e.payments()).length, { timeout: 10_000 }).toBe(1);
+    await e.handle.signal(readingsSignal, newest); // the same batch again
+    await e.handle.signal(readingsSignal, [{ metric: 'active_users_pct', value: 99, measuredAt: at(5) }]); // late, older
+    await settle();
+    const state = await e.handle.query(engagementStateQuery);
+    expect(state.latest.active_users_pct).toEqual({ metric: 'active_users_pct', value: 12, measuredAt: at(10) });
+    expect(state.phaseIndex).toBe(1);
+    expect(await e.payments()).toHaveLength(1);
+  });
+
+  it('LCI-2: a goal missed by a hair does not advance', async () => {
+    const e = await open();
+    await e.handle.signal(readingsSignal, [{ metric: 'devices_reporting_pct', value: 79.99, measuredAt: at(1) }, { metric: 'active_users_pct', value: 50, measuredAt: at(1) }]);
+    await settle();
+    expect((await e.handle.query(engagementStateQuery)).phaseIndex).toBe(0);
+    expect(await e.payments()).toEqual([]);
+    await e.handle.signal(readingsSignal, [{ metric: 'devices_reporting_pct', value: 80, measuredAt: at(2) }]);
+    await expect.poll(async () => (await e.payments()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+  });
+
+  it('LCI-2: a phase not completed within 12 months expires the engagement, told', async () => {
+    const e = await open();
+    const started = await h.today();
+    await h.skipTo(addMonths(started, 12));
+    expect((await e.handle.query(engagementStateQuery)).state).toBe('expired');
+    await h.smtp.waitFor((m) => m.subject.includes(`engagement ${e.engagementId} expired`));
+    expect(await h.db('engagements').where({ id: e.engagementId }).first()).toMatchObject({ state: 'expired' });
+  });
+});

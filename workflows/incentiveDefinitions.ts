@@ -1,0 +1,42 @@
+// Lifecycle Incentives: ids, messages and search attributes (LCI-1 … LCI-3).
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/calendar';
+import type { Reading, UseCase } from '../domain/incentives';
+
+export const incentiveWorkflowId = (engagementId: string) => `incentive-${engagementId}`;
+
+export const incentiveSearchAttributes = {
+  PartnerId: defineSearchAttributeKey('PartnerId', SearchAttributeType.KEYWORD),
+  CustomerId: defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD),
+  UseCase: defineSearchAttributeKey('UseCase', SearchAttributeType.KEYWORD),
+  Phase: defineSearchAttributeKey('Phase', SearchAttributeType.KEYWORD),
+} as const;
+
+export interface EngagementState {
+  engagementId: string;
+  partnerId: string;
+  customerId: string;
+  partnerEmail: string;
+  useCase: UseCase;
+  state: 'active' | 'completed' | 'expired';
+  phaseIndex: number;
+  phaseStartedOn: IsoDate;
+  deadline: IsoDate;
+  latest: Record<string, Reading>;
+  payments: { phase: string; amountUsd: number; approvedOn: IsoDate }[];
+}
+
+export interface EngagementInput {
+  engagementId: string;
+  partnerId: string;
+  customerId: string;
+  partnerEmail: string;
+  useCase: UseCase;
+  carried?: EngagementState;
+}
+
+export const engagementStateQuery = defineQuery<EngagementState>('state');
+export const engagementRecordedUpdate = defineUpdate<EngagementState>('engagementRecorded');
+/** Telemetry is a stream of facts: fire-and-forget signals. */
+export const readingsSignal = defineSignal<[Reading[]]>('readings');
