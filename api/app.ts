@@ -15,6 +15,7 @@ import { programDataRoutes } from './routes/programData';
 import { creditRoutes } from './routes/credits';
 import { reportRoutes } from './routes/reports';
 import { certificationRoutes } from './routes/certifications';
+import { incentiveRoutes } from './routes/incentives';
 
 export interface AppConfig {
   tokens: TokenMap;
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(creditRoutes(deps));
   app.use(reportRoutes(deps));
   app.use(certificationRoutes(deps));
+  app.use(incentiveRoutes(deps));
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such route')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof HttpError) return res.status(err.status).json(err);

@@ -17,12 +17,12 @@ export const TASK_QUEUE = 'cisco-programs';
 export const loyaltyWorkflowId = (accountId: string) => `loyalty-account-${accountId}`;
 
 // ALL-1: what ops search by in the Web UI. Every key here is registered on the dev server at start.
+// The dev server's SQLite visibility holds at most 10 Keyword attributes: all lifecycles share that budget.
 export const searchAttributes = {
   AccountId: defineSearchAttributeKey('AccountId', SearchAttributeType.KEYWORD),
   LoyaltyState: defineSearchAttributeKey('LoyaltyState', SearchAttributeType.KEYWORD),
   Tier: defineSearchAttributeKey('Tier', SearchAttributeType.INT),
   NextAwardDate: defineSearchAttributeKey('NextAwardDate', SearchAttributeType.DATETIME),
-  TeamCaptain: defineSearchAttributeKey('TeamCaptain', SearchAttributeType.KEYWORD),
 } as const;
 
 export const allSearchAttributeKeys = [...Object.values(searchAttributes), ...Object.values(creditSearchAttributes), ...Object.values(certificationSearchAttributes), ...uniqueNew(incentiveSearchAttributes)];

@@ -150,7 +150,6 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
     upsertSearchAttributes([
       { key: sa.AccountId, value: s.accountId },
       { key: sa.LoyaltyState, value: s.state },
-      { key: sa.TeamCaptain, value: s.teamCaptain.ccoId },
       { key: sa.Tier, value: s.tier },
       { key: sa.NextAwardDate, value: s.nextAwardDate ? new Date(`${s.nextAwardDate}T00:00:00Z`) : null },
     ]);

@@ -100,7 +100,6 @@ describe('API: running accounts, tier tables and terms versions', () => {
     expect(attrs.get(searchAttributes.LoyaltyState)).toBe('enrolled');
     expect(attrs.get(searchAttributes.Tier)).toBe(1);
     expect(attrs.get(searchAttributes.NextAwardDate)?.toISOString().slice(0, 10)).toBe(firstAwardDate(today));
-    expect(attrs.get(searchAttributes.TeamCaptain)).toBe('dlee');
     const read = await h.api.call('GET', `/v1/accounts/${id}`, { token: CAPTAIN });
     expect(read.body).toMatchObject({ state: 'enrolled', tier: 1, quarterlyCredits: 75, nextAwardDate: firstAwardDate(today), awards: [] });
     const later = await nominated();

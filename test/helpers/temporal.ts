@@ -34,6 +34,17 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 /** The real `temporal` dev server, with our search attributes registered. */
 export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
+  // The SDK gives the server 5 s to come up; on a loaded 2-core machine that is sometimes too short.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServer();
+    } catch (err) {
+      if (attempt === 3 || !String((err as Error).message).includes('did not start')) throw err;
+    }
+  }
+}
+
+function startDevServer(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: inject('temporalCliPath') },
