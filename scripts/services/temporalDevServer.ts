@@ -44,6 +44,9 @@ export async function startTemporalDevServer(opts: { cli: string; dataDir: strin
   try {
     const added = await ensureSearchAttributes(connection, 'default');
     if (added.length) process.stdout.write(`registered search attributes: ${added.join(', ')}\n`);
+  } catch (err) {
+    // An old data dir may hold attributes this version no longer uses, filling SQLite's slots.
+    process.stderr.write(`could not register every search attribute (${(err as Error).message}); a fresh DATA_DIR fixes it\n`);
   } finally {
     await connection.close();
   }
