@@ -16,6 +16,7 @@ import { creditRoutes } from './routes/credits';
 import { reportRoutes } from './routes/reports';
 import { certificationRoutes } from './routes/certifications';
 import { incentiveRoutes } from './routes/incentives';
+import { catalogueRoutes } from './routes/catalogue';
 
 export interface AppConfig {
   tokens: TokenMap;
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(reportRoutes(deps));
   app.use(certificationRoutes(deps));
   app.use(incentiveRoutes(deps));
+  app.use(catalogueRoutes(deps));
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such route')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof HttpError) return res.status(err.status).json(err);

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-open
 import { z } from 'zod';
 import { registerCreditPaths } from './creditOpenapi';
 import { registerCertificationPaths } from './certificationOpenapi';
+import { registerIncentivePaths } from './incentiveOpenapi';
 import {
   accountIdParam,
   accountListQuery,
@@ -121,6 +122,7 @@ export function buildOpenApi() {
 
   registerCreditPaths(registry, security);
   registerCertificationPaths(registry, security);
+  registerIncentivePaths(registry, security);
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',

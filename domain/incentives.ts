@@ -20,6 +20,8 @@ export interface UseCase {
   id: string;
   technology: string;
   name: string;
+  /** The catalogue version an engagement started on (absent in engagements opened before versions). */
+  version?: number;
   phases: Phase[];
 }
 
@@ -64,3 +66,10 @@ export const phaseComplete = (phase: Phase, latest: Record<string, Reading>) => 
 /** Progress against each goal, for the API and the Web UI summary. */
 export const goalProgress = (phase: Phase, latest: Record<string, Reading>) =>
   phase.goals.map((g) => ({ ...g, value: latest[g.metric]?.value ?? null, met: goalMet(g, latest[g.metric]?.value) }));
+
+/**
+ * The readings of a batch that can still matter: the newest of each metric. Merging these gives the same
+ * result as merging the whole batch (mergeReadings keeps the first of equal times either way), so the API
+ * signals an engagement a few readings instead of thousands.
+ */
+export const newestPerMetric = (readings: readonly Reading[]): Reading[] => Object.values(mergeReadings({}, readings));

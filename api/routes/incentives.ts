@@ -1,23 +1,22 @@
 import { Router, type Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { z } from 'zod';
-import type { UseCase } from '../../domain/incentives';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { openEngagementsOf, storeReadings } from '../../db/telemetry';
+import { findUseCase } from '../../db/useCases';
+import { goalProgress, newestPerMetric, type Reading, type UseCase } from '../../domain/incentives';
 import { incentiveEngagement } from '../../workflows/incentiveEngagement';
 import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentiveDefinitions';
-import { goalProgress } from '../../domain/incentives';
 import { allow, holderOf } from '../auth';
-import { forbidden, notFound } from '../errors';
+import { conflict, forbidden, notFound, unavailable } from '../errors';
+import { engagementSchema, idParam, successPlanSchema, telemetrySchema } from '../incentiveSchemas';
+import { settleInParallel } from '../inParallel';
 import { fromTemporal } from '../temporalErrors';
 import { parse } from '../validate';
 import type { AppDeps } from '../app';
 
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/);
-export const engagementSchema = z.object({ partnerId: id.optional(), customerId: id, useCaseId: id });
-export const telemetrySchema = z.object({
-  readings: z.array(z.object({ readingId: z.string().min(1).max(128), customerId: id, metric: z.string().min(1).max(64), value: z.number().finite(), measuredAt: z.iso.datetime() })).min(1).max(10_000),
-});
-export const successPlanSchema = z.object({ document: z.string().min(1).max(200_000) });
+/** Signals in flight per telemetry batch: enough to hide Temporal's round trips, few enough not to flood it. */
+const SIGNAL_CONCURRENCY = 32;
 
 /** ALL-3: a partner sees and acts on its own engagements only. */
 async function ownEngagement(req: Request, db: AppDeps['db'], engagementId: string) {
@@ -31,11 +30,6 @@ async function ownEngagement(req: Request, db: AppDeps['db'], engagementId: stri
 export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
   const router = Router();
 
-  router.get('/v1/catalogue', allow('ops', 'partner'), async (_req, res) => {
-    const rows = await db('use_cases').orderBy('id');
-    res.json({ useCases: rows.map((r) => ({ id: r.id, technology: r.technology, name: r.name, phases: r.phases })) });
-  });
-
   // LCI-1: a partner opens an engagement for a customer and a use case (ops may for any partner).
   router.post('/v1/engagements', allow('partner', 'ops'), async (req, res) => {
     const body = parse(engagementSchema, req.body);
@@ -45,9 +39,11 @@ export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
     if (holder.role === 'partner' && body.partnerId && body.partnerId !== partnerId) throw forbidden('A partner opens engagements for itself');
     const partner = await db('partners').where({ id: partnerId }).first('email');
     if (!partner) throw notFound(`Partner ${partnerId}`);
-    const row = await db('use_cases').where({ id: body.useCaseId }).first();
-    if (!row) throw notFound(`Use case ${body.useCaseId}`);
-    const useCase: UseCase = { id: row.id, technology: row.technology, name: row.name, phases: row.phases };
+    const entry = await findUseCase(db, body.useCaseId);
+    if (!entry) throw notFound(`Use case ${body.useCaseId}`);
+    if (entry.retiredAt) throw conflict(`Use case ${body.useCaseId} is retired`, [{ field: 'useCaseId', message: 'retired' }]);
+    // The engagement carries its own copy: a later replace of the use case does not move its goalposts.
+    const useCase: UseCase = { id: entry.id, technology: entry.technology, name: entry.name, version: entry.version, phases: entry.phases };
     const engagementId = `EN-${randomUUID().slice(0, 12)}`;
     const start = new WithStartWorkflowOperation(incentiveEngagement, {
       workflowId: incentiveWorkflowId(engagementId), taskQueue: config.taskQueue, workflowIdConflictPolicy: 'FAIL',
@@ -62,7 +58,7 @@ export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
   });
 
   router.get('/v1/engagements/:id', allow('ops', 'partner'), async (req, res) => {
-    const { id: engagementId } = parse(z.object({ id }), req.params);
+    const { id: engagementId } = parse(idParam, req.params);
     await ownEngagement(req, db, engagementId);
     const s = await temporal.workflow.getHandle(incentiveWorkflowId(engagementId)).query(engagementStateQuery).catch((err) => Promise.reject(fromTemporal(err, `Engagement ${engagementId}`)));
     const phase = s.useCase.phases[s.phaseIndex];
@@ -71,28 +67,36 @@ export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
 
   // LCI-3: a Customer Success Plan is kept with the engagement, never required.
   router.post('/v1/engagements/:id/success-plan', allow('partner'), async (req, res) => {
-    const { id: engagementId } = parse(z.object({ id }), req.params);
+    const { id: engagementId } = parse(idParam, req.params);
     const { document } = parse(successPlanSchema, req.body);
     await ownEngagement(req, db, engagementId);
     await db('engagements').where({ id: engagementId }).update({ success_plan: document, updated_at: db.fn.now() });
     res.status(201).json({ engagementId, kept: true });
   });
 
-  // LCI-2: readings are stored once (a duplicate id is ignored) and signalled to the open engagements
-  // that watch each customer.
+  // LCI-2: readings are stored once (a resent reading id is ignored) and delivered to the open engagements
+  // watching each customer: one signal per engagement per batch, carrying the newest reading of each metric.
+  // Resent readings are delivered again, harmlessly (the newest per metric wins), so a batch that got a 503
+  // because some engagement could not be told reaches it when the sender retries.
   router.post('/v1/telemetry', allow('telemetry'), async (req, res) => {
-    const { readings } = parse(telemetrySchema, req.body);
-    const inserted: { reading_id: string }[] = await db('telemetry_readings')
-      .insert(readings.map((r) => ({ reading_id: r.readingId, customer_id: r.customerId, metric: r.metric, value: r.value, measured_at: r.measuredAt })))
-      .onConflict('reading_id')
-      .ignore()
-      .returning('reading_id');
-    const fresh = new Set(inserted.map((r) => r.reading_id));
-    const byCustomer = new Map<string, { metric: string; value: number; measuredAt: string }[]>();
-    for (const r of readings) if (fresh.has(r.readingId)) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), { metric: r.metric, value: r.value, measuredAt: r.measuredAt }]);
-    const engagements = byCustomer.size ? await db('engagements').whereIn('customer_id', [...byCustomer.keys()]).where({ state: 'active' }).select('id', 'customer_id') : [];
-    await Promise.all(engagements.map((e) => temporal.workflow.getHandle(incentiveWorkflowId(e.id)).signal(readingsSignal, byCustomer.get(e.customer_id)!).catch(() => undefined)));
-    res.status(202).json({ accepted: fresh.size, duplicates: readings.length - fresh.size, engagementsSignalled: engagements.length });
+    // One format for every time (milliseconds, Z), so comparing the strings compares the instants.
+    const readings = parse(telemetrySchema, req.body).readings.map((r) => ({ ...r, measuredAt: new Date(r.measuredAt).toISOString() }));
+    const accepted = await storeReadings(db, readings);
+    const byCustomer = new Map<string, Reading[]>();
+    for (const r of readings) {
+      const list = byCustomer.get(r.customerId) ?? byCustomer.set(r.customerId, []).get(r.customerId)!;
+      list.push({ metric: r.metric, value: r.value, measuredAt: r.measuredAt });
+    }
+    const newest = new Map([...byCustomer].map(([customerId, list]) => [customerId, newestPerMetric(list)]));
+    const engagements = await openEngagementsOf(db, [...byCustomer.keys()]);
+    const failures = await settleInParallel(engagements, SIGNAL_CONCURRENCY, (e) => temporal.workflow.getHandle(incentiveWorkflowId(e.id)).signal(readingsSignal, newest.get(e.customer_id)!));
+    // An engagement that closed since the read model said "active" needs nothing more.
+    const undelivered = failures.filter((f) => !(f.error instanceof WorkflowNotFoundError));
+    if (undelivered.length) {
+      req.log.warn({ err: undelivered[0]!.error, engagements: undelivered.length }, 'telemetry not delivered');
+      throw unavailable('Some engagements could not be told; send the batch again', undelivered.map((f) => ({ field: 'engagement', message: f.item.id })));
+    }
+    res.status(202).json({ accepted, duplicates: readings.length - accepted, engagementsSignalled: engagements.length - failures.length });
   });
 
   router.get('/v1/payments', allow('ops', 'partner'), async (req, res) => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
-import { goalMet, mergeReadings, phaseComplete, phaseDeadline, type Reading } from '../../domain/incentives';
+import { goalMet, mergeReadings, newestPerMetric, phaseComplete, phaseDeadline, type Reading } from '../../domain/incentives';
 
 describe('Lifecycle Incentive rules (LCI-1, LCI-2)', () => {
   it('LCI-1: the sample catalogue has two technologies, each use case with ordered phases, goals and payments', () => {
@@ -33,6 +33,16 @@ describe('Lifecycle Incentive rules (LCI-1, LCI-2)', () => {
           expect(once[metric]?.measuredAt).toBe(newest);
           expect(twice[metric]?.measuredAt).toBe(newest);
         }
+      }),
+    );
+  });
+
+  it('LCI-2: an engagement told only the newest reading of each metric of a batch ends where the whole batch would take it', () => {
+    const reading = fc.record({ metric: fc.constantFrom('a', 'b'), value: fc.integer(), measuredAt: fc.integer({ min: 0, max: 20 }).map((n) => new Date(1.7e12 + n * 1000).toISOString()) });
+    fc.assert(
+      fc.property(fc.array(reading, { maxLength: 10 }), fc.array(reading, { maxLength: 30 }), (before: Reading[], batch: Reading[]) => {
+        const latest = mergeReadings({}, before);
+        expect(mergeReadings(latest, newestPerMetric(batch))).toEqual(mergeReadings(latest, batch));
       }),
     );
   });
