@@ -1,0 +1,95 @@
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { addMonths } from '../../domain/calendar';
+import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
+import type { Reading } from '../../domain/incentives';
+import { incentiveEngagement } from '../../workflows/incentiveEngagement';
+import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentiveDefinitions';
+import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { uniqueId } from '../helpers/temporal';
+
+// Determinism of the engagement workflow: engagements run up to a year a phase, so today's code must replay
+// what running ones recorded under earlier releases (test/histories/incentive-*.json, also replayed by
+// replay.test.ts). RECORD_HISTORIES=1 adds recordings of fresh runs under RELEASE, never overwriting one.
+const historiesDir = join(__dirname, '..', 'histories');
+/** The release whose histories RECORD_HISTORIES=1 records; bump it with each change to the workflow. */
+const RELEASE = 'v1';
+type History = temporal.api.history.v1.IHistory;
+const { History: HistoryMessage } = temporal.api.history.v1;
+const toJson = (history: History) => JSON.stringify(HistoryMessage.toObject(HistoryMessage.fromObject(history), { longs: String, bytes: String, enums: String }));
+
+const useCase = SAMPLE_CATALOGUE[0]!; // devices_reporting_pct >= 80 and active_users_pct >= 10/25/40/60/75
+let minute = 0;
+const reading = (metric: string, value: number): Reading => ({ metric, value, measuredAt: new Date(Date.UTC(2030, 0, 1, 0, ++minute)).toISOString() });
+
+async function replay(histories: { workflowId: string; history: History }[]) {
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  return failures;
+}
+
+describe('determinism: replaying incentive engagement histories', () => {
+  let h: LoyaltyHarness;
+  const fresh: { name: string; workflowId: string; history: History }[] = [];
+
+  beforeAll(async () => {
+    h = await loyaltyHarness();
+    const open = async () => {
+      const engagementId = uniqueId('E');
+      const partnerId = uniqueId('P');
+      await h.db('partners').insert({ id: partnerId, name: partnerId, email: `${partnerId}@partner.example` });
+      const handle = await h.env.client.workflow.start(incentiveEngagement, {
+        workflowId: incentiveWorkflowId(engagementId), taskQueue: h.taskQueue,
+        args: [{ engagementId, partnerId, customerId: uniqueId('C'), partnerEmail: `${partnerId}@partner.example`, useCase }],
+      });
+      await handle.executeUpdate(engagementRecordedUpdate);
+      const paid = (n: number) => vi.waitFor(async () => expect((await handle.query(engagementStateQuery)).payments.length).toBe(n), { timeout: 10_000, interval: 100 });
+      return { handle, paid };
+    };
+    // Every phase: readings a hair short, then the ones that complete it, then more that change nothing.
+    const walk = await open();
+    for (const [i, users] of [10, 25, 40, 60, 75].entries()) {
+      await walk.handle.signal(readingsSignal, [reading('devices_reporting_pct', 85), reading('active_users_pct', users - 0.5)]);
+      await walk.handle.signal(readingsSignal, [reading('active_users_pct', users)]);
+      await walk.paid(i + 1);
+    }
+    await walk.handle.result();
+    fresh.push({ name: 'incentive-walk', workflowId: walk.handle.workflowId, history: await walk.handle.fetchHistory() });
+    // Still open, mid-phase: the shape a deployment finds most engagements in.
+    const running = await open();
+    await running.handle.signal(readingsSignal, [reading('devices_reporting_pct', 90), reading('active_users_pct', 12)]);
+    await running.paid(1);
+    await running.handle.signal(readingsSignal, [reading('active_users_pct', 20), reading('cpu_pct', 3)]);
+    await running.handle.query(engagementStateQuery);
+    fresh.push({ name: 'incentive-running', workflowId: running.handle.workflowId, history: await running.handle.fetchHistory() });
+    const expiring = await open();
+    await expiring.handle.signal(readingsSignal, [reading('devices_reporting_pct', 50)]);
+    await h.skipTo(addMonths(await h.today(), 12));
+    await expiring.handle.result();
+    fresh.push({ name: 'incentive-expired', workflowId: expiring.handle.workflowId, history: await expiring.handle.fetchHistory() });
+  });
+  afterAll(async () => h?.close());
+
+  it('replays the histories just recorded from the current code', async () => {
+    expect(await replay(fresh)).toEqual([]);
+    if (process.env.RECORD_HISTORIES === '1') {
+      for (const f of fresh) {
+        const file = join(historiesDir, `${f.name}.${RELEASE}.json`);
+        if (existsSync(file)) throw new Error(`${file} exists: bump RELEASE rather than overwrite a recorded release`);
+        writeFileSync(file, toJson(f.history));
+      }
+    }
+  });
+
+  it('replays every recorded engagement history of released versions', async () => {
+    const files = readdirSync(historiesDir).filter((f) => f.startsWith('incentive-') && f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    const recorded = files.map((file) => ({ workflowId: file, history: HistoryMessage.fromObject(JSON.parse(readFileSync(join(historiesDir, file), 'utf8'))) }));
+    expect(await replay(recorded)).toEqual([]);
+  });
+});
