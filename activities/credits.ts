@@ -1,11 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { balancesOf, CreditRefusal, extendLot, forfeitLot, lotBalance, placeHold, settleRedemption, type Hold } from '../db/credits';
 import { enqueueNotice } from '../db/notifications';
 import { buildStatements } from '../db/statements';
 import type { IsoDate } from '../domain/calendar';
-import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
+import { balanceChangedSignal, creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
 import { failureTypes } from '../workflows/definitions';
 import * as notices from './creditNotices';
 
@@ -26,7 +26,34 @@ async function notifyOwner(db: Knex, lotId: string, event: string, kind: string,
   return id;
 }
 
+/** Who hears about a redemption and what it is: passed by redemptions that write their notice with the ledger. */
+export interface RedemptionNotice {
+  to: { name: string; email: string };
+  accountId: string | null;
+  credits: number;
+  kind: string;
+}
+
+const redemptionNoticeKey = (redemptionId: string, event: 'waiting' | 'settled') => `redemption-${redemptionId}:${event}`;
+
 export function createCreditActivities({ db, temporal }: { db: Knex; temporal: Client }) {
+  /**
+   * Keeps each lot's Balance search attribute current: its balance read after the ledger write
+   * committed, signalled by this activity (no workflow command or history event on the redemption).
+   * A lot without a running workflow (closed, or written directly in SQL) needs no news.
+   */
+  async function tellLots(lotIds: string[]): Promise<Map<string, number>> {
+    const balances = await balancesOf(db, lotIds);
+    await Promise.all(
+      [...balances].map(([lotId, balance]) =>
+        temporal.workflow.getHandle(creditLotWorkflowId(lotId)).signal(balanceChangedSignal, balance).catch((err: unknown) => {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        }),
+      ),
+    );
+    return balances;
+  }
+
   return {
     /** Starts a lot's lifecycle workflow; a retry finds it running and leaves it be. */
     async startCreditLot(lot: LotRecord): Promise<void> {
@@ -97,21 +124,41 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
       await db('credit_lots').where({ id: lotId }).update({ state: 'closed' });
     },
 
-    /** CLC-6, CLC-7: holds the credits (or redeems them at once with auto-approval). Short: a 422-type refusal. */
-    async placeHold(hold: Hold): Promise<{ allocation: { lotId: string; credits: number }[]; holdUntil: IsoDate | null; balances: Record<string, number> }> {
+    /**
+     * CLC-6, CLC-7: holds the credits (or redeems them at once with auto-approval). Short: a 422-type refusal.
+     * With `notice` (redemptions since patch redemption-fewer-tasks) the captain's "waiting" notice is
+     * written in the hold's transaction and the lots are told here: its key comes back for sendNotice.
+     */
+    async placeHold(hold: Hold & { notice?: RedemptionNotice }): Promise<{ allocation: { lotId: string; credits: number }[]; holdUntil: IsoDate | null; balances: Record<string, number>; noticeKey?: string | null }> {
+      const { notice, ...request } = hold;
+      const noticeKey = notice && !request.redeemNow ? redemptionNoticeKey(request.redemptionId, 'waiting') : null;
       try {
-        const { allocation, holdUntil } = await placeHold(db, hold);
-        return { allocation, holdUntil, balances: Object.fromEntries(await balancesOf(db, allocation.map((a) => a.lotId))) };
+        const { allocation, holdUntil } = await placeHold(db, request, async (trx, held) => {
+          if (!noticeKey || !notice) return;
+          const text = notices.approvalWaiting({ name: notice.to.name, redemptionId: request.redemptionId, credits: notice.credits, kind: notice.kind, holdUntil: held.holdUntil! });
+          await enqueueNotice(trx, { id: noticeKey, accountId: notice.accountId, kind: 'redemption-waiting', recipient: notice.to.email, ...text });
+        });
+        const lotIds = allocation.map((a) => a.lotId);
+        const balances = notice ? await tellLots(lotIds) : await balancesOf(db, lotIds);
+        return { allocation, holdUntil, balances: Object.fromEntries(balances), ...(notice ? { noticeKey } : {}) };
       } catch (err) {
         if (err instanceof CreditRefusal) throw ApplicationFailure.create({ type: failureTypes.invalid, message: err.message, details: err.problems, nonRetryable: true });
         throw err;
       }
     },
 
-    async settleRedemption(input: { redemptionId: string; outcome: 'approved' | 'rejected' | 'expired'; by: string; on: IsoDate; lotIds: string[] }): Promise<{ status: string; balances: Record<string, number> }> {
+    /** CLC-6: approval, rejection or expiry; with `notice`, its notice is written in the same transaction and the lots told. */
+    async settleRedemption(input: { redemptionId: string; outcome: 'approved' | 'rejected' | 'expired'; by: string; on: IsoDate; lotIds: string[]; notice?: RedemptionNotice }): Promise<{ status: string; balances: Record<string, number>; noticeKey?: string }> {
+      const { notice } = input;
+      const noticeKey = redemptionNoticeKey(input.redemptionId, 'settled');
       try {
-        const status = await settleRedemption(db, input.redemptionId, input.outcome, input.by, input.on);
-        return { status, balances: Object.fromEntries(await balancesOf(db, input.lotIds)) };
+        const status = await settleRedemption(db, input.redemptionId, input.outcome, input.by, input.on, async (trx, outcome) => {
+          if (!notice) return;
+          const text = notices.redemptionSettled({ name: notice.to.name, redemptionId: input.redemptionId, credits: notice.credits, outcome });
+          await enqueueNotice(trx, { id: noticeKey, accountId: notice.accountId, kind: 'redemption-settled', recipient: notice.to.email, ...text });
+        });
+        const balances = notice ? await tellLots(input.lotIds) : await balancesOf(db, input.lotIds);
+        return { status, balances: Object.fromEntries(balances), ...(notice ? { noticeKey } : {}) };
       } catch (err) {
         if (err instanceof CreditRefusal) throw ApplicationFailure.create({ type: failureTypes.conflict, message: err.message, details: err.problems, nonRetryable: true });
         throw err;
@@ -119,7 +166,7 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
     },
 
     async recordRedemptionNotice(input: { redemptionId: string; event: 'waiting' | 'settled'; to: { name: string; email: string }; accountId: string | null; credits: number; kind: string; holdUntil: IsoDate | null; outcome?: string }): Promise<string> {
-      const id = `redemption-${input.redemptionId}:${input.event}`;
+      const id = redemptionNoticeKey(input.redemptionId, input.event);
       const text = input.event === 'waiting'
         ? notices.approvalWaiting({ name: input.to.name, redemptionId: input.redemptionId, credits: input.credits, kind: input.kind, holdUntil: input.holdUntil! })
         : notices.redemptionSettled({ name: input.to.name, redemptionId: input.redemptionId, credits: input.credits, outcome: input.outcome! });

@@ -45,11 +45,17 @@ export interface Hold {
 }
 
 /** CLC-6, CLC-7: holds (or redeems) the credits of a request from the lots nearest expiry; refuses if short. */
-export async function placeHold(db: Knex, hold: Hold): Promise<{ allocation: { lotId: string; credits: number }[]; holdUntil: IsoDate | null }> {
+export async function placeHold(
+  db: Knex,
+  hold: Hold,
+  /** Runs in the hold's transaction (also on a retry of one that committed): the notice it announces (ALL-2). */
+  alsoInTransaction?: (trx: Trx, held: { holdUntil: IsoDate | null }) => Promise<void>,
+): Promise<{ allocation: { lotId: string; credits: number }[]; holdUntil: IsoDate | null }> {
   return db.transaction(async (trx) => {
     const done = await trx('redemption_allocations').where({ redemption_id: hold.redemptionId }).select('lot_id as lotId', 'credits');
     if (done.length) {
       const r = await trx('redemptions').where({ id: hold.redemptionId }).first('hold_until');
+      await alsoInTransaction?.(trx, { holdUntil: r.hold_until });
       return { allocation: done, holdUntil: r.hold_until }; // a retry of a hold that committed
     }
     const lots = await lockLots(trx, (q) => (hold.lotId ? q.where({ id: hold.lotId }) : q.where({ account_id: hold.accountId })).where({ state: 'active' }));
@@ -77,6 +83,7 @@ export async function placeHold(db: Knex, hold: Hold): Promise<{ allocation: { l
       const kind = hold.redeemNow ? 'redemption' : 'hold';
       await ledger(trx, { lotId: a.lotId, kind, credits: -a.credits, actor: hold.requestedBy, reason: `${hold.request.kind} request ${hold.redemptionId}`, key: `${hold.redemptionId}:${a.lotId}:${kind}`, on: hold.request.requestedOn });
     }
+    await alsoInTransaction?.(trx, { holdUntil });
     return { allocation, holdUntil };
   });
 }
@@ -94,11 +101,22 @@ function refusalReasons(lots: { expiresOn: string; balance: number }[], req: Red
  * CLC-6: settles a pending request. Approval turns each hold into a redemption (release + redemption
  * entries); rejection or expiry releases the holds. Idempotent: a settled request is left as it is.
  */
-export async function settleRedemption(db: Knex, id: string, outcome: 'approved' | 'rejected' | 'expired', by: string, on: IsoDate): Promise<string> {
+export async function settleRedemption(
+  db: Knex,
+  id: string,
+  outcome: 'approved' | 'rejected' | 'expired',
+  by: string,
+  on: IsoDate,
+  /** Runs in the settlement's transaction (also when already settled): the notice it announces (ALL-2). */
+  alsoInTransaction?: (trx: Trx, status: string) => Promise<void>,
+): Promise<string> {
   return db.transaction(async (trx) => {
     const r = await trx('redemptions').where({ id }).forUpdate().first();
     if (!r) throw new Error(`No redemption ${id}`);
-    if (r.status !== 'pending') return r.status as string;
+    if (r.status !== 'pending') {
+      await alsoInTransaction?.(trx, r.status as string);
+      return r.status as string;
+    }
     const allocations = await trx('redemption_allocations').where({ redemption_id: id });
     await lockLots(trx, (q) => q.whereIn('id', allocations.map((a) => a.lot_id)));
     const held = allocations.filter((a) => a.status === 'held');
@@ -111,6 +129,7 @@ export async function settleRedemption(db: Knex, id: string, outcome: 'approved'
       await trx('redemption_allocations').where({ redemption_id: id, lot_id: a.lot_id }).update({ status: outcome === 'approved' ? 'redeemed' : 'released' });
     }
     await trx('redemptions').where({ id }).update({ status: outcome, decided_by: by, decided_on: on });
+    await alsoInTransaction?.(trx, outcome);
     return outcome;
   });
 }

@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addDays, addYears } from '../../domain/calendar';
 import { decideRedemptionUpdate, lotStateQuery } from '../../workflows/creditDefinitions';
 import { requestRedemption, startPurchasedLot } from '../helpers/credits';
@@ -27,10 +31,14 @@ describe('redemptions', () => {
     const r = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 30, autoApprove: false });
     expect(r.state).toMatchObject({ status: 'pending', allocation: [{ lotId: lot.id, credits: 30 }] });
     expect(await balanceOf(h, lot.id)).toBe(70); // held credits cannot be spent twice
+    // ALL-2: the notice was committed with the hold, before the request answered.
+    expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:waiting` }).first()).toBeTruthy();
     await h.smtp.waitFor((m) => m.subject.includes(`redemption of 30 credits waits for your approval`));
 
     const decided = await r.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: true, by: 'team-captain:dlee' }] });
     expect(decided.status).toBe('approved');
+    expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:settled` }).first()).toBeTruthy();
+    await h.smtp.waitFor((m) => m.subject === `Redemption ${r.redemptionId} approved`);
     expect(await ledgerOf(h, lot.id)).toEqual([
       { kind: 'purchase', credits: 100 },
       { kind: 'hold', credits: -30 },
@@ -109,4 +117,60 @@ describe('redemptions', () => {
       expect(running).toBeGreaterThanOrEqual(0);
     }
   }, 120_000);
+});
+
+// Running redemptions must replay: test/histories/redemption-*.json were recorded from earlier releases
+// (RECORD_HISTORIES=1 HISTORY_RELEASE=<name> records the current code's), and fresh runs of today's code
+// replay too. Each release's patch keeps its older command sequence for the runs that wrote it.
+describe('determinism: replaying redemption histories', () => {
+  let h: LoyaltyHarness;
+  type History = temporal.api.history.v1.IHistory;
+  const { History: HistoryMessage } = temporal.api.history.v1;
+  const historiesDir = join(__dirname, '..', 'histories');
+  const fresh: { name: string; history: History }[] = [];
+
+  beforeAll(async () => {
+    h = await loyaltyHarness();
+    const started = await startPurchasedLot(h.env, h.taskQueue, { credits: 100, invoiceDate: addDays(await h.today(), -10) });
+    await h.skipTo(addDays(await h.today(), 1));
+    const lotId = started.lot.id;
+    const approved = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId, kind: 'digital-learning', credits: 10, autoApprove: false });
+    await approved.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: true, by: 'team-captain:dlee' }] });
+    await approved.handle.result();
+    const rejected = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId, kind: 'digital-learning', credits: 10, autoApprove: false });
+    await rejected.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: false, by: 'team-captain:dlee' }] });
+    await rejected.handle.result();
+    const auto = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId, kind: 'digital-learning', credits: 10, autoApprove: true });
+    await auto.handle.result();
+    // Still waiting for its captain: the case of a redemption that is running when a release ships.
+    const waiting = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId, kind: 'digital-learning', credits: 10, autoApprove: false });
+    await h.smtp.waitFor((m) => m.subject.includes('waits for your approval') && m.text.includes(waiting.redemptionId));
+    for (const [name, r] of Object.entries({ approved, rejected, auto, waiting })) fresh.push({ name: `redemption-${name}`, history: await r.handle.fetchHistory() });
+  });
+  afterAll(async () => h?.close());
+
+  async function replay(histories: { workflowId: string; history: History }[]) {
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    return failures;
+  }
+
+  it('replays fresh runs of the current code', async () => {
+    expect(await replay(fresh.map((f) => ({ workflowId: f.name, history: f.history })))).toEqual([]);
+    const release = process.env.HISTORY_RELEASE;
+    if (process.env.RECORD_HISTORIES === '1' && release) {
+      for (const f of fresh) {
+        writeFileSync(join(historiesDir, `${f.name}.${release}.json`), JSON.stringify(HistoryMessage.toObject(HistoryMessage.fromObject(f.history), { longs: String, bytes: String, enums: String })));
+      }
+    }
+  });
+
+  it('replays the redemptions recorded from earlier releases (their older command sequence)', async () => {
+    const files = readdirSync(historiesDir).filter((f) => f.startsWith('redemption-') && f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    const recorded = files.map((file) => ({ workflowId: file, history: HistoryMessage.fromObject(JSON.parse(readFileSync(join(historiesDir, file), 'utf8'))) }));
+    expect(await replay(recorded)).toEqual([]);
+  });
 });
