@@ -2,6 +2,8 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -22,6 +24,15 @@ import {
   type LotState,
 } from './creditDefinitions';
 import { failureTypes, searchAttributes as sa } from './definitions';
+import type { Activities } from '../activities';
+
+// A lot's own ledger writes and notices (record, activate, remind, forfeit, close) are short,
+// idempotent and only a few a year: as local activities they run inside the workflow task that reaches
+// them, so a lot's day costs one workflow task instead of one per activity.
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
 
 
 /**
@@ -116,15 +127,17 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
 
   const expiryMoved = (expiry: string) => () => s.expiresOn !== expiry || workflowInfo().continueAsNewSuggested;
 
+  // Runs started before this patch keep their activity tasks when they replay.
+  const io = patched('lot-local-activities') ? local : acts;
   publish();
   // An award's lot and ledger entry were written with the award itself (in the same transaction as its
   // notice); a purchase's are written here.
-  if (lot.source === 'purchase') await acts.recordLot(lot);
+  if (lot.source === 'purchase') await io.recordLot(lot);
   recorded = true;
 
   if (s.state === 'pending') {
     await sleepUntilDate(lot.activatesOn, () => false);
-    await acts.sendNotice(await acts.activateLot(lot));
+    await io.sendNotice(await io.activateLot(lot));
     s.state = 'active';
     publish();
   }
@@ -136,10 +149,10 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
       for (const [i, date] of reminderDates(expiry).entries()) {
         if (s.remindedOn.includes(date) || date < today()) continue;
         if (await sleepUntilDate(date, expiryMoved(expiry))) break;
-        const { balance, noticeKey } = await acts.remindLot({ lotId: lot.id, expiresOn: expiry, daysBefore: REMINDER_DAYS_BEFORE[i]! });
+        const { balance, noticeKey } = await io.remindLot({ lotId: lot.id, expiresOn: expiry, daysBefore: REMINDER_DAYS_BEFORE[i]! });
         s.remindedOn.push(date);
         s.balance = balance;
-        if (noticeKey) await acts.sendNotice(noticeKey);
+        if (noticeKey) await io.sendNotice(noticeKey);
         publish();
       }
       if (s.expiresOn !== expiry) continue;
@@ -148,11 +161,11 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
         continue;
       }
       const canExtend = s.extension === null || s.extension.status === 'pending';
-      const { forfeited, noticeKey } = await acts.forfeitLot({ lotId: lot.id, expiresOn: expiry, extensionCloses: canExtend ? s.closesOn : null });
+      const { forfeited, noticeKey } = await io.forfeitLot({ lotId: lot.id, expiresOn: expiry, extensionCloses: canExtend ? s.closesOn : null });
       s.forfeited += forfeited;
       s.balance = 0;
       s.state = 'expired';
-      if (noticeKey) await acts.sendNotice(noticeKey);
+      if (noticeKey) await io.sendNotice(noticeKey);
       publish();
     }
     // Expired: open for an extension until the window closes (CLC-4), then closed.
@@ -160,7 +173,7 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
     const woke = await sleepUntilDate(s.closesOn, () => reopened() || workflowInfo().continueAsNewSuggested);
     if (woke && reopened()) continue;
     if (woke) break;
-    await acts.closeLot(lot.id);
+    await io.closeLot(lot.id);
     s.state = 'closed';
     publish();
   }

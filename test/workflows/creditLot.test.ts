@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addDays, addYears } from '../../domain/calendar';
 import { extendedExpiry } from '../../domain/credits';
 import { decideExtensionUpdate, lotStateQuery, requestExtensionUpdate } from '../../workflows/creditDefinitions';
@@ -95,5 +99,55 @@ describe('Learning Credit lots', () => {
     const final = await handle.result();
     expect(final).toMatchObject({ state: 'closed', expiresOn: expiry, extension: { status: 'denied' } });
     expect(await balanceOf(h, lot.id)).toBe(0);
+  });
+});
+
+// Lots live for over a year, so today's code must replay the histories older releases wrote:
+// test/histories/credit-lot-*.json (RECORD_HISTORIES=1 HISTORY_RELEASE=<name> records the current code's).
+describe('determinism: replaying credit lot histories', () => {
+  let h: LoyaltyHarness;
+  type History = temporal.api.history.v1.IHistory;
+  const { History: HistoryMessage } = temporal.api.history.v1;
+  const historiesDir = join(__dirname, '..', 'histories');
+  const fresh: { name: string; history: History }[] = [];
+
+  beforeAll(async () => {
+    h = await loyaltyHarness();
+    const invoiceDate = await h.today();
+    // A whole life: activation, three reminders, forfeit, closed 60 days after expiry.
+    const walk = await startPurchasedLot(h.env, h.taskQueue, { credits: 10, invoiceDate });
+    // Mid-life when the release ships: active, waiting for its 30-day reminder.
+    const waiting = await startPurchasedLot(h.env, h.taskQueue, { credits: 10, invoiceDate: addDays(invoiceDate, -280) });
+    await h.skipTo(addDays(invoiceDate, 10));
+    fresh.push({ name: 'credit-lot-waiting', history: await waiting.handle.fetchHistory() });
+    await h.skipTo(addDays(walk.lot.expiresOn, 61));
+    expect((await walk.handle.result()).state).toBe('closed');
+    fresh.push({ name: 'credit-lot-walk', history: await walk.handle.fetchHistory() });
+  });
+  afterAll(async () => h?.close());
+
+  async function replay(histories: { workflowId: string; history: History }[]) {
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    return failures;
+  }
+
+  it('replays fresh runs of the current code', async () => {
+    expect(await replay(fresh.map((f) => ({ workflowId: f.name, history: f.history })))).toEqual([]);
+    const release = process.env.HISTORY_RELEASE;
+    if (process.env.RECORD_HISTORIES === '1' && release) {
+      for (const f of fresh) {
+        writeFileSync(join(historiesDir, `${f.name}.${release}.json`), JSON.stringify(HistoryMessage.toObject(HistoryMessage.fromObject(f.history), { longs: String, bytes: String, enums: String })));
+      }
+    }
+  });
+
+  it('replays the lots recorded from earlier releases (their activity tasks)', async () => {
+    const files = readdirSync(historiesDir).filter((f) => f.startsWith('credit-lot-') && f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    const recorded = files.map((file) => ({ workflowId: file, history: HistoryMessage.fromObject(JSON.parse(readFileSync(join(historiesDir, file), 'utf8'))) }));
+    expect(await replay(recorded)).toEqual([]);
   });
 });
