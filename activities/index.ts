@@ -4,6 +4,7 @@ import { createCertificationActivities } from './certification';
 import { createCreditActivities } from './credits';
 import { createIncentiveActivities } from './incentives';
 import { createLoyaltyActivities } from './loyalty';
+import { createAwardActivities } from './loyaltyAward';
 import type { Mailer } from './mailer';
 import { sendNotice } from './notify';
 import { unsentStatementNotices } from '../db/statements';
@@ -20,6 +21,7 @@ export interface ActivityDeps {
 export function createActivities({ db, mailer, config, temporal }: ActivityDeps) {
   return {
     ...createLoyaltyActivities({ db }),
+    ...createAwardActivities({ db, temporal, mailer, config }),
     ...createCreditActivities({ db, temporal }),
     ...createCertificationActivities({ db }),
     ...createIncentiveActivities({ db }),

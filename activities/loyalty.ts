@@ -26,6 +26,29 @@ async function notify(db: Db, accountId: string, event: string, kind: string, to
 
 export const awardLotId = (accountId: string, quarter: string) => `LA-${accountId}-${quarter}`;
 
+export interface AwardInput {
+  accountId: string;
+  companyName: string;
+  captain: Person;
+  quarter: string;
+  awardDate: IsoDate;
+  credits: number;
+  nextAwardDate: IsoDate | null;
+}
+
+/** LOY-7: the award's lot, its ledger entry, the account's next award date and the captain's notice, in one transaction. */
+export async function writeAward(db: Knex, input: AwardInput): Promise<{ lotId: string; noticeKey: string; expiresOn: IsoDate }> {
+  const lotId = awardLotId(input.accountId, input.quarter);
+  const expiresOn = lotExpiryDate(input.awardDate); // CLC-2: an awarded lot expires a year after its award
+  return db.transaction(async (trx) => {
+    await insertAwardLot(trx, { id: lotId, accountId: input.accountId, ownerEmail: input.captain.email, credits: input.credits, issuedOn: input.awardDate, expiresOn, awardQuarter: input.quarter }, 'system:loyalty-award');
+    await updateAccount(trx, input.accountId, { nextAwardDate: input.nextAwardDate });
+    const key = await notify(trx, input.accountId, `award-${input.quarter}`, 'award', input.captain,
+      notices.award({ companyName: input.companyName, captainName: input.captain.name, credits: input.credits, quarter: input.quarter, lotId, expiresOn }));
+    return { lotId, noticeKey: key, expiresOn };
+  });
+}
+
 export function createLoyaltyActivities({ db }: { db: Knex }) {
   return {
     async recordNomination(input: { accountId: string; nomination: Nomination; nominatedBy: string; nominatedOn: IsoDate; termsVersion: string; lapsesOn: IsoDate }): Promise<string> {
@@ -81,16 +104,9 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
     },
 
     /** LOY-7: the quarter's credits as a new lot, its ledger entry and the captain's notice, once. */
-    async recordAward(input: { accountId: string; companyName: string; captain: Person; quarter: string; awardDate: IsoDate; credits: number; nextAwardDate: IsoDate | null }): Promise<{ lotId: string; noticeKey: string }> {
-      const lotId = awardLotId(input.accountId, input.quarter);
-      const expiresOn = lotExpiryDate(input.awardDate); // CLC-2: an awarded lot expires a year after its award
-      return db.transaction(async (trx) => {
-        await insertAwardLot(trx, { id: lotId, accountId: input.accountId, ownerEmail: input.captain.email, credits: input.credits, issuedOn: input.awardDate, expiresOn, awardQuarter: input.quarter }, 'system:loyalty-award');
-        await updateAccount(trx, input.accountId, { nextAwardDate: input.nextAwardDate });
-        const key = await notify(trx, input.accountId, `award-${input.quarter}`, 'award', input.captain,
-          notices.award({ companyName: input.companyName, captainName: input.captain.name, credits: input.credits, quarter: input.quarter, lotId, expiresOn }));
-        return { lotId, noticeKey: key };
-      });
+    async recordAward(input: AwardInput): Promise<{ lotId: string; noticeKey: string }> {
+      const { lotId, noticeKey } = await writeAward(db, input);
+      return { lotId, noticeKey };
     },
 
     /** LOY-8: an award not made because the current terms are not accepted. */

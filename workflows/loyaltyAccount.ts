@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   patched,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -30,7 +31,17 @@ import {
   type LoyaltyAccountState,
   type WithdrawInput,
 } from './definitions';
+import type { Activities } from '../activities';
 
+/**
+ * The award as one local activity (activities/loyaltyAward.ts): it runs inside the award's workflow task,
+ * so an award costs the server one workflow task, not four plus three activity tasks. Same timeout and
+ * retries as `acts`; a retry repeats nothing.
+ */
+const awardStep = proxyLocalActivities<Pick<Activities, 'awardAndStartLot'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
 
 /**
  * One Customer Loyalty group account (LOY-1 … LOY-9): nominated → enrolled → an award each award month
@@ -217,10 +228,17 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
     } else if (termsPending()) {
       await acts.sendNotice(await acts.recordAwardWithheld({ ...base, termsVersion: s.termsVersion }));
     } else {
-      const { lotId, noticeKey } = await acts.recordAward({ ...base, awardDate, credits: s.quarterlyCredits });
-      await acts.sendNotice(noticeKey);
-      // Added after release: accounts already running replay their old awards without starting lots.
-      if (patched('award-starts-credit-lot')) await startLotLifecycle(lotId, awardDate, quarter, s.quarterlyCredits);
+      let lotId: string;
+      // Added after release: awards recorded before replay their three activities (and the lot's start only
+      // if they were made after 'award-starts-credit-lot'); new awards take one local activity.
+      if (patched('award-local-activity')) {
+        ({ lotId } = await awardStep.awardAndStartLot({ ...base, awardDate, credits: s.quarterlyCredits, lotTaskQueue: workflowInfo().taskQueue }));
+      } else {
+        const recorded = await acts.recordAward({ ...base, awardDate, credits: s.quarterlyCredits });
+        lotId = recorded.lotId;
+        await acts.sendNotice(recorded.noticeKey);
+        if (patched('award-starts-credit-lot')) await startLotLifecycle(lotId, awardDate, quarter, s.quarterlyCredits);
+      }
       s.awardsMade += 1;
       s.creditsAwarded += s.quarterlyCredits;
       s.lastAward = { quarter, lotId, credits: s.quarterlyCredits, awardDate };

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { firstAwardDate } from '../../domain/calendar';
 import { awardQuarterOf } from '../../domain/loyalty';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
-import { startWorker } from '../helpers/temporal';
+import { createActivities } from '../../activities';
+import { createMailer } from '../../activities/mailer';
+import { creditLotWorkflowId } from '../../workflows/creditDefinitions';
+import { nominationFor } from '../helpers/fixtures';
+import { startWorker, uniqueId, uniqueTaskQueue } from '../helpers/temporal';
 
 // LOY-7, ALL-2: a worker killed in the middle of an award. The retry on another worker must not make a
 // second lot, ledger entry or email.
@@ -71,4 +75,31 @@ describe('loyalty account: a worker dies during an award', () => {
       await survivor.stop();
     }
   }, 150_000);
+
+  it('LOY-7, ALL-2: the award step run again after it completed (its workflow task was lost) repeats nothing', async () => {
+    const mailer = createMailer(h.smtp.url);
+    try {
+      const acts = createActivities({ db: h.db, mailer, temporal: h.env.client, config: { mailFrom: 'p@test.example' } });
+      const accountId = uniqueId('RE');
+      const nomination = nominationFor('2026-11-24', { group: accountId });
+      await acts.recordNomination({ accountId, nomination, nominatedBy: 'am', nominatedOn: '2026-11-24', termsVersion: 'T1', lapsesOn: '2027-02-22' });
+      // The lot's workflow waits on a queue no worker polls: only its existence matters here.
+      const award = { accountId, companyName: nomination.company.name, captain: nomination.teamCaptain, quarter: 'FY2027Q3', awardDate: '2027-04-15', credits: 75, nextAwardDate: '2027-07-15', lotTaskQueue: uniqueTaskQueue() };
+      const first = await acts.awardAndStartLot(award);
+      const lot = h.env.client.workflow.getHandle(creditLotWorkflowId(first.lotId));
+      const lotRun = (await lot.describe()).runId;
+      const again = await acts.awardAndStartLot(award);
+      expect(again).toEqual(first);
+      expect(await h.db('credit_lots').where({ account_id: accountId })).toHaveLength(1);
+      expect(await h.db('ledger_entries').where({ lot_id: first.lotId })).toHaveLength(1);
+      expect(await h.db('notifications').where({ account_id: accountId, kind: 'award' }).whereNotNull('sent_at')).toHaveLength(1);
+      await h.smtp.waitFor((m) => m.to.includes(nomination.teamCaptain.email) && m.subject.includes('FY2027Q3'));
+      await new Promise((r) => setTimeout(r, 300)); // room for a duplicate to show up, if there were one
+      expect(h.smtp.received.filter((m) => m.to.includes(nomination.teamCaptain.email) && m.subject.includes('FY2027Q3'))).toHaveLength(1);
+      // The lot's lifecycle is the one the first attempt started, still running.
+      expect(await lot.describe()).toMatchObject({ runId: lotRun, status: { name: 'RUNNING' } });
+    } finally {
+      mailer.close();
+    }
+  });
 });

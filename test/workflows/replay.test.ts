@@ -1,6 +1,6 @@
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { firstAwardDate, nextAwardDateAfter } from '../../domain/calendar';
@@ -10,8 +10,11 @@ import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
 // Determinism: today's workflow code must replay the histories of workflows already running in production.
 // test/histories/ keeps histories recorded from released versions; a change that would break a running
-// account (without patching) fails here. RECORD_HISTORIES=1 rewrites the recordings from fresh runs.
+// account (without patching) fails here. RECORD_HISTORIES=1 adds recordings of fresh runs, named by
+// RELEASE: recordings of earlier releases are never overwritten, so every old code path stays replayed.
 const historiesDir = join(__dirname, '..', 'histories');
+/** The release whose histories RECORD_HISTORIES=1 records; bump it with each change to a workflow. */
+const RELEASE = 'award-local-activity';
 type History = temporal.api.history.v1.IHistory;
 const { History: HistoryMessage } = temporal.api.history.v1;
 
@@ -57,7 +60,11 @@ describe('determinism: replaying loyalty account histories', () => {
     expect(fresh.map((f) => f.history.events?.length ?? 0).every((n) => n > 10)).toBe(true);
     expect(await replay(fresh)).toEqual([]);
     if (process.env.RECORD_HISTORIES === '1') {
-      for (const f of fresh) writeFileSync(join(historiesDir, `${f.name}.json`), toJson(f.history));
+      for (const f of fresh) {
+        const file = join(historiesDir, `${f.name}.${RELEASE}.json`);
+        if (existsSync(file)) throw new Error(`${file} exists: bump RELEASE rather than overwrite a recorded release`);
+        writeFileSync(file, toJson(f.history));
+      }
     }
   });
 

@@ -1,0 +1,66 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import type { IsoDate } from '../domain/calendar';
+import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
+import { writeAward, type AwardInput } from './loyalty';
+import type { Mailer } from './mailer';
+import { sendNotice } from './notify';
+
+// LOY-7 as one step, run as a local activity inside the award's workflow task: the award's rows (lot,
+// ledger entry, outbox notice: one transaction), then the lot's own workflow and the captain's email at
+// the same time. One workflow task per award instead of four workflow tasks and three activity tasks:
+// server round trips and worker CPU per award are what bound award throughput (bench/awards.ts).
+//
+// Retried whole (an attempt failed, or the worker died before the workflow task completed), it repeats
+// nothing: the rows are keyed by the award's business ids, a lot workflow already running or closed is
+// left be, and a notice already marked sent is not sent again (a crash between the SMTP hand-off and the
+// mark resends it with the same Message-ID, as every notice does: ALL-2).
+
+export interface AwardAndStartLotInput extends AwardInput {
+  captain: { name: string; email: string };
+  /** The queue the lot's workflow runs on (the account's own, unless a deployment separates them). */
+  lotTaskQueue: string;
+}
+
+export function createAwardActivities(deps: { db: Knex; temporal: Client; mailer: Mailer; config: { mailFrom: string } }) {
+  const { db, temporal, mailer, config } = deps;
+  return {
+    async awardAndStartLot(input: AwardAndStartLotInput): Promise<{ lotId: string; noticeKey: string }> {
+      const { lotId, noticeKey, expiresOn } = await writeAward(db, input);
+      await Promise.all([startAwardLot(temporal, lotRecord(input, lotId, expiresOn), input.lotTaskQueue), sendNotice({ db, mailer, mailFrom: config.mailFrom }, noticeKey)]);
+      return { lotId, noticeKey };
+    },
+  };
+}
+
+/** CLC-2: an awarded lot, active from its award date, owned by the Team Captain. */
+function lotRecord(input: AwardAndStartLotInput, id: string, expiresOn: IsoDate): LotRecord {
+  return {
+    id,
+    accountId: input.accountId,
+    ownerName: input.captain.name,
+    ownerEmail: input.captain.email,
+    country: null,
+    source: 'award',
+    credits: input.credits,
+    issuedOn: input.awardDate,
+    activatesOn: input.awardDate,
+    expiresOn,
+    awardQuarter: input.quarter,
+  };
+}
+
+/** Starts the lot's lifecycle once: running, the start is a no-op; already closed, it is not started again. */
+async function startAwardLot(temporal: Client, lot: LotRecord, taskQueue: string): Promise<void> {
+  try {
+    await temporal.workflow.start('creditLot', {
+      workflowId: creditLotWorkflowId(lot.id),
+      taskQueue,
+      args: [{ lot }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
