@@ -1,8 +1,16 @@
-import { allHandlersFinished, condition, continueAsNew, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyLocalActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import { goalProgress, mergeReadings, phaseComplete, phaseDeadline } from '../domain/incentives';
 import { sleepUntilDate, today } from './clock';
+import { deadlineTimer } from './deadlineTimer';
 import { engagementRecordedUpdate, engagementStateQuery, incentiveSearchAttributes as isa, readingsSignal, type EngagementInput, type EngagementState } from './incentiveDefinitions';
 import { acts } from './shared';
+
+/** The payment as a local activity: it runs inside the workflow task that saw the completing readings. */
+const local = proxyLocalActivities<Pick<Activities, 'recordPhasePayment'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
 
 /**
  * One partner's engagement with one customer on one use case (LCI-1 … LCI-3). Telemetry moves it: when
@@ -17,6 +25,12 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
   };
   let recorded = input.carried !== undefined;
   let fresh = false;
+  // Telemetry wakes an engagement often, so since this patch a wake-up that changes nothing writes nothing
+  // to the history: one deadline timer per phase (not one per wake-up), search attributes upserted only
+  // when the phase changes, and the payment recorded by a local activity (the phase change within the
+  // workflow task of the readings that complete it). Runs started before it replay the older loop.
+  const lean = patched('incentive-lean-wakeups');
+  let upserted: string | undefined;
   const phase = () => s.useCase.phases[s.phaseIndex]!;
 
   setHandler(engagementStateQuery, () => s);
@@ -31,12 +45,14 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
   });
 
   const publish = () => {
-    upsertSearchAttributes([
+    const phaseAttr = s.state === 'active' ? phase().name : s.state;
+    if (!lean || phaseAttr !== upserted) upsertSearchAttributes([
       { key: isa.PartnerId, value: s.partnerId },
       { key: isa.CustomerId, value: s.customerId },
       { key: isa.UseCase, value: s.useCase.id },
-      { key: isa.Phase, value: s.state === 'active' ? phase().name : s.state },
+      { key: isa.Phase, value: phaseAttr },
     ]);
+    upserted = phaseAttr;
     setCurrentDetails(
       `Engagement **${s.engagementId}** (${s.partnerId} → ${s.customerId}, ${s.useCase.name}) — ${s.state === 'active' ? `${phase().name} until ${s.deadline}` : s.state}` +
         (s.state === 'active' ? `\n\n${goalProgress(phase(), s.latest).map((g) => `${g.metric} ${g.comparison} ${g.threshold}: ${g.value ?? '–'} ${g.met ? '✓' : ''}`).join('\n')}` : ''),
@@ -49,24 +65,38 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
     recorded = true;
   }
 
+  let timer = lean ? deadlineTimer(s.deadline) : undefined;
   while (s.state === 'active') {
     // Every phase whose goals the latest readings meet pays once, in order.
     while (s.state === 'active' && phaseComplete(phase(), s.latest)) {
       const done = phase();
       const next = s.useCase.phases[s.phaseIndex + 1];
       const approvedOn = today();
-      await acts.sendNotice(await acts.recordPhasePayment({ engagementId: s.engagementId, partnerEmail: s.partnerEmail, phaseIndex: s.phaseIndex, phase: done.name, amountUsd: done.paymentUsd, approvedOn, nextPhase: next?.name ?? null }));
+      const payment = { engagementId: s.engagementId, partnerEmail: s.partnerEmail, phaseIndex: s.phaseIndex, phase: done.name, amountUsd: done.paymentUsd, approvedOn, nextPhase: next?.name ?? null };
+      await acts.sendNotice(await (lean ? local : acts).recordPhasePayment(payment));
       s.payments.push({ phase: done.name, amountUsd: done.paymentUsd, approvedOn });
       if (next) {
         s.phaseIndex += 1;
         s.phaseStartedOn = approvedOn;
         s.deadline = phaseDeadline(approvedOn);
-      } else s.state = 'completed';
+        if (timer) {
+          timer.cancel();
+          timer = deadlineTimer(s.deadline);
+        }
+      } else {
+        s.state = 'completed';
+        timer?.cancel();
+      }
     }
     publish();
     if (s.state !== 'active') break;
     fresh = false;
-    const woke = await sleepUntilDate(s.deadline, () => fresh || workflowInfo().continueAsNewSuggested);
+    let woke: boolean;
+    if (timer) {
+      const t = timer;
+      await condition(() => fresh || t.passed() || workflowInfo().continueAsNewSuggested);
+      woke = fresh || !t.passed();
+    } else woke = await sleepUntilDate(s.deadline, () => fresh || workflowInfo().continueAsNewSuggested);
     if (woke && workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof incentiveEngagement>({ ...input, carried: s });
