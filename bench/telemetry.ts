@@ -8,6 +8,7 @@
 // (recorded_at, in the same transaction as the read model's new phase). The baseline is the same batches
 // INSERTed straight into a copy of telemetry_readings, as many at a time, in the same process.
 import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { SAMPLE_CATALOGUE } from '../domain/incentiveCatalogue';
@@ -73,6 +74,7 @@ async function main() {
   // --rate paces the posting at that many readings/s (0: as fast as the API answers), so phase-change
   // latency can be measured at the target load as well as at the API's limit.
   const args = parseArgs(process.argv.slice(2), { engagements: 1000, readings: 100_000, batch: 500, 'per-customer': 50, phases: 1, concurrency: 4, rate: 0 });
+  const loadAtStart = loadavg()[0]!;
   if (args.phases > THRESHOLDS.length) throw new Error(`--phases is at most ${THRESHOLDS.length}`);
   if (args['per-customer'] < 2) throw new Error('--per-customer is at least 2: a slice carries devices_reporting_pct and the goal metric');
   const { db, stop: stopDb } = await startDatabase({ pool: 20 });
@@ -156,6 +158,8 @@ async function main() {
         `phase_changes=${changeLatency.length} of ${expectedChanges} expected (unexpected ${unexpected}) latency_p50_ms=${pct(changeLatency, 50)} p99_ms=${pct(changeLatency, 99)} max_ms=${changeLatency.at(-1)} over_2s=${changeLatency.filter((ms) => ms > 2000).length} (target 0)`,
         `phase_change_p50_ms_by_quarter_of_posting=${[0, 1, 2, 3].map(quarterP50).join(',')}`,
         `payment_emails_received=${smtp.stats.tracked}`,
+        // On a shared machine other work slows the run: say how busy it was.
+        `loadavg_1m_at_start=${loadAtStart.toFixed(1)} at_end=${loadavg()[0]!.toFixed(1)} cpus=${availableParallelism()}`,
       ].join('\n'),
     );
   } finally {

@@ -6,8 +6,8 @@ import { deadlineTimer } from './deadlineTimer';
 import { engagementRecordedUpdate, engagementStateQuery, incentiveSearchAttributes as isa, readingsSignal, type EngagementInput, type EngagementState } from './incentiveDefinitions';
 import { acts } from './shared';
 
-/** The payment as a local activity: it runs inside the workflow task that saw the completing readings. */
-const local = proxyLocalActivities<Pick<Activities, 'recordPhasePayment'>>({
+/** The payment (and its email) as local activities: they run inside the workflow task that saw the completing readings. */
+const local = proxyLocalActivities<Pick<Activities, 'recordPhasePayment' | 'sendNotice'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -30,6 +30,8 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
   // when the phase changes, and the payment recorded by a local activity (the phase change within the
   // workflow task of the readings that complete it). Runs started before it replay the older loop.
   const lean = patched('incentive-lean-wakeups');
+  // Since this one the payment's email is a local activity too, so a phase change is one workflow task.
+  const oneTask = lean && patched('incentive-payment-one-task');
   let upserted: string | undefined;
   const phase = () => s.useCase.phases[s.phaseIndex]!;
 
@@ -73,7 +75,7 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
       const next = s.useCase.phases[s.phaseIndex + 1];
       const approvedOn = today();
       const payment = { engagementId: s.engagementId, partnerEmail: s.partnerEmail, phaseIndex: s.phaseIndex, phase: done.name, amountUsd: done.paymentUsd, approvedOn, nextPhase: next?.name ?? null };
-      await acts.sendNotice(await (lean ? local : acts).recordPhasePayment(payment));
+      await (oneTask ? local : acts).sendNotice(await (lean ? local : acts).recordPhasePayment(payment));
       s.payments.push({ phase: done.name, amountUsd: done.paymentUsd, approvedOn });
       if (next) {
         s.phaseIndex += 1;

@@ -16,7 +16,7 @@ import { uniqueId } from '../helpers/temporal';
 // replay.test.ts). RECORD_HISTORIES=1 adds recordings of fresh runs under RELEASE, never overwriting one.
 const historiesDir = join(__dirname, '..', 'histories');
 /** The release whose histories RECORD_HISTORIES=1 records; bump it with each change to the workflow. */
-const RELEASE = 'lean-wakeups';
+const RELEASE = 'payment-one-task';
 type History = temporal.api.history.v1.IHistory;
 const { History: HistoryMessage } = temporal.api.history.v1;
 const toJson = (history: History) => JSON.stringify(HistoryMessage.toObject(HistoryMessage.fromObject(history), { longs: String, bytes: String, enums: String }));
