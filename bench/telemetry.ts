@@ -154,8 +154,9 @@ async function main() {
         `api_accepted_readings_per_s=${apiRate.toFixed(0)} (target >= 5000; stored and signalled into their engagements' histories when the POST returns) signals=${signals} signals_per_s=${(signals / apiSeconds).toFixed(0)}`,
         `post_p50_ms=${pct(postLatency, 50)} post_p99_ms=${pct(postLatency, 99)} post_max_ms=${postLatency.at(-1)}`,
         `processed_readings_per_s=${(total / processedSeconds).toFixed(0)} (until every engagement held its newest reading, checked by querying all ${args.engagements})`,
-        `sql_insert_readings_per_s=${sqlRate.toFixed(0)} api_overhead_x=${(sqlRate / apiRate).toFixed(2)}`,
+        `sql_insert_readings_per_s=${sqlRate.toFixed(0)} api_overhead_x=${(sqlRate / apiRate).toFixed(2)}${args.rate ? ' (paced: the ratio says little; run unpaced for it)' : ''}`,
         `phase_changes=${changeLatency.length} of ${expectedChanges} expected (unexpected ${unexpected}) latency_p50_ms=${pct(changeLatency, 50)} p99_ms=${pct(changeLatency, 99)} max_ms=${changeLatency.at(-1)} over_2s=${changeLatency.filter((ms) => ms > 2000).length} (target 0)`,
+        `phase_changes_per_s_offered=${byPostTime.length ? (byPostTime.length / Math.max(0.001, (byPostTime.at(-1)!.posted - byPostTime[0]!.posted) / 1000)).toFixed(0) : 0} (while their completing batches were posted)`,
         `phase_change_p50_ms_by_quarter_of_posting=${[0, 1, 2, 3].map(quarterP50).join(',')}`,
         `payment_emails_received=${smtp.stats.tracked}`,
         // On a shared machine other work slows the run: say how busy it was.
