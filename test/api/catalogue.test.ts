@@ -108,4 +108,11 @@ describe('API: the Lifecycle Incentives catalogue', () => {
     expect((await put('sdwan', definition(70, 5000))).body).toMatchObject({ version: 3, retiredAt: null, openEngagements: 1 });
     expect((await open('CUST-LATE', 'sdwan')).status).toBe(201);
   });
+
+  it('LCI-1: the catalogue paths and the use-case shape are in the OpenAPI document', async () => {
+    const doc = await h.api.call('GET', '/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/catalogue', '/v1/catalogue/use-cases/{id}', '/v1/engagements', '/v1/telemetry', '/v1/payments']));
+    expect(Object.keys(doc.body.paths['/v1/catalogue/use-cases/{id}'])).toEqual(expect.arrayContaining(['get', 'put', 'delete']));
+    expect(doc.body.components.schemas.IncentiveGoal.properties.comparison.enum).toEqual(['>=', '>', '<=', '<', '==']);
+  });
 });

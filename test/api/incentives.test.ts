@@ -52,6 +52,15 @@ describe('API: Lifecycle Incentives', () => {
     expect(progress.body.progress).toContainEqual(expect.objectContaining({ metric: 'enrolled_users_pct', threshold: 30, value: 12, met: false }));
   });
 
+  it('LCI-2: reading times are compared as instants, whatever their precision', async () => {
+    const opened = await h.api.call('POST', '/v1/engagements', { token: P1, body: { customerId: 'CUST-T', useCaseId: 'security-mfa' } });
+    const reading = (readingId: string, metric: string, value: number, measuredAt: string) => ({ readingId, customerId: 'CUST-T', metric, value, measuredAt });
+    await h.api.call('POST', '/v1/telemetry', { token: TEL, body: { readings: [reading('t1', 'devices_reporting_pct', 85, '2026-11-24T10:00:01Z'), reading('t2', 'enrolled_users_pct', 5, '2026-11-24T10:00:01Z')] } });
+    // Half a second later, though as text it sorts before "…01Z".
+    await h.api.call('POST', '/v1/telemetry', { token: TEL, body: { readings: [reading('t3', 'enrolled_users_pct', 12, '2026-11-24T10:00:01.5Z')] } });
+    await expect.poll(async () => (await h.db('incentive_payments').where({ engagement_id: opened.body.engagementId })).length, { timeout: 15_000 }).toBe(1);
+  });
+
   it('LCI-3: a Customer Success Plan is kept, never required', async () => {
     const opened = await h.api.call('POST', '/v1/engagements', { token: OPS, body: { partnerId: 'P-2', customerId: 'CUST-7', useCaseId: 'collab-meetings' } });
     expect(opened.status).toBe(201);
