@@ -53,6 +53,10 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
     closesOn: extensionWindow(lot.expiresOn).closes,
   };
   let recorded = input.carried !== undefined;
+  // Runs started before this patch keep their activity tasks, and an upsert per publish, when they replay.
+  const lean = patched('lot-local-activities');
+  const io = lean ? local : acts;
+  let published = '';
 
   setHandler(lotStateQuery, () => s);
   setHandler(lotRecordedUpdate, async () => {
@@ -115,6 +119,14 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
   );
 
   function publish() {
+    // Each upsert is a visibility write on the server: only when a searchable value changed.
+    const values = JSON.stringify([s.state, s.expiresOn, s.balance]);
+    if (!lean || values !== published) upsertAttributes();
+    published = values;
+    setCurrentDetails(`Lot **${lot.id}** (${lot.source}, ${lot.credits} credits) — ${s.state}, balance ${s.balance}, expires ${s.expiresOn}` + (s.extension ? `\n\nExtension ${s.extension.requestId}: ${s.extension.status}` : ''));
+  }
+
+  function upsertAttributes() {
     upsertSearchAttributes([
       { key: csa.LotId, value: lot.id },
       { key: sa.AccountId, value: lot.accountId ?? '' },
@@ -122,13 +134,10 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
       { key: csa.ExpiresOn, value: new Date(`${s.expiresOn}T00:00:00Z`) },
       { key: csa.Balance, value: s.balance },
     ]);
-    setCurrentDetails(`Lot **${lot.id}** (${lot.source}, ${lot.credits} credits) — ${s.state}, balance ${s.balance}, expires ${s.expiresOn}` + (s.extension ? `\n\nExtension ${s.extension.requestId}: ${s.extension.status}` : ''));
   }
 
   const expiryMoved = (expiry: string) => () => s.expiresOn !== expiry || workflowInfo().continueAsNewSuggested;
 
-  // Runs started before this patch keep their activity tasks when they replay.
-  const io = patched('lot-local-activities') ? local : acts;
   publish();
   // An award's lot and ledger entry were written with the award itself (in the same transaction as its
   // notice); a purchase's are written here.

@@ -26,10 +26,11 @@ import { parse } from '../validate';
 import type { AppDeps } from '../app';
 
 /** ALL-3: a Team Captain acts only on its own account's credits. */
-async function assertCaptainOf(req: Request, db: AppDeps['db'], accountId: string | null) {
+async function assertCaptainOf(req: Request, db: AppDeps['db'], accountId: string | null, known?: { captainCcoId: string }) {
   const holder = holderOf(req);
   if (holder.role !== 'team-captain') return;
-  const owner = accountId ? await accountOwner(db, accountId) : undefined;
+  // `known`: the account the route has just read, so a redemption asks Postgres once, not twice.
+  const owner = known ?? (accountId ? await accountOwner(db, accountId) : undefined);
   if (!owner || owner.captainCcoId !== holder.ccoId) throw forbidden('These are not your account\'s credits');
 }
 
@@ -132,7 +133,7 @@ export function creditRoutes({ temporal, db, config }: AppDeps): Router {
     const accountId = body.accountId ?? lot?.accountId ?? null;
     const account = accountId ? await accountOwner(db, accountId) : undefined;
     if (accountId && !account) throw notFound(`Account ${accountId}`);
-    await assertCaptainOf(req, db, accountId);
+    await assertCaptainOf(req, db, accountId, account);
     const redemptionId = `RD-${randomUUID().slice(0, 12)}`;
     const start = new WithStartWorkflowOperation(redemption, {
       workflowId: redemptionWorkflowId(redemptionId),
