@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { addMonths } from '../../domain/calendar';
 import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
 import type { Reading } from '../../domain/incentives';
-import { incentiveEngagement } from '../../workflows/incentiveEngagement';
-import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentiveDefinitions';
+import { engagementStateQuery, readingsSignal } from '../../workflows/incentiveDefinitions';
+import { openEngagement } from '../helpers/incentives';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
-import { uniqueId } from '../helpers/temporal';
 
 // Determinism of the engagement workflow: engagements run up to a year a phase, so today's code must replay
 // what running ones recorded under earlier releases (test/histories/incentive-*.json, also replayed by
@@ -40,14 +39,7 @@ describe('determinism: replaying incentive engagement histories', () => {
   beforeAll(async () => {
     h = await loyaltyHarness();
     const open = async () => {
-      const engagementId = uniqueId('E');
-      const partnerId = uniqueId('P');
-      await h.db('partners').insert({ id: partnerId, name: partnerId, email: `${partnerId}@partner.example` });
-      const handle = await h.env.client.workflow.start(incentiveEngagement, {
-        workflowId: incentiveWorkflowId(engagementId), taskQueue: h.taskQueue,
-        args: [{ engagementId, partnerId, customerId: uniqueId('C'), partnerEmail: `${partnerId}@partner.example`, useCase }],
-      });
-      await handle.executeUpdate(engagementRecordedUpdate);
+      const { handle } = await openEngagement(h, useCase);
       const paid = (n: number) => vi.waitFor(async () => expect((await handle.query(engagementStateQuery)).payments.length).toBe(n), { timeout: 10_000, interval: 100 });
       return { handle, paid };
     };

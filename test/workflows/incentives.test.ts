@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../domain/calendar';
 import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
-import { incentiveEngagement } from '../../workflows/incentiveEngagement';
-import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentiveDefinitions';
+import { engagementStateQuery, readingsSignal } from '../../workflows/incentiveDefinitions';
+import { openEngagement } from '../helpers/incentives';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
-import { uniqueId } from '../helpers/temporal';
 
 const useCase = SAMPLE_CATALOGUE[0]!; // hybrid meetings: devices_reporting_pct >= 80 and active_users_pct >= 10/25/40/60/75
 const at = (minute: number) => `2030-01-01T00:${String(minute).padStart(2, '0')}:00Z`;
@@ -18,14 +17,7 @@ describe('Lifecycle Incentives', () => {
   afterAll(async () => h?.close());
 
   async function open() {
-    const engagementId = uniqueId('E');
-    const partnerId = uniqueId('P');
-    await h.db('partners').insert({ id: partnerId, name: partnerId, email: `${partnerId}@partner.example` });
-    const handle = await h.env.client.workflow.start(incentiveEngagement, {
-      workflowId: incentiveWorkflowId(engagementId), taskQueue: h.taskQueue,
-      args: [{ engagementId, partnerId, customerId: uniqueId('C'), partnerEmail: `${partnerId}@partner.example`, useCase }],
-    });
-    await handle.executeUpdate(engagementRecordedUpdate);
+    const { engagementId, handle } = await openEngagement(h, useCase);
     const payments = async () => h.db('incentive_payments').where({ engagement_id: engagementId }).orderBy('phase_index').select('phase', 'amount_usd');
     return { engagementId, handle, payments };
   }

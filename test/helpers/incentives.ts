@@ -1,0 +1,19 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Knex } from 'knex';
+import type { UseCase } from '../../domain/incentives';
+import { incentiveEngagement } from '../../workflows/incentiveEngagement';
+import { engagementRecordedUpdate, incentiveWorkflowId } from '../../workflows/incentiveDefinitions';
+import { uniqueId } from './temporal';
+
+/** A new partner's engagement on `useCase`, started straight on Temporal and recorded in the read model. */
+export async function openEngagement(h: { env: TestWorkflowEnvironment; db: Knex; taskQueue: string }, useCase: UseCase) {
+  const engagementId = uniqueId('E');
+  const partnerId = uniqueId('P');
+  await h.db('partners').insert({ id: partnerId, name: partnerId, email: `${partnerId}@partner.example` });
+  const handle = await h.env.client.workflow.start(incentiveEngagement, {
+    workflowId: incentiveWorkflowId(engagementId), taskQueue: h.taskQueue,
+    args: [{ engagementId, partnerId, customerId: uniqueId('C'), partnerEmail: `${partnerId}@partner.example`, useCase }],
+  });
+  await handle.executeUpdate(engagementRecordedUpdate);
+  return { engagementId, handle };
+}
