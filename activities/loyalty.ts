@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import { insertNominatedAccount, updateAccount } from '../db/accounts';
-import { insertAwardLot } from '../db/lots';
+import { insertNominatedAccount, updateAccount, writeAwardRows } from '../db/accounts';
 import { enqueueNotice } from '../db/notifications';
 import { tierTableFor } from '../db/tierTables';
 import type { IsoDate } from '../domain/calendar';
@@ -36,17 +35,19 @@ export interface AwardInput {
   nextAwardDate: IsoDate | null;
 }
 
-/** LOY-7: the award's lot, its ledger entry, the account's next award date and the captain's notice, in one transaction. */
+/** LOY-7: the award's lot, its ledger entry, the account's next award date and the captain's notice, at once. */
 export async function writeAward(db: Knex, input: AwardInput): Promise<{ lotId: string; noticeKey: string; expiresOn: IsoDate }> {
   const lotId = awardLotId(input.accountId, input.quarter);
   const expiresOn = lotExpiryDate(input.awardDate); // CLC-2: an awarded lot expires a year after its award
-  return db.transaction(async (trx) => {
-    await insertAwardLot(trx, { id: lotId, accountId: input.accountId, ownerEmail: input.captain.email, credits: input.credits, issuedOn: input.awardDate, expiresOn, awardQuarter: input.quarter }, 'system:loyalty-award');
-    await updateAccount(trx, input.accountId, { nextAwardDate: input.nextAwardDate });
-    const key = await notify(trx, input.accountId, `award-${input.quarter}`, 'award', input.captain,
-      notices.award({ companyName: input.companyName, captainName: input.captain.name, credits: input.credits, quarter: input.quarter, lotId, expiresOn }));
-    return { lotId, noticeKey: key, expiresOn };
+  const key = noticeKey(input.accountId, `award-${input.quarter}`);
+  const text = notices.award({ companyName: input.companyName, captainName: input.captain.name, credits: input.credits, quarter: input.quarter, lotId, expiresOn });
+  await writeAwardRows(db, {
+    lot: { id: lotId, accountId: input.accountId, ownerEmail: input.captain.email, credits: input.credits, issuedOn: input.awardDate, expiresOn, awardQuarter: input.quarter },
+    actor: 'system:loyalty-award',
+    nextAwardDate: input.nextAwardDate,
+    notice: { id: key, accountId: input.accountId, kind: 'award', recipient: input.captain.email, ...text },
   });
+  return { lotId, noticeKey: key, expiresOn };
 }
 
 export function createLoyaltyActivities({ db }: { db: Knex }) {

@@ -18,7 +18,13 @@ export interface AwardLot {
  * business id, so a retried award writes nothing new (LOY-7, CLC-8).
  */
 export async function insertAwardLot(trx: Knex.Transaction, lot: AwardLot, actor: string): Promise<void> {
-  await trx(LOTS)
+  await awardLotInsert(trx, lot);
+  await awardLedgerInsert(trx, lot, actor);
+}
+
+/** The lot insert of `insertAwardLot`, unexecuted, for a caller that combines it with other writes. */
+export function awardLotInsert(db: Knex | Knex.Transaction, lot: AwardLot) {
+  return db(LOTS)
     .insert({
       id: lot.id,
       account_id: lot.accountId,
@@ -32,7 +38,11 @@ export async function insertAwardLot(trx: Knex.Transaction, lot: AwardLot, actor
     })
     .onConflict('id')
     .ignore();
-  await trx(LEDGER)
+}
+
+/** The ledger insert of `insertAwardLot`, unexecuted. */
+export function awardLedgerInsert(db: Knex | Knex.Transaction, lot: AwardLot, actor: string) {
+  return db(LEDGER)
     .insert({ lot_id: lot.id, kind: 'award', credits: lot.credits, actor, reason: `Customer Loyalty award ${lot.awardQuarter}`, idempotency_key: `${lot.id}:award`, occurred_on: lot.issuedOn })
     .onConflict('idempotency_key')
     .ignore();

@@ -22,7 +22,12 @@ export const messageIdFor = (key: string) => `<${key.replace(/[^A-Za-z0-9._:-]/g
 
 /** Writes a notice to the outbox inside the caller's transaction; a second write of the same key is a no-op. */
 export async function enqueueNotice(trx: Knex | Knex.Transaction, notice: Notice): Promise<void> {
-  await trx(TABLE)
+  await noticeInsert(trx, notice);
+}
+
+/** The outbox insert of `enqueueNotice`, unexecuted, for a caller that combines it with other writes. */
+export function noticeInsert(trx: Knex | Knex.Transaction, notice: Notice) {
+  return trx(TABLE)
     .insert({
       id: notice.id,
       account_id: notice.accountId,
