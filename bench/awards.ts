@@ -9,7 +9,14 @@
 // RSS of this process, which hosts the worker. Progress goes to stderr, the summary to stdout.
 //
 // Flags (0 = the SDK's default):
+//   --server test|dev              the time-skipping test server (default), or the `temporal` dev server:
+//                                  it cannot skip months, so there the N accounts start from the state an
+//                                  account-year run carries (enrolled, the award date today, rows seeded in
+//                                  SQL) while no worker runs; the clock starts with the worker
 //   --wft, --activities, --cache   maxConcurrentWorkflowTaskExecutions, …ActivityTaskExecutions, maxCachedWorkflows
+//   --local-activities, --wft-pollers, --threads, --reuse-v8 (1/0)
+//                                  maxConcurrentLocalActivityExecutions, workflow task pollers (simple maximum),
+//                                  workflowThreadPoolSize, reuseV8Context
 //   --db-pool                      knex pool max (the app's connectDb default is 10)
 //   --concurrency                  starts + acceptTerms updates in flight during enrollment (200)
 //   --history-all-max              above this many accounts, the history phase runs on the sample only
@@ -23,6 +30,9 @@ import { creditLotWorkflowId } from '../workflows/creditDefinitions';
 import { nominationFor } from '../test/helpers/fixtures';
 import { loyaltyAccount } from '../workflows/loyaltyAccount';
 import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId } from '../workflows/definitions';
+import { startDevServer } from './devServer';
+import { awardsOnDevServer } from './awardsDev';
+import { threadCpuMeter } from './threadCpu';
 import {
   log,
   mapLimit,
@@ -49,13 +59,21 @@ const opts = parseArgs(process.argv.slice(2), {
   /** Bound on every wait, in minutes. */
   'timeout-min': 10,
   'db-pool': 10,
+  server: 'test',
   wft: 0,
   activities: 0,
   cache: 0,
+  'local-activities': 0,
+  'wft-pollers': 0,
+  threads: 0,
+  'reuse-v8': -1,
   /** Accounts whose account-year history is read. */
   'history-sample': 5,
-  /** Above this many accounts, all but the history sample are terminated before the two-year skip. */
-  'history-all-max': 1000,
+  /**
+   * Above this many accounts, all but the history sample are terminated before the two-year skip: each
+   * account-year of each account (and each lot's reminders) would run through it, ~10 minutes at 1,000.
+   */
+  'history-all-max': 100,
 });
 const N = opts.accounts;
 const TIMEOUT_MS = opts['timeout-min'] * 60_000;
@@ -69,8 +87,22 @@ interface Account {
 
 type Services = Awaited<ReturnType<typeof startServices>>;
 
+function workerTuning() {
+  return {
+    ...(opts.wft > 0 ? { maxConcurrentWorkflowTaskExecutions: opts.wft } : {}),
+    ...(opts.activities > 0 ? { maxConcurrentActivityTaskExecutions: opts.activities } : {}),
+    ...(opts.cache > 0 ? { maxCachedWorkflows: opts.cache } : {}),
+    ...(opts['local-activities'] > 0 ? { maxConcurrentLocalActivityExecutions: opts['local-activities'] } : {}),
+    ...(opts['wft-pollers'] > 0 ? { workflowTaskPollerBehavior: { type: 'simple-maximum' as const, maximum: opts['wft-pollers'] } } : {}),
+    ...(opts.threads > 0 ? { workflowThreadPoolSize: opts.threads } : {}),
+    ...(opts['reuse-v8'] >= 0 ? { reuseV8Context: opts['reuse-v8'] === 1 } : {}),
+  };
+}
+
 async function startServices() {
-  const started = await Promise.allSettled([startDatabase({ pool: opts['db-pool'] }), startCountingSmtp(AWARD_NOTICE_KEY), startTimeSkippingTemporal()] as const);
+  if (opts.server !== 'test' && opts.server !== 'dev') throw new Error('--server must be test or dev');
+  const temporal = opts.server === 'dev' ? startDevServer() : startTimeSkippingTemporal();
+  const started = await Promise.allSettled([startDatabase({ pool: opts['db-pool'] }), startCountingSmtp(AWARD_NOTICE_KEY), temporal] as const);
   const [database, smtp, env] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [
     Awaited<ReturnType<typeof startDatabase>> | undefined,
     Awaited<ReturnType<typeof startCountingSmtp>> | undefined,
@@ -79,13 +111,10 @@ async function startServices() {
   try {
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
-    const tuning = {
-      ...(opts.wft > 0 ? { maxConcurrentWorkflowTaskExecutions: opts.wft } : {}),
-      ...(opts.activities > 0 ? { maxConcurrentActivityTaskExecutions: opts.activities } : {}),
-      ...(opts.cache > 0 ? { maxCachedWorkflows: opts.cache } : {}),
-    };
-    const worker = await startBenchWorker(env!, { db: database!.db, smtpUrl: smtp!.url, taskQueue: TASK_QUEUE, tuning });
-    return { database: database!, db: database!.db, smtp: smtp!, env: env!, worker };
+    const db = database!.db;
+    // On the dev server the worker starts after the accounts, with the clock (startWorker below).
+    const worker = opts.server === 'dev' ? undefined : await startBenchWorker(env!, { db, smtpUrl: smtp!.url, taskQueue: TASK_QUEUE, tuning: workerTuning() });
+    return { database: database!, db, smtp: smtp!, env: env!, worker: worker! };
   } catch (err) {
     // Whatever did start is stopped, so a failed start leaves no JVM or Postgres behind.
     await stopAll({ database, smtp, env });
@@ -141,6 +170,7 @@ async function awards(s: Services, acceptedOn: IsoDate) {
   const t0 = performance.now();
   // How busy this process's JS thread (activities, SDK glue, the bench's polling) was: near 1 means saturated.
   const elu0 = performance.eventLoopUtilization();
+  const cpu = threadCpuMeter();
   let skipDoneAt = 0;
   // Poll while the skip runs: the test server may hold the skip open until the work it triggered is done.
   const skip = skipTo(s.env, first).then(() => {
@@ -156,21 +186,25 @@ async function awards(s: Services, acceptedOn: IsoDate) {
   });
   const lotsAt = performance.now();
   const eventLoopUtilization = performance.eventLoopUtilization(elu0).utilization;
+  const cpuShares = cpu.stop(seconds(lotsAt - t0));
   await waitFor(`${N} award emails`, () => s.smtp.stats.tracked >= N, { timeoutMs: TIMEOUT_MS, everyMs: 20, check: s.worker.failure });
   const emailsAt = s.smtp.stats.trackedLastAt;
   await skip;
+  await verifyAwards(s);
 
-  // Each award is exactly one lot, one ledger entry and one sent notice (the outbox marks it sent after SMTP).
+  const lotsSeconds = seconds(lotsAt - t0);
+  const emailsSeconds = seconds(emailsAt - t0);
+  return { first, lotsSeconds, emailsSeconds, skipSeconds: seconds(skipDoneAt - t0), awardsPerSecond: N / lotsSeconds, emailsPerSecond: N / emailsSeconds, eventLoopUtilization, cpuShares };
+}
+
+/** Each award is exactly one lot, one ledger entry and one sent notice (the outbox marks it sent after SMTP). */
+async function verifyAwards(s: Services) {
   await waitFor('award notices marked sent', async () => (await s.db('notifications').where({ kind: 'award' }).whereNotNull('sent_at').count<{ count: string }[]>({ count: '*' }))[0]!.count === String(N), {
     timeoutMs: TIMEOUT_MS,
     check: s.worker.failure,
   });
   const [lotRows, ledgerRows] = await Promise.all([countRows(s.db, 'credit_lots'), countRows(s.db, 'ledger_entries', { kind: 'award' })]);
   if (lotRows !== N || ledgerRows !== N) throw new Error(`expected ${N} lots and ledger entries, got ${lotRows} and ${ledgerRows}`);
-
-  const lotsSeconds = seconds(lotsAt - t0);
-  const emailsSeconds = seconds(emailsAt - t0);
-  return { first, lotsSeconds, emailsSeconds, skipSeconds: seconds(skipDoneAt - t0), awardsPerSecond: N / lotsSeconds, emailsPerSecond: N / emailsSeconds, eventLoopUtilization };
 }
 
 /**
@@ -272,40 +306,66 @@ async function stopAll(s: Partial<Services>) {
   }
 }
 
+/** The award figures as soon as they exist, so a run stopped later (a slow history phase) still has them. */
+function logAwards(a: Awaited<ReturnType<typeof awards>>, peakRssMiB: number) {
+  log(`award ${a.first}: ${N} lots in ${a.lotsSeconds.toFixed(2)} s (${(N / a.lotsSeconds).toFixed(1)} awards/s), ${N} emails in ${a.emailsSeconds.toFixed(2)} s (env.sleep returned after ${a.skipSeconds.toFixed(2)} s; event loop ${(a.eventLoopUtilization * 100).toFixed(0)}% busy; peak RSS so far ${peakRssMiB.toFixed(0)} MiB)`);
+  log(`CPU during the awards, share of one core: ${a.cpuShares}`);
+}
+
 async function main() {
   if (!Number.isInteger(N) || N < 1) throw new Error('--accounts must be a positive integer');
   const rss = rssSampler();
   let s: Services | undefined;
   try {
-    log(`starting Postgres, SMTP sink, time-skipping Temporal and the worker (accounts=${N})`);
+    log(`starting Postgres, SMTP sink, ${opts.server === 'dev' ? 'the Temporal dev server' : 'time-skipping Temporal and the worker'} (accounts=${N})`);
     const setupStart = performance.now();
     s = await withTimeout('starting the servers', startServices(), TIMEOUT_MS);
     log(`up in ${seconds(performance.now() - setupStart).toFixed(1)} s: ${s.database.where}; worker in this process`);
 
-    const { accounts, enrollSeconds } = await enroll(s);
-    const acceptedDays = new Set(accounts.map((a) => a.acceptedOn));
-    if (acceptedDays.size !== 1) throw new Error(`accounts accepted on different days (${[...acceptedDays].join(', ')}): no shared award date`);
-    const acceptedOn = accounts[0]!.acceptedOn;
-    log(`enrolled ${N} in ${enrollSeconds.toFixed(2)} s (accepted ${acceptedOn})`);
+    let enrollSeconds: number | undefined;
+    let a: Awaited<ReturnType<typeof awards>>;
+    let h: Awaited<ReturnType<typeof accountYearHistory>> | undefined;
+    let baseline: Awaited<ReturnType<typeof sqlBaseline>> | undefined;
+    if (opts.server === 'dev') {
+      const services = s;
+      a = await withTimeout('awards on the dev server', awardsOnDevServer({
+        env: s.env, db: s.db, taskQueue: TASK_QUEUE, n: N, concurrency: opts.concurrency, timeoutMs: TIMEOUT_MS, smtp: s.smtp,
+        countAwardLots: () => countRows(services.db, 'credit_lots', { source: 'award' }),
+        startWorker: async () => (services.worker = await startBenchWorker(services.env, { db: services.db, smtpUrl: services.smtp.url, taskQueue: TASK_QUEUE, tuning: workerTuning() })),
+      }), TIMEOUT_MS);
+      logAwards(a, rss.peakMiB());
+      await verifyAwards(s);
+    } else {
+      const enrolled = await enroll(s);
+      enrollSeconds = enrolled.enrollSeconds;
+      const { accounts } = enrolled;
+      const acceptedDays = new Set(accounts.map((acc) => acc.acceptedOn));
+      if (acceptedDays.size !== 1) throw new Error(`accounts accepted on different days (${[...acceptedDays].join(', ')}): no shared award date`);
+      const acceptedOn = accounts[0]!.acceptedOn;
+      log(`enrolled ${N} in ${enrollSeconds.toFixed(2)} s (accepted ${acceptedOn})`);
+      a = await awards(s, acceptedOn);
+      logAwards(a, rss.peakMiB());
+      // The baseline copies the award rows, so it runs before the history phase adds more.
+      baseline = await sqlBaseline(s.db);
+      h = await accountYearHistory(s, accounts, a.first);
+    }
+    if (h) log(`history: FY${h.wholeYear} runs of ${h.sampleSize} accounts (${h.allAlive ? `all ${N} accounts kept running` : 'others terminated'}), phase took ${h.phaseSeconds.toFixed(1)} s`);
 
-    const a = await awards(s, acceptedOn);
-    log(`first award ${a.first}: ${N} lots in ${a.lotsSeconds.toFixed(2)} s, ${N} emails in ${a.emailsSeconds.toFixed(2)} s (env.sleep returned after ${a.skipSeconds.toFixed(2)} s; event loop ${(a.eventLoopUtilization * 100).toFixed(0)}% busy)`);
-
-    const b = await sqlBaseline(s.db);
+    const b = baseline ?? (await sqlBaseline(s.db));
     log(`SQL baseline: ${N} awards' rows (${3 * N} table rows) in ${(b.seconds * 1000).toFixed(0)} ms`);
 
-    const h = await accountYearHistory(s, accounts, a.first);
-    log(`history: FY${h.wholeYear} runs of ${h.sampleSize} accounts (${h.allAlive ? `all ${N} accounts kept running` : 'others terminated'}), phase took ${h.phaseSeconds.toFixed(1)} s`);
-
     const fmt = (x: number, d = 1) => x.toFixed(d);
-    const tuning = `wft=${opts.wft || 'default'} activities=${opts.activities || 'default'} cache=${opts.cache || 'default'} db_pool=${opts['db-pool']}`;
+    const tuning = `server=${opts.server} ${Object.entries(workerTuning()).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ') || 'sdk-defaults'} db_pool=${opts['db-pool']}`;
     console.log(
       [
         '',
         '=== bench:awards summary ===',
-        `accounts=${N} enroll_s=${fmt(enrollSeconds, 2)} enroll_per_s=${fmt(N / enrollSeconds)}`,
+        `accounts=${N} ` + (enrollSeconds === undefined ? 'enroll: n/a (dev server: accounts started due, rows seeded)' : `enroll_s=${fmt(enrollSeconds, 2)} enroll_per_s=${fmt(N / enrollSeconds)}`),
         `awards_s=${fmt(a.lotsSeconds, 2)} awards_per_s=${fmt(a.awardsPerSecond)} emails_s=${fmt(a.emailsSeconds, 2)} emails_per_s=${fmt(a.emailsPerSecond)} event_loop_busy=${fmt(a.eventLoopUtilization * 100, 0)}%`,
-        `history_events_per_account_year mean=${fmt(h.year.mean)} max=${h.year.max} (FY${h.wholeYear} run, sample=${h.sampleSize}; enrollment run mean=${fmt(h.enrollmentRun.mean)} max=${h.enrollmentRun.max})`,
+        `cpu_during_awards (share of one core; 2 cores = 200%): ${a.cpuShares}`,
+        h
+          ? `history_events_per_account_year mean=${fmt(h.year.mean)} max=${h.year.max} (FY${h.wholeYear} run, sample=${h.sampleSize}; enrollment run mean=${fmt(h.enrollmentRun.mean)} max=${h.enrollmentRun.max})`
+          : 'history_events_per_account_year: n/a on the dev server (no time skipping; run --server test)',
         `baseline_sql_rows_per_s=${fmt(b.awardsPerSecond, 0)} (one row = one award's lot + ledger entry + notice; ${fmt(b.tableRowsPerSecond, 0)} table rows/s) ratio=${(a.awardsPerSecond / b.awardsPerSecond).toFixed(4)}`,
         `peak_rss_mib=${fmt(rss.peakMiB(), 0)} (this process: bench driver + Temporal worker incl. workflow threads; not the JVM test server or Postgres)`,
         `tuning: ${tuning} mailer_pool=5 (createMailer)`,

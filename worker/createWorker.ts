@@ -9,7 +9,9 @@ export interface WorkerSetup extends ActivityDeps {
   /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Tuning (concurrency, cache) for benchmarks and tests; production uses the SDK's defaults. */
-  tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>;
+  tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'
+    | 'workflowTaskPollerBehavior' | 'nonStickyToStickyPollRatio' | 'activityTaskPollerBehavior' | 'maxConcurrentLocalActivityExecutions'
+    | 'workflowThreadPoolSize' | 'reuseV8Context'>;
 }
 
 export function createWorker(setup: WorkerSetup): Promise<Worker> {
