@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { IsoDate } from '../domain/calendar';
@@ -25,12 +26,35 @@ export interface AwardAndStartLotInput extends AwardInput {
 export function createAwardActivities(deps: { db: Knex; temporal: Client; mailer: Mailer; config: { mailFrom: string } }) {
   const { db, temporal, mailer, config } = deps;
   return {
-    async awardAndStartLot(input: AwardAndStartLotInput): Promise<{ lotId: string; noticeKey: string }> {
+    /**
+     * `noticeSent: false` when only the email failed: the workflow then sends it with the `sendNotice`
+     * activity, which the server retries for as long as the mail server is down, where a failing local
+     * activity would add a timer to the account's history for every retry.
+     */
+    async awardAndStartLot(input: AwardAndStartLotInput): Promise<{ lotId: string; noticeKey: string; noticeSent?: boolean }> {
       const { lotId, noticeKey, expiresOn } = await writeAward(db, input);
-      await Promise.all([startAwardLot(temporal, lotRecord(input, lotId, expiresOn), input.lotTaskQueue), sendNotice({ db, mailer, mailFrom: config.mailFrom }, noticeKey)]);
-      return { lotId, noticeKey };
+      const [, noticeSent] = await Promise.all([
+        startAwardLot(temporal, lotRecord(input, lotId, expiresOn), input.lotTaskQueue),
+        sendNotice({ db, mailer, mailFrom: config.mailFrom }, noticeKey).then(
+          () => true,
+          (err: unknown) => {
+            warn('award email not sent; the workflow retries it as an activity', { noticeKey, error: String(err) });
+            return false;
+          },
+        ),
+      ]);
+      return { lotId, noticeKey, noticeSent };
     },
   };
+}
+
+/** The activity's logger; called outside a worker (tests call activities directly) there is none. */
+function warn(message: string, attrs: Record<string, unknown>) {
+  try {
+    log.warn(message, attrs);
+  } catch {
+    // no activity context
+  }
 }
 
 /** CLC-2: an awarded lot, active from its award date, owned by the Team Captain. */

@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  isCancellation,
   patched,
   proxyLocalActivities,
   setCurrentDetails,
@@ -35,12 +36,13 @@ import type { Activities } from '../activities';
 
 /**
  * The award as one local activity (activities/loyaltyAward.ts): it runs inside the award's workflow task,
- * so an award costs the server one workflow task, not four plus three activity tasks. Same timeout and
- * retries as `acts`; a retry repeats nothing.
+ * so an award costs the server one workflow task, not four plus three activity tasks. A retry repeats
+ * nothing. Only a few quick attempts: each local retry past the first minute would add a timer to the
+ * history, so a longer outage is left to the activities of the fallback (see award()).
  */
 const awardStep = proxyLocalActivities<Pick<Activities, 'awardAndStartLot'>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  retry: { initialInterval: '1 second', maximumInterval: '5 seconds', maximumAttempts: 3 },
 });
 
 /**
@@ -232,7 +234,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
       // Added after release: awards recorded before replay their three activities (and the lot's start only
       // if they were made after 'award-starts-credit-lot'); new awards take one local activity.
       if (patched('award-local-activity')) {
-        ({ lotId } = await awardStep.awardAndStartLot({ ...base, awardDate, credits: s.quarterlyCredits, lotTaskQueue: workflowInfo().taskQueue }));
+        lotId = await awardInOneStep(base, awardDate, quarter, s.quarterlyCredits);
       } else {
         const recorded = await acts.recordAward({ ...base, awardDate, credits: s.quarterlyCredits });
         lotId = recorded.lotId;
@@ -245,6 +247,23 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
     }
     s.nextAwardDate = following;
     publish();
+  }
+
+  // LOY-7: the award's rows, its lot's workflow and its email in one local activity; if that keeps failing
+  // (the database or Temporal unreachable), the same idempotent steps as activities the server retries.
+  async function awardInOneStep(base: { accountId: string; companyName: string; captain: typeof s.teamCaptain; quarter: string; nextAwardDate: string }, awardDate: string, quarter: string, credits: number): Promise<string> {
+    try {
+      const done = await awardStep.awardAndStartLot({ ...base, awardDate, credits, lotTaskQueue: workflowInfo().taskQueue });
+      // `=== false`: results recorded before the field existed (undefined) had sent their email.
+      if (done.noticeSent === false) await acts.sendNotice(done.noticeKey);
+      return done.lotId;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const { lotId, noticeKey } = await acts.recordAward({ ...base, awardDate, credits });
+      await acts.sendNotice(noticeKey);
+      await startLotLifecycle(lotId, awardDate, quarter, credits);
+      return lotId;
+    }
   }
 
   // CLC-2: an awarded lot lives on its own (reminders, expiry, extension), a workflow of its own rather

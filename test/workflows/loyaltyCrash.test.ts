@@ -10,6 +10,7 @@ import { createMailer } from '../../activities/mailer';
 import { creditLotWorkflowId } from '../../workflows/creditDefinitions';
 import { nominationFor } from '../helpers/fixtures';
 import { startWorker, uniqueId, uniqueTaskQueue } from '../helpers/temporal';
+import { freePort } from '../../scripts/services/freePort';
 
 // LOY-7, ALL-2: a worker killed in the middle of an award. The retry on another worker must not make a
 // second lot, ledger entry or email.
@@ -100,6 +101,25 @@ describe('loyalty account: a worker dies during an award', () => {
       expect(await lot.describe()).toMatchObject({ runId: lotRun, status: { name: 'RUNNING' } });
     } finally {
       mailer.close();
+    }
+  });
+
+  it('LOY-7, ALL-2: with the mail server down the award step still records the award and starts its lot, and says the email is unsent', async () => {
+    const deadMailer = createMailer(`smtp://127.0.0.1:${await freePort()}?ignoreTLS=true`);
+    try {
+      const acts = createActivities({ db: h.db, mailer: deadMailer, temporal: h.env.client, config: { mailFrom: 'p@test.example' } });
+      const accountId = uniqueId('DOWN');
+      const nomination = nominationFor('2026-11-24', { group: accountId });
+      await acts.recordNomination({ accountId, nomination, nominatedBy: 'am', nominatedOn: '2026-11-24', termsVersion: 'T1', lapsesOn: '2027-02-22' });
+      const award = { accountId, companyName: nomination.company.name, captain: nomination.teamCaptain, quarter: 'FY2027Q3', awardDate: '2027-04-15', credits: 75, nextAwardDate: '2027-07-15', lotTaskQueue: uniqueTaskQueue() };
+      // The workflow then sends it with the sendNotice activity (loyaltyAccount award()).
+      const done = await acts.awardAndStartLot(award);
+      expect(done.noticeSent).toBe(false);
+      expect(await h.db('credit_lots').where({ account_id: accountId })).toHaveLength(1);
+      expect(await h.db('notifications').where({ id: done.noticeKey }).whereNull('sent_at')).toHaveLength(1);
+      expect((await h.env.client.workflow.getHandle(creditLotWorkflowId(done.lotId)).describe()).status.name).toBe('RUNNING');
+    } finally {
+      deadMailer.close();
     }
   });
 });
