@@ -1,12 +1,22 @@
-// `npm run bench:redemptions -- --redemptions N --concurrency C`
+// `npm run bench:redemptions -- --redemptions N --concurrency C [--pollers P] [--eager 0|1]`
 // Redemptions with Team Captain approval through the real API (Express → Temporal update-with-start →
-// redemption workflow → ledger activities → Postgres), against the same ledger writes done directly in SQL
-// (db/credits.ts placeHold + settleRedemption, the functions the activities call) in the same process.
+// redemption workflow → ledger activities → Postgres; the lots' own workflows told their balances; two
+// emails), against the same ledger writes done directly in SQL (db/credits.ts placeHold +
+// settleRedemption, the functions the activities call) in the same process. That baseline is the ledger
+// alone: the API path also writes two notices, sends two emails, reads the account and tells the lots,
+// so a second baseline adds the notice rows. Also printed: CPU seconds by process and thread during each
+// phase (the machine is small: this is where the time goes), and one redemption's history.
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { temporal } from '@temporalio/proto';
 import { createApp } from '../api/app';
 import { placeHold, settleRedemption } from '../db/credits';
+import { enqueueNotice } from '../db/notifications';
+import { addDays, addYears } from '../domain/calendar';
+import { creditLot } from '../workflows/creditLot';
+import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
 import { startDevServer } from './devServer';
+import { cpuMeter } from './procCpu';
 import { log, mapLimit, parseArgs, startBenchWorker, startCountingSmtp, startDatabase } from './lib';
 import type { Db } from '../db/connect';
 
@@ -15,22 +25,31 @@ const today = new Date().toISOString().slice(0, 10);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** One enrolled account with enough credits in several lots, written as the workflows would leave it. */
-async function seedAccount(db: Db, accountId: string, lots: number, creditsPerLot: number) {
+async function seedAccount(db: Db, accountId: string, lots: number, creditsPerLot: number): Promise<LotRecord[]> {
+  const records: LotRecord[] = [];
   await db('accounts').insert({ id: accountId, corporate_group_id: accountId, state: 'enrolled', captain_name: 'Bench Captain', captain_email: 'captain@bench.example', captain_cco_id: 'bench', nominated_by: 'bench', nominated_on: today, terms_version: 'T1' });
   for (let i = 0; i < lots; i++) {
     const id = `${accountId}-L${i}`;
-    await db('credit_lots').insert({ id, account_id: accountId, owner_email: 'captain@bench.example', owner_name: 'Bench Captain', source: 'purchase', state: 'active', credits: creditsPerLot, issued_on: today, activates_on: today, expires_on: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}` });
-    await db('ledger_entries').insert({ lot_id: id, kind: 'purchase', credits: creditsPerLot, actor: 'bench', reason: 'seed', idempotency_key: `${id}:purchase`, occurred_on: today });
+    // Awarded lots (active at once), expiring a year on plus i days: the nearest expiry is drawn first.
+    const lot: LotRecord = { id, accountId, ownerName: 'Bench Captain', ownerEmail: 'captain@bench.example', country: 'US', source: 'award', credits: creditsPerLot, issuedOn: today, activatesOn: today, expiresOn: addDays(addYears(today, 1), i), awardQuarter: null };
+    await db('credit_lots').insert({ id, account_id: accountId, owner_email: lot.ownerEmail, owner_name: lot.ownerName, source: 'award', state: 'active', credits: creditsPerLot, issued_on: today, activates_on: today, expires_on: lot.expiresOn });
+    await db('ledger_entries').insert({ lot_id: id, kind: 'award', credits: creditsPerLot, actor: 'bench', reason: 'seed', idempotency_key: `${id}:award`, occurred_on: today });
+    records.push(lot);
   }
+  return records;
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), { redemptions: 300, concurrency: 20 });
+  const args = parseArgs(process.argv.slice(2), { redemptions: 300, concurrency: 20, pollers: 10, eager: 1 });
   const { db, stop: stopDb } = await startDatabase({ pool: 20 });
   const smtp = await startCountingSmtp(/^redemption-/);
-  const env = await startDevServer();
+  const env = await startDevServer({ eagerActivities: args.eager === 1 });
   const taskQueue = 'bench-redemptions';
-  const worker = await startBenchWorker(env, { db, smtpUrl: smtp.url, taskQueue, tuning: undefined });
+  const worker = await startBenchWorker(env, { db, smtpUrl: smtp.url, taskQueue,
+    // Each redemption is a new workflow whose first task comes from the shared (non-sticky) queue:
+    // half the workflow-task pollers wait there instead of the SDK's fifth.
+    tuning: { workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: args.pollers }, nonStickyToStickyPollRatio: 0.5 },
+  });
   const app = createApp({ temporal: env.client, db, logger: pino({ level: 'silent' }), config: { tokens: { [CAPTAIN]: { role: 'team-captain', ccoId: 'bench' } }, taskQueue, termsVersion: 'T1' }, today: () => today });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -42,8 +61,13 @@ async function main() {
   };
   try {
     const n = args.redemptions;
-    await seedAccount(db, 'BENCH-API', 4, n * 5);
+    // The API's lots run their lifecycle workflows, as in production: each redemption tells its lot the
+    // new balance (a signal, and a workflow task on the lot). The SQL baselines have no such work.
+    for (const lot of await seedAccount(db, 'BENCH-API', 4, n * 5)) {
+      await env.client.workflow.start(creditLot, { workflowId: creditLotWorkflowId(lot.id), taskQueue, args: [{ lot }] });
+    }
     await seedAccount(db, 'BENCH-SQL', 4, n * 5);
+    await seedAccount(db, 'BENCH-SQL2', 4, n * 5);
     const items = Array.from({ length: n }, (_, i) => i);
 
     // Warm-up: the first requests pay for bundling caches and connections.
@@ -54,18 +78,30 @@ async function main() {
 
     log(`API: ${n} redemptions (request + captain approval), ${args.concurrency} at a time`);
     const apiLatency: number[] = [];
+    const ids: string[] = [];
+    let cpu = cpuMeter();
     let t0 = performance.now();
     await mapLimit(items, args.concurrency, async () => {
       const start = performance.now();
       const r = await post('/v1/redemptions', { accountId: 'BENCH-API', kind: 'digital-learning', credits: 2 });
+      ids.push(r.redemptionId);
       const decided = await post(`/v1/redemptions/${r.redemptionId}/decision`, { approve: true });
       if (decided.status !== 'approved') throw new Error(`not approved: ${decided.status}`);
       apiLatency.push(performance.now() - start);
     });
     const apiSeconds = (performance.now() - t0) / 1000;
+    const apiCpu = cpu.stop();
+    // What one redemption costs Temporal: its history, and the workflow tasks in it.
+    const events = await env.client.workflow.getHandle(`redemption-${ids[ids.length >> 1]}`).fetchHistory();
+    const kinds = new Map<string, number>();
+    for (const e of events.events ?? []) {
+      const name = String(temporal.api.enums.v1.EventType[e.eventType ?? 0]).replace('EVENT_TYPE_', '');
+      kinds.set(name, (kinds.get(name) ?? 0) + 1);
+    }
 
     log(`SQL baseline: the same hold + approval ledger writes, ${args.concurrency} at a time`);
     const sqlLatency: number[] = [];
+    cpu = cpuMeter();
     t0 = performance.now();
     await mapLimit(items, args.concurrency, async (i) => {
       const start = performance.now();
@@ -75,6 +111,19 @@ async function main() {
       sqlLatency.push(performance.now() - start);
     });
     const sqlSeconds = (performance.now() - t0) / 1000;
+    const sqlCpu = cpu.stop();
+
+    // A stricter baseline: the same ledger writes plus what the API path also writes per redemption, each
+    // notice row in the transaction of its ledger change (emails and Temporal excluded).
+    log(`SQL baseline with notices: hold + notice, approval + notice, ${args.concurrency} at a time`);
+    t0 = performance.now();
+    await mapLimit(items, args.concurrency, async (i) => {
+      const id = `SQL2-${i}`;
+      const notice = (event: string, subject: string) => (trx: Db) => enqueueNotice(trx, { id: `redemption-${id}:${event}`, accountId: 'BENCH-SQL2', kind: `redemption-${event}`, recipient: 'captain@bench.example', subject, body: subject });
+      await placeHold(db, { redemptionId: id, accountId: 'BENCH-SQL2', request: { kind: 'digital-learning', credits: 2, requestedOn: today }, requestedBy: 'bench', redeemNow: false }, (trx) => notice('waiting', `${id} waits`)(trx));
+      await settleRedemption(db, id, 'approved', 'bench', today, (trx) => notice('settled', `${id} approved`)(trx));
+    });
+    const sql2Rate = n / ((performance.now() - t0) / 1000);
 
     const balance = async (accountId: string) => Number((await db('ledger_entries as e').join('credit_lots as l', 'l.id', 'e.lot_id').where('l.account_id', accountId).sum({ s: 'e.credits' }))[0]!.s);
     const apiRate = n / apiSeconds;
@@ -83,10 +132,14 @@ async function main() {
     sqlLatency.sort((a, b) => a - b);
     console.log(
       [
-        `redemptions=${n} concurrency=${args.concurrency}`,
+        `redemptions=${n} concurrency=${args.concurrency} workflow_task_pollers=${args.pollers} eager_activities=${args.eager === 1}`,
         `api_redemptions_per_s=${apiRate.toFixed(1)} api_p50_ms=${pct(apiLatency, 50).toFixed(1)} api_p99_ms=${pct(apiLatency, 99).toFixed(1)}`,
         `sql_redemptions_per_s=${sqlRate.toFixed(1)} sql_p50_ms=${pct(sqlLatency, 50).toFixed(1)} sql_p99_ms=${pct(sqlLatency, 99).toFixed(1)}`,
-        `api_overhead_x=${(sqlRate / apiRate).toFixed(2)} (target < 3)`,
+        `api_cpu ${apiCpu} (wall ${apiSeconds.toFixed(1)}s)`,
+        `sql_cpu ${sqlCpu} (wall ${sqlSeconds.toFixed(1)}s)`,
+        `history_events_per_redemption=${events.events?.length} workflow_tasks=${kinds.get('WORKFLOW_TASK_COMPLETED') ?? 0} (by type: ${[...kinds].map(([k, n]) => `${k}:${n}`).join(' ')})`,
+        `api_overhead_x=${(sqlRate / apiRate).toFixed(2)} (target < 3; against the ledger writes alone)`,
+        `sql_with_notices_per_s=${sql2Rate.toFixed(1)} api_overhead_vs_that_x=${(sql2Rate / apiRate).toFixed(2)}`,
         `balances_after api=${await balance('BENCH-API')} sql=${await balance('BENCH-SQL')} (both ${4 * n * 5 - 2 * n}${' '}expected, api minus the 10 warm-up credits)`,
       ].join('\n'),
     );
