@@ -1,36 +1,21 @@
-import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addMonths } from '../../domain/calendar';
 import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
 import type { Reading } from '../../domain/incentives';
 import { engagementStateQuery, readingsSignal } from '../../workflows/incentiveDefinitions';
+import { recordedHistories, recordIfAsked, replay, type History } from '../helpers/histories';
 import { openEngagement } from '../helpers/incentives';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
 // Determinism of the engagement workflow: engagements run up to a year a phase, so today's code must replay
 // what running ones recorded under earlier releases (test/histories/incentive-*.json, also replayed by
 // replay.test.ts). RECORD_HISTORIES=1 adds recordings of fresh runs under RELEASE, never overwriting one.
-const historiesDir = join(__dirname, '..', 'histories');
 /** The release whose histories RECORD_HISTORIES=1 records; bump it with each change to the workflow. */
 const RELEASE = 'payment-one-task';
-type History = temporal.api.history.v1.IHistory;
-const { History: HistoryMessage } = temporal.api.history.v1;
-const toJson = (history: History) => JSON.stringify(HistoryMessage.toObject(HistoryMessage.fromObject(history), { longs: String, bytes: String, enums: String }));
 
 const useCase = SAMPLE_CATALOGUE[0]!; // devices_reporting_pct >= 80 and active_users_pct >= 10/25/40/60/75
 let minute = 0;
 const reading = (metric: string, value: number): Reading => ({ metric, value, measuredAt: new Date(Date.UTC(2030, 0, 1, 0, ++minute)).toISOString() });
-
-async function replay(histories: { workflowId: string; history: History }[]) {
-  const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
-    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
-  }
-  return failures;
-}
 
 describe('determinism: replaying incentive engagement histories', () => {
   let h: LoyaltyHarness;
@@ -69,19 +54,12 @@ describe('determinism: replaying incentive engagement histories', () => {
 
   it('replays the histories just recorded from the current code', async () => {
     expect(await replay(fresh)).toEqual([]);
-    if (process.env.RECORD_HISTORIES === '1') {
-      for (const f of fresh) {
-        const file = join(historiesDir, `${f.name}.${RELEASE}.json`);
-        if (existsSync(file)) throw new Error(`${file} exists: bump RELEASE rather than overwrite a recorded release`);
-        writeFileSync(file, toJson(f.history));
-      }
-    }
+    recordIfAsked(fresh, RELEASE);
   });
 
   it('replays every recorded engagement history of released versions', async () => {
-    const files = readdirSync(historiesDir).filter((f) => f.startsWith('incentive-') && f.endsWith('.json'));
-    expect(files.length).toBeGreaterThanOrEqual(3);
-    const recorded = files.map((file) => ({ workflowId: file, history: HistoryMessage.fromObject(JSON.parse(readFileSync(join(historiesDir, file), 'utf8'))) }));
+    const recorded = recordedHistories('incentive-');
+    expect(recorded.length).toBeGreaterThanOrEqual(3);
     expect(await replay(recorded)).toEqual([]);
   });
 });

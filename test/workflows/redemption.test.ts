@@ -1,11 +1,8 @@
-import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addYears } from '../../domain/calendar';
 import { decideRedemptionUpdate, lotStateQuery } from '../../workflows/creditDefinitions';
 import { requestRedemption, startPurchasedLot } from '../helpers/credits';
+import { recordedHistories, recordIfAsked, replay, type History } from '../helpers/histories';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
 const ledgerOf = (h: LoyaltyHarness, lotId: string) => h.db('ledger_entries').where({ lot_id: lotId }).orderBy('id').select('kind', 'credits');
@@ -120,13 +117,12 @@ describe('redemptions', () => {
 });
 
 // Running redemptions must replay: test/histories/redemption-*.json were recorded from earlier releases
-// (RECORD_HISTORIES=1 HISTORY_RELEASE=<name> records the current code's), and fresh runs of today's code
+// (RECORD_HISTORIES=1 records the current code's under RELEASE), and fresh runs of today's code
 // replay too. Each release's patch keeps its older command sequence for the runs that wrote it.
+/** The release whose histories RECORD_HISTORIES=1 records; name a new one with each change to the workflow. */
+const RELEASE = 'redemption-fewer-tasks';
 describe('determinism: replaying redemption histories', () => {
   let h: LoyaltyHarness;
-  type History = temporal.api.history.v1.IHistory;
-  const { History: HistoryMessage } = temporal.api.history.v1;
-  const historiesDir = join(__dirname, '..', 'histories');
   const fresh: { name: string; history: History }[] = [];
 
   beforeAll(async () => {
@@ -149,28 +145,14 @@ describe('determinism: replaying redemption histories', () => {
   });
   afterAll(async () => h?.close());
 
-  async function replay(histories: { workflowId: string; history: History }[]) {
-    const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
-      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
-    }
-    return failures;
-  }
-
   it('replays fresh runs of the current code', async () => {
     expect(await replay(fresh.map((f) => ({ workflowId: f.name, history: f.history })))).toEqual([]);
-    const release = process.env.HISTORY_RELEASE;
-    if (process.env.RECORD_HISTORIES === '1' && release) {
-      for (const f of fresh) {
-        writeFileSync(join(historiesDir, `${f.name}.${release}.json`), JSON.stringify(HistoryMessage.toObject(HistoryMessage.fromObject(f.history), { longs: String, bytes: String, enums: String })));
-      }
-    }
+    recordIfAsked(fresh, RELEASE);
   });
 
   it('replays the redemptions recorded from earlier releases (their older command sequence)', async () => {
-    const files = readdirSync(historiesDir).filter((f) => f.startsWith('redemption-') && f.endsWith('.json'));
-    expect(files.length).toBeGreaterThanOrEqual(4);
-    const recorded = files.map((file) => ({ workflowId: file, history: HistoryMessage.fromObject(JSON.parse(readFileSync(join(historiesDir, file), 'utf8'))) }));
+    const recorded = recordedHistories('redemption-');
+    expect(recorded.length).toBeGreaterThanOrEqual(4);
     expect(await replay(recorded)).toEqual([]);
   });
 });

@@ -1,0 +1,42 @@
+// Recorded workflow histories, for the determinism suites of every lifecycle: today's workflow code must
+// replay what runs recorded under released code (test/histories/*.json). RECORD_HISTORIES=1 adds
+// recordings of fresh runs named by release, never overwriting one, so every old code path stays replayed.
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+
+export type History = temporal.api.history.v1.IHistory;
+const { History: HistoryMessage } = temporal.api.history.v1;
+const historiesDir = join(__dirname, '..', 'histories');
+
+// Stored as protobuf JSON (bytes base64, 64-bit numbers as strings), read back with the same message type.
+const toJson = (history: History) => JSON.stringify(HistoryMessage.toObject(HistoryMessage.fromObject(history), { longs: String, bytes: String, enums: String }));
+const fromJson = (text: string) => HistoryMessage.fromObject(JSON.parse(text));
+
+/** Replays `histories` on the workflow bundle under test; each failure as `<id>: <what no longer matches>`. */
+export async function replay(histories: { workflowId: string; history: History }[]): Promise<string[]> {
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  return failures;
+}
+
+/** The recorded histories whose file names start with `prefix` (all of them for ''), named by file. */
+export function recordedHistories(prefix = ''): { workflowId: string; history: History }[] {
+  return readdirSync(historiesDir)
+    .filter((file) => file.startsWith(prefix) && file.endsWith('.json'))
+    .map((file) => ({ workflowId: file, history: fromJson(readFileSync(join(historiesDir, file), 'utf8')) }));
+}
+
+/** With RECORD_HISTORIES=1, stores each fresh run as `<name>.<release>.json`; a recorded release is never overwritten. */
+export function recordIfAsked(fresh: { name: string; history: History }[], release: string): void {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  for (const f of fresh) {
+    const file = join(historiesDir, `${f.name}.${release}.json`);
+    if (existsSync(file)) throw new Error(`${file} exists: name a new release rather than overwrite a recorded one`);
+    writeFileSync(file, toJson(f.history));
+  }
+}
