@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, sleep } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 
 // Inside the workflow sandbox Date.now() is Temporal's clock, replayed from history, so it is
@@ -16,4 +16,24 @@ export async function sleepUntilDate(date: IsoDate, wake: () => boolean): Promis
   const ms = startOf(date) - Date.now();
   if (ms <= 0) return wake();
   return condition(wake, ms);
+}
+
+/**
+ * A timer to the start of `date` (UTC) that stays armed while the workflow wakes for other reasons, so a
+ * wake-up costs no timer commands (sleepUntilDate starts and cancels one each time). Cancel it when the
+ * date it waits for changes.
+ */
+export function deadlineTimer(date: IsoDate) {
+  const scope = new CancellationScope();
+  let passed = false;
+  const ms = startOf(date) - Date.now();
+  if (ms <= 0) passed = true;
+  else
+    scope.run(() => sleep(ms)).then(
+      () => (passed = true),
+      (err: unknown) => {
+        if (!isCancellation(err)) throw err;
+      },
+    );
+  return { passed: () => passed, cancel: () => scope.cancel() };
 }

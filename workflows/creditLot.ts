@@ -3,7 +3,6 @@ import {
   condition,
   continueAsNew,
   patched,
-  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -11,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import { extendedExpiry, extensionWindow, REMINDER_DAYS_BEFORE, reminderDates } from '../domain/credits';
 import { sleepUntilDate, today } from './clock';
-import { acts, refusal } from './shared';
+import { acts, locals, refusal, sendNoticeSoon } from './shared';
 import {
   balanceChangedSignal,
   creditSearchAttributes as csa,
@@ -24,16 +23,6 @@ import {
   type LotState,
 } from './creditDefinitions';
 import { failureTypes, searchAttributes as sa } from './definitions';
-import type { Activities } from '../activities';
-
-// A lot's own ledger writes and notices (record, activate, remind, forfeit, close) are short,
-// idempotent and only a few a year: as local activities they run inside the workflow task that reaches
-// them, so a lot's day costs one workflow task instead of one per activity.
-const local = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-
 
 /**
  * One Learning Credit lot (CLC-2 … CLC-4): pending until it activates → reminders 90, 30 and 7 days
@@ -54,8 +43,11 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
   };
   let recorded = input.carried !== undefined;
   // Runs started before this patch keep their activity tasks, and an upsert per publish, when they replay.
+  // Since this patch a lot's own ledger writes and notices (record, activate, remind, forfeit, close), short,
+  // idempotent and a few a year, run as local activities: a lot's day costs one workflow task, not one each.
   const lean = patched('lot-local-activities');
-  const io = lean ? local : acts;
+  const io = lean ? locals : acts;
+  const notify = (key: string) => (lean ? sendNoticeSoon(key) : acts.sendNotice(key));
   let published = '';
 
   setHandler(lotStateQuery, () => s);
@@ -146,7 +138,7 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
 
   if (s.state === 'pending') {
     await sleepUntilDate(lot.activatesOn, () => false);
-    await io.sendNotice(await io.activateLot(lot));
+    await notify(await io.activateLot(lot));
     s.state = 'active';
     publish();
   }
@@ -161,7 +153,7 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
         const { balance, noticeKey } = await io.remindLot({ lotId: lot.id, expiresOn: expiry, daysBefore: REMINDER_DAYS_BEFORE[i]! });
         s.remindedOn.push(date);
         s.balance = balance;
-        if (noticeKey) await io.sendNotice(noticeKey);
+        if (noticeKey) await notify(noticeKey);
         publish();
       }
       if (s.expiresOn !== expiry) continue;
@@ -174,7 +166,7 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
       s.forfeited += forfeited;
       s.balance = 0;
       s.state = 'expired';
-      if (noticeKey) await io.sendNotice(noticeKey);
+      if (noticeKey) await notify(noticeKey);
       publish();
     }
     // Expired: open for an extension until the window closes (CLC-4), then closed.

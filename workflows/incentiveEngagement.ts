@@ -1,25 +1,8 @@
-import { allHandlersFinished, condition, continueAsNew, patched, proxyLocalActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { goalProgress, mergeReadings, phaseComplete, phaseDeadline } from '../domain/incentives';
-import { sleepUntilDate, today } from './clock';
-import { deadlineTimer } from './deadlineTimer';
+import { deadlineTimer, sleepUntilDate, today } from './clock';
 import { engagementRecordedUpdate, engagementStateQuery, incentiveSearchAttributes as isa, readingsSignal, type EngagementInput, type EngagementState } from './incentiveDefinitions';
-import { acts } from './shared';
-
-/** The payment as a local activity: it runs inside the workflow task that saw the completing readings. */
-const local = proxyLocalActivities<Pick<Activities, 'recordPhasePayment'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-/**
- * Its email too, but only a few quick tries: an SMTP outage would make a local activity's retries timers in
- * the history, so after them the (idempotent) sendNotice activity takes over and Temporal retries it.
- */
-const localNotice = proxyLocalActivities<Pick<Activities, 'sendNotice'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumAttempts: 3 },
-});
-const sendNoticeSoon = (key: string) => localNotice.sendNotice(key).catch(() => acts.sendNotice(key));
+import { acts, locals, sendNoticeSoon } from './shared';
 
 /**
  * One partner's engagement with one customer on one use case (LCI-1 … LCI-3). Telemetry moves it: when
@@ -84,7 +67,7 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
       const next = s.useCase.phases[s.phaseIndex + 1];
       const approvedOn = today();
       const payment = { engagementId: s.engagementId, partnerEmail: s.partnerEmail, phaseIndex: s.phaseIndex, phase: done.name, amountUsd: done.paymentUsd, approvedOn, nextPhase: next?.name ?? null };
-      const key = await (lean ? local : acts).recordPhasePayment(payment);
+      const key = await (lean ? locals : acts).recordPhasePayment(payment);
       await (oneTask ? sendNoticeSoon(key) : acts.sendNotice(key));
       s.payments.push({ phase: done.name, amountUsd: done.paymentUsd, approvedOn });
       if (next) {
