@@ -32,7 +32,7 @@ import { loyaltyAccount } from '../workflows/loyaltyAccount';
 import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId } from '../workflows/definitions';
 import { startDevServer } from './devServer';
 import { awardsOnDevServer } from './awardsDev';
-import { threadCpuMeter } from './threadCpu';
+import { cpuShareMeter } from './cpu';
 import {
   log,
   mapLimit,
@@ -170,7 +170,7 @@ async function awards(s: Services, acceptedOn: IsoDate) {
   const t0 = performance.now();
   // How busy this process's JS thread (activities, SDK glue, the bench's polling) was: near 1 means saturated.
   const elu0 = performance.eventLoopUtilization();
-  const cpu = threadCpuMeter();
+  const cpu = cpuShareMeter();
   let skipDoneAt = 0;
   // Poll while the skip runs: the test server may hold the skip open until the work it triggered is done.
   const skip = skipTo(s.env, first).then(() => {

@@ -11,7 +11,7 @@ import { nominationFor } from '../test/helpers/fixtures';
 import { defaultLoyaltySettings, loyaltyWorkflowId, type LoyaltyAccountState } from '../workflows/definitions';
 import { loyaltyAccount } from '../workflows/loyaltyAccount';
 import { log, mapLimit, seconds, waitFor } from './lib';
-import { threadCpuMeter } from './threadCpu';
+import { cpuShareMeter } from './cpu';
 
 export interface DevAwardDeps {
   env: TestWorkflowEnvironment;
@@ -80,7 +80,7 @@ export async function awardsOnDevServer(d: DevAwardDeps) {
   const worker = await d.startWorker();
   const t0 = performance.now();
   const elu0 = performance.eventLoopUtilization();
-  const cpu = threadCpuMeter();
+  const cpu = cpuShareMeter();
   let lots = 0;
   await waitFor(`${d.n} award lots`, async () => (lots = await d.countAwardLots()) >= d.n, {
     timeoutMs: d.timeoutMs,

@@ -12,7 +12,7 @@ import { addDays, addYears } from '../domain/calendar';
 import { creditLot } from '../workflows/creditLot';
 import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
 import { startDevServer } from './devServer';
-import { childRssMiB, cpuMeter } from './procCpu';
+import { childRssMiB, cpuSecondsMeter } from './cpu';
 import { log, mapLimit, MiB, parseArgs, rssSampler, sleep, startBenchWorker, startCountingSmtp, startDatabase, waitFor } from './lib';
 import type { Db } from '../db/connect';
 
@@ -68,7 +68,7 @@ async function main() {
     const startedAt = new Float64Array(args.lots); // epoch ms, by lot number
     let started = 0;
     let eager = 0;
-    const cpu = cpuMeter();
+    const cpu = cpuSecondsMeter();
     t0 = performance.now();
     const progress = setInterval(() => log(`${started} started (${eager} eagerly), rss ${(process.memoryUsage().rss / MiB).toFixed(0)} MiB`), 10_000);
     try {

@@ -16,7 +16,7 @@ import { addDays, addYears } from '../domain/calendar';
 import { creditLot } from '../workflows/creditLot';
 import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
 import { startDevServer } from './devServer';
-import { cpuMeter } from './procCpu';
+import { cpuSecondsMeter } from './cpu';
 import { log, mapLimit, parseArgs, startBenchWorker, startCountingSmtp, startDatabase } from './lib';
 import type { Db } from '../db/connect';
 
@@ -79,7 +79,7 @@ async function main() {
     log(`API: ${n} redemptions (request + captain approval), ${args.concurrency} at a time`);
     const apiLatency: number[] = [];
     const ids: string[] = [];
-    let cpu = cpuMeter();
+    let cpu = cpuSecondsMeter();
     let t0 = performance.now();
     await mapLimit(items, args.concurrency, async () => {
       const start = performance.now();
@@ -101,7 +101,7 @@ async function main() {
 
     log(`SQL baseline: the same hold + approval ledger writes, ${args.concurrency} at a time`);
     const sqlLatency: number[] = [];
-    cpu = cpuMeter();
+    cpu = cpuSecondsMeter();
     t0 = performance.now();
     await mapLimit(items, args.concurrency, async (i) => {
       const start = performance.now();

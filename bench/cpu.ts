@@ -1,6 +1,6 @@
-// Where a benchmark's CPU goes, from /proc (Linux only; elsewhere it reports nothing): each thread of
-// this process (the JS main thread runs activities and SDK glue, the workflow thread runs workflow code,
-// tokio threads run the SDK core) and each child process (the Temporal server, Postgres backends).
+// Where a benchmark's CPU and memory go, from /proc (Linux only; elsewhere it reports nothing): each thread
+// of this process (the JS main thread runs the API, activities and SDK glue, the workflow thread runs
+// workflow code, tokio threads run the SDK core) and each child process (the Temporal server, Postgres).
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_S = 100; // USER_HZ on Linux
@@ -27,10 +27,10 @@ function parseStat(stat: string): { name: string; cpu: number } | undefined {
   return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpu: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S };
 }
 
-function children(pid: number): number[] {
+function descendants(pid: number): number[] {
   const out: number[] = [];
   for (const t of list(`/proc/${pid}/task`)) {
-    for (const c of read(`/proc/${pid}/task/${t}/children`).trim().split(/\s+/).filter(Boolean).map(Number)) out.push(c, ...children(c));
+    for (const c of read(`/proc/${pid}/task/${t}/children`).trim().split(/\s+/).filter(Boolean).map(Number)) out.push(c, ...descendants(c));
   }
   return out;
 }
@@ -43,7 +43,7 @@ function sample(): Map<string, number> {
     // The main thread's id is the process id; worker threads are named after their kind.
     if (t) add(Number(tid) === process.pid ? 'this:js-main' : `this:${t.name.replace(/\s+/g, '_')}`, t.cpu);
   }
-  for (const pid of children(process.pid)) {
+  for (const pid of descendants(process.pid)) {
     const p = parseStat(read(`/proc/${pid}/stat`));
     if (p) add(`child:${p.name.replace(/\s+/g, '_')}`, p.cpu);
   }
@@ -62,7 +62,7 @@ function machineBusy(): number {
  * Starts a measurement; `stop(seconds)` lists "name=share of one core" per thread group and child,
  * busiest first, then the whole machine's and what other processes (other benchmarks, tests) used.
  */
-export function threadCpuMeter() {
+export function cpuShareMeter() {
   const before = sample();
   const machineBefore = machineBusy();
   return {
@@ -80,4 +80,32 @@ export function threadCpuMeter() {
       );
     },
   };
+}
+
+/** Starts a measurement; `stop()` lists "name=CPU seconds" per thread group and child, busiest first. */
+export function cpuSecondsMeter() {
+  const before = sample();
+  return {
+    stop(): string {
+      return [...sample().entries()]
+        .map(([name, s]) => [name, s - (before.get(name) ?? 0)] as const)
+        .filter(([, s]) => s >= 0.05)
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, s]) => `${name}=${s.toFixed(1)}s`)
+        .join(' ');
+    },
+  };
+}
+
+/** Resident memory (MiB) of each child process of this one (the dev server, Postgres), summed by name. */
+export function childRssMiB(): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const pid of descendants(process.pid)) {
+    const status = read(`/proc/${pid}/status`);
+    if (!status) continue; // ended between listing and reading
+    const name = /^Name:\s*(.+)$/m.exec(status)?.[1] ?? String(pid);
+    const kb = Number(/^VmRSS:\s*(\d+)/m.exec(status)?.[1] ?? 0);
+    byName.set(name, (byName.get(name) ?? 0) + kb / 1024);
+  }
+  return byName;
 }
