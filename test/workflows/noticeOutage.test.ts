@@ -1,0 +1,80 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { addDays } from '../../domain/calendar';
+import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
+import { freePort } from '../../scripts/services/freePort';
+import { engagementStateQuery, readingsSignal } from '../../workflows/incentiveDefinitions';
+import { lotStateQuery } from '../../workflows/creditDefinitions';
+import { startPurchasedLot } from '../helpers/credits';
+import { openEngagement } from '../helpers/incentives';
+import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { startSmtpServer } from '../helpers/smtp';
+import { startWorker, uniqueId, uniqueTaskQueue } from '../helpers/temporal';
+
+// ALL-2 in an SMTP outage: a notice sent by a local activity gets a few quick tries, then is handed to the
+// sendNotice activity, which the server retries until the mail server is back, and it is sent once.
+// The worker's mailer points at a port where the mail server only starts later, so nothing is swapped
+// or skipped: the real worker, Temporal, Postgres and SMTP server, in real time.
+/** The activity's retries back off up to a minute apart: room for one full interval after the server is back. */
+const RETRIES_MS = 150_000;
+
+describe('ALL-2: notices survive an SMTP outage', () => {
+  let h: LoyaltyHarness;
+  let port: number;
+  let taskQueue: string;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>> | undefined;
+
+  beforeAll(async () => {
+    h = await loyaltyHarness({ worker: false });
+    port = await freePort();
+    taskQueue = uniqueTaskQueue();
+    worker = await startWorker(h.env, { db: h.db, smtpUrl: `smtp://127.0.0.1:${port}?ignoreTLS=true`, taskQueue });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await smtp?.close();
+    await h?.close();
+  });
+
+  const activitiesScheduled = async (handle: WorkflowHandle) =>
+    ((await handle.fetchHistory()).events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+  const sentTo = (recipient: string) => h.db('notifications').where({ recipient }).whereNotNull('sent_at');
+
+  it('CLC-2: a lot activates while the mail server is down; its notice goes out once the server is back', async () => {
+    const ownerEmail = `${uniqueId('owner')}@example.com`;
+    // Invoiced five days ago, so it activates, and tells its owner, as soon as it starts.
+    const { lot, handle } = await startPurchasedLot(h.env, taskQueue, { credits: 10, invoiceDate: addDays(await h.today(), -5), ownerEmail });
+    // Its own writes are local activities; the only activity task is the notice the local tries gave up on.
+    await vi.waitFor(async () => expect(await activitiesScheduled(handle)).toEqual(['sendNotice']), { timeout: 30_000, interval: 250 });
+    expect(await h.db('credit_lots').where({ id: lot.id }).first()).toMatchObject({ state: 'active' });
+    expect(await sentTo(ownerEmail)).toHaveLength(0);
+
+    smtp ??= await startSmtpServer(port);
+    await smtp.waitFor((m) => m.to.includes(ownerEmail) && /10 Cisco Learning Credits are active/.test(m.subject), 120_000);
+    await vi.waitFor(async () => expect((await handle.query(lotStateQuery)).state).toBe('active'), { timeout: 10_000, interval: 100 });
+    expect(await sentTo(ownerEmail)).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.to.includes(ownerEmail))).toHaveLength(1);
+  }, RETRIES_MS);
+
+  it('LCI-2: a phase paid while the mail server is down is paid once, and its email goes out once the server is back', async () => {
+    await smtp?.close();
+    smtp = undefined;
+    const useCase = SAMPLE_CATALOGUE[0]!; // Onboard: devices_reporting_pct >= 80 and active_users_pct >= 10
+    const { engagementId, handle } = await openEngagement({ env: h.env, db: h.db, taskQueue }, useCase);
+    const at = new Date(Date.UTC(2030, 0, 1)).toISOString();
+    await handle.signal(readingsSignal, [
+      { metric: 'devices_reporting_pct', value: 85, measuredAt: at },
+      { metric: 'active_users_pct', value: 12, measuredAt: at },
+    ]);
+    await vi.waitFor(async () => expect(await activitiesScheduled(handle)).toContain('sendNotice'), { timeout: 30_000, interval: 250 });
+    expect(await h.db('incentive_payments').where({ engagement_id: engagementId })).toHaveLength(1);
+
+    smtp = await startSmtpServer(port);
+    await vi.waitFor(async () => expect((await handle.query(engagementStateQuery)).payments).toHaveLength(1), { timeout: 120_000, interval: 250 });
+    const partnerEmail = (await handle.query(engagementStateQuery)).partnerEmail;
+    await smtp.waitFor((m) => m.to.includes(partnerEmail), 10_000);
+    expect(await sentTo(partnerEmail)).toHaveLength(1);
+    expect(await h.db('incentive_payments').where({ engagement_id: engagementId })).toHaveLength(1);
+  }, RETRIES_MS);
+});
