@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { balancesOf, CreditRefusal, extendLot, forfeitLot, lotBalance, placeHold, settleRedemption, type Hold } from '../db/credits';
 import { enqueueNotice } from '../db/notifications';
@@ -36,6 +36,24 @@ export interface RedemptionNotice {
 
 const redemptionNoticeKey = (redemptionId: string, event: 'waiting' | 'settled') => `redemption-${redemptionId}:${event}`;
 
+/**
+ * Starts a lot's lifecycle once: running, the start is a no-op (a retry finds it and leaves it be);
+ * already closed, it is not started again.
+ */
+export async function startLotWorkflow(temporal: Client, lot: LotRecord, taskQueue: string): Promise<void> {
+  try {
+    await temporal.workflow.start('creditLot', {
+      workflowId: creditLotWorkflowId(lot.id),
+      taskQueue,
+      args: [{ lot }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
 export function createCreditActivities({ db, temporal }: { db: Knex; temporal: Client }) {
   /**
    * Keeps each lot's Balance search attribute current: its balance read after the ledger write
@@ -55,14 +73,9 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
   }
 
   return {
-    /** Starts a lot's lifecycle workflow; a retry finds it running and leaves it be. */
+    /** Starts a lot's lifecycle workflow, once. */
     async startCreditLot(lot: LotRecord): Promise<void> {
-      await temporal.workflow.start('creditLot', {
-        workflowId: creditLotWorkflowId(lot.id),
-        taskQueue: Context.current().info.taskQueue,
-        args: [{ lot }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      });
+      await startLotWorkflow(temporal, lot, Context.current().info.taskQueue);
     },
 
     /** CLC-2: a purchased lot and its first ledger entry (an award's are written with the award). */

@@ -36,7 +36,7 @@ export interface AwardInput {
 }
 
 /** LOY-7: the award's lot, its ledger entry, the account's next award date and the captain's notice, at once. */
-export async function writeAward(db: Knex, input: AwardInput): Promise<{ lotId: string; noticeKey: string; expiresOn: IsoDate }> {
+export async function writeAward(db: Knex, input: AwardInput): Promise<{ lotId: string; noticeKey: string }> {
   const lotId = awardLotId(input.accountId, input.quarter);
   const expiresOn = lotExpiryDate(input.awardDate); // CLC-2: an awarded lot expires a year after its award
   const key = noticeKey(input.accountId, `award-${input.quarter}`);
@@ -47,7 +47,7 @@ export async function writeAward(db: Knex, input: AwardInput): Promise<{ lotId: 
     nextAwardDate: input.nextAwardDate,
     notice: { id: key, accountId: input.accountId, kind: 'award', recipient: input.captain.email, ...text },
   });
-  return { lotId, noticeKey: key, expiresOn };
+  return { lotId, noticeKey: key };
 }
 
 export function createLoyaltyActivities({ db }: { db: Knex }) {
@@ -106,8 +106,7 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
 
     /** LOY-7: the quarter's credits as a new lot, its ledger entry and the captain's notice, once. */
     async recordAward(input: AwardInput): Promise<{ lotId: string; noticeKey: string }> {
-      const { lotId, noticeKey } = await writeAward(db, input);
-      return { lotId, noticeKey };
+      return writeAward(db, input);
     },
 
     /** LOY-8: an award not made because the current terms are not accepted. */

@@ -1,14 +1,14 @@
 import { log } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { IsoDate } from '../domain/calendar';
-import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
+import { awardLotRecord } from '../workflows/creditDefinitions';
+import { startLotWorkflow } from './credits';
 import { writeAward, type AwardInput } from './loyalty';
 import type { Mailer } from './mailer';
 import { sendNotice } from './notify';
 
 // LOY-7 as one step, run as a local activity inside the award's workflow task: the award's rows (lot,
-// ledger entry, outbox notice: one transaction), then the lot's own workflow and the captain's email at
+// ledger entry, outbox notice: one statement), then the lot's own workflow and the captain's email at
 // the same time. One workflow task per award instead of four workflow tasks and three activity tasks:
 // server round trips and worker CPU per award are what bound award throughput (bench/awards.ts).
 //
@@ -32,9 +32,9 @@ export function createAwardActivities(deps: { db: Knex; temporal: Client; mailer
      * activity would add a timer to the account's history for every retry.
      */
     async awardAndStartLot(input: AwardAndStartLotInput): Promise<{ lotId: string; noticeKey: string; noticeSent?: boolean }> {
-      const { lotId, noticeKey, expiresOn } = await writeAward(db, input);
+      const { lotId, noticeKey } = await writeAward(db, input);
       const [, noticeSent] = await Promise.all([
-        startAwardLot(temporal, lotRecord(input, lotId, expiresOn), input.lotTaskQueue),
+        startLotWorkflow(temporal, awardLotRecord({ ...input, lotId }), input.lotTaskQueue),
         sendNotice({ db, mailer, mailFrom: config.mailFrom }, noticeKey).then(
           () => true,
           (err: unknown) => {
@@ -54,37 +54,5 @@ function warn(message: string, attrs: Record<string, unknown>) {
     log.warn(message, attrs);
   } catch {
     // no activity context
-  }
-}
-
-/** CLC-2: an awarded lot, active from its award date, owned by the Team Captain. */
-function lotRecord(input: AwardAndStartLotInput, id: string, expiresOn: IsoDate): LotRecord {
-  return {
-    id,
-    accountId: input.accountId,
-    ownerName: input.captain.name,
-    ownerEmail: input.captain.email,
-    country: null,
-    source: 'award',
-    credits: input.credits,
-    issuedOn: input.awardDate,
-    activatesOn: input.awardDate,
-    expiresOn,
-    awardQuarter: input.quarter,
-  };
-}
-
-/** Starts the lot's lifecycle once: running, the start is a no-op; already closed, it is not started again. */
-async function startAwardLot(temporal: Client, lot: LotRecord, taskQueue: string): Promise<void> {
-  try {
-    await temporal.workflow.start('creditLot', {
-      workflowId: creditLotWorkflowId(lot.id),
-      taskQueue,
-      args: [{ lot }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
 }

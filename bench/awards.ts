@@ -36,6 +36,8 @@ import { cpuShareMeter } from './cpu';
 import {
   log,
   mapLimit,
+  runBench,
+  stopServers,
   parseArgs,
   rssSampler,
   seconds,
@@ -289,22 +291,7 @@ async function accountYearHistory(s: Services, accounts: Account[], firstAward: 
   return { wholeYear, sampleSize: sample.length, allAlive, phaseSeconds, year: stats(year), enrollmentRun: stats(enrollmentRun) };
 }
 
-async function stopAll(s: Partial<Services>) {
-  // Each step on its own, so one failing does not leave the others (a JVM, a Postgres) running.
-  const steps: [string, (() => Promise<void>) | undefined][] = [
-    ['worker', s.worker?.stop],
-    ['temporal', s.env && (() => s.env!.teardown())],
-    ['smtp', s.smtp?.close],
-    ['postgres', s.database?.stop],
-  ];
-  for (const [name, step] of steps) {
-    try {
-      await step?.();
-    } catch (err) {
-      console.error(`[bench] stopping ${name} failed:`, err);
-    }
-  }
-}
+const stopAll = (s: Partial<Services>) => stopServers({ ...s, stopDb: s.database?.stop });
 
 /** The award figures as soon as they exist, so a run stopped later (a slow history phase) still has them. */
 function logAwards(a: Awaited<ReturnType<typeof awards>>, peakRssMiB: number) {
@@ -378,7 +365,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

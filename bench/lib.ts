@@ -75,6 +75,35 @@ export async function waitFor(
   }
 }
 
+/** Stops each piece in turn; one failing does not leave the others (a JVM, a Postgres) running. */
+async function stopEach(steps: [string, (() => unknown) | undefined][]): Promise<void> {
+  for (const [name, step] of steps) {
+    try {
+      await step?.();
+    } catch (err) {
+      console.error(`[bench] stopping ${name} failed:`, err);
+    }
+  }
+}
+
+/** Stops what a benchmark started, workers first and Postgres last. */
+export function stopServers(s: { worker?: { stop(): Promise<void> }; env?: { teardown(): Promise<void> }; smtp?: { close(): Promise<void> }; stopDb?: () => Promise<void> }): Promise<void> {
+  return stopEach([
+    ['worker', s.worker && (() => s.worker!.stop())],
+    ['temporal', s.env && (() => s.env!.teardown())],
+    ['smtp', s.smtp && (() => s.smtp!.close())],
+    ['postgres', s.stopDb],
+  ]);
+}
+
+/** Runs a benchmark's main: a failure is printed and the process exits non-zero. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+
 const benchStart = performance.now();
 /** Progress on stderr, stamped with seconds since start; the summary alone goes to stdout. */
 export const log = (msg: string) => process.stderr.write(`[bench +${seconds(performance.now() - benchStart).toFixed(1)}s] ${msg}\n`);

@@ -13,7 +13,7 @@ import { creditLot } from '../workflows/creditLot';
 import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
 import { startDevServer } from './devServer';
 import { childRssMiB, cpuSecondsMeter } from './cpu';
-import { log, mapLimit, MiB, parseArgs, rssSampler, sleep, startBenchWorker, startCountingSmtp, startDatabase, waitFor } from './lib';
+import { log, mapLimit, MiB, parseArgs, rssSampler, runBench, sleep, startBenchWorker, startCountingSmtp, startDatabase, stopServers, waitFor } from './lib';
 import type { Db } from '../db/connect';
 
 const pct = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -130,14 +130,8 @@ async function main() {
   } finally {
     clearInterval(serverRss);
     rss.stop();
-    await worker.stop();
-    await env.teardown();
-    await smtp.close();
-    await stopDb();
+    await stopServers({ worker, env, smtp, stopDb });
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -17,7 +17,7 @@ import { creditLot } from '../workflows/creditLot';
 import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
 import { startDevServer } from './devServer';
 import { cpuSecondsMeter } from './cpu';
-import { log, mapLimit, parseArgs, startBenchWorker, startCountingSmtp, startDatabase } from './lib';
+import { log, mapLimit, parseArgs, runBench, startBenchWorker, startCountingSmtp, startDatabase, stopServers } from './lib';
 import type { Db } from '../db/connect';
 
 const CAPTAIN = 'bench-captain-token';
@@ -145,14 +145,8 @@ async function main() {
     );
   } finally {
     server.close();
-    await worker.stop();
-    await env.teardown();
-    await smtp.close();
-    await stopDb();
+    await stopServers({ worker, env, smtp, stopDb });
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -14,7 +14,7 @@ import { createApp } from '../api/app';
 import { SAMPLE_CATALOGUE } from '../domain/incentiveCatalogue';
 import { engagementStateQuery, incentiveWorkflowId } from '../workflows/incentiveDefinitions';
 import { startDevServer } from './devServer';
-import { log, mapLimit, parseArgs, sleep, startBenchWorker, startCountingSmtp, startDatabase, waitFor } from './lib';
+import { log, mapLimit, parseArgs, runBench, sleep, startBenchWorker, startCountingSmtp, startDatabase, stopServers, waitFor } from './lib';
 
 const OPS = 'bench-ops-token';
 const TELEMETRY = 'bench-telemetry-token';
@@ -165,14 +165,8 @@ async function main() {
     );
   } finally {
     server.close();
-    await worker.stop();
-    await env.teardown();
-    await smtp.close();
-    await stopDb();
+    await stopServers({ worker, env, smtp, stopDb });
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

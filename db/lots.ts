@@ -14,15 +14,9 @@ export interface AwardLot {
 }
 
 /**
- * An awarded lot and its ledger entry, in the caller's transaction. Both are keyed by the award's
- * business id, so a retried award writes nothing new (LOY-7, CLC-8).
+ * An awarded lot's insert, unexecuted, for a caller that combines it with other writes (db/accounts.ts
+ * writeAwardRows). Keyed by the award's business id, so a retried award writes nothing new (LOY-7, CLC-8).
  */
-export async function insertAwardLot(trx: Knex.Transaction, lot: AwardLot, actor: string): Promise<void> {
-  await awardLotInsert(trx, lot);
-  await awardLedgerInsert(trx, lot, actor);
-}
-
-/** The lot insert of `insertAwardLot`, unexecuted, for a caller that combines it with other writes. */
 export function awardLotInsert(db: Knex | Knex.Transaction, lot: AwardLot) {
   return db(LOTS)
     .insert({
@@ -40,7 +34,7 @@ export function awardLotInsert(db: Knex | Knex.Transaction, lot: AwardLot) {
     .ignore();
 }
 
-/** The ledger insert of `insertAwardLot`, unexecuted. */
+/** Its ledger entry's insert, unexecuted, keyed the same way. */
 export function awardLedgerInsert(db: Knex | Knex.Transaction, lot: AwardLot, actor: string) {
   return db(LEDGER)
     .insert({ lot_id: lot.id, kind: 'award', credits: lot.credits, actor, reason: `Customer Loyalty award ${lot.awardQuarter}`, idempotency_key: `${lot.id}:award`, occurred_on: lot.issuedOn })

@@ -2,7 +2,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
-import type { RedemptionKind } from '../domain/credits';
+import { lotExpiryDate, type RedemptionKind } from '../domain/credits';
 
 export const creditLotWorkflowId = (lotId: string) => `credit-lot-${lotId}`;
 export const redemptionWorkflowId = (redemptionId: string) => `redemption-${redemptionId}`;
@@ -28,6 +28,23 @@ export interface LotRecord {
   activatesOn: IsoDate;
   expiresOn: IsoDate;
   awardQuarter: string | null;
+}
+
+/** CLC-2: an awarded lot, active from its award date and owned by the Team Captain; expires a year on. */
+export function awardLotRecord(a: { lotId: string; accountId: string; captain: { name: string; email: string }; credits: number; awardDate: IsoDate; quarter: string }): LotRecord {
+  return {
+    id: a.lotId,
+    accountId: a.accountId,
+    ownerName: a.captain.name,
+    ownerEmail: a.captain.email,
+    country: null,
+    source: 'award',
+    credits: a.credits,
+    issuedOn: a.awardDate,
+    activatesOn: a.awardDate,
+    expiresOn: lotExpiryDate(a.awardDate),
+    awardQuarter: a.quarter,
+  };
 }
 
 export interface ExtensionRequest {

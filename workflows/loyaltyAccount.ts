@@ -16,7 +16,6 @@ import { tierFor, threeYearAverageUsd } from '../domain/tiers';
 import { priorFiscalYears } from '../domain/calendar';
 import { sleepUntilDate, today } from './clock';
 import { acts, refusal } from './shared';
-import { lotExpiryDate } from '../domain/credits';
 import {
   acceptTermsUpdate,
   failureTypes,
@@ -33,6 +32,7 @@ import {
   type WithdrawInput,
 } from './definitions';
 import type { Activities } from '../activities';
+import { awardLotRecord } from './creditDefinitions';
 
 /**
  * The award as one local activity (activities/loyaltyAward.ts): it runs inside the award's workflow task,
@@ -269,7 +269,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   // CLC-2: an awarded lot lives on its own (reminders, expiry, extension), a workflow of its own rather
   // than a child, since it outlives this account's yearly runs and even the account.
   async function startLotLifecycle(lotId: string, awardDate: string, quarter: string, credits: number) {
-    await acts.startCreditLot({ id: lotId, accountId: s.accountId, ownerName: s.teamCaptain.name, ownerEmail: s.teamCaptain.email, country: null, source: 'award', credits, issuedOn: awardDate, activatesOn: awardDate, expiresOn: lotExpiryDate(awardDate), awardQuarter: quarter });
+    await acts.startCreditLot(awardLotRecord({ lotId, accountId: s.accountId, captain: s.teamCaptain, credits, awardDate, quarter }));
   }
 
   async function runEnrolled(): Promise<'withdrawn' | 'continue'> {
