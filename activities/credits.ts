@@ -1,13 +1,17 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { balancesOf, CreditRefusal, extendLot, forfeitLot, lotBalance, placeHold, settleRedemption, type Hold } from '../db/credits';
 import { enqueueNotice } from '../db/notifications';
 import { buildStatements } from '../db/statements';
 import type { IsoDate } from '../domain/calendar';
-import { balanceChangedSignal, creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
+import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
 import { failureTypes } from '../workflows/definitions';
+import { HOLD_DAYS } from '../domain/credits';
 import * as notices from './creditNotices';
+import { APPROVER_NAME, holdWithNotice, redemptionNoticeKey, settleWithNotice, tellLots as tellLotsOf, type Allocation, type RedemptionNotice } from './redemptionLedger';
+
+export type { RedemptionNotice } from './redemptionLedger';
 
 // Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
 
@@ -25,16 +29,6 @@ async function notifyOwner(db: Knex, lotId: string, event: string, kind: string,
   await enqueueNotice(db, { id, accountId: owner.accountId, kind, recipient: owner.email, ...text(owner) });
   return id;
 }
-
-/** Who hears about a redemption and what it is: passed by redemptions that write their notice with the ledger. */
-export interface RedemptionNotice {
-  to: { name: string; email: string };
-  accountId: string | null;
-  credits: number;
-  kind: string;
-}
-
-const redemptionNoticeKey = (redemptionId: string, event: 'waiting' | 'settled') => `redemption-${redemptionId}:${event}`;
 
 /**
  * Starts a lot's lifecycle once: running, the start is a no-op (a retry finds it and leaves it be);
@@ -55,22 +49,7 @@ export async function startLotWorkflow(temporal: Client, lot: LotRecord, taskQue
 }
 
 export function createCreditActivities({ db, temporal }: { db: Knex; temporal: Client }) {
-  /**
-   * Keeps each lot's Balance search attribute current: its balance read after the ledger write
-   * committed, signalled by this activity (no workflow command or history event on the redemption).
-   * A lot without a running workflow (closed, or written directly in SQL) needs no news.
-   */
-  async function tellLots(lotIds: string[]): Promise<Map<string, number>> {
-    const balances = await balancesOf(db, lotIds);
-    await Promise.all(
-      [...balances].map(([lotId, balance]) =>
-        temporal.workflow.getHandle(creditLotWorkflowId(lotId)).signal(balanceChangedSignal, balance).catch((err: unknown) => {
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-        }),
-      ),
-    );
-    return balances;
-  }
+  const tellLots = (lotIds: string[]) => tellLotsOf(temporal, db, lotIds);
 
   return {
     /** Starts a lot's lifecycle workflow, once. */
@@ -142,15 +121,12 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
      * With `notice` (redemptions since patch redemption-fewer-tasks) the captain's "waiting" notice is
      * written in the hold's transaction and the lots are told here: its key comes back for sendNotice.
      */
-    async placeHold(hold: Hold & { notice?: RedemptionNotice }): Promise<{ allocation: { lotId: string; credits: number }[]; holdUntil: IsoDate | null; balances: Record<string, number>; noticeKey?: string | null }> {
+    async placeHold(hold: Hold & { notice?: RedemptionNotice }): Promise<{ allocation: Allocation; holdUntil: IsoDate | null; balances: Record<string, number>; noticeKey?: string | null }> {
       const { notice, ...request } = hold;
-      const noticeKey = notice && !request.redeemNow ? redemptionNoticeKey(request.redemptionId, 'waiting') : null;
       try {
-        const { allocation, holdUntil } = await placeHold(db, request, async (trx, held) => {
-          if (!noticeKey || !notice) return;
-          const text = notices.approvalWaiting({ name: notice.to.name, redemptionId: request.redemptionId, credits: notice.credits, kind: notice.kind, holdUntil: held.holdUntil! });
-          await enqueueNotice(trx, { id: noticeKey, accountId: notice.accountId, kind: 'redemption-waiting', recipient: notice.to.email, ...text });
-        });
+        const { allocation, holdUntil, noticeKey } = notice
+          ? await holdWithNotice(db, request, notice)
+          : { ...(await placeHold(db, request)), noticeKey: undefined };
         const lotIds = allocation.map((a) => a.lotId);
         const balances = notice ? await tellLots(lotIds) : await balancesOf(db, lotIds);
         return { allocation, holdUntil, balances: Object.fromEntries(balances), ...(notice ? { noticeKey } : {}) };
@@ -163,19 +139,53 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
     /** CLC-6: approval, rejection or expiry; with `notice`, its notice is written in the same transaction and the lots told. */
     async settleRedemption(input: { redemptionId: string; outcome: 'approved' | 'rejected' | 'expired'; by: string; on: IsoDate; lotIds: string[]; notice?: RedemptionNotice }): Promise<{ status: string; balances: Record<string, number>; noticeKey?: string }> {
       const { notice } = input;
-      const noticeKey = redemptionNoticeKey(input.redemptionId, 'settled');
       try {
-        const status = await settleRedemption(db, input.redemptionId, input.outcome, input.by, input.on, async (trx, outcome) => {
-          if (!notice) return;
-          const text = notices.redemptionSettled({ name: notice.to.name, redemptionId: input.redemptionId, credits: notice.credits, outcome });
-          await enqueueNotice(trx, { id: noticeKey, accountId: notice.accountId, kind: 'redemption-settled', recipient: notice.to.email, ...text });
-        });
+        const { status, noticeKey } = notice
+          ? await settleWithNotice(db, { ...input, notice })
+          : { status: await settleRedemption(db, input.redemptionId, input.outcome, input.by, input.on), noticeKey: undefined };
         const balances = notice ? await tellLots(input.lotIds) : await balancesOf(db, input.lotIds);
         return { status, balances: Object.fromEntries(balances), ...(notice ? { noticeKey } : {}) };
       } catch (err) {
         if (err instanceof CreditRefusal) throw ApplicationFailure.create({ type: failureTypes.conflict, message: err.message, details: err.problems, nonRetryable: true });
         throw err;
       }
+    },
+
+    /**
+     * CLC-6: releases the desk's holds whose hold-until date has come (45 days, or the lots' expiry if
+     * sooner), at most `limit`, each in its own transaction with its notice; the lots hear their balances.
+     */
+    async expireDueHolds(input: { on: IsoDate; limit: number }): Promise<{ noticeKeys: string[]; more: boolean }> {
+      const due = await db('redemptions as r')
+        .leftJoin('notifications as n', 'n.id', db.raw("'redemption-' || r.id || ':waiting'"))
+        .where({ 'r.managed_by': 'desk', 'r.status': 'pending' })
+        .where('r.hold_until', '<=', input.on)
+        .orderBy(['r.hold_until', 'r.id'])
+        .limit(input.limit + 1)
+        .select('r.id', 'r.account_id', 'r.kind', 'r.credits', 'n.recipient');
+      const noticeKeys: string[] = [];
+      for (const r of due.slice(0, input.limit)) {
+        const notice: RedemptionNotice = { to: { name: APPROVER_NAME, email: r.recipient ?? '' }, accountId: r.account_id, credits: r.credits, kind: r.kind };
+        const settled = await settleWithNotice(db, { redemptionId: r.id, outcome: 'expired', by: `system:hold-expired-after-${HOLD_DAYS}-days`, on: input.on, notice });
+        noticeKeys.push(settled.noticeKey);
+      }
+      const ids = due.slice(0, input.limit).map((r) => r.id as string);
+      if (ids.length) await tellLots(await db('redemption_allocations').whereIn('redemption_id', ids).distinct().pluck('lot_id'));
+      return { noticeKeys, more: due.length > input.limit };
+    },
+
+    /** The desk's redemption notices that are still unsent (the API could not send them, nor its workflow yet). */
+    async unsentDeskNotices(input: { limit: number }): Promise<string[]> {
+      // Ten minutes old at least: the API may still be sending a newer one itself. (Unsent rows are few:
+      // a partial index holds just them.)
+      return db('notifications as n')
+        .whereNull('n.sent_at')
+        .whereIn('n.kind', ['redemption-waiting', 'redemption-settled'])
+        .where('n.created_at', '<', db.raw("now() - interval '10 minutes'"))
+        .whereExists((q) => q.select(db.raw('1')).from('redemptions as r').where('r.managed_by', 'desk').whereRaw("n.id in ('redemption-' || r.id || ':waiting', 'redemption-' || r.id || ':settled')"))
+        .orderBy('n.created_at')
+        .limit(input.limit)
+        .pluck('n.id');
     },
 
     async recordRedemptionNotice(input: { redemptionId: string; event: 'waiting' | 'settled'; to: { name: string; email: string }; accountId: string | null; credits: number; kind: string; holdUntil: IsoDate | null; outcome?: string }): Promise<string> {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import type { Mailer } from '../activities/mailer';
 import type { Logger } from '../config/logger';
 import type { IsoDate } from '../domain/calendar';
 import { authenticate, type TokenMap } from './auth';
@@ -32,6 +33,8 @@ export interface AppDeps {
   logger: Logger;
   /** Today's UTC date; the program's calendar (CAL-3) starts here. */
   today: () => IsoDate;
+  /** SMTP for the emails the API sends itself (redemptions); without it their workflows send them. */
+  mail?: { mailer: Mailer; from: string };
 }
 
 export function createApp(deps: AppDeps): express.Express {

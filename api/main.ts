@@ -1,5 +1,6 @@
 // The API entry point: Express over a Temporal client and Postgres. Stateless: run as many as you like.
 import { Client, Connection } from '@temporalio/client';
+import { createMailer } from '../activities/mailer';
 import { loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { connectDb } from '../db/connect';
@@ -15,16 +16,19 @@ async function main() {
   const db = connectDb(env.DATABASE_URL);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const mailer = env.SMTP_URL ? createMailer(env.SMTP_URL) : undefined;
   const app = createApp({
     temporal,
     db,
     logger,
     config: { tokens: env.API_TOKENS, taskQueue: TASK_QUEUE, termsVersion: env.TERMS_VERSION, programCountries: env.PROGRAM_COUNTRIES },
     today: () => new Date().toISOString().slice(0, 10),
+    ...(mailer ? { mail: { mailer, from: env.MAIL_FROM } } : {}),
   });
   const server = app.listen(env.PORT, () => logger.info({ port: env.PORT }, 'API listening'));
   const stop = () => {
     server.close(async () => {
+      mailer?.close();
       await connection.close();
       await db.destroy();
       process.exit(0);

@@ -30,8 +30,13 @@ export async function redemptionsBetween(db: Knex, from: IsoDate, to: IsoDate) {
     .select('id', 'account_id as accountId', 'kind', 'credits', 'status', 'requested_on as requestedOn', 'decided_on as decidedOn', 'requested_by as requestedBy');
 }
 
+/** A redemption with what its decision needs: the account's captain, and who was asked to approve. */
 export async function redemptionRow(db: Knex, id: string) {
-  return db('redemptions').where({ id }).first('id', 'account_id as accountId', 'status');
+  return db('redemptions as r')
+    .leftJoin('accounts as a', 'a.id', 'r.account_id')
+    .leftJoin('notifications as n', 'n.id', db.raw('?', [`redemption-${id}:waiting`]))
+    .where('r.id', id)
+    .first('r.id', 'r.account_id as accountId', 'r.status', 'r.managed_by as managedBy', 'r.kind', 'r.credits', 'r.hold_until as holdUntil', 'a.captain_cco_id as captainCcoId', 'n.recipient as approverEmail');
 }
 
 export async function extensionRequestRow(db: Knex, id: string) {

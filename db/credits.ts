@@ -42,6 +42,8 @@ export interface Hold {
   requestedBy: string;
   /** CLC-6: auto-approval redeems at once, with no hold. */
   redeemNow: boolean;
+  /** 'desk': the API settles this request and the daily schedule releases its hold; none for the earlier `redemption` workflow's. */
+  managedBy?: 'desk';
 }
 
 /** CLC-6, CLC-7: holds (or redeems) the credits of a request from the lots nearest expiry; refuses if short. */
@@ -76,6 +78,7 @@ export async function placeHold(
       requested_on: hold.request.requestedOn,
       status: hold.redeemNow ? 'approved' : 'pending',
       hold_until: holdUntil,
+      managed_by: hold.managedBy ?? null,
       ...(hold.redeemNow ? { decided_by: 'auto-approval', decided_on: hold.request.requestedOn } : {}),
     });
     for (const a of allocation) {
@@ -107,8 +110,8 @@ export async function settleRedemption(
   outcome: 'approved' | 'rejected' | 'expired',
   by: string,
   on: IsoDate,
-  /** Runs in the settlement's transaction (also when already settled): the notice it announces (ALL-2). */
-  alsoInTransaction?: (trx: Trx, status: string) => Promise<void>,
+  /** Runs in the settlement's transaction (also when already settled): the notice it announces (ALL-2). With the allocations when it has read them. */
+  alsoInTransaction?: (trx: Trx, status: string, allocations?: { lotId: string; credits: number }[]) => Promise<void>,
 ): Promise<string> {
   return db.transaction(async (trx) => {
     const r = await trx('redemptions').where({ id }).forUpdate().first();
@@ -129,7 +132,7 @@ export async function settleRedemption(
       await trx('redemption_allocations').where({ redemption_id: id, lot_id: a.lot_id }).update({ status: outcome === 'approved' ? 'redeemed' : 'released' });
     }
     await trx('redemptions').where({ id }).update({ status: outcome, decided_by: by, decided_on: on });
-    await alsoInTransaction?.(trx, outcome);
+    await alsoInTransaction?.(trx, outcome, allocations.map((a) => ({ lotId: a.lot_id as string, credits: a.credits as number })));
     return outcome;
   });
 }

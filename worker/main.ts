@@ -7,7 +7,7 @@ import { connectDb } from '../db/connect';
 import { createMailer } from '../activities/mailer';
 import { createLogger } from '../config/logger';
 import { createWorker } from './createWorker';
-import { ensureStatementSchedule } from './schedules';
+import { ensureRedemptionHoldSchedule, ensureStatementSchedule } from './schedules';
 import { ensureSearchAttributes } from '../scripts/services/searchAttributes';
 
 async function main() {
@@ -31,6 +31,7 @@ async function main() {
   // A cluster may not let workers change its namespace (Temporal Cloud): then ops register them once.
   await ensureSearchAttributes(clientConnection, env.TEMPORAL_NAMESPACE).catch((err) => log.warn({ err }, 'could not register search attributes; register them with the temporal CLI'));
   await ensureStatementSchedule(temporal);
+  await ensureRedemptionHoldSchedule(temporal);
   log.info({ taskQueue: worker.options.taskQueue }, 'worker running');
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).
   await worker.run();

@@ -2,6 +2,7 @@
 export { loyaltyAccount } from './loyaltyAccount';
 export { creditLot } from './creditLot';
 export { redemption } from './redemption';
+export { redemptionHolds, deliverNotice } from './redemptionHolds';
 export { monthlyStatements } from './monthlyStatements';
 export { certification } from './certification';
 export { incentiveEngagement } from './incentiveEngagement';

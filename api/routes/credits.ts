@@ -4,14 +4,15 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { accountOwner, extensionRequestRow, lotRow, lotsOfAccount, redemptionRow } from '../../db/creditReads';
 import { CLC_COUNTRIES, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
 import { creditLot } from '../../workflows/creditLot';
-import { redemption } from '../../workflows/redemption';
+import { CreditRefusal } from '../../db/credits';
+import { lotBalanceNews } from '../lotBalanceNews';
+import { decideRedemption, RedemptionConflict, requestRedemption, type RedemptionDeskDeps } from '../redemptionDesk';
 import {
   creditLotWorkflowId,
   decideExtensionUpdate,
   decideRedemptionUpdate,
   lotRecordedUpdate,
   lotStateQuery,
-  placeHoldUpdate,
   redemptionWorkflowId,
   requestExtensionUpdate,
   type LotRecord,
@@ -42,8 +43,9 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function creditRoutes({ temporal, db, config }: AppDeps): Router {
+export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Router {
   const router = Router();
+  const desk: RedemptionDeskDeps = { db, temporal, taskQueue: config.taskQueue, today, mail, lots: lotBalanceNews(temporal, db) };
   const countries = config.programCountries ?? CLC_COUNTRIES;
 
   // CLC-1, CLC-2: a purchase becomes a lot, whose workflow answers once the lot is in the ledger.
@@ -135,20 +137,20 @@ export function creditRoutes({ temporal, db, config }: AppDeps): Router {
     if (accountId && !account) throw notFound(`Account ${accountId}`);
     await assertCaptainOf(req, db, accountId, account);
     const redemptionId = `RD-${randomUUID().slice(0, 12)}`;
-    const start = new WithStartWorkflowOperation(redemption, {
-      workflowId: redemptionWorkflowId(redemptionId),
-      taskQueue: config.taskQueue,
-      workflowIdConflictPolicy: 'FAIL',
-      args: [{
-        redemptionId, accountId, lotId: body.lotId, kind: body.kind, credits: body.credits, startsOn: body.startsOn, details: body.details,
-        requestedBy: actorOf(holderOf(req)),
-        // Without an account there is no captain to ask: the ops request stands approved.
-        autoApprove: account ? account.autoApproval : true,
-        approverEmail: account?.captainEmail ?? lot?.ownerEmail ?? '',
-      }],
-    });
-    const state = await call(`Redemption ${redemptionId}`, () => temporal.workflow.executeUpdateWithStart(placeHoldUpdate, { startWorkflowOperation: start }));
-    res.status(201).location(`/v1/redemptions/${redemptionId}`).json(state);
+    const input = {
+      redemptionId, accountId, lotId: body.lotId, kind: body.kind, credits: body.credits, startsOn: body.startsOn, details: body.details,
+      requestedBy: actorOf(holderOf(req)),
+      // Without an account there is no captain to ask: the ops request stands approved.
+      autoApprove: account ? account.autoApproval : true,
+      approverEmail: account?.captainEmail ?? lot?.ownerEmail ?? '',
+    };
+    try {
+      const state = await requestRedemption(desk, input);
+      res.status(201).location(`/v1/redemptions/${redemptionId}`).json(state);
+    } catch (err) {
+      if (err instanceof CreditRefusal) throw unprocessable(err.message, err.problems);
+      throw err;
+    }
   });
 
   // CLC-6: only the account's own Team Captain decides.
@@ -157,9 +159,20 @@ export function creditRoutes({ temporal, db, config }: AppDeps): Router {
     const { approve } = parse(decisionSchema, req.body);
     const row = await redemptionRow(db, id);
     if (!row) throw notFound(`Redemption ${id}`);
-    await assertCaptainOf(req, db, row.accountId);
+    await assertCaptainOf(req, db, row.accountId, row.accountId ? { captainCcoId: row.captainCcoId } : undefined);
     if (row.status !== 'pending') throw conflict(`Redemption ${id} is already ${row.status}`);
-    res.json(await call(`Redemption ${id}`, () => temporal.workflow.getHandle(redemptionWorkflowId(id)).executeUpdate(decideRedemptionUpdate, { args: [{ approve, by: actorOf(holderOf(req)) }] })));
+    const by = actorOf(holderOf(req));
+    if (row.managedBy === 'desk') {
+      try {
+        res.json(await decideRedemption(desk, row, { approve, by }));
+      } catch (err) {
+        if (err instanceof RedemptionConflict) throw conflict(err.message, err.problems);
+        throw err;
+      }
+      return;
+    }
+    // A request of the earlier design: its `redemption` workflow holds the decision.
+    res.json(await call(`Redemption ${id}`, () => temporal.workflow.getHandle(redemptionWorkflowId(id)).executeUpdate(decideRedemptionUpdate, { args: [{ approve, by }] })));
   });
 
   return router;

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addYears } from '../../domain/calendar';
 import { extendedExpiry } from '../../domain/credits';
+import { redemption } from '../../workflows/redemption';
+import { placeHoldUpdate, redemptionWorkflowId } from '../../workflows/creditDefinitions';
 import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/fixtures';
 import { uniqueId } from '../helpers/temporal';
-import { ensureStatementSchedule, STATEMENTS_SCHEDULE_ID } from '../../worker/schedules';
+import { ensureRedemptionHoldSchedule, ensureStatementSchedule, REDEMPTION_HOLDS_SCHEDULE_ID, STATEMENTS_SCHEDULE_ID } from '../../worker/schedules';
 
 const AM = 'tok-account-manager';
 const OPS = 'tok-ops-0000';
@@ -68,6 +70,23 @@ describe('API: Learning Credits', () => {
     expect(await balance()).toBe(start - 30);
   });
 
+  it('CLC-6: a request made before the desk, held by its own running workflow, is still decided through the API', async () => {
+    const start = await balance();
+    const redemptionId = uniqueId('RD');
+    const handle = await h.env.client.workflow.start(redemption, {
+      workflowId: redemptionWorkflowId(redemptionId),
+      taskQueue: h.taskQueue,
+      args: [{ redemptionId, accountId, kind: 'digital-learning', credits: 5, autoApprove: false, requestedBy: 'team-captain:dlee', approverEmail: 'captain@test.example' }],
+    });
+    expect(await handle.executeUpdate(placeHoldUpdate)).toMatchObject({ status: 'pending' });
+    expect((await h.db('redemptions').where({ id: redemptionId }).first()).managed_by).toBeNull();
+    const decided = await h.api.call('POST', `/v1/redemptions/${redemptionId}/decision`, { token: CAPTAIN, body: { approve: true } });
+    expect(decided.status).toBe(200);
+    expect(decided.body).toMatchObject({ status: 'approved', decidedBy: 'team-captain:dlee' });
+    expect((await handle.result()).status).toBe('approved');
+    expect(await balance()).toBe(start - 5);
+  });
+
   it('CLC-6: with auto-approval on, a request is redeemed at once; a request beyond the balance is 422', async () => {
     expect((await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: OTHER, body: { enabled: true } })).status).toBe(403);
     const on = await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: CAPTAIN, body: { enabled: true } });
@@ -112,6 +131,17 @@ describe('API: Learning Credits', () => {
     expect(next.getUTCHours()).toBe(2);
   });
 
+  it('CLC-6: the worker keeps one Temporal Schedule that releases the holds that run out, daily at 00:00 UTC', async () => {
+    await ensureRedemptionHoldSchedule(h.env.client, h.taskQueue);
+    await ensureRedemptionHoldSchedule(h.env.client, h.taskQueue); // idempotent at every worker start
+    const schedule = await h.env.client.schedule.getHandle(REDEMPTION_HOLDS_SCHEDULE_ID).describe();
+    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'redemptionHolds', taskQueue: h.taskQueue });
+    const next = schedule.info.nextActionTimes;
+    expect(next.length).toBeGreaterThanOrEqual(2);
+    for (const t of next) expect([t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds()]).toEqual([0, 0, 0]);
+    expect(next[1]!.getTime() - next[0]!.getTime()).toBe(24 * 3600 * 1000);
+  });
+
   it('CLC-8: reports of balances, credits expiring soon and redemptions, as JSON and CSV', async () => {
     const balances = await h.api.call('GET', '/v1/reports/balances', { token: OPS });
     expect(balances.body.balances).toContainEqual({ accountId, balance: await balance() });
@@ -123,8 +153,9 @@ describe('API: Learning Credits', () => {
     const expiring = await h.api.call('GET', '/v1/reports/expiring?days=400', { token: AM });
     expect(expiring.body.expiring.every((l: { expiresOn: string }) => l.expiresOn <= addDays(today, 400))).toBe(true);
     expect(expiring.body.expiring.some((l: { accountId: string }) => l.accountId === accountId)).toBe(true);
+    // Three approved today: the desk's request, the earlier design's, and the auto-approved one.
     const redemptions = await h.api.call('GET', `/v1/reports/redemptions?from=${today}&to=${today}`, { token: OPS });
-    expect(redemptions.body.redemptions.filter((r: { accountId: string }) => r.accountId === accountId).map((r: { status: string }) => r.status).sort()).toEqual(['approved', 'approved']);
+    expect(redemptions.body.redemptions.filter((r: { accountId: string }) => r.accountId === accountId).map((r: { status: string }) => r.status).sort()).toEqual(['approved', 'approved', 'approved']);
     expect((await h.api.call('GET', '/v1/reports/redemptions?from=nope', { token: OPS })).status).toBe(400);
     expect((await h.api.call('GET', '/v1/reports/balances', { token: CAPTAIN })).status).toBe(403);
     expect((await h.api.call('GET', `/v1/accounts/${accountId}/statements/2020-01`, { token: CAPTAIN })).status).toBe(404);

@@ -2,8 +2,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { IsoDate } from '../../domain/calendar';
 import { lotExpiryDate, purchaseActivationDate } from '../../domain/credits';
 import { creditLot } from '../../workflows/creditLot';
-import { redemption } from '../../workflows/redemption';
-import { creditLotWorkflowId, placeHoldUpdate, redemptionWorkflowId, type LotRecord, type RedemptionInput } from '../../workflows/creditDefinitions';
+import { decideRedemption as deskDecide, requestRedemption as deskRequest, type RedemptionDeskDeps } from '../../api/redemptionDesk';
+import { redemptionRow } from '../../db/creditReads';
+import { creditLotWorkflowId, type LotRecord, type RedemptionInput } from '../../workflows/creditDefinitions';
 import { uniqueId } from './temporal';
 
 /** Starts a purchased lot's workflow and waits until its lot row and ledger entry exist. */
@@ -25,14 +26,16 @@ export async function startPurchasedLot(env: TestWorkflowEnvironment, taskQueue:
   return { lot, handle };
 }
 
-/** Starts a redemption and waits for its hold: resolves with the state, or rejects with the refusal. */
-export async function requestRedemption(env: TestWorkflowEnvironment, taskQueue: string, input: Omit<RedemptionInput, 'redemptionId' | 'requestedBy' | 'approverEmail'> & { approverEmail?: string }) {
+/** A redemption through the API's desk, as the team captain dlee: the state, or a CreditRefusal. */
+export async function requestRedemption(desk: RedemptionDeskDeps, input: Omit<RedemptionInput, 'redemptionId' | 'requestedBy' | 'approverEmail'> & { approverEmail?: string }) {
   const redemptionId = uniqueId('R');
-  const handle = await env.client.workflow.start(redemption, {
-    workflowId: redemptionWorkflowId(redemptionId),
-    taskQueue,
-    args: [{ ...input, redemptionId, requestedBy: 'team-captain:dlee', approverEmail: input.approverEmail ?? 'captain@test.example' }],
-  });
-  const state = await handle.executeUpdate(placeHoldUpdate);
-  return { redemptionId, handle, state };
+  const state = await deskRequest(desk, { ...input, redemptionId, requestedBy: 'team-captain:dlee', approverEmail: input.approverEmail ?? 'captain@test.example' });
+  return { redemptionId, state };
+}
+
+/** The captain's decision through the desk, on the request as the API reads it. */
+export async function decideRedemption(desk: RedemptionDeskDeps, redemptionId: string, approve: boolean, by = 'team-captain:dlee') {
+  const row = await redemptionRow(desk.db, redemptionId);
+  if (!row) throw new Error(`no redemption ${redemptionId}`);
+  return deskDecide(desk, row, { approve, by });
 }

@@ -1,4 +1,8 @@
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createMailer } from '../../activities/mailer';
+import { lotBalanceNews } from '../../api/lotBalanceNews';
+import type { RedemptionDeskDeps } from '../../api/redemptionDesk';
 import { awardsOf } from '../../db/lots';
 import { noticesFor } from '../../db/notifications';
 import type { IsoDate } from '../../domain/calendar';
@@ -17,6 +21,12 @@ export async function loyaltyHarness(opts: { worker?: boolean } = {}) {
   const db = database.db;
 
   const today = async (): Promise<IsoDate> => new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
+  // env.client lets time skip while it waits for a result (to the next timer anywhere, months ahead); this
+  // one waits without moving the clock: for running a schedule's workflow at the time a test has set.
+  const steadyClient = new Client({ connection: env.connection, namespace: env.namespace });
+  // The API's redemption desk over the same servers, on Temporal's (skipped) clock.
+  const mailer = createMailer(smtp.url);
+  const desk: RedemptionDeskDeps = { db, temporal: env.client, taskQueue, today, lots: lotBalanceNews(env.client, db, 50), mail: { mailer, from: 'Programs <programs@test.example>' } };
 
   /** Skips time to `time` (default 12:00 UTC) on `date`: timers due before then fire in order. */
   async function skipTo(date: IsoDate, time = '12:00:00') {
@@ -50,12 +60,15 @@ export async function loyaltyHarness(opts: { worker?: boolean } = {}) {
     smtp,
     taskQueue,
     today,
+    desk,
+    steadyClient,
     skipTo,
     nominate,
     enrolled,
     awards: (accountId: string) => awardsOf(db, accountId),
     notices: (accountId: string) => noticesFor(db, accountId),
     async close() {
+      mailer.close();
       await worker?.stop();
       await env.teardown();
       await smtp.close();

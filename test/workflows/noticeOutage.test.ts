@@ -1,11 +1,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { addDays } from '../../domain/calendar';
+import { createMailer } from '../../activities/mailer';
+import { addDays, addYears } from '../../domain/calendar';
 import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
 import { freePort } from '../../scripts/services/freePort';
 import { engagementStateQuery, readingsSignal } from '../../workflows/incentiveDefinitions';
 import { lotStateQuery } from '../../workflows/creditDefinitions';
-import { startPurchasedLot } from '../helpers/credits';
+import { requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { openEngagement } from '../helpers/incentives';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 import { startSmtpServer } from '../helpers/smtp';
@@ -76,5 +77,33 @@ describe('ALL-2: notices survive an SMTP outage', () => {
     await smtp.waitFor((m) => m.to.includes(partnerEmail), 10_000);
     expect(await sentTo(partnerEmail)).toHaveLength(1);
     expect(await h.db('incentive_payments').where({ engagement_id: engagementId })).toHaveLength(1);
+  }, RETRIES_MS);
+
+  it('CLC-6: a redemption made while the mail server is down answers at once; a workflow delivers its email once the server is back', async () => {
+    await smtp?.close();
+    smtp = undefined;
+    const today = await h.today();
+    const lotId = uniqueId('LP');
+    await h.db('credit_lots').insert({ id: lotId, owner_name: 'Pat', owner_email: 'pat@buyer.example', country: 'US', source: 'purchase', state: 'active', credits: 10, issued_on: today, activates_on: today, expires_on: addYears(today, 1) });
+    await h.db('ledger_entries').insert({ lot_id: lotId, kind: 'purchase', credits: 10, actor: 'test', reason: 'test', idempotency_key: `${lotId}:purchase`, occurred_on: today });
+    const mailer = createMailer(`smtp://127.0.0.1:${port}?ignoreTLS=true`);
+    const approverEmail = `${uniqueId('captain')}@example.com`;
+    try {
+      const desk = { ...h.desk, taskQueue, mail: { mailer, from: 'Programs <programs@test.example>' } };
+      const r = await requestRedemption(desk, { accountId: null, lotId, kind: 'digital-learning', credits: 4, autoApprove: false, approverEmail });
+      expect(r.state.status).toBe('pending');
+      const key = `redemption-${r.redemptionId}:waiting`;
+      expect(await h.db('notifications').where({ id: key }).first()).toMatchObject({ sent_at: null });
+      // The desk could not send it: a deliverNotice workflow has it.
+      const delivery = h.env.client.workflow.getHandle(`notice-${key}`);
+      expect((await delivery.describe()).type).toBe('deliverNotice');
+
+      smtp = await startSmtpServer(port);
+      await smtp.waitFor((m) => m.to.includes(approverEmail) && m.subject.includes('waits for your approval'), 60_000);
+      await vi.waitFor(async () => expect(await sentTo(approverEmail)).toHaveLength(1), { timeout: 10_000, interval: 100 });
+      expect(smtp.received.filter((m) => m.to.includes(approverEmail))).toHaveLength(1);
+    } finally {
+      mailer.close();
+    }
   }, RETRIES_MS);
 });

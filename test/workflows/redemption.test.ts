@@ -1,14 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RedemptionConflict } from '../../api/redemptionDesk';
+import { CreditRefusal } from '../../db/credits';
 import { addDays, addYears } from '../../domain/calendar';
-import { decideRedemptionUpdate, lotStateQuery } from '../../workflows/creditDefinitions';
-import { requestRedemption, startPurchasedLot } from '../helpers/credits';
+import { decideRedemptionUpdate, lotStateQuery, placeHoldUpdate, redemptionWorkflowId } from '../../workflows/creditDefinitions';
+import { redemption } from '../../workflows/redemption';
+import { deliverNotice, redemptionHolds } from '../../workflows/redemptionHolds';
+import { decideRedemption, requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { recordedHistories, recordIfAsked, replay, type History } from '../helpers/histories';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { uniqueId } from '../helpers/temporal';
 
 const ledgerOf = (h: LoyaltyHarness, lotId: string) => h.db('ledger_entries').where({ lot_id: lotId }).orderBy('id').select('kind', 'credits');
 const balanceOf = async (h: LoyaltyHarness, lotId: string) => (await ledgerOf(h, lotId)).reduce((s, e) => s + e.credits, 0);
 
-// Redemptions against real lots: holds, approval, release, and the ledger that never goes negative.
+// Redemptions through the API's desk against real lots: holds, approval, release by the daily run, and the
+// ledger that never goes negative.
 describe('redemptions', () => {
   let h: LoyaltyHarness;
   beforeAll(async () => {
@@ -23,18 +29,24 @@ describe('redemptions', () => {
     return started;
   }
 
+  /** The daily schedule's run, on the day the test has skipped to. */
+  const releaseDueHolds = () => h.steadyClient.workflow.execute(redemptionHolds, { workflowId: uniqueId('redemption-holds'), taskQueue: h.taskQueue, args: [] });
+  const statusOf = async (id: string) => (await h.db('redemptions').where({ id }).first()).status;
+
   it('CLC-6, CLC-8: an approved request holds, then redeems: hold, release and redemption entries; the lot hears its balance', async () => {
     const { lot, handle: lotHandle } = await activeLot(100);
-    const r = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 30, autoApprove: false });
+    const r = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 30, autoApprove: false });
     expect(r.state).toMatchObject({ status: 'pending', allocation: [{ lotId: lot.id, credits: 30 }] });
     expect(await balanceOf(h, lot.id)).toBe(70); // held credits cannot be spent twice
-    // ALL-2: the notice was committed with the hold, before the request answered.
-    expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:waiting` }).first()).toBeTruthy();
+    // ALL-2: the notice was committed with the hold, and emailed before the request answered.
+    expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:waiting` }).whereNotNull('sent_at').first()).toBeTruthy();
     await h.smtp.waitFor((m) => m.subject.includes(`redemption of 30 credits waits for your approval`));
+    // The lot's Balance search attribute follows the hold (its news is batched, then signalled).
+    await expect.poll(async () => (await lotHandle.query(lotStateQuery)).balance, { timeout: 15_000 }).toBe(70);
 
-    const decided = await r.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: true, by: 'team-captain:dlee' }] });
-    expect(decided.status).toBe('approved');
-    expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:settled` }).first()).toBeTruthy();
+    const decided = await decideRedemption(h.desk, r.redemptionId, true);
+    expect(decided).toMatchObject({ status: 'approved', decidedBy: 'team-captain:dlee', allocation: [{ lotId: lot.id, credits: 30 }] });
+    expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:settled` }).whereNotNull('sent_at').first()).toBeTruthy();
     await h.smtp.waitFor((m) => m.subject === `Redemption ${r.redemptionId} approved`);
     expect(await ledgerOf(h, lot.id)).toEqual([
       { kind: 'purchase', credits: 100 },
@@ -42,70 +54,94 @@ describe('redemptions', () => {
       { kind: 'release', credits: 30 },
       { kind: 'redemption', credits: -30 },
     ]);
-    await expect.poll(async () => (await lotHandle.query(lotStateQuery)).balance, { timeout: 15_000 }).toBe(70);
-    // Decided once: a second decision is refused (the request may already have closed) and changes nothing.
-    await expect(r.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: false, by: 'x' }] })).rejects.toThrow();
-    expect((await h.db('redemptions').where({ id: r.redemptionId }).first()).status).toBe('approved');
+    // Decided once: a second decision is refused and changes nothing.
+    await expect(decideRedemption(h.desk, r.redemptionId, false)).rejects.toThrow(RedemptionConflict);
+    expect(await statusOf(r.redemptionId)).toBe('approved');
+    expect(await ledgerOf(h, lot.id)).toHaveLength(4);
   });
 
-  it('CLC-6: a rejected request releases its credits', async () => {
-    const { lot } = await activeLot(50);
-    const r = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId: lot.id, kind: 'training', credits: 50, startsOn: addDays(await h.today(), 30), autoApprove: false });
+  it('CLC-6: a rejected request releases its credits, and the lot hears it', async () => {
+    const { lot, handle: lotHandle } = await activeLot(50);
+    const r = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'training', credits: 50, startsOn: addDays(await h.today(), 30), autoApprove: false });
     expect(await balanceOf(h, lot.id)).toBe(0);
-    expect((await r.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: false, by: 'team-captain:dlee' }] })).status).toBe('rejected');
+    expect((await decideRedemption(h.desk, r.redemptionId, false)).status).toBe('rejected');
     expect(await balanceOf(h, lot.id)).toBe(50);
-    expect((await h.db('redemptions').where({ id: r.redemptionId }).first()).status).toBe('rejected');
+    expect(await statusOf(r.redemptionId)).toBe('rejected');
+    await h.smtp.waitFor((m) => m.subject === `Redemption ${r.redemptionId} rejected`);
+    await expect.poll(async () => (await lotHandle.query(lotStateQuery)).balance, { timeout: 15_000 }).toBe(50);
   });
 
-  it('CLC-6: a request not decided within 45 days is released', async () => {
+  it('CLC-6: a request not decided within 45 days is released by the daily run on the 45th day', async () => {
     const { lot } = await activeLot(20);
     const requestedOn = await h.today();
-    const r = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 20, autoApprove: false });
+    const r = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 20, autoApprove: false });
     expect(r.state.holdUntil).toBe(addDays(requestedOn, 45));
     await h.skipTo(addDays(requestedOn, 44));
+    expect(await releaseDueHolds()).toMatchObject({ on: addDays(requestedOn, 44), released: 0 });
     expect(await balanceOf(h, lot.id)).toBe(0);
-    await h.skipTo(addDays(requestedOn, 45));
-    expect((await r.handle.result()).status).toBe('expired');
+    expect(await statusOf(r.redemptionId)).toBe('pending');
+    await h.skipTo(addDays(requestedOn, 45), '00:00:01'); // the schedule runs at 00:00 UTC
+    expect(await releaseDueHolds()).toMatchObject({ on: addDays(requestedOn, 45), released: 1 });
+    expect(await statusOf(r.redemptionId)).toBe('expired');
     expect(await balanceOf(h, lot.id)).toBe(20);
+    await h.smtp.waitFor((m) => m.subject === `Redemption ${r.redemptionId} expired`);
+    // Too late now: the captain's approval is refused.
+    await expect(decideRedemption(h.desk, r.redemptionId, true)).rejects.toThrow(/already expired/);
   });
 
   it('CLC-6: a hold never outlives the lot: released at its expiry, then the lot forfeits', async () => {
     const today = await h.today();
     const { lot } = await activeLot(40, addDays(addYears(today, -1), 20)); // expires in 20 days
-    const r = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 15, autoApprove: false });
+    const r = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 15, autoApprove: false });
     expect(r.state.holdUntil).toBe(lot.expiresOn);
     await h.skipTo(lot.expiresOn);
-    expect((await r.handle.result()).status).toBe('expired');
-    const ledger = await ledgerOf(h, lot.id);
-    expect(ledger.filter((e) => e.kind === 'forfeit')).toEqual([{ kind: 'forfeit', credits: -40 }]);
+    expect((await releaseDueHolds()).released).toBe(1);
+    expect(await statusOf(r.redemptionId)).toBe('expired');
+    await vi.waitFor(async () => expect((await ledgerOf(h, lot.id)).filter((e) => e.kind === 'forfeit')).toEqual([{ kind: 'forfeit', credits: -40 }]), { timeout: 15_000 });
     expect(await balanceOf(h, lot.id)).toBe(0);
+  });
+
+  it('CLC-6, ALL-2: an email the API committed but never sent (it crashed) goes out with the daily run', async () => {
+    const { lot } = await activeLot(10);
+    const r = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 3, autoApprove: false });
+    const key = `redemption-${r.redemptionId}:waiting`;
+    await h.smtp.waitFor((m) => m.text.includes(r.redemptionId));
+    // As if the process died after the commit, before the send, a quarter of an hour ago.
+    await h.db('notifications').where({ id: key }).update({ sent_at: null, created_at: h.db.raw("now() - interval '15 minutes'") });
+    expect((await releaseDueHolds()).resent).toBeGreaterThanOrEqual(1);
+    expect(await h.db('notifications').where({ id: key }).whereNotNull('sent_at').first()).toBeTruthy();
+    const copies = () => h.smtp.received.filter((m) => m.text.includes(r.redemptionId) && m.subject.includes('waits for your approval'));
+    await vi.waitFor(() => expect(copies()).toHaveLength(2), { timeout: 10_000 });
+    // The same message again, by its Message-ID, for mail systems to de-duplicate.
+    expect(new Set(copies().map((m) => m.messageId)).size).toBe(1);
   });
 
   it('CLC-5: exam vouchers must be ordered five days before expiry; training must begin before it', async () => {
     const today = await h.today();
     const { lot } = await activeLot(10, addDays(addYears(today, -1), 4)); // expires in 4 days
-    await expect(requestRedemption(h.env, h.taskQueue, { accountId: null, lotId: lot.id, kind: 'exam-voucher', credits: 1, autoApprove: true })).rejects.toMatchObject({
-      cause: { type: 'Invalid', message: expect.stringContaining(`exam vouchers must be ordered by ${addDays(lot.expiresOn, -5)}`) },
-    });
-    await expect(requestRedemption(h.env, h.taskQueue, { accountId: null, lotId: lot.id, kind: 'training', credits: 1, startsOn: lot.expiresOn, autoApprove: true })).rejects.toMatchObject({
-      cause: { message: expect.stringContaining(`training must begin before ${lot.expiresOn}`) },
-    });
+    await expect(requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'exam-voucher', credits: 1, autoApprove: true })).rejects.toThrow(
+      `exam vouchers must be ordered by ${addDays(lot.expiresOn, -5)}`,
+    );
+    await expect(requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'training', credits: 1, startsOn: lot.expiresOn, autoApprove: true })).rejects.toThrow(
+      `training must begin before ${lot.expiresOn}`,
+    );
     // An event may take place after expiry, if registered before it.
-    const event = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId: lot.id, kind: 'event', credits: 5, startsOn: addDays(lot.expiresOn, 90), autoApprove: true });
+    const event = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'event', credits: 5, startsOn: addDays(lot.expiresOn, 90), autoApprove: true });
     expect(event.state.status).toBe('approved');
     expect(await balanceOf(h, lot.id)).toBe(5);
   });
 
   it('CLC-6: 200 concurrent requests at one lot never take its balance below zero', async () => {
     const { lot } = await activeLot(1500);
+    // Half wait for approval (holds), half are auto-approved (redeemed at once): both draw on one balance.
     const results = await Promise.allSettled(
-      Array.from({ length: 200 }, () => requestRedemption(h.env, h.taskQueue, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 10, autoApprove: true })),
+      Array.from({ length: 200 }, (_, i) => requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 10, autoApprove: i % 2 === 0 })),
     );
-    const approved = results.filter((r) => r.status === 'fulfilled');
+    const accepted = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r) => r.status === 'rejected');
-    expect(approved).toHaveLength(150);
+    expect(accepted).toHaveLength(150);
     expect(refused).toHaveLength(50);
-    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ cause: { type: 'Invalid' } });
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(CreditRefusal);
     expect(await balanceOf(h, lot.id)).toBe(0);
     // Every prefix of the ledger, in commit order, is non-negative.
     let running = 0;
@@ -118,9 +154,23 @@ describe('redemptions', () => {
 
 // Running redemptions must replay: test/histories/redemption-*.json were recorded from earlier releases
 // (RECORD_HISTORIES=1 records the current code's under RELEASE), and fresh runs of today's code
-// replay too. Each release's patch keeps its older command sequence for the runs that wrote it.
+// replay too. Each release's patch keeps its older command sequence for the runs that wrote it. The API
+// no longer starts `redemption` workflows (the desk writes the ledger itself), but the ones running when
+// that shipped still run this code until they are decided or their hold runs out.
+
+/** A `redemption` workflow as the API started them before the desk: for the runs still going. */
+async function startRedemptionWorkflow(h: LoyaltyHarness, input: { lotId: string; credits: number; autoApprove: boolean }) {
+  const redemptionId = uniqueId('R');
+  const handle = await h.env.client.workflow.start(redemption, {
+    workflowId: redemptionWorkflowId(redemptionId),
+    taskQueue: h.taskQueue,
+    args: [{ redemptionId, accountId: null, lotId: input.lotId, kind: 'digital-learning', credits: input.credits, autoApprove: input.autoApprove, requestedBy: 'team-captain:dlee', approverEmail: 'captain@test.example' }],
+  });
+  await handle.executeUpdate(placeHoldUpdate);
+  return { redemptionId, handle };
+}
 /** The release whose histories RECORD_HISTORIES=1 records; name a new one with each change to the workflow. */
-const RELEASE = 'redemption-fewer-tasks';
+const RELEASE = 'redemption-desk';
 describe('determinism: replaying redemption histories', () => {
   let h: LoyaltyHarness;
   const fresh: { name: string; history: History }[] = [];
@@ -130,18 +180,26 @@ describe('determinism: replaying redemption histories', () => {
     const started = await startPurchasedLot(h.env, h.taskQueue, { credits: 100, invoiceDate: addDays(await h.today(), -10) });
     await h.skipTo(addDays(await h.today(), 1));
     const lotId = started.lot.id;
-    const approved = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId, kind: 'digital-learning', credits: 10, autoApprove: false });
+    const approved = await startRedemptionWorkflow(h, { lotId, credits: 10, autoApprove: false });
     await approved.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: true, by: 'team-captain:dlee' }] });
     await approved.handle.result();
-    const rejected = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId, kind: 'digital-learning', credits: 10, autoApprove: false });
+    const rejected = await startRedemptionWorkflow(h, { lotId, credits: 10, autoApprove: false });
     await rejected.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: false, by: 'team-captain:dlee' }] });
     await rejected.handle.result();
-    const auto = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId, kind: 'digital-learning', credits: 10, autoApprove: true });
+    const auto = await startRedemptionWorkflow(h, { lotId, credits: 10, autoApprove: true });
     await auto.handle.result();
     // Still waiting for its captain: the case of a redemption that is running when a release ships.
-    const waiting = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId, kind: 'digital-learning', credits: 10, autoApprove: false });
+    const waiting = await startRedemptionWorkflow(h, { lotId, credits: 10, autoApprove: false });
     await h.smtp.waitFor((m) => m.subject.includes('waits for your approval') && m.text.includes(waiting.redemptionId));
     for (const [name, r] of Object.entries({ approved, rejected, auto, waiting })) fresh.push({ name: `redemption-${name}`, history: await r.handle.fetchHistory() });
+    // The desk's workflows: the daily release of due holds (one released), and an email handed over.
+    const due = await requestRedemption(h.desk, { accountId: null, lotId, kind: 'digital-learning', credits: 10, autoApprove: false });
+    await h.skipTo(due.state.holdUntil!, '00:00:01');
+    const holdsRun = await h.steadyClient.workflow.start(redemptionHolds, { workflowId: uniqueId('redemption-holds'), taskQueue: h.taskQueue, args: [] });
+    expect((await holdsRun.result()).released).toBe(1);
+    const delivery = await h.steadyClient.workflow.start(deliverNotice, { workflowId: `notice-${uniqueId('x')}`, taskQueue: h.taskQueue, args: [`redemption-${due.redemptionId}:settled`] });
+    await delivery.result();
+    fresh.push({ name: 'redemption-holds-run', history: await holdsRun.fetchHistory() }, { name: 'redemption-notice-delivery', history: await delivery.fetchHistory() });
   });
   afterAll(async () => h?.close());
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths } from '../../domain/calendar';
 import { monthlyStatements } from '../../workflows/monthlyStatements';
-import { decideRedemptionUpdate } from '../../workflows/creditDefinitions';
-import { requestRedemption, startPurchasedLot } from '../helpers/credits';
+import { decideRedemption, requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 import { uniqueId } from '../helpers/temporal';
 
@@ -20,11 +19,11 @@ describe('monthly statements', () => {
     const ownerEmail = `${uniqueId('owner')}@example.com`;
     const { lot } = await startPurchasedLot(h.env, h.taskQueue, { credits: 100, invoiceDate: `${month}-02`, ownerEmail });
     await h.skipTo(`${month}-08`);
-    await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 10, autoApprove: true });
+    await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 10, autoApprove: true });
     await h.skipTo(`${month}-09`);
-    const pending = await requestRedemption(h.env, h.taskQueue, { accountId: null, lotId: lot.id, kind: 'event', credits: 25, startsOn: addDays(`${month}-09`, 200), autoApprove: false });
+    const pending = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'event', credits: 25, startsOn: addDays(`${month}-09`, 200), autoApprove: false });
     await h.skipTo(`${month}-10`);
-    await pending.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: true, by: 'team-captain:dlee' }] });
+    await decideRedemption(h.desk, pending.redemptionId, true);
 
     // The schedule's run on the first of the next month reports on last month.
     await h.skipTo(addMonths(`${month}-01`, 1));

@@ -1,0 +1,100 @@
+// CLC-5 … CLC-7: redemptions as the API makes them. A request and its decision are each one ledger
+// transaction written here, with the notice it announces, and that notice is emailed at once: a
+// redemption answers at the speed of Postgres, with no Temporal round trip. Temporal keeps what needs
+// time: the daily `redemptionHolds` schedule releases the holds that run out (45 days, or the lots'
+// expiry), a `deliverNotice` workflow retries an email the desk could not send, and the lots hear their
+// balances in batches (lotBalanceNews).
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import type { Mailer } from '../activities/mailer';
+import { deliverNotice } from '../activities/notify';
+import { APPROVER_NAME, holdWithNotice, settleWithNotice, type RedemptionNotice } from '../activities/redemptionLedger';
+import { CreditRefusal, type Hold } from '../db/credits';
+import type { Notice } from '../db/notifications';
+import type { IsoDate } from '../domain/calendar';
+import type { RedemptionInput, RedemptionState } from '../workflows/creditDefinitions';
+import { deliverNotice as deliverNoticeWorkflow } from '../workflows/redemptionHolds';
+import type { LotBalanceNews } from './lotBalanceNews';
+
+export interface RedemptionDeskDeps {
+  db: Knex;
+  temporal: Client;
+  taskQueue: string;
+  today: () => IsoDate | Promise<IsoDate>;
+  lots: LotBalanceNews;
+  /** Emails sent at once by the desk; without a mailer, or when a send fails, a workflow sends them. */
+  mail?: { mailer: Mailer; from: string };
+}
+
+/** A decision that came too late: the request is already settled, or its credits expired (409). */
+export class RedemptionConflict extends Error {
+  constructor(message: string, readonly problems: { field: string; message: string }[] = []) {
+    super(message);
+  }
+}
+
+/** CLC-6, CLC-7: holds the credits (or redeems them at once with auto-approval). Short or against a rule: CreditRefusal. */
+export async function requestRedemption(d: RedemptionDeskDeps, input: RedemptionInput): Promise<RedemptionState> {
+  const hold: Hold = {
+    redemptionId: input.redemptionId,
+    accountId: input.accountId,
+    lotId: input.lotId,
+    request: { kind: input.kind, credits: input.credits, requestedOn: await d.today(), startsOn: input.startsOn, details: input.details },
+    requestedBy: input.requestedBy,
+    redeemNow: input.autoApprove,
+    managedBy: 'desk',
+  };
+  const notice: RedemptionNotice = { to: { name: APPROVER_NAME, email: input.approverEmail }, accountId: input.accountId, credits: input.credits, kind: input.kind };
+  const held = await holdWithNotice(d.db, hold, notice);
+  d.lots.tell(held.allocation.map((a) => a.lotId));
+  if (held.notice) await send(d, held.notice);
+  const status = input.autoApprove ? 'approved' : 'pending';
+  return { redemptionId: input.redemptionId, status, credits: input.credits, allocation: held.allocation, holdUntil: held.holdUntil, decidedBy: input.autoApprove ? 'auto-approval' : null };
+}
+
+/** The request as the API has read it (db/creditReads redemptionRow). */
+export interface DeskRedemption {
+  id: string;
+  accountId: string | null;
+  kind: string;
+  credits: number;
+  holdUntil: IsoDate | null;
+  /** Whoever was asked to approve: the settled notice goes to them too. */
+  approverEmail: string | null;
+}
+
+/** CLC-6: the captain's decision on a pending request. Too late (decided, released, expired): RedemptionConflict. */
+export async function decideRedemption(d: RedemptionDeskDeps, row: DeskRedemption, decision: { approve: boolean; by: string }): Promise<RedemptionState> {
+  const redemptionId = row.id;
+  const notice: RedemptionNotice = { to: { name: APPROVER_NAME, email: row.approverEmail ?? '' }, accountId: row.accountId, credits: row.credits, kind: row.kind };
+  const outcome = decision.approve ? 'approved' : 'rejected';
+  let settled: Awaited<ReturnType<typeof settleWithNotice>>;
+  try {
+    settled = await settleWithNotice(d.db, { redemptionId, outcome, by: decision.by, on: await d.today(), notice });
+  } catch (err) {
+    if (err instanceof CreditRefusal) throw new RedemptionConflict(err.message, err.problems);
+    throw err;
+  }
+  if (settled.status !== outcome) throw new RedemptionConflict(`Redemption ${redemptionId} is already ${settled.status}`);
+  // An approval turns a hold into a redemption of the same credits: only a rejection changes a balance.
+  if (outcome === 'rejected') d.lots.tell(settled.lotIds);
+  await send(d, settled.notice);
+  return { redemptionId, status: outcome, credits: row.credits, allocation: settled.allocation, holdUntil: row.holdUntil, decidedBy: decision.by };
+}
+
+/**
+ * Emails a notice the desk has just committed. If that fails (no mailer, SMTP down) a `deliverNotice`
+ * workflow takes it over and retries; the daily holds run sends any notice left behind by a crash.
+ */
+async function send(d: RedemptionDeskDeps, notice: Notice): Promise<void> {
+  try {
+    if (!d.mail) throw new Error('no mailer');
+    await deliverNotice({ db: d.db, mailer: d.mail.mailer, mailFrom: d.mail.from }, notice);
+  } catch {
+    await d.temporal.workflow
+      .start(deliverNoticeWorkflow, { workflowId: `notice-${notice.id}`, taskQueue: d.taskQueue, args: [notice.id] })
+      .catch((err: unknown) => {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      });
+  }
+}

@@ -1,0 +1,35 @@
+import { continueAsNew } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/calendar';
+import { today } from './clock';
+import { locals, sendNoticeSoon } from './shared';
+
+// The time-driven part of the API's redemptions (api/redemptionDesk.ts), which write their holds and
+// decisions in Postgres themselves.
+
+const BATCH = 100;
+
+/**
+ * CLC-6: run daily at 00:00 UTC by a Temporal Schedule: every hold whose hold-until date has come (45
+ * days after the request, or the lots' expiry if sooner) and still undecided is released, and its
+ * captain told; then any redemption email the API could not send goes out. A run that finds thousands
+ * continues as new in batches, so its history stays small.
+ */
+export async function redemptionHolds(carried?: { on: IsoDate; released: number }): Promise<{ on: IsoDate; released: number; resent: number }> {
+  const on = carried?.on ?? today();
+  let released = carried?.released ?? 0;
+  for (let batches = 0; ; batches++) {
+    const batch = await locals.expireDueHolds({ on, limit: BATCH });
+    await Promise.all(batch.noticeKeys.map(sendNoticeSoon));
+    released += batch.noticeKeys.length;
+    if (!batch.more) break;
+    if (batches >= 20) return continueAsNew<typeof redemptionHolds>({ on, released });
+  }
+  const unsent = await locals.unsentDeskNotices({ limit: BATCH });
+  await Promise.all(unsent.map(sendNoticeSoon));
+  return { on, released, resent: unsent.length };
+}
+
+/** One email the API could not send: delivered with retries (ALL-2). Started by the API, id `notice-<key>`. */
+export async function deliverNotice(key: string): Promise<void> {
+  await sendNoticeSoon(key);
+}
