@@ -9,7 +9,7 @@ import { createActivities } from '../../activities';
 import { createMailer } from '../../activities/mailer';
 import { creditLotWorkflowId } from '../../workflows/creditDefinitions';
 import { nominationFor } from '../helpers/fixtures';
-import { startWorker, uniqueId, uniqueTaskQueue } from '../helpers/temporal';
+import { startWorker, uniqueId } from '../helpers/temporal';
 import { freePort } from '../../scripts/services/freePort';
 
 // LOY-7, ALL-2: a worker killed in the middle of an award. The retry on another worker must not make a
@@ -84,8 +84,9 @@ describe('loyalty account: a worker dies during an award', () => {
       const accountId = uniqueId('RE');
       const nomination = nominationFor('2026-11-24', { group: accountId });
       await acts.recordNomination({ accountId, nomination, nominatedBy: 'am', nominatedOn: '2026-11-24', termsVersion: 'T1', lapsesOn: '2027-02-22' });
-      // The lot's workflow waits on a queue no worker polls: only its existence matters here.
-      const award = { accountId, companyName: nomination.company.name, captain: nomination.teamCaptain, quarter: 'FY2027Q3', awardDate: '2027-04-15', credits: 75, nextAwardDate: '2027-07-15', lotTaskQueue: uniqueTaskQueue() };
+      // No worker polls the harness's queue in this test: the lot's workflow waits for a later test's
+      // worker (a workflow task left pending for good would stop the test server from skipping time).
+      const award = { accountId, companyName: nomination.company.name, captain: nomination.teamCaptain, quarter: 'FY2027Q3', awardDate: '2027-04-15', credits: 75, nextAwardDate: '2027-07-15', lotTaskQueue: h.taskQueue };
       const first = await acts.awardAndStartLot(award);
       const lot = h.env.client.workflow.getHandle(creditLotWorkflowId(first.lotId));
       const lotRun = (await lot.describe()).runId;
@@ -111,15 +112,49 @@ describe('loyalty account: a worker dies during an award', () => {
       const accountId = uniqueId('DOWN');
       const nomination = nominationFor('2026-11-24', { group: accountId });
       await acts.recordNomination({ accountId, nomination, nominatedBy: 'am', nominatedOn: '2026-11-24', termsVersion: 'T1', lapsesOn: '2027-02-22' });
-      const award = { accountId, companyName: nomination.company.name, captain: nomination.teamCaptain, quarter: 'FY2027Q3', awardDate: '2027-04-15', credits: 75, nextAwardDate: '2027-07-15', lotTaskQueue: uniqueTaskQueue() };
+      const award = { accountId, companyName: nomination.company.name, captain: nomination.teamCaptain, quarter: 'FY2027Q3', awardDate: '2027-04-15', credits: 75, nextAwardDate: '2027-07-15', lotTaskQueue: h.taskQueue };
       // The workflow then sends it with the sendNotice activity (loyaltyAccount award()).
       const done = await acts.awardAndStartLot(award);
       expect(done.noticeSent).toBe(false);
       expect(await h.db('credit_lots').where({ account_id: accountId })).toHaveLength(1);
       expect(await h.db('notifications').where({ id: done.noticeKey }).whereNull('sent_at')).toHaveLength(1);
-      expect((await h.env.client.workflow.getHandle(creditLotWorkflowId(done.lotId)).describe()).status.name).toBe('RUNNING');
+      const lot = h.env.client.workflow.getHandle(creditLotWorkflowId(done.lotId));
+      expect((await lot.describe()).status.name).toBe('RUNNING');
     } finally {
       deadMailer.close();
     }
   });
+
+  it('LOY-7, ALL-2: when the one-step award keeps failing, the award falls back to its activities and still happens once', async () => {
+    const worker = await startWorker(h.env, { db: h.db, smtpUrl: h.smtp.url, taskQueue: h.taskQueue });
+    const { accountId, acceptedOn, captainEmail, handle } = await h.enrolled();
+    // A fault in the real database: the first three inserts of this account's lot fail (a sequence, as it
+    // counts even when the failing transaction rolls back): all three local attempts of the award step.
+    const fault = `award_fault_${accountId.replace(/\W/g, '_').toLowerCase()}`;
+    await h.db.raw(`create sequence ${fault}`);
+    await h.db.raw(`create function ${fault}() returns trigger language plpgsql as $$ begin
+      if new.account_id = '${accountId}' and nextval('${fault}') <= 3 then raise exception 'injected fault: award write refused'; end if;
+      return new; end $$`);
+    await h.db.raw(`create trigger ${fault} before insert on credit_lots for each row execute function ${fault}()`);
+    try {
+      const first = firstAwardDate(acceptedOn);
+      const quarter = awardQuarterOf(first);
+      await h.skipTo(first, '00:00:01');
+      await h.smtp.waitFor((m) => m.to.includes(captainEmail) && m.subject.includes(quarter), 60_000);
+      expect(Number((await h.db.raw(`select last_value from ${fault}`)).rows[0].last_value)).toBe(4); // three refused, then the fallback's
+      const lots = await h.db('credit_lots').where({ account_id: accountId });
+      expect(lots).toHaveLength(1);
+      expect(await h.db('ledger_entries').where({ lot_id: lots[0].id })).toHaveLength(1);
+      expect(await h.db('notifications').where({ account_id: accountId, kind: 'award' }).whereNotNull('sent_at')).toHaveLength(1);
+      expect(h.smtp.received.filter((m) => m.to.includes(captainEmail) && m.subject.includes(quarter))).toHaveLength(1);
+      const scheduled = ((await handle.fetchHistory()).events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      expect(scheduled).toEqual(expect.arrayContaining(['recordAward', 'sendNotice', 'startCreditLot']));
+      expect((await h.env.client.workflow.getHandle(creditLotWorkflowId(lots[0].id)).describe()).status.name).toBe('RUNNING');
+    } finally {
+      await h.db.raw(`drop trigger ${fault} on credit_lots`);
+      await h.db.raw(`drop function ${fault}()`);
+      await h.db.raw(`drop sequence ${fault}`);
+      await worker.stop();
+    }
+  }, 120_000);
 });
