@@ -176,8 +176,8 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
 
     /** The desk's redemption notices that are still unsent (the API could not send them, nor its workflow yet). */
     async unsentDeskNotices(input: { limit: number }): Promise<string[]> {
-      // Ten minutes old at least: the API may still be sending a newer one itself. (Unsent rows are few:
-      // a partial index holds just them.)
+      // Ten minutes old at least: the API may still be sending a newer one itself. Once a day, a scan of
+      // the outbox is cheaper than an index that every notice's insert and send would have to maintain.
       return db('notifications as n')
         .whereNull('n.sent_at')
         .whereIn('n.kind', ['redemption-waiting', 'redemption-settled'])

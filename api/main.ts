@@ -6,6 +6,7 @@ import { createLogger } from '../config/logger';
 import { connectDb } from '../db/connect';
 import { TASK_QUEUE } from '../workflows/definitions';
 import { createApp } from './app';
+import { emailsInFlight } from './redemptionDesk';
 
 async function main() {
   const env = loadEnv();
@@ -28,6 +29,7 @@ async function main() {
   const server = app.listen(env.PORT, () => logger.info({ port: env.PORT }, 'API listening'));
   const stop = () => {
     server.close(async () => {
+      await emailsInFlight();
       mailer?.close();
       await connection.close();
       await db.destroy();

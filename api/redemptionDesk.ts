@@ -1,5 +1,5 @@
 // CLC-5 … CLC-7: redemptions as the API makes them. A request and its decision are each one ledger
-// transaction written here, with the notice it announces, and that notice is emailed at once: a
+// transaction written here, with the notice it announces, which is emailed as the answer goes back: a
 // redemption answers at the speed of Postgres, with no Temporal round trip. Temporal keeps what needs
 // time: the daily `redemptionHolds` schedule releases the holds that run out (45 days, or the lots'
 // expiry), a `deliverNotice` workflow retries an email the desk could not send, and the lots hear their
@@ -47,7 +47,7 @@ export async function requestRedemption(d: RedemptionDeskDeps, input: Redemption
   const notice: RedemptionNotice = { to: { name: APPROVER_NAME, email: input.approverEmail }, accountId: input.accountId, credits: input.credits, kind: input.kind };
   const held = await holdWithNotice(d.db, hold, notice);
   d.lots.tell(held.allocation.map((a) => a.lotId));
-  if (held.notice) await send(d, held.notice);
+  if (held.notice) sendAfterAnswer(d, held.notice);
   const status = input.autoApprove ? 'approved' : 'pending';
   return { redemptionId: input.redemptionId, status, credits: input.credits, allocation: held.allocation, holdUntil: held.holdUntil, decidedBy: input.autoApprove ? 'auto-approval' : null };
 }
@@ -78,14 +78,24 @@ export async function decideRedemption(d: RedemptionDeskDeps, row: DeskRedemptio
   if (settled.status !== outcome) throw new RedemptionConflict(`Redemption ${redemptionId} is already ${settled.status}`);
   // An approval turns a hold into a redemption of the same credits: only a rejection changes a balance.
   if (outcome === 'rejected') d.lots.tell(settled.lotIds);
-  await send(d, settled.notice);
+  sendAfterAnswer(d, settled.notice);
   return { redemptionId, status: outcome, credits: row.credits, allocation: settled.allocation, holdUntil: row.holdUntil, decidedBy: decision.by };
 }
 
+const sending = new Set<Promise<void>>();
+
 /**
- * Emails a notice the desk has just committed. If that fails (no mailer, SMTP down) a `deliverNotice`
- * workflow takes it over and retries; the daily holds run sends any notice left behind by a crash.
+ * Emails a notice the desk has just committed, while the answer goes back (the caller does not wait on
+ * SMTP). If the send fails (no mailer, SMTP down) a `deliverNotice` workflow takes it over and retries;
+ * the daily holds run sends any notice left behind by a crash.
  */
+function sendAfterAnswer(d: RedemptionDeskDeps, notice: Notice): void {
+  const sent: Promise<void> = send(d, notice)
+    .catch(() => undefined) // the daily run's outbox scan is the last resort
+    .finally(() => sending.delete(sent));
+  sending.add(sent);
+}
+
 async function send(d: RedemptionDeskDeps, notice: Notice): Promise<void> {
   try {
     if (!d.mail) throw new Error('no mailer');
@@ -97,4 +107,9 @@ async function send(d: RedemptionDeskDeps, notice: Notice): Promise<void> {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       });
   }
+}
+
+/** The desk's emails still on their way: a stopping API waits for them (and tests that read the outbox). */
+export async function emailsInFlight(): Promise<void> {
+  while (sending.size) await Promise.all([...sending]);
 }

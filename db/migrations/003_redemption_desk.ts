@@ -9,12 +9,9 @@ export async function up(db: Knex): Promise<void> {
     t.text('managed_by').nullable();
     t.index(['managed_by', 'status', 'hold_until'], 'redemptions_due_holds');
   });
-  // The daily run looks for redemption emails left unsent: few rows among many sent ones.
-  await db.raw('create index notifications_unsent on notifications (created_at) where sent_at is null');
 }
 
 export async function down(db: Knex): Promise<void> {
-  await db.raw('drop index notifications_unsent');
   await db.schema.alterTable('redemptions', (t) => {
     t.dropIndex(['managed_by', 'status', 'hold_until'], 'redemptions_due_holds');
     t.dropColumn('managed_by');

@@ -1,6 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMailer } from '../../activities/mailer';
+import { emailsInFlight } from '../../api/redemptionDesk';
 import { addDays, addYears } from '../../domain/calendar';
 import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
 import { freePort } from '../../scripts/services/freePort';
@@ -95,6 +96,7 @@ describe('ALL-2: notices survive an SMTP outage', () => {
       const key = `redemption-${r.redemptionId}:waiting`;
       expect(await h.db('notifications').where({ id: key }).first()).toMatchObject({ sent_at: null });
       // The desk could not send it: a deliverNotice workflow has it.
+      await emailsInFlight();
       const delivery = h.env.client.workflow.getHandle(`notice-${key}`);
       expect((await delivery.describe()).type).toBe('deliverNotice');
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RedemptionConflict } from '../../api/redemptionDesk';
+import { emailsInFlight, RedemptionConflict } from '../../api/redemptionDesk';
 import { CreditRefusal } from '../../db/credits';
 import { addDays, addYears } from '../../domain/calendar';
 import { decideRedemptionUpdate, lotStateQuery, placeHoldUpdate, redemptionWorkflowId } from '../../workflows/creditDefinitions';
@@ -38,7 +38,9 @@ describe('redemptions', () => {
     const r = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 30, autoApprove: false });
     expect(r.state).toMatchObject({ status: 'pending', allocation: [{ lotId: lot.id, credits: 30 }] });
     expect(await balanceOf(h, lot.id)).toBe(70); // held credits cannot be spent twice
-    // ALL-2: the notice was committed with the hold, and emailed before the request answered.
+    // ALL-2: the notice was committed with the hold; it is emailed as the request answers.
+    expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:waiting` }).first()).toBeTruthy();
+    await emailsInFlight();
     expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:waiting` }).whereNotNull('sent_at').first()).toBeTruthy();
     await h.smtp.waitFor((m) => m.subject.includes(`redemption of 30 credits waits for your approval`));
     // The lot's Balance search attribute follows the hold (its news is batched, then signalled).
@@ -46,6 +48,7 @@ describe('redemptions', () => {
 
     const decided = await decideRedemption(h.desk, r.redemptionId, true);
     expect(decided).toMatchObject({ status: 'approved', decidedBy: 'team-captain:dlee', allocation: [{ lotId: lot.id, credits: 30 }] });
+    await emailsInFlight();
     expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:settled` }).whereNotNull('sent_at').first()).toBeTruthy();
     await h.smtp.waitFor((m) => m.subject === `Redemption ${r.redemptionId} approved`);
     expect(await ledgerOf(h, lot.id)).toEqual([
@@ -105,6 +108,7 @@ describe('redemptions', () => {
     const { lot } = await activeLot(10);
     const r = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 3, autoApprove: false });
     const key = `redemption-${r.redemptionId}:waiting`;
+    await emailsInFlight();
     await h.smtp.waitFor((m) => m.text.includes(r.redemptionId));
     // As if the process died after the commit, before the send, a quarter of an hour ago.
     await h.db('notifications').where({ id: key }).update({ sent_at: null, created_at: h.db.raw("now() - interval '15 minutes'") });
