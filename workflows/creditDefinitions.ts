@@ -106,6 +106,5 @@ export interface RedemptionState {
 }
 
 export const redemptionStateQuery = defineQuery<RedemptionState>('state');
-
 export const placeHoldUpdate = defineUpdate<RedemptionState>('placeHold');
 export const decideRedemptionUpdate = defineUpdate<RedemptionState, [{ approve: boolean; by: string }]>('decideRedemption');
