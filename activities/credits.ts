@@ -164,13 +164,14 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
         .limit(input.limit + 1)
         .select('r.id', 'r.account_id', 'r.kind', 'r.credits', 'n.recipient');
       const noticeKeys: string[] = [];
+      const lotIds = new Set<string>();
       for (const r of due.slice(0, input.limit)) {
         const notice: RedemptionNotice = { to: { name: APPROVER_NAME, email: r.recipient ?? '' }, accountId: r.account_id, credits: r.credits, kind: r.kind };
         const settled = await settleWithNotice(db, { redemptionId: r.id, outcome: 'expired', by: `system:hold-expired-after-${HOLD_DAYS}-days`, on: input.on, notice });
         noticeKeys.push(settled.noticeKey);
+        for (const id of settled.lotIds) lotIds.add(id);
       }
-      const ids = due.slice(0, input.limit).map((r) => r.id as string);
-      if (ids.length) await tellLots(await db('redemption_allocations').whereIn('redemption_id', ids).distinct().pluck('lot_id'));
+      if (lotIds.size) await tellLots([...lotIds]);
       return { noticeKeys, more: due.length > input.limit };
     },
 

@@ -12,26 +12,18 @@ import { tellLots } from '../activities/redemptionLedger';
 export function lotBalanceNews(temporal: Client, db: Knex, delayMs = 500) {
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<unknown> = Promise.resolve();
 
   function flush() {
     timer = undefined;
     const lotIds = [...pending];
     pending = new Set();
-    if (lotIds.length) inFlight = tellLots(temporal, db, lotIds).catch(() => undefined);
-    return inFlight;
+    void tellLots(temporal, db, lotIds).catch(() => undefined);
   }
 
   return {
     tell(lotIds: Iterable<string>) {
       for (const id of lotIds) pending.add(id);
       timer ??= setTimeout(flush, delayMs).unref();
-    },
-    /** Sends what is collected now (on shutdown, or for a test that reads a lot's Balance). */
-    async flush() {
-      if (timer) clearTimeout(timer);
-      await inFlight;
-      await flush();
     },
   };
 }

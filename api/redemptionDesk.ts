@@ -97,16 +97,18 @@ function sendAfterAnswer(d: RedemptionDeskDeps, notice: Notice): void {
 }
 
 async function send(d: RedemptionDeskDeps, notice: Notice): Promise<void> {
-  try {
-    if (!d.mail) throw new Error('no mailer');
-    await deliverNotice({ db: d.db, mailer: d.mail.mailer, mailFrom: d.mail.from }, notice);
-  } catch {
-    await d.temporal.workflow
-      .start(deliverNoticeWorkflow, { workflowId: `notice-${notice.id}`, taskQueue: d.taskQueue, args: [notice.id] })
-      .catch((err: unknown) => {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      });
+  if (d.mail) {
+    try {
+      return await deliverNotice({ db: d.db, mailer: d.mail.mailer, mailFrom: d.mail.from }, notice);
+    } catch {
+      // a deliverNotice workflow takes it over
+    }
   }
+  await d.temporal.workflow
+    .start(deliverNoticeWorkflow, { workflowId: `notice-${notice.id}`, taskQueue: d.taskQueue, args: [notice.id] })
+    .catch((err: unknown) => {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    });
 }
 
 /** The desk's emails still on their way: a stopping API waits for them (and tests that read the outbox). */

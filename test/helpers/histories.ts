@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { expect, inject, it } from 'vitest';
 
 export type History = temporal.api.history.v1.IHistory;
 const { History: HistoryMessage } = temporal.api.history.v1;
@@ -39,4 +39,21 @@ export function recordIfAsked(fresh: { name: string; history: History }[], relea
     if (existsSync(file)) throw new Error(`${file} exists: name a new release rather than overwrite a recorded one`);
     writeFileSync(file, toJson(f.history));
   }
+}
+
+/**
+ * The two tests of a lifecycle's determinism suite: the fresh runs of today's code replay (and are recorded
+ * under `release` when asked), and so does every history recorded under `prefix` by earlier releases.
+ */
+export function itReplays(fresh: { name: string; workflowId?: string; history: History }[], opts: { release: string; prefix: string; atLeast: number; recorded: string }): void {
+  it('replays fresh runs of the current code', async () => {
+    expect(await replay(fresh.map((f) => ({ workflowId: f.workflowId ?? f.name, history: f.history })))).toEqual([]);
+    recordIfAsked(fresh, opts.release);
+  });
+
+  it(`replays the ${opts.recorded} recorded from earlier releases`, async () => {
+    const recorded = recordedHistories(opts.prefix);
+    expect(recorded.length).toBeGreaterThanOrEqual(opts.atLeast);
+    expect(await replay(recorded)).toEqual([]);
+  });
 }

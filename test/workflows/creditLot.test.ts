@@ -3,7 +3,7 @@ import { addDays, addYears } from '../../domain/calendar';
 import { extendedExpiry } from '../../domain/credits';
 import { decideExtensionUpdate, lotStateQuery, requestExtensionUpdate } from '../../workflows/creditDefinitions';
 import { startPurchasedLot } from '../helpers/credits';
-import { recordedHistories, recordIfAsked, replay, type History } from '../helpers/histories';
+import { itReplays, type History } from '../helpers/histories';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
 const ledgerOf = (h: LoyaltyHarness, lotId: string) => h.db('ledger_entries').where({ lot_id: lotId }).orderBy('id').select('kind', 'credits');
@@ -122,14 +122,5 @@ describe('determinism: replaying credit lot histories', () => {
   });
   afterAll(async () => h?.close());
 
-  it('replays fresh runs of the current code', async () => {
-    expect(await replay(fresh.map((f) => ({ workflowId: f.name, history: f.history })))).toEqual([]);
-    recordIfAsked(fresh, RELEASE);
-  });
-
-  it('replays the lots recorded from earlier releases (their activity tasks)', async () => {
-    const recorded = recordedHistories('credit-lot-');
-    expect(recorded.length).toBeGreaterThanOrEqual(2);
-    expect(await replay(recorded)).toEqual([]);
-  });
+  itReplays(fresh, { release: RELEASE, prefix: 'credit-lot-', atLeast: 2, recorded: 'lots' });
 });

@@ -3,7 +3,7 @@ import { addMonths } from '../../domain/calendar';
 import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
 import type { Reading } from '../../domain/incentives';
 import { engagementStateQuery, readingsSignal } from '../../workflows/incentiveDefinitions';
-import { recordedHistories, recordIfAsked, replay, type History } from '../helpers/histories';
+import { itReplays, type History } from '../helpers/histories';
 import { openEngagement } from '../helpers/incentives';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
@@ -52,14 +52,5 @@ describe('determinism: replaying incentive engagement histories', () => {
   });
   afterAll(async () => h?.close());
 
-  it('replays the histories just recorded from the current code', async () => {
-    expect(await replay(fresh)).toEqual([]);
-    recordIfAsked(fresh, RELEASE);
-  });
-
-  it('replays every recorded engagement history of released versions', async () => {
-    const recorded = recordedHistories('incentive-');
-    expect(recorded.length).toBeGreaterThanOrEqual(3);
-    expect(await replay(recorded)).toEqual([]);
-  });
+  itReplays(fresh, { release: RELEASE, prefix: 'incentive-', atLeast: 3, recorded: 'engagement histories' });
 });

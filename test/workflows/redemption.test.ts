@@ -6,7 +6,7 @@ import { decideRedemptionUpdate, lotStateQuery, placeHoldUpdate, redemptionWorkf
 import { redemption } from '../../workflows/redemption';
 import { deliverNotice, redemptionHolds } from '../../workflows/redemptionHolds';
 import { decideRedemption, requestRedemption, startPurchasedLot } from '../helpers/credits';
-import { recordedHistories, recordIfAsked, replay, type History } from '../helpers/histories';
+import { itReplays, type History } from '../helpers/histories';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 import { uniqueId } from '../helpers/temporal';
 
@@ -207,14 +207,5 @@ describe('determinism: replaying redemption histories', () => {
   });
   afterAll(async () => h?.close());
 
-  it('replays fresh runs of the current code', async () => {
-    expect(await replay(fresh.map((f) => ({ workflowId: f.name, history: f.history })))).toEqual([]);
-    recordIfAsked(fresh, RELEASE);
-  });
-
-  it('replays the redemptions recorded from earlier releases (their older command sequence)', async () => {
-    const recorded = recordedHistories('redemption-');
-    expect(recorded.length).toBeGreaterThanOrEqual(4);
-    expect(await replay(recorded)).toEqual([]);
-  });
+  itReplays(fresh, { release: RELEASE, prefix: 'redemption-', atLeast: 4, recorded: 'redemptions' });
 });
