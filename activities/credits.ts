@@ -1,17 +1,14 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { balancesOf, CreditRefusal, extendLot, forfeitLot, lotBalance, placeHold, settleRedemption, type Hold } from '../db/credits';
+import { extendLot, forfeitLot, lotBalance } from '../db/credits';
 import { enqueueNotice } from '../db/notifications';
 import { buildStatements } from '../db/statements';
 import type { IsoDate } from '../domain/calendar';
 import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
-import { failureTypes } from '../workflows/definitions';
 import { HOLD_DAYS } from '../domain/credits';
 import * as notices from './creditNotices';
-import { APPROVER_NAME, holdWithNotice, redemptionNoticeKey, settleWithNotice, tellLots as tellLotsOf, type Allocation, type RedemptionNotice } from './redemptionLedger';
-
-export type { RedemptionNotice } from './redemptionLedger';
+import { APPROVER_NAME, settleWithNotice, tellLots as tellLotsOf, type RedemptionNotice } from './redemptionLedger';
 
 // Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
 
@@ -76,9 +73,6 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
       return notifyOwner(db, lot.id, 'active', 'lot-active', (o) => notices.active({ ...o, lotId: lot.id, credits: lot.credits, expiresOn: lot.expiresOn }));
     },
 
-    lotBalance: (lotId: string) => lotBalance(db, lotId),
-
-
     /** CLC-3: a reminder only while credits remain; returns the notice key, or null when none is due. */
     async remindLot(input: { lotId: string; expiresOn: IsoDate; daysBefore: number }): Promise<{ balance: number; noticeKey: string | null }> {
       const balance = await lotBalance(db, input.lotId);
@@ -117,48 +111,13 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
     },
 
     /**
-     * CLC-6, CLC-7: holds the credits (or redeems them at once with auto-approval). Short: a 422-type refusal.
-     * With `notice` (redemptions since patch redemption-fewer-tasks) the captain's "waiting" notice is
-     * written in the hold's transaction and the lots are told here: its key comes back for sendNotice.
-     */
-    async placeHold(hold: Hold & { notice?: RedemptionNotice }): Promise<{ allocation: Allocation; holdUntil: IsoDate | null; balances: Record<string, number>; noticeKey?: string | null }> {
-      const { notice, ...request } = hold;
-      try {
-        const { allocation, holdUntil, noticeKey } = notice
-          ? await holdWithNotice(db, request, notice)
-          : { ...(await placeHold(db, request)), noticeKey: undefined };
-        const lotIds = allocation.map((a) => a.lotId);
-        const balances = notice ? await tellLots(lotIds) : await balancesOf(db, lotIds);
-        return { allocation, holdUntil, balances: Object.fromEntries(balances), ...(notice ? { noticeKey } : {}) };
-      } catch (err) {
-        if (err instanceof CreditRefusal) throw ApplicationFailure.create({ type: failureTypes.invalid, message: err.message, details: err.problems, nonRetryable: true });
-        throw err;
-      }
-    },
-
-    /** CLC-6: approval, rejection or expiry; with `notice`, its notice is written in the same transaction and the lots told. */
-    async settleRedemption(input: { redemptionId: string; outcome: 'approved' | 'rejected' | 'expired'; by: string; on: IsoDate; lotIds: string[]; notice?: RedemptionNotice }): Promise<{ status: string; balances: Record<string, number>; noticeKey?: string }> {
-      const { notice } = input;
-      try {
-        const { status, noticeKey } = notice
-          ? await settleWithNotice(db, { ...input, notice })
-          : { status: await settleRedemption(db, input.redemptionId, input.outcome, input.by, input.on), noticeKey: undefined };
-        const balances = notice ? await tellLots(input.lotIds) : await balancesOf(db, input.lotIds);
-        return { status, balances: Object.fromEntries(balances), ...(notice ? { noticeKey } : {}) };
-      } catch (err) {
-        if (err instanceof CreditRefusal) throw ApplicationFailure.create({ type: failureTypes.conflict, message: err.message, details: err.problems, nonRetryable: true });
-        throw err;
-      }
-    },
-
-    /**
-     * CLC-6: releases the desk's holds whose hold-until date has come (45 days, or the lots' expiry if
+     * CLC-6: releases the holds whose hold-until date has come (45 days, or the lots' expiry if
      * sooner), at most `limit`, each in its own transaction with its notice; the lots hear their balances.
      */
     async expireDueHolds(input: { on: IsoDate; limit: number }): Promise<{ noticeKeys: string[]; more: boolean }> {
       const due = await db('redemptions as r')
         .leftJoin('notifications as n', 'n.id', db.raw("'redemption-' || r.id || ':waiting'"))
-        .where({ 'r.managed_by': 'desk', 'r.status': 'pending' })
+        .where({ 'r.status': 'pending' })
         .where('r.hold_until', '<=', input.on)
         .orderBy(['r.hold_until', 'r.id'])
         .limit(input.limit + 1)
@@ -175,7 +134,7 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
       return { noticeKeys, more: due.length > input.limit };
     },
 
-    /** The desk's redemption notices that are still unsent (the API could not send them, nor its workflow yet). */
+    /** Redemption notices still unsent (the API could not send them, nor a deliverNotice workflow yet). */
     async unsentDeskNotices(input: { limit: number }): Promise<string[]> {
       // Ten minutes old at least: the API may still be sending a newer one itself. Once a day, a scan of
       // the outbox is cheaper than an index that every notice's insert and send would have to maintain.
@@ -183,19 +142,9 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
         .whereNull('n.sent_at')
         .whereIn('n.kind', ['redemption-waiting', 'redemption-settled'])
         .where('n.created_at', '<', db.raw("now() - interval '10 minutes'"))
-        .whereExists((q) => q.select(db.raw('1')).from('redemptions as r').where('r.managed_by', 'desk').whereRaw("n.id in ('redemption-' || r.id || ':waiting', 'redemption-' || r.id || ':settled')"))
         .orderBy('n.created_at')
         .limit(input.limit)
         .pluck('n.id');
-    },
-
-    async recordRedemptionNotice(input: { redemptionId: string; event: 'waiting' | 'settled'; to: { name: string; email: string }; accountId: string | null; credits: number; kind: string; holdUntil: IsoDate | null; outcome?: string }): Promise<string> {
-      const id = redemptionNoticeKey(input.redemptionId, input.event);
-      const text = input.event === 'waiting'
-        ? notices.approvalWaiting({ name: input.to.name, redemptionId: input.redemptionId, credits: input.credits, kind: input.kind, holdUntil: input.holdUntil! })
-        : notices.redemptionSettled({ name: input.to.name, redemptionId: input.redemptionId, credits: input.credits, outcome: input.outcome! });
-      await enqueueNotice(db, { id, accountId: input.accountId, kind: `redemption-${input.event}`, recipient: input.to.email, ...text });
-      return id;
     },
   };
 }

@@ -12,7 +12,7 @@ import { APPROVER_NAME, holdWithNotice, settleWithNotice, type RedemptionNotice 
 import { CreditRefusal, type Hold } from '../db/credits';
 import type { Notice } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
-import type { RedemptionInput, RedemptionState } from '../workflows/creditDefinitions';
+import type { RedemptionKind } from '../domain/credits';
 import { deliverNotice as deliverNoticeWorkflow } from '../workflows/redemptionHolds';
 import type { LotBalanceNews } from './lotBalanceNews';
 
@@ -24,6 +24,29 @@ export interface RedemptionDeskDeps {
   lots: LotBalanceNews;
   /** Emails sent at once by the desk; without a mailer, or when a send fails, a workflow sends them. */
   mail?: { mailer: Mailer; from: string };
+}
+
+export interface RedemptionInput {
+  redemptionId: string;
+  accountId: string | null;
+  lotId?: string;
+  kind: RedemptionKind;
+  credits: number;
+  startsOn?: IsoDate;
+  details?: Record<string, unknown>;
+  requestedBy: string;
+  /** CLC-6: loyalty accounts need their Team Captain's approval unless auto-approval is on. */
+  autoApprove: boolean;
+  approverEmail: string;
+}
+
+export interface RedemptionState {
+  redemptionId: string;
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
+  credits: number;
+  allocation: { lotId: string; credits: number }[];
+  holdUntil: IsoDate | null;
+  decidedBy: string | null;
 }
 
 /** A decision that came too late: the request is already settled, or its credits expired (409). */
@@ -42,7 +65,6 @@ export async function requestRedemption(d: RedemptionDeskDeps, input: Redemption
     request: { kind: input.kind, credits: input.credits, requestedOn: await d.today(), startsOn: input.startsOn, details: input.details },
     requestedBy: input.requestedBy,
     redeemNow: input.autoApprove,
-    managedBy: 'desk',
   };
   const notice: RedemptionNotice = { to: { name: APPROVER_NAME, email: input.approverEmail }, accountId: input.accountId, credits: input.credits, kind: input.kind };
   const held = await holdWithNotice(d.db, hold, notice);

@@ -36,7 +36,7 @@ export async function redemptionRow(db: Knex, id: string) {
     .leftJoin('accounts as a', 'a.id', 'r.account_id')
     .leftJoin('notifications as n', 'n.id', db.raw('?', [`redemption-${id}:waiting`]))
     .where('r.id', id)
-    .first('r.id', 'r.account_id as accountId', 'r.status', 'r.managed_by as managedBy', 'r.kind', 'r.credits', 'r.hold_until as holdUntil', 'a.captain_cco_id as captainCcoId', 'n.recipient as approverEmail');
+    .first('r.id', 'r.account_id as accountId', 'r.status', 'r.kind', 'r.credits', 'r.hold_until as holdUntil', 'a.captain_cco_id as captainCcoId', 'n.recipient as approverEmail');
 }
 
 export async function extensionRequestRow(db: Knex, id: string) {

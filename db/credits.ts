@@ -42,8 +42,6 @@ export interface Hold {
   requestedBy: string;
   /** CLC-6: auto-approval redeems at once, with no hold. */
   redeemNow: boolean;
-  /** 'desk': the API settles this request and the daily schedule releases its hold; none for the earlier `redemption` workflow's. */
-  managedBy?: 'desk';
 }
 
 /** CLC-6, CLC-7: holds (or redeems) the credits of a request from the lots nearest expiry; refuses if short. */
@@ -78,7 +76,6 @@ export async function placeHold(
       requested_on: hold.request.requestedOn,
       status: hold.redeemNow ? 'approved' : 'pending',
       hold_until: holdUntil,
-      managed_by: hold.managedBy ?? null,
       ...(hold.redeemNow ? { decided_by: 'auto-approval', decided_on: hold.request.requestedOn } : {}),
     });
     for (const a of allocation) {

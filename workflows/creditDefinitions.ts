@@ -2,10 +2,9 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
-import { lotExpiryDate, type RedemptionKind } from '../domain/credits';
+import { lotExpiryDate } from '../domain/credits';
 
 export const creditLotWorkflowId = (lotId: string) => `credit-lot-${lotId}`;
-export const redemptionWorkflowId = (redemptionId: string) => `redemption-${redemptionId}`;
 
 export const creditSearchAttributes = {
   LotId: defineSearchAttributeKey('LotId', SearchAttributeType.KEYWORD),
@@ -77,34 +76,5 @@ export const lotStateQuery = defineQuery<CreditLotState>('state');
 export const lotRecordedUpdate = defineUpdate<CreditLotState>('lotRecorded');
 export const requestExtensionUpdate = defineUpdate<CreditLotState, [{ requestId: string; usagePlan: string; by: string }]>('requestExtension');
 export const decideExtensionUpdate = defineUpdate<CreditLotState, [{ requestId: string; approve: boolean; by: string }]>('decideExtension');
-/** Sent by redemptions after they move credits, so the lot's Balance search attribute stays current. */
+/** Sent after a redemption moves credits, so the lot's Balance search attribute stays current. */
 export const balanceChangedSignal = defineSignal<[number]>('balanceChanged');
-
-export interface RedemptionInput {
-  redemptionId: string;
-  accountId: string | null;
-  lotId?: string;
-  kind: RedemptionKind;
-  credits: number;
-  startsOn?: IsoDate;
-  details?: Record<string, unknown>;
-  requestedBy: string;
-  /** CLC-6: loyalty accounts need their Team Captain's approval unless auto-approval is on. */
-  autoApprove: boolean;
-  approverEmail: string;
-}
-
-export type RedemptionStatus = 'requested' | 'pending' | 'approved' | 'rejected' | 'expired' | 'refused';
-
-export interface RedemptionState {
-  redemptionId: string;
-  status: RedemptionStatus;
-  credits: number;
-  allocation: { lotId: string; credits: number }[];
-  holdUntil: IsoDate | null;
-  decidedBy: string | null;
-}
-
-export const redemptionStateQuery = defineQuery<RedemptionState>('state');
-export const placeHoldUpdate = defineUpdate<RedemptionState>('placeHold');
-export const decideRedemptionUpdate = defineUpdate<RedemptionState, [{ approve: boolean; by: string }]>('decideRedemption');

@@ -2,7 +2,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -42,12 +41,6 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
     closesOn: extensionWindow(lot.expiresOn).closes,
   };
   let recorded = input.carried !== undefined;
-  // Runs started before this patch keep their activity tasks, and an upsert per publish, when they replay.
-  // Since this patch a lot's own ledger writes and notices (record, activate, remind, forfeit, close), short,
-  // idempotent and a few a year, run as local activities: a lot's day costs one workflow task, not one each.
-  const lean = patched('lot-local-activities');
-  const io = lean ? locals : acts;
-  const notify = (key: string) => (lean ? sendNoticeSoon(key) : acts.sendNotice(key));
   let published = '';
 
   setHandler(lotStateQuery, () => s);
@@ -113,7 +106,7 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
   function publish() {
     // Each upsert is a visibility write on the server: only when a searchable value changed.
     const values = JSON.stringify([s.state, s.expiresOn, s.balance]);
-    if (!lean || values !== published) upsertAttributes();
+    if (values !== published) upsertAttributes();
     published = values;
     setCurrentDetails(`Lot **${lot.id}** (${lot.source}, ${lot.credits} credits) — ${s.state}, balance ${s.balance}, expires ${s.expiresOn}` + (s.extension ? `\n\nExtension ${s.extension.requestId}: ${s.extension.status}` : ''));
   }
@@ -131,14 +124,16 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
   const expiryMoved = (expiry: string) => () => s.expiresOn !== expiry || workflowInfo().continueAsNewSuggested;
 
   publish();
+  // A lot's own ledger writes and notices (record, activate, remind, forfeit, close), short, idempotent
+  // and a few a year, run as local activities: a lot's day costs one workflow task, not one each.
   // An award's lot and ledger entry were written with the award itself (in the same transaction as its
   // notice); a purchase's are written here.
-  if (lot.source === 'purchase') await io.recordLot(lot);
+  if (lot.source === 'purchase') await locals.recordLot(lot);
   recorded = true;
 
   if (s.state === 'pending') {
     await sleepUntilDate(lot.activatesOn, () => false);
-    await notify(await io.activateLot(lot));
+    await sendNoticeSoon(await locals.activateLot(lot));
     s.state = 'active';
     publish();
   }
@@ -150,10 +145,10 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
       for (const [i, date] of reminderDates(expiry).entries()) {
         if (s.remindedOn.includes(date) || date < today()) continue;
         if (await sleepUntilDate(date, expiryMoved(expiry))) break;
-        const { balance, noticeKey } = await io.remindLot({ lotId: lot.id, expiresOn: expiry, daysBefore: REMINDER_DAYS_BEFORE[i]! });
+        const { balance, noticeKey } = await locals.remindLot({ lotId: lot.id, expiresOn: expiry, daysBefore: REMINDER_DAYS_BEFORE[i]! });
         s.remindedOn.push(date);
         s.balance = balance;
-        if (noticeKey) await notify(noticeKey);
+        if (noticeKey) await sendNoticeSoon(noticeKey);
         publish();
       }
       if (s.expiresOn !== expiry) continue;
@@ -162,11 +157,11 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
         continue;
       }
       const canExtend = s.extension === null || s.extension.status === 'pending';
-      const { forfeited, noticeKey } = await io.forfeitLot({ lotId: lot.id, expiresOn: expiry, extensionCloses: canExtend ? s.closesOn : null });
+      const { forfeited, noticeKey } = await locals.forfeitLot({ lotId: lot.id, expiresOn: expiry, extensionCloses: canExtend ? s.closesOn : null });
       s.forfeited += forfeited;
       s.balance = 0;
       s.state = 'expired';
-      if (noticeKey) await notify(noticeKey);
+      if (noticeKey) await sendNoticeSoon(noticeKey);
       publish();
     }
     // Expired: open for an extension until the window closes (CLC-4), then closed.
@@ -174,7 +169,7 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
     const woke = await sleepUntilDate(s.closesOn, () => reopened() || workflowInfo().continueAsNewSuggested);
     if (woke && reopened()) continue;
     if (woke) break;
-    await io.closeLot(lot.id);
+    await locals.closeLot(lot.id);
     s.state = 'closed';
     publish();
   }

@@ -80,8 +80,8 @@ export interface LoyaltyAccountState {
   awardsMade: number;
   creditsAwarded: number;
   lastAward: AwardRecord | null;
-  /** CLC-6: redemptions approved without asking the captain (absent in states carried from older runs). */
-  autoApproval?: boolean;
+  /** CLC-6: redemptions approved without asking the captain. */
+  autoApproval: boolean;
   /** The latest fiscal years' bookings (LOY-6); older years are dropped to keep the state small. */
   bookings: Bookings[];
 }

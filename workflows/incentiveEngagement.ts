@@ -1,6 +1,6 @@
-import { allHandlersFinished, condition, continueAsNew, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { goalProgress, mergeReadings, phaseComplete, phaseDeadline } from '../domain/incentives';
-import { deadlineTimer, sleepUntilDate, today } from './clock';
+import { deadlineTimer, today } from './clock';
 import { engagementRecordedUpdate, engagementStateQuery, incentiveSearchAttributes as isa, readingsSignal, type EngagementInput, type EngagementState } from './incentiveDefinitions';
 import { acts, locals, sendNoticeSoon } from './shared';
 
@@ -17,13 +17,9 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
   };
   let recorded = input.carried !== undefined;
   let fresh = false;
-  // Telemetry wakes an engagement often, so since this patch a wake-up that changes nothing writes nothing
-  // to the history: one deadline timer per phase (not one per wake-up), search attributes upserted only
-  // when the phase changes, and the payment recorded by a local activity (the phase change within the
-  // workflow task of the readings that complete it). Runs started before it replay the older loop.
-  const lean = patched('incentive-lean-wakeups');
-  // Since this one the payment's email is a local activity too, so a phase change is one workflow task.
-  const oneTask = lean && patched('incentive-payment-one-task');
+  // Telemetry wakes an engagement often, so a wake-up that changes nothing writes nothing to the history:
+  // one deadline timer per phase (not one per wake-up), search attributes upserted only when the phase
+  // changes, and the payment and its email as local activities (a phase change is one workflow task).
   let upserted: string | undefined;
   const phase = () => s.useCase.phases[s.phaseIndex]!;
 
@@ -40,7 +36,7 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
 
   const publish = () => {
     const phaseAttr = s.state === 'active' ? phase().name : s.state;
-    if (!lean || phaseAttr !== upserted) upsertSearchAttributes([
+    if (phaseAttr !== upserted) upsertSearchAttributes([
       { key: isa.PartnerId, value: s.partnerId },
       { key: isa.CustomerId, value: s.customerId },
       { key: isa.UseCase, value: s.useCase.id },
@@ -59,7 +55,7 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
     recorded = true;
   }
 
-  let timer = lean ? deadlineTimer(s.deadline) : undefined;
+  let timer = deadlineTimer(s.deadline);
   while (s.state === 'active') {
     // Every phase whose goals the latest readings meet pays once, in order.
     while (s.state === 'active' && phaseComplete(phase(), s.latest)) {
@@ -67,31 +63,25 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
       const next = s.useCase.phases[s.phaseIndex + 1];
       const approvedOn = today();
       const payment = { engagementId: s.engagementId, partnerEmail: s.partnerEmail, phaseIndex: s.phaseIndex, phase: done.name, amountUsd: done.paymentUsd, approvedOn, nextPhase: next?.name ?? null };
-      const key = await (lean ? locals : acts).recordPhasePayment(payment);
-      await (oneTask ? sendNoticeSoon(key) : acts.sendNotice(key));
+      await sendNoticeSoon(await locals.recordPhasePayment(payment));
       s.payments.push({ phase: done.name, amountUsd: done.paymentUsd, approvedOn });
       if (next) {
         s.phaseIndex += 1;
         s.phaseStartedOn = approvedOn;
         s.deadline = phaseDeadline(approvedOn);
-        if (timer) {
-          timer.cancel();
-          timer = deadlineTimer(s.deadline);
-        }
+        timer.cancel();
+        timer = deadlineTimer(s.deadline);
       } else {
         s.state = 'completed';
-        timer?.cancel();
+        timer.cancel();
       }
     }
     publish();
     if (s.state !== 'active') break;
     fresh = false;
-    let woke: boolean;
-    if (timer) {
-      const t = timer;
-      await condition(() => fresh || t.passed() || workflowInfo().continueAsNewSuggested);
-      woke = fresh || !t.passed();
-    } else woke = await sleepUntilDate(s.deadline, () => fresh || workflowInfo().continueAsNewSuggested);
+    const t = timer;
+    await condition(() => fresh || t.passed() || workflowInfo().continueAsNewSuggested);
+    const woke = fresh || !t.passed();
     if (woke && workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof incentiveEngagement>({ ...input, carried: s });

@@ -1,7 +1,6 @@
 // The worker's workflow bundle entry: every workflow type, by name.
 export { loyaltyAccount } from './loyaltyAccount';
 export { creditLot } from './creditLot';
-export { redemption } from './redemption';
 export { redemptionHolds, deliverNotice } from './redemptionHolds';
 export { monthlyStatements } from './monthlyStatements';
 export { certification } from './certification';

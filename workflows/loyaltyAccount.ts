@@ -3,7 +3,6 @@ import {
   condition,
   continueAsNew,
   isCancellation,
-  patched,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -230,17 +229,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
     } else if (termsPending()) {
       await acts.sendNotice(await acts.recordAwardWithheld({ ...base, termsVersion: s.termsVersion }));
     } else {
-      let lotId: string;
-      // Added after release: awards recorded before replay their three activities (and the lot's start only
-      // if they were made after 'award-starts-credit-lot'); new awards take one local activity.
-      if (patched('award-local-activity')) {
-        lotId = await awardInOneStep(base, awardDate, quarter, s.quarterlyCredits);
-      } else {
-        const recorded = await acts.recordAward({ ...base, awardDate, credits: s.quarterlyCredits });
-        lotId = recorded.lotId;
-        await acts.sendNotice(recorded.noticeKey);
-        if (patched('award-starts-credit-lot')) await startLotLifecycle(lotId, awardDate, quarter, s.quarterlyCredits);
-      }
+      const lotId = await awardInOneStep(base, awardDate, quarter, s.quarterlyCredits);
       s.awardsMade += 1;
       s.creditsAwarded += s.quarterlyCredits;
       s.lastAward = { quarter, lotId, credits: s.quarterlyCredits, awardDate };
@@ -254,8 +243,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   async function awardInOneStep(base: { accountId: string; companyName: string; captain: typeof s.teamCaptain; quarter: string; nextAwardDate: string }, awardDate: string, quarter: string, credits: number): Promise<string> {
     try {
       const done = await awardStep.awardAndStartLot({ ...base, awardDate, credits, lotTaskQueue: workflowInfo().taskQueue });
-      // `=== false`: results recorded before the field existed (undefined) had sent their email.
-      if (done.noticeSent === false) await acts.sendNotice(done.noticeKey);
+      if (!done.noticeSent) await acts.sendNotice(done.noticeKey);
       return done.lotId;
     } catch (err) {
       if (isCancellation(err)) throw err;
@@ -338,6 +326,7 @@ function initialState(input: LoyaltyAccountInput): LoyaltyAccountState {
     awardsMade: 0,
     creditsAwarded: 0,
     lastAward: null,
+    autoApproval: false,
     bookings: nomination.bookings.map((b) => ({ ...b })),
   };
 }

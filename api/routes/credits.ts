@@ -10,10 +10,8 @@ import { decideRedemption, RedemptionConflict, requestRedemption, type Redemptio
 import {
   creditLotWorkflowId,
   decideExtensionUpdate,
-  decideRedemptionUpdate,
   lotRecordedUpdate,
   lotStateQuery,
-  redemptionWorkflowId,
   requestExtensionUpdate,
   type LotRecord,
 } from '../../workflows/creditDefinitions';
@@ -103,7 +101,7 @@ export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Ro
     const { enabled } = parse(autoApprovalSchema, req.body);
     await assertCaptainOf(req, db, id);
     const state = await call(`Account ${id}`, () => temporal.workflow.getHandle(loyaltyWorkflowId(id)).executeUpdate(setAutoApprovalUpdate, { args: [{ enabled }] }));
-    res.json({ accountId: id, autoApproval: state.autoApproval ?? false });
+    res.json({ accountId: id, autoApproval: state.autoApproval });
   });
 
   // CLC-4: the one extension request, with its usage plan.
@@ -161,18 +159,12 @@ export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Ro
     if (!row) throw notFound(`Redemption ${id}`);
     await assertCaptainOf(req, db, row.accountId, row.accountId ? { captainCcoId: row.captainCcoId } : undefined);
     if (row.status !== 'pending') throw conflict(`Redemption ${id} is already ${row.status}`);
-    const by = actorOf(holderOf(req));
-    if (row.managedBy === 'desk') {
-      try {
-        res.json(await decideRedemption(desk, row, { approve, by }));
-      } catch (err) {
-        if (err instanceof RedemptionConflict) throw conflict(err.message, err.problems);
-        throw err;
-      }
-      return;
+    try {
+      res.json(await decideRedemption(desk, row, { approve, by: actorOf(holderOf(req)) }));
+    } catch (err) {
+      if (err instanceof RedemptionConflict) throw conflict(err.message, err.problems);
+      throw err;
     }
-    // A request of the earlier design: its `redemption` workflow holds the decision.
-    res.json(await call(`Redemption ${id}`, () => temporal.workflow.getHandle(redemptionWorkflowId(id)).executeUpdate(decideRedemptionUpdate, { args: [{ approve, by }] })));
   });
 
   return router;

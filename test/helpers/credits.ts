@@ -2,9 +2,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { IsoDate } from '../../domain/calendar';
 import { lotExpiryDate, purchaseActivationDate } from '../../domain/credits';
 import { creditLot } from '../../workflows/creditLot';
-import { decideRedemption as deskDecide, requestRedemption as deskRequest, type RedemptionDeskDeps } from '../../api/redemptionDesk';
+import { decideRedemption as deskDecide, requestRedemption as deskRequest, type RedemptionDeskDeps, type RedemptionInput } from '../../api/redemptionDesk';
 import { redemptionRow } from '../../db/creditReads';
-import { creditLotWorkflowId, type LotRecord, type RedemptionInput } from '../../workflows/creditDefinitions';
+import { creditLotWorkflowId, type LotRecord } from '../../workflows/creditDefinitions';
 import { uniqueId } from './temporal';
 
 /** Starts a purchased lot's workflow and waits until its lot row and ledger entry exist. */

@@ -1,6 +1,7 @@
-// Recorded workflow histories, for the determinism suites of every lifecycle: today's workflow code must
-// replay what runs recorded under released code (test/histories/*.json). RECORD_HISTORIES=1 adds
-// recordings of fresh runs named by release, never overwriting one, so every old code path stays replayed.
+// Recorded workflow histories, for the determinism suite of every lifecycle: today's workflow code must
+// replay what runs recorded under each tagged release (test/histories/<name>.<release>.json).
+// RECORD_HISTORIES=1 adds recordings of fresh runs under RELEASE, never overwriting one, so every released
+// code path stays replayed.
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,9 @@ import { join } from 'node:path';
 import { expect, inject, it } from 'vitest';
 
 export type History = temporal.api.history.v1.IHistory;
+
+/** The latest tagged release (git tag); RECORD_HISTORIES=1 records under it. Bump it with each new tag. */
+export const RELEASE = 'v0.1.0';
 const { History: HistoryMessage } = temporal.api.history.v1;
 const historiesDir = join(__dirname, '..', 'histories');
 
@@ -43,15 +47,16 @@ export function recordIfAsked(fresh: { name: string; history: History }[], relea
 
 /**
  * The two tests of a lifecycle's determinism suite: the fresh runs of today's code replay (and are recorded
- * under `release` when asked), and so does every history recorded under `prefix` by earlier releases.
+ * under RELEASE when asked), and so does every history recorded under `prefix` by tagged releases.
  */
-export function itReplays(fresh: { name: string; workflowId?: string; history: History }[], opts: { release: string; prefix: string; atLeast: number; recorded: string }): void {
+export function itReplays(fresh: { name: string; workflowId?: string; history: History }[], opts: { prefix: string; atLeast: number; recorded: string }): void {
   it('replays fresh runs of the current code', async () => {
+    expect(fresh.every((f) => (f.history.events?.length ?? 0) > 5)).toBe(true);
     expect(await replay(fresh.map((f) => ({ workflowId: f.workflowId ?? f.name, history: f.history })))).toEqual([]);
-    recordIfAsked(fresh, opts.release);
+    recordIfAsked(fresh, RELEASE);
   });
 
-  it(`replays the ${opts.recorded} recorded from earlier releases`, async () => {
+  it(`replays the ${opts.recorded} recorded from tagged releases`, async () => {
     const recorded = recordedHistories(opts.prefix);
     expect(recorded.length).toBeGreaterThanOrEqual(opts.atLeast);
     expect(await replay(recorded)).toEqual([]);

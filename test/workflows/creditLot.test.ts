@@ -3,7 +3,6 @@ import { addDays, addYears } from '../../domain/calendar';
 import { extendedExpiry } from '../../domain/credits';
 import { decideExtensionUpdate, lotStateQuery, requestExtensionUpdate } from '../../workflows/creditDefinitions';
 import { startPurchasedLot } from '../helpers/credits';
-import { itReplays, type History } from '../helpers/histories';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
 const ledgerOf = (h: LoyaltyHarness, lotId: string) => h.db('ledger_entries').where({ lot_id: lotId }).orderBy('id').select('kind', 'credits');
@@ -97,30 +96,4 @@ describe('Learning Credit lots', () => {
     expect(final).toMatchObject({ state: 'closed', expiresOn: expiry, extension: { status: 'denied' } });
     expect(await balanceOf(h, lot.id)).toBe(0);
   });
-});
-
-// Lots live for over a year, so today's code must replay the histories older releases wrote:
-// test/histories/credit-lot-*.json (RECORD_HISTORIES=1 records the current code's under RELEASE).
-/** The release whose histories RECORD_HISTORIES=1 records; name a new one with each change to the workflow. */
-const RELEASE = 'lot-local-activities';
-describe('determinism: replaying credit lot histories', () => {
-  let h: LoyaltyHarness;
-  const fresh: { name: string; history: History }[] = [];
-
-  beforeAll(async () => {
-    h = await loyaltyHarness();
-    const invoiceDate = await h.today();
-    // A whole life: activation, three reminders, forfeit, closed 60 days after expiry.
-    const walk = await startPurchasedLot(h.env, h.taskQueue, { credits: 10, invoiceDate });
-    // Mid-life when the release ships: active, waiting for its 30-day reminder.
-    const waiting = await startPurchasedLot(h.env, h.taskQueue, { credits: 10, invoiceDate: addDays(invoiceDate, -280) });
-    await h.skipTo(addDays(invoiceDate, 10));
-    fresh.push({ name: 'credit-lot-waiting', history: await waiting.handle.fetchHistory() });
-    await h.skipTo(addDays(walk.lot.expiresOn, 61));
-    expect((await walk.handle.result()).state).toBe('closed');
-    fresh.push({ name: 'credit-lot-walk', history: await walk.handle.fetchHistory() });
-  });
-  afterAll(async () => h?.close());
-
-  itReplays(fresh, { release: RELEASE, prefix: 'credit-lot-', atLeast: 2, recorded: 'lots' });
 });

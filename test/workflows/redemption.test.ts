@@ -2,11 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { emailsInFlight, RedemptionConflict } from '../../api/redemptionDesk';
 import { CreditRefusal } from '../../db/credits';
 import { addDays, addYears } from '../../domain/calendar';
-import { decideRedemptionUpdate, lotStateQuery, placeHoldUpdate, redemptionWorkflowId } from '../../workflows/creditDefinitions';
-import { redemption } from '../../workflows/redemption';
-import { deliverNotice, redemptionHolds } from '../../workflows/redemptionHolds';
+import { lotStateQuery } from '../../workflows/creditDefinitions';
+import { redemptionHolds } from '../../workflows/redemptionHolds';
 import { decideRedemption, requestRedemption, startPurchasedLot } from '../helpers/credits';
-import { itReplays, type History } from '../helpers/histories';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 import { uniqueId } from '../helpers/temporal';
 
@@ -154,58 +152,4 @@ describe('redemptions', () => {
       expect(running).toBeGreaterThanOrEqual(0);
     }
   }, 120_000);
-});
-
-// Running redemptions must replay: test/histories/redemption-*.json were recorded from earlier releases
-// (RECORD_HISTORIES=1 records the current code's under RELEASE), and fresh runs of today's code
-// replay too. Each release's patch keeps its older command sequence for the runs that wrote it. The API
-// no longer starts `redemption` workflows (the desk writes the ledger itself), but the ones running when
-// that shipped still run this code until they are decided or their hold runs out.
-
-/** A `redemption` workflow as the API started them before the desk: for the runs still going. */
-async function startRedemptionWorkflow(h: LoyaltyHarness, input: { lotId: string; credits: number; autoApprove: boolean }) {
-  const redemptionId = uniqueId('R');
-  const handle = await h.env.client.workflow.start(redemption, {
-    workflowId: redemptionWorkflowId(redemptionId),
-    taskQueue: h.taskQueue,
-    args: [{ redemptionId, accountId: null, lotId: input.lotId, kind: 'digital-learning', credits: input.credits, autoApprove: input.autoApprove, requestedBy: 'team-captain:dlee', approverEmail: 'captain@test.example' }],
-  });
-  await handle.executeUpdate(placeHoldUpdate);
-  return { redemptionId, handle };
-}
-/** The release whose histories RECORD_HISTORIES=1 records; name a new one with each change to the workflow. */
-const RELEASE = 'redemption-desk';
-describe('determinism: replaying redemption histories', () => {
-  let h: LoyaltyHarness;
-  const fresh: { name: string; history: History }[] = [];
-
-  beforeAll(async () => {
-    h = await loyaltyHarness();
-    const started = await startPurchasedLot(h.env, h.taskQueue, { credits: 100, invoiceDate: addDays(await h.today(), -10) });
-    await h.skipTo(addDays(await h.today(), 1));
-    const lotId = started.lot.id;
-    const approved = await startRedemptionWorkflow(h, { lotId, credits: 10, autoApprove: false });
-    await approved.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: true, by: 'team-captain:dlee' }] });
-    await approved.handle.result();
-    const rejected = await startRedemptionWorkflow(h, { lotId, credits: 10, autoApprove: false });
-    await rejected.handle.executeUpdate(decideRedemptionUpdate, { args: [{ approve: false, by: 'team-captain:dlee' }] });
-    await rejected.handle.result();
-    const auto = await startRedemptionWorkflow(h, { lotId, credits: 10, autoApprove: true });
-    await auto.handle.result();
-    // Still waiting for its captain: the case of a redemption that is running when a release ships.
-    const waiting = await startRedemptionWorkflow(h, { lotId, credits: 10, autoApprove: false });
-    await h.smtp.waitFor((m) => m.subject.includes('waits for your approval') && m.text.includes(waiting.redemptionId));
-    for (const [name, r] of Object.entries({ approved, rejected, auto, waiting })) fresh.push({ name: `redemption-${name}`, history: await r.handle.fetchHistory() });
-    // The desk's workflows: the daily release of due holds (one released), and an email handed over.
-    const due = await requestRedemption(h.desk, { accountId: null, lotId, kind: 'digital-learning', credits: 10, autoApprove: false });
-    await h.skipTo(due.state.holdUntil!, '00:00:01');
-    const holdsRun = await h.steadyClient.workflow.start(redemptionHolds, { workflowId: uniqueId('redemption-holds'), taskQueue: h.taskQueue, args: [] });
-    expect((await holdsRun.result()).released).toBe(1);
-    const delivery = await h.steadyClient.workflow.start(deliverNotice, { workflowId: `notice-${uniqueId('x')}`, taskQueue: h.taskQueue, args: [`redemption-${due.redemptionId}:settled`] });
-    await delivery.result();
-    fresh.push({ name: 'redemption-holds-run', history: await holdsRun.fetchHistory() }, { name: 'redemption-notice-delivery', history: await delivery.fetchHistory() });
-  });
-  afterAll(async () => h?.close());
-
-  itReplays(fresh, { release: RELEASE, prefix: 'redemption-', atLeast: 4, recorded: 'redemptions' });
 });

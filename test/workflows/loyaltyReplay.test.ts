@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { firstAwardDate, nextAwardDateAfter } from '../../domain/calendar';
 import { nextRetierDateAfter } from '../../domain/loyalty';
 import { publishTermsUpdate, recordBookingsUpdate, replaceCaptainUpdate } from '../../workflows/definitions';
-import { recordedHistories, recordIfAsked, replay, type History } from '../helpers/histories';
+import { itReplays, type History } from '../helpers/histories';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
-// Determinism: today's workflow code must replay the histories of workflows already running in production.
-// test/histories/ keeps histories recorded from released versions; a change that would break a running
-// account (without patching) fails here. RECORD_HISTORIES=1 adds recordings of fresh runs, named by
-// RELEASE: recordings of earlier releases are never overwritten, so every old code path stays replayed.
-/** The release whose histories RECORD_HISTORIES=1 records; bump it with each change to a workflow. */
-const RELEASE = 'award-local-activity';
-
+// Determinism of the loyalty account: accounts run for years, so today's code must replay what running
+// accounts recorded under every tagged release (test/histories/loyalty-*.json).
 describe('determinism: replaying loyalty account histories', () => {
   let h: LoyaltyHarness;
   const fresh: { name: string; workflowId: string; history: History }[] = [];
@@ -38,15 +33,5 @@ describe('determinism: replaying loyalty account histories', () => {
   });
   afterAll(async () => h?.close());
 
-  it('replays the histories just recorded from the current code', async () => {
-    expect(fresh.map((f) => f.history.events?.length ?? 0).every((n) => n > 10)).toBe(true);
-    expect(await replay(fresh)).toEqual([]);
-    recordIfAsked(fresh, RELEASE);
-  });
-
-  it('replays every recorded history of released versions in test/histories', async () => {
-    const recorded = recordedHistories();
-    expect(recorded.length).toBeGreaterThanOrEqual(3);
-    expect(await replay(recorded)).toEqual([]);
-  });
+  itReplays(fresh, { prefix: 'loyalty-', atLeast: 3, recorded: 'account histories' });
 });
