@@ -3,12 +3,12 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Knex } from 'knex';
 import { extendLot, forfeitLot, lotBalance } from '../db/credits';
 import { enqueueNotice } from '../db/notifications';
-import { buildStatements } from '../db/statements';
+import { buildStatements } from '../db/creditsStatements';
 import type { IsoDate } from '../domain/calendar';
-import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
+import { creditLotWorkflowId, type LotRecord } from '../workflows/creditsDefinitions';
 import { HOLD_DAYS } from '../domain/credits';
-import * as notices from './creditNotices';
-import { APPROVER_NAME, settleWithNotice, tellLots as tellLotsOf, type RedemptionNotice } from './redemptionLedger';
+import * as notices from '../emails/credits';
+import { APPROVER_NAME, settleWithNotice, tellLots as tellLotsOf, type RedemptionNotice } from '../services/credits';
 
 // Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { enqueueNotice } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
+import * as emails from '../emails/incentives';
 
 // LCI-2: engagements' read model and phase payments, each written once (keyed by engagement and phase).
 export function createIncentiveActivities({ db }: { db: Knex }) {
@@ -23,8 +24,7 @@ export function createIncentiveActivities({ db }: { db: Knex }) {
         const id = `incentive-${input.engagementId}:payment-${input.phaseIndex}`;
         await enqueueNotice(trx, {
           id, accountId: null, kind: 'incentive-payment', recipient: input.partnerEmail,
-          subject: `Lifecycle Incentive approved: ${input.phase} phase of engagement ${input.engagementId}`,
-          body: `The telemetry met every goal of the ${input.phase} phase. A payment of $${input.amountUsd.toLocaleString('en-US')} is approved.` + (input.nextPhase ? ` The engagement moves to ${input.nextPhase}.\n` : ' The engagement is complete.\n'),
+          ...emails.phasePaid(input),
         });
         return id;
       });
@@ -36,8 +36,7 @@ export function createIncentiveActivities({ db }: { db: Knex }) {
         const id = `incentive-${input.engagementId}:expired`;
         await enqueueNotice(trx, {
           id, accountId: null, kind: 'incentive-expired', recipient: input.partnerEmail,
-          subject: `Lifecycle Incentive engagement ${input.engagementId} expired`,
-          body: `The ${input.phase} phase was not completed by ${input.deadline}; the engagement has expired.\n`,
+          ...emails.engagementExpired(input),
         });
         return id;
       });

@@ -4,10 +4,10 @@ import { createCertificationActivities } from './certification';
 import { createCreditActivities } from './credits';
 import { createIncentiveActivities } from './incentives';
 import { createLoyaltyActivities } from './loyalty';
-import { createAwardActivities } from './loyaltyAward';
-import type { Mailer } from './mailer';
-import { sendNotice } from './notify';
-import { unsentStatementNotices } from '../db/statements';
+import { createAwardActivities } from './loyalty';
+import type { Mailer } from '../services/mailer';
+import { sendNotice } from '../services/outbox';
+import { unsentStatementNotices } from '../db/creditsStatements';
 
 export interface ActivityDeps {
   db: Knex;

@@ -3,21 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { Mailer } from '../activities/mailer';
+import type { Mailer } from '../services/mailer';
 import type { Logger } from '../config/logger';
 import type { IsoDate } from '../domain/calendar';
 import { authenticate, type TokenMap } from './auth';
 import { HttpError } from './errors';
-import { accountRoutes } from './routes/accounts';
+import { accountRoutes } from './routes/loyalty';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
-import { nominationRoutes } from './routes/nominations';
-import { programDataRoutes } from './routes/programData';
+import { nominationRoutes } from './routes/loyalty';
+import { programDataRoutes } from './routes/loyalty';
 import { creditRoutes } from './routes/credits';
-import { reportRoutes } from './routes/reports';
-import { certificationRoutes } from './routes/certifications';
+import { reportRoutes } from './routes/credits';
+import { certificationRoutes } from './routes/certification';
 import { incentiveRoutes } from './routes/incentives';
-import { catalogueRoutes } from './routes/catalogue';
+import { catalogueRoutes } from './routes/incentives';
 
 export interface AppConfig {
   tokens: TokenMap;

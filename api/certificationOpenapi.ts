@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { applicationSchema, certificationDecisionSchema, certificationIdParam, certificationListQuery, csatSchema, extensionSchema, noticeSchema, partnerSchema, requirementsSchema, revocationSchema } from './certificationSchemas';
-import { errorSchema } from './schemas';
+import { applicationSchema, certificationDecisionSchema, certificationIdParam, certificationListQuery, csatSchema, extensionSchema, noticeSchema, partnerSchema, requirementsSchema, revocationSchema } from './schemas/certification';
+import { errorSchema } from './schemas/common';
 
 const body = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 const err = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });

@@ -1,7 +1,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { autoApprovalSchema, decisionSchema, expiringQuery, extensionRequestSchema, lotIdParam, monthParam, periodQuery, purchaseSchema, redemptionSchema, reportFormat } from './creditSchemas';
-import { accountIdParam, errorSchema } from './schemas';
+import { autoApprovalSchema, decisionSchema, expiringQuery, extensionRequestSchema, lotIdParam, monthParam, periodQuery, purchaseSchema, redemptionSchema, reportFormat } from './schemas/credits';
+import { errorSchema } from './schemas/common';
+import { accountIdParam } from './schemas/loyalty';
 
 const body = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 const err = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });

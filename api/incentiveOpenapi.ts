@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { z } from 'zod';
-import { engagementSchema, idParam, successPlanSchema, telemetrySchema, useCaseSchema } from './incentiveSchemas';
-import { errorSchema } from './schemas';
+import { engagementSchema, idParam, successPlanSchema, telemetrySchema, useCaseSchema } from './schemas/incentives';
+import { errorSchema } from './schemas/common';
 
 const body = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 const err = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });

@@ -1,12 +1,12 @@
 // The API entry point: Express over a Temporal client and Postgres. Stateless: run as many as you like.
 import { Client, Connection } from '@temporalio/client';
-import { createMailer } from '../activities/mailer';
+import { createMailer } from '../services/mailer';
 import { loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { connectDb } from '../db/connect';
 import { TASK_QUEUE } from '../workflows/definitions';
 import { createApp } from './app';
-import { emailsInFlight } from './redemptionDesk';
+import { emailsInFlight } from '../services/credits';
 
 async function main() {
   const env = loadEnv();

@@ -12,12 +12,12 @@ import {
   termsVersionSchema,
   tierTableSchema,
   accountStateSchema,
-  errorSchema,
   nominationCreatedSchema,
   nominationSchema,
   termsAcceptanceSchema,
   withdrawalSchema,
-} from './schemas';
+} from './schemas/loyalty';
+import { errorSchema } from './schemas/common';
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const errors = {

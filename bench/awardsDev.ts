@@ -6,10 +6,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../db/connect';
 import { fiscalYearOf, priorFiscalYears, type IsoDate } from '../domain/calendar';
 import { nextRetierDateAfter } from '../domain/loyalty';
-import { tierFor, threeYearAverageUsd, FY22_TIER_TABLE } from '../domain/tiers';
+import { tierFor, threeYearAverageUsd, FY22_TIER_TABLE } from '../domain/loyalty';
 import { nominationFor } from '../test/helpers/fixtures';
-import { defaultLoyaltySettings, loyaltyWorkflowId, type LoyaltyAccountState } from '../workflows/definitions';
-import { loyaltyAccount } from '../workflows/loyaltyAccount';
+import { defaultLoyaltySettings, loyaltyWorkflowId, type LoyaltyAccountState } from '../workflows/loyaltyDefinitions';
+import { loyaltyAccount } from '../workflows/loyalty';
 import { log, mapLimit, seconds, waitFor } from './lib';
 import { cpuShareMeter } from './cpu';
 

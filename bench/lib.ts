@@ -3,19 +3,18 @@
 // sink, bounded concurrency, timed waits and an RSS sampler.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { createMailer } from '../activities/mailer';
+import { createMailer } from '../services/mailer';
 import { connectDb, migrate, type Db } from '../db/connect';
 import { ensureTestServer } from '../scripts/provision/testServer';
 import { freePort } from '../scripts/services/freePort';
 import { startEmbeddedPostgres } from '../scripts/services/postgres';
 import { createWorker, type WorkerSetup } from '../worker/createWorker';
-import { allSearchAttributeKeys } from '../workflows/definitions';
+import { ensureSearchAttributes } from '../worker/searchAttributes';
 
 export const MiB = 1024 * 1024;
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -225,12 +224,7 @@ export async function startTimeSkippingTemporal(): Promise<TestWorkflowEnvironme
   const path = await ensureTestServer();
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
   // Like a real namespace, the test server refuses search attributes it has not been told about.
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(
-      allSearchAttributeKeys.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${k.type}`]]),
-    ),
-  });
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
 

@@ -9,8 +9,8 @@
 // in the start call's reply, and its reminder (local activities) runs inside that task.
 import { Client } from '@temporalio/client';
 import { addDays, addYears } from '../domain/calendar';
-import { creditLot } from '../workflows/creditLot';
-import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
+import { creditLot } from '../workflows/credits';
+import { creditLotWorkflowId, type LotRecord } from '../workflows/creditsDefinitions';
 import { startDevServer } from './devServer';
 import { childRssMiB, cpuSecondsMeter } from './cpu';
 import { log, mapLimit, MiB, parseArgs, rssSampler, runBench, sleep, startBenchWorker, startCountingSmtp, startDatabase, stopServers, waitFor } from './lib';

@@ -9,14 +9,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { createMailer } from '../activities/mailer';
+import { createMailer } from '../services/mailer';
 import { createApp } from '../api/app';
-import { emailsInFlight } from '../api/redemptionDesk';
+import { emailsInFlight } from '../services/credits';
 import { placeHold, settleRedemption } from '../db/credits';
 import { enqueueNotice } from '../db/notifications';
 import { addDays, addYears } from '../domain/calendar';
-import { creditLot } from '../workflows/creditLot';
-import { creditLotWorkflowId, type LotRecord } from '../workflows/creditDefinitions';
+import { creditLot } from '../workflows/credits';
+import { creditLotWorkflowId, type LotRecord } from '../workflows/creditsDefinitions';
 import { startDevServer } from './devServer';
 import { cpuSecondsMeter } from './cpu';
 import { log, mapLimit, parseArgs, runBench, startBenchWorker, startCountingSmtp, startDatabase, stopServers } from './lib';

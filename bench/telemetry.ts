@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import pino from 'pino';
 import { createApp } from '../api/app';
-import { SAMPLE_CATALOGUE } from '../domain/incentiveCatalogue';
-import { engagementStateQuery, incentiveWorkflowId } from '../workflows/incentiveDefinitions';
+import { SAMPLE_CATALOGUE } from '../domain/incentives';
+import { engagementStateQuery, incentiveWorkflowId } from '../workflows/incentivesDefinitions';
 import { startDevServer } from './devServer';
 import { log, mapLimit, parseArgs, runBench, sleep, startBenchWorker, startCountingSmtp, startDatabase, stopServers, waitFor } from './lib';
 

@@ -9,7 +9,7 @@ export const PACKAGE_SIZES = [1, 10, 100, 500, 1500] as const;
  * CLC-1: countries cleared to buy and redeem credits. The public page names no list; this configurable
  * default is the loyalty program's countries (CLC_COUNTRIES overrides it).
  */
-export { PROGRAM_COUNTRIES as CLC_COUNTRIES } from './eligibility';
+export { PROGRAM_COUNTRIES as CLC_COUNTRIES } from './loyalty';
 
 /** CLC-2: a purchased lot activates 1 to 5 days after its invoice [default: 5, the latest the page allows]. */
 export const PURCHASE_ACTIVATION_DAYS = 5;

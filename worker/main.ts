@@ -4,11 +4,11 @@ import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } f
 import { Client, Connection } from '@temporalio/client';
 import { loadEnv } from '../config/env';
 import { connectDb } from '../db/connect';
-import { createMailer } from '../activities/mailer';
+import { createMailer } from '../services/mailer';
 import { createLogger } from '../config/logger';
 import { createWorker } from './createWorker';
 import { ensureRedemptionHoldSchedule, ensureStatementSchedule } from './schedules';
-import { ensureSearchAttributes } from '../scripts/services/searchAttributes';
+import { ensureSearchAttributes } from './searchAttributes';
 
 async function main() {
   const env = loadEnv();

@@ -1,122 +1,18 @@
-// The contract between the API, tests and workflows: ids, task queue, messages and search attributes.
+// The contract between the API, tests and workflows that every lifecycle shares: the task queue, the
+// shape of a business refusal, and every search attribute the namespace must have.
 // Imported inside the workflow sandbox, so it holds no I/O and no Node builtins.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { IsoDate } from '../domain/calendar';
-import { creditSearchAttributes } from './creditDefinitions';
 import { certificationSearchAttributes } from './certificationDefinitions';
-import { incentiveSearchAttributes } from './incentiveDefinitions';
-
-// PartnerId is shared by certifications and incentives: register each name once.
-const uniqueNew = (keys: Record<string, { name: string }>) => Object.values(keys).filter((k) => k.name !== 'PartnerId') as typeof incentiveSearchAttributes[keyof typeof incentiveSearchAttributes][];
-import type { Nomination } from '../domain/nomination';
-import type { Bookings } from '../domain/tiers';
+import { creditSearchAttributes } from './creditsDefinitions';
+import { incentiveSearchAttributes } from './incentivesDefinitions';
+import { loyaltySearchAttributes } from './loyaltyDefinitions';
 
 export const TASK_QUEUE = 'cisco-programs';
 
-export const loyaltyWorkflowId = (accountId: string) => `loyalty-account-${accountId}`;
-
-// ALL-1: what ops search by in the Web UI. Every key here is registered on the dev server at start.
-// The dev server's SQLite visibility holds at most 10 Keyword attributes: all lifecycles share that budget.
-export const searchAttributes = {
-  AccountId: defineSearchAttributeKey('AccountId', SearchAttributeType.KEYWORD),
-  LoyaltyState: defineSearchAttributeKey('LoyaltyState', SearchAttributeType.KEYWORD),
-  Tier: defineSearchAttributeKey('Tier', SearchAttributeType.INT),
-  NextAwardDate: defineSearchAttributeKey('NextAwardDate', SearchAttributeType.DATETIME),
-} as const;
-
-export const allSearchAttributeKeys = [...Object.values(searchAttributes), ...Object.values(creditSearchAttributes), ...Object.values(certificationSearchAttributes), ...uniqueNew(incentiveSearchAttributes)];
-
-export type LoyaltyState = 'nominated' | 'enrolled' | 'lapsed' | 'withdrawn';
-
-export interface TeamCaptain {
-  name: string;
-  email: string;
-  ccoId: string;
-}
-
-export interface TermsAcceptance {
-  version: string;
-  acceptedBy: string;
-  acceptedOn: IsoDate;
-}
-
-/** Settings a running account keeps; defaults from DOMAIN.md, carried so a change never shifts live dates. */
-export interface LoyaltySettings {
-  reminderEveryDays: number;
-  lapseAfterDays: number;
-  /** CAL-3: the award day inside the award month. */
-  awardDay: number;
-  /** LOY-6: the day of August on which the new fiscal year's tier is set (before the October award). */
-  retierDay: number;
-}
-
-export const defaultLoyaltySettings: LoyaltySettings = { reminderEveryDays: 14, lapseAfterDays: 90, awardDay: 15, retierDay: 31 };
-
-export interface AwardRecord {
-  quarter: string;
-  lotId: string;
-  credits: number;
-  awardDate: IsoDate;
-}
-
-export interface LoyaltyAccountState {
-  accountId: string;
-  state: LoyaltyState;
-  companyName: string;
-  corporateGroupId: string;
-  teamCaptain: TeamCaptain;
-  nominatedOn: IsoDate;
-  lapsesOn: IsoDate;
-  /** The terms version in force; an award needs it accepted (LOY-8). */
-  termsVersion: string;
-  termsAccepted: TermsAcceptance | null;
-  tier: number | null;
-  quarterlyCredits: number;
-  nextAwardDate: IsoDate | null;
-  nextRetierOn: IsoDate | null;
-  remindersSent: number;
-  captainChanges: number;
-  awardsMade: number;
-  creditsAwarded: number;
-  lastAward: AwardRecord | null;
-  /** CLC-6: redemptions approved without asking the captain. */
-  autoApproval: boolean;
-  /** The latest fiscal years' bookings (LOY-6); older years are dropped to keep the state small. */
-  bookings: Bookings[];
-}
-
-export interface LoyaltyAccountInput {
-  accountId: string;
-  nomination: Nomination;
-  nominatedBy: string;
-  nominatedOn: IsoDate;
-  termsVersion: string;
-  settings: LoyaltySettings;
-  /** Set when the workflow continues as new: the state it carries over (plain JSON, absolute dates). */
-  carried?: LoyaltyAccountState;
-}
-
-export interface AcceptTermsInput {
-  version: string;
-  ccoId: string;
-}
-
-export interface WithdrawInput {
-  reason: string;
-  by: string;
-}
-
-export const stateQuery = defineQuery<LoyaltyAccountState>('state');
-/** Answers once the nomination is in Postgres, so the API's 201 means the account can be read and listed. */
-export const nominationRecordedUpdate = defineUpdate<LoyaltyAccountState>('nominationRecorded');
-export const acceptTermsUpdate = defineUpdate<LoyaltyAccountState, [AcceptTermsInput]>('acceptTerms');
-export const withdrawUpdate = defineUpdate<LoyaltyAccountState, [WithdrawInput]>('withdraw');
-export const replaceCaptainUpdate = defineUpdate<LoyaltyAccountState, [TeamCaptain]>('replaceCaptain');
-export const publishTermsUpdate = defineUpdate<LoyaltyAccountState, [{ version: string }]>('publishTerms');
-/** CLC-6: the Team Captain approves every redemption automatically, or not. */
-export const setAutoApprovalUpdate = defineUpdate<LoyaltyAccountState, [{ enabled: boolean }]>('setAutoApproval');
-export const recordBookingsUpdate = defineUpdate<LoyaltyAccountState, [Bookings]>('recordBookings');
+// ALL-1: every key is registered on the namespace (worker/searchAttributes.ts). The dev server's SQLite
+// visibility holds at most 10 Keyword attributes: all lifecycles share that budget, and PartnerId is
+// shared by certifications and incentives.
+const keys = [loyaltySearchAttributes, creditSearchAttributes, certificationSearchAttributes, incentiveSearchAttributes].flatMap((k) => Object.values(k));
+export const allSearchAttributeKeys = keys.filter((k, i) => keys.findIndex((o) => o.name === k.name) === i);
 
 /** ApplicationFailure types a workflow throws for business refusals; the API maps them to 4xx. */
 export const failureTypes = {

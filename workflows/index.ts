@@ -1,7 +1,7 @@
 // The worker's workflow bundle entry: every workflow type, by name.
-export { loyaltyAccount } from './loyaltyAccount';
-export { creditLot } from './creditLot';
-export { redemptionHolds, deliverNotice } from './redemptionHolds';
-export { monthlyStatements } from './monthlyStatements';
+export { loyaltyAccount } from './loyalty';
+export { creditLot } from './credits';
+export { redemptionHolds, deliverNotice } from './creditsSchedules';
+export { monthlyStatements } from './creditsSchedules';
 export { certification } from './certification';
-export { incentiveEngagement } from './incentiveEngagement';
+export { incentiveEngagement } from './incentives';

@@ -1,12 +1,20 @@
-import { Router, type Request } from 'express';
+import { Router, type Response, type Request } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import { balancesByAccount, expiringWithin, redemptionsBetween, accountOwner, extensionRequestRow, lotRow, lotsOfAccount, redemptionRow } from '../../db/creditsReads';
+import { findStatement } from '../../db/creditsStatements';
+import { addDays } from '../../domain/calendar';
+import { allow, holderOf, actorOf } from '../auth';
+import { forbidden, notFound, conflict, unprocessable } from '../errors';
+import { expiringQuery, monthParam, periodQuery, reportFormat, autoApprovalSchema, decisionSchema, extensionRequestSchema, lotIdParam, purchaseSchema, redemptionSchema } from '../schemas/credits';
+import { parse } from '../validate';
+import type { AppDeps } from '../app';
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import { accountOwner, extensionRequestRow, lotRow, lotsOfAccount, redemptionRow } from '../../db/creditReads';
 import { CLC_COUNTRIES, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
-import { creditLot } from '../../workflows/creditLot';
+import { creditLot } from '../../workflows/credits';
 import { CreditRefusal } from '../../db/credits';
-import { lotBalanceNews } from '../lotBalanceNews';
-import { decideRedemption, RedemptionConflict, requestRedemption, type RedemptionDeskDeps } from '../redemptionDesk';
+import { lotBalanceNews } from '../../services/credits';
+import { decideRedemption, RedemptionConflict, requestRedemption, type RedemptionDeskDeps } from '../../services/credits';
 import {
   creditLotWorkflowId,
   decideExtensionUpdate,
@@ -14,15 +22,10 @@ import {
   lotStateQuery,
   requestExtensionUpdate,
   type LotRecord,
-} from '../../workflows/creditDefinitions';
-import { loyaltyWorkflowId, setAutoApprovalUpdate } from '../../workflows/definitions';
-import { actorOf, allow, holderOf } from '../auth';
-import { conflict, forbidden, notFound, unprocessable } from '../errors';
-import { accountIdParam } from '../schemas';
-import { autoApprovalSchema, decisionSchema, extensionRequestSchema, lotIdParam, purchaseSchema, redemptionSchema } from '../creditSchemas';
+} from '../../workflows/creditsDefinitions';
+import { loyaltyWorkflowId, setAutoApprovalUpdate } from '../../workflows/loyaltyDefinitions';
+import { accountIdParam } from '../schemas/loyalty';
 import { fromTemporal } from '../temporalErrors';
-import { parse } from '../validate';
-import type { AppDeps } from '../app';
 
 /** ALL-3: a Team Captain acts only on its own account's credits. */
 async function assertCaptainOf(req: Request, db: AppDeps['db'], accountId: string | null, known?: { captainCcoId: string }) {
@@ -171,3 +174,41 @@ export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Ro
 }
 
 const lotHandle = (temporal: Client, lotId: string) => temporal.workflow.getHandle(creditLotWorkflowId(lotId));
+
+/** A report as JSON, or as CSV with a header row when `format=csv`. */
+function send(res: Response, format: 'json' | 'csv', name: string, rows: Record<string, unknown>[]) {
+  if (format === 'json') return res.json({ [name]: rows });
+  res.type('text/csv').attachment(`${name}.csv`).send(stringify(rows, { header: true, columns: rows[0] ? Object.keys(rows[0]) : undefined }));
+}
+
+/** CLC-8: statements and reports, read from Postgres. */
+export function reportRoutes({ db, today }: AppDeps): Router {
+  const router = Router();
+
+  router.get('/v1/accounts/:id/statements/:month', allow('ops', 'account-manager', 'team-captain'), async (req, res) => {
+    const { id, month } = parse(monthParam, req.params);
+    const holder = holderOf(req);
+    if (holder.role === 'team-captain' && (await accountOwner(db, id))?.captainCcoId !== holder.ccoId) throw forbidden('This is not your account');
+    const statement = await findStatement(db, id, month);
+    if (!statement) throw notFound(`A statement for ${id} in ${month}`);
+    res.json(statement);
+  });
+
+  router.get('/v1/reports/balances', allow('ops', 'account-manager'), async (req, res) => {
+    const { format } = parse(reportFormat, req.query);
+    send(res, format, 'balances', await balancesByAccount(db));
+  });
+
+  router.get('/v1/reports/expiring', allow('ops', 'account-manager'), async (req, res) => {
+    const { format, days } = parse(expiringQuery, req.query);
+    const from = today();
+    send(res, format, 'expiring', await expiringWithin(db, from, addDays(from, days)));
+  });
+
+  router.get('/v1/reports/redemptions', allow('ops', 'account-manager'), async (req, res) => {
+    const { format, from, to } = parse(periodQuery, req.query);
+    send(res, format, 'redemptions', await redemptionsBetween(db, from, to));
+  });
+
+  return router;
+}

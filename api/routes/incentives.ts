@@ -1,19 +1,19 @@
 import { Router, type Request } from 'express';
+import { currentUseCases, findUseCase, putUseCase, retireUseCase } from '../../db/incentives';
+import { actorOf, allow, holderOf } from '../auth';
+import { notFound, conflict, forbidden, unavailable } from '../errors';
+import { idParam, useCaseSchema, engagementSchema, successPlanSchema, telemetrySchema } from '../schemas/incentives';
+import { parse } from '../validate';
+import type { AppDeps } from '../app';
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { openEngagementsOf, storeReadings } from '../../db/telemetry';
-import { findUseCase } from '../../db/useCases';
+import { openEngagementsOf, storeReadings } from '../../db/incentives';
 import { goalProgress, newestPerMetric, type Reading, type UseCase } from '../../domain/incentives';
-import { incentiveEngagement } from '../../workflows/incentiveEngagement';
-import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentiveDefinitions';
-import { allow, holderOf } from '../auth';
-import { conflict, forbidden, notFound, unavailable } from '../errors';
-import { engagementSchema, idParam, successPlanSchema, telemetrySchema } from '../incentiveSchemas';
+import { incentiveEngagement } from '../../workflows/incentives';
+import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentivesDefinitions';
 import { settleInParallel } from '../inParallel';
 import { fromTemporal } from '../temporalErrors';
-import { parse } from '../validate';
-import type { AppDeps } from '../app';
 
 /** Signals in flight per telemetry batch: enough to hide Temporal's round trips, few enough not to flood it. */
 const SIGNAL_CONCURRENCY = 32;
@@ -105,6 +105,44 @@ export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
       .select('p.engagement_id as engagementId', 'e.partner_id as partnerId', 'e.customer_id as customerId', 'p.phase', 'p.amount_usd as amountUsd', 'p.approved_on as approvedOn');
     if (holder.role === 'partner') q.where('e.partner_id', holder.partnerId);
     res.json({ payments: await q });
+  });
+
+  return router;
+}
+
+/**
+ * LCI-1: the catalogue is data that ops maintain. A new engagement copies its use case into its workflow,
+ * so replacing or retiring one changes only engagements opened afterwards: running ones keep the phases,
+ * goals and payments they started with (the response says how many).
+ */
+export function catalogueRoutes({ db }: AppDeps): Router {
+  const router = Router();
+  const openEngagements = async (useCaseId: string) => Number((await db('engagements').where({ use_case_id: useCaseId, state: 'active' }).count({ n: '*' }))[0]!.n);
+
+  router.get('/v1/catalogue', allow('ops', 'partner'), async (_req, res) => {
+    res.json({ useCases: await currentUseCases(db) });
+  });
+
+  router.get('/v1/catalogue/use-cases/:id', allow('ops', 'partner'), async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    const useCase = await findUseCase(db, id);
+    if (!useCase) throw notFound(`Use case ${id}`);
+    res.json(useCase);
+  });
+
+  router.put('/v1/catalogue/use-cases/:id', allow('ops'), async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    const body = parse(useCaseSchema, req.body);
+    const { entry, created } = await putUseCase(db, { id, ...body }, actorOf(holderOf(req)));
+    res.status(created ? 201 : 200).json({ ...entry, openEngagements: created ? 0 : await openEngagements(id) });
+  });
+
+  // Retired, not deleted: engagements and payments reference the use case, and running ones go on.
+  router.delete('/v1/catalogue/use-cases/:id', allow('ops'), async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    const entry = await retireUseCase(db, id, actorOf(holderOf(req)));
+    if (!entry) throw notFound(`Use case ${id}`);
+    res.json({ ...entry, openEngagements: await openEngagements(id) });
   });
 
   return router;

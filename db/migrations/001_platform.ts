@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { FY22_TIER_TABLE } from '../../domain/tiers';
-import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
+import { FY22_TIER_TABLE } from '../../domain/loyalty';
+import { SAMPLE_CATALOGUE } from '../../domain/incentives';
 
 export async function up(db: Knex): Promise<void> {
   // One row per group account (LOY-3): the corporate group is unique, so a group is enrolled once.

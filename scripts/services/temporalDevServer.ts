@@ -2,7 +2,7 @@ import { Connection } from '@temporalio/client';
 import { join } from 'node:path';
 import { allSearchAttributeKeys } from '../../workflows/definitions';
 import { startChild, waitUntil, type Child } from './child';
-import { ensureSearchAttributes } from './searchAttributes';
+import { ensureSearchAttributes } from '../../worker/searchAttributes';
 
 const saTypeName: Record<string, string> = {
   KEYWORD: 'Keyword',

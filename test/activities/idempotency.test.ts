@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { createMailer } from '../../activities/mailer';
+import { createMailer } from '../../services/mailer';
 import { createTestDatabase } from '../helpers/db';
 import { nominationFor } from '../helpers/fixtures';
 import { startSmtpServer } from '../helpers/smtp';

@@ -3,7 +3,7 @@ import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/fixtures';
 import { uniqueId } from '../helpers/temporal';
 import { firstAwardDate } from '../../domain/calendar';
-import { searchAttributes } from '../../workflows/definitions';
+import { loyaltySearchAttributes } from '../../workflows/loyaltyDefinitions';
 
 const AM = 'tok-account-manager';
 const OPS = 'tok-ops-0000';
@@ -97,9 +97,9 @@ describe('API: running accounts, tier tables and terms versions', () => {
     expect(accept.body.state).toBe('enrolled');
     // ALL-1: ops find the account in the Web UI by its search attributes.
     const attrs = (await h.env.client.workflow.getHandle(`loyalty-account-${id}`).describe()).typedSearchAttributes;
-    expect(attrs.get(searchAttributes.LoyaltyState)).toBe('enrolled');
-    expect(attrs.get(searchAttributes.Tier)).toBe(1);
-    expect(attrs.get(searchAttributes.NextAwardDate)?.toISOString().slice(0, 10)).toBe(firstAwardDate(today));
+    expect(attrs.get(loyaltySearchAttributes.LoyaltyState)).toBe('enrolled');
+    expect(attrs.get(loyaltySearchAttributes.Tier)).toBe(1);
+    expect(attrs.get(loyaltySearchAttributes.NextAwardDate)?.toISOString().slice(0, 10)).toBe(firstAwardDate(today));
     const read = await h.api.call('GET', `/v1/accounts/${id}`, { token: CAPTAIN });
     expect(read.body).toMatchObject({ state: 'enrolled', tier: 1, quarterlyCredits: 75, nextAwardDate: firstAwardDate(today), awards: [] });
     const later = await nominated();

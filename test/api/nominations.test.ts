@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDb } from '../../db/connect';
-import { loyaltyWorkflowId, searchAttributes } from '../../workflows/definitions';
+import { loyaltyWorkflowId, loyaltySearchAttributes } from '../../workflows/loyaltyDefinitions';
 import { createTestDatabase } from '../helpers/db';
 import { nominationFor } from '../helpers/fixtures';
 import { startSmtpServer } from '../helpers/smtp';
@@ -111,7 +111,7 @@ describe('API: nominations and accounts', () => {
 
     const description = await env.client.workflow.getHandle(res.body.workflowId).describe();
     expect(description.status.name).toBe('RUNNING');
-    expect(description.typedSearchAttributes.get(searchAttributes.AccountId)).toBe(group);
+    expect(description.typedSearchAttributes.get(loyaltySearchAttributes.AccountId)).toBe(group);
 
     const mail = await smtp.waitFor((m) => m.to.includes(body.teamCaptain.email));
     expect(mail.subject).toMatch(/terms are waiting/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateEligibility, PROGRAM_COUNTRIES } from '../../domain/eligibility';
+import { evaluateEligibility, PROGRAM_COUNTRIES } from '../../domain/loyalty';
 import { nominationFor } from '../helpers/fixtures';
 
 describe('eligibility (LOY-2)', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
+import { SAMPLE_CATALOGUE } from '../../domain/incentives';
 import { goalMet, mergeReadings, newestPerMetric, phaseComplete, phaseDeadline, type Reading } from '../../domain/incentives';
 
 describe('Lifecycle Incentive rules (LCI-1, LCI-2)', () => {

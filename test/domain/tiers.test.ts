@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideTier, mergeBookings, nextRetierDateAfter, retierDateOf } from '../../domain/loyalty';
-import { FY22_TIER_TABLE, quarterlyCreditsFor, tableForFiscalYear, threeYearAverageUsd, tierFor, validateTierTable, type TierTable } from '../../domain/tiers';
+import { FY22_TIER_TABLE, quarterlyCreditsFor, tableForFiscalYear, threeYearAverageUsd, tierFor, validateTierTable, type TierTable } from '../../domain/loyalty';
 
 describe('tiers (LOY-5, LOY-6)', () => {
   it('LOY-5: the FY22 bands and their quarterly credits', () => {

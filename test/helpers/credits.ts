@@ -1,10 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { IsoDate } from '../../domain/calendar';
 import { lotExpiryDate, purchaseActivationDate } from '../../domain/credits';
-import { creditLot } from '../../workflows/creditLot';
-import { decideRedemption as deskDecide, requestRedemption as deskRequest, type RedemptionDeskDeps, type RedemptionInput } from '../../api/redemptionDesk';
-import { redemptionRow } from '../../db/creditReads';
-import { creditLotWorkflowId, type LotRecord } from '../../workflows/creditDefinitions';
+import { creditLot } from '../../workflows/credits';
+import { decideRedemption as deskDecide, requestRedemption as deskRequest, type RedemptionDeskDeps, type RedemptionInput } from '../../services/credits';
+import { redemptionRow } from '../../db/creditsReads';
+import { creditLotWorkflowId, type LotRecord } from '../../workflows/creditsDefinitions';
 import { uniqueId } from './temporal';
 
 /** Starts a purchased lot's workflow and waits until its lot row and ledger entry exist. */

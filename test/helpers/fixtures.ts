@@ -1,4 +1,4 @@
-import type { Nomination } from '../../domain/nomination';
+import type { Nomination } from '../../domain/loyalty';
 import { priorFiscalYears, type IsoDate } from '../../domain/calendar';
 
 /** A valid nomination (LOY-1) whose bookings cover the three fiscal years before `asOf`. */

@@ -1,8 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Knex } from 'knex';
 import type { UseCase } from '../../domain/incentives';
-import { incentiveEngagement } from '../../workflows/incentiveEngagement';
-import { engagementRecordedUpdate, incentiveWorkflowId } from '../../workflows/incentiveDefinitions';
+import { incentiveEngagement } from '../../workflows/incentives';
+import { engagementRecordedUpdate, incentiveWorkflowId } from '../../workflows/incentivesDefinitions';
 import { uniqueId } from './temporal';
 
 /** A new partner's engagement on `useCase`, started straight on Temporal and recorded in the read model. */

@@ -1,12 +1,12 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { Knex } from 'knex';
-import { createMailer } from '../../activities/mailer';
+import { createMailer } from '../../services/mailer';
 import { createWorker } from '../../worker/createWorker';
 import { allSearchAttributeKeys } from '../../workflows/definitions';
+import { ensureSearchAttributes } from '../../worker/searchAttributes';
 
 let runtimeInstalled = false;
 function quietRuntime() {
@@ -22,12 +22,7 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
     server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
   });
   // Like a real namespace, the test server refuses search attributes it has not been told about.
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(
-      allSearchAttributeKeys.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${k.type}`]]),
-    ),
-  });
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
 

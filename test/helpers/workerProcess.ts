@@ -1,7 +1,7 @@
 // A worker in its own process, so a test can kill it with SIGKILL mid-activity, as a crash would.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createMailer } from '../../activities/mailer';
+import { createMailer } from '../../services/mailer';
 import { connectDb } from '../../db/connect';
 import { createWorker } from '../../worker/createWorker';
 

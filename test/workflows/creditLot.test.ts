@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addYears } from '../../domain/calendar';
 import { extendedExpiry } from '../../domain/credits';
-import { decideExtensionUpdate, lotStateQuery, requestExtensionUpdate } from '../../workflows/creditDefinitions';
+import { decideExtensionUpdate, lotStateQuery, requestExtensionUpdate } from '../../workflows/creditsDefinitions';
 import { startPurchasedLot } from '../helpers/credits';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { addDays } from '../../domain/calendar';
-import { deliverNotice, redemptionHolds } from '../../workflows/redemptionHolds';
+import { deliverNotice, redemptionHolds } from '../../workflows/creditsSchedules';
 import { requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { itReplays, type History } from '../helpers/histories';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addMonths } from '../../domain/calendar';
-import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
+import { SAMPLE_CATALOGUE } from '../../domain/incentives';
 import type { Reading } from '../../domain/incentives';
-import { engagementStateQuery, readingsSignal } from '../../workflows/incentiveDefinitions';
+import { engagementStateQuery, readingsSignal } from '../../workflows/incentivesDefinitions';
 import { itReplays, type History } from '../helpers/histories';
 import { openEngagement } from '../helpers/incentives';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../domain/calendar';
-import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
-import { engagementStateQuery, readingsSignal } from '../../workflows/incentiveDefinitions';
+import { SAMPLE_CATALOGUE } from '../../domain/incentives';
+import { engagementStateQuery, readingsSignal } from '../../workflows/incentivesDefinitions';
 import { openEngagement } from '../helpers/incentives';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 

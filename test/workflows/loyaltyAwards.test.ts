@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addYears, awardDateOf, firstAwardDate, fiscalQuarterOf, fiscalYearOf, nextAwardDateAfter } from '../../domain/calendar';
 import { retierDateOf } from '../../domain/loyalty';
-import { recordBookingsUpdate, stateQuery } from '../../workflows/definitions';
-import { creditLotWorkflowId, lotStateQuery } from '../../workflows/creditDefinitions';
+import { recordBookingsUpdate, stateQuery } from '../../workflows/loyaltyDefinitions';
+import { creditLotWorkflowId, lotStateQuery } from '../../workflows/creditsDefinitions';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
 // Enrolled accounts walked through fiscal years on the time-skipping server.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addYears, firstAwardDate, nextAwardDateAfter } from '../../domain/calendar';
 import { awardQuarterOf } from '../../domain/loyalty';
-import { acceptTermsUpdate, publishTermsUpdate, replaceCaptainUpdate, stateQuery, withdrawUpdate } from '../../workflows/definitions';
+import { acceptTermsUpdate, publishTermsUpdate, replaceCaptainUpdate, stateQuery, withdrawUpdate } from '../../workflows/loyaltyDefinitions';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
 // Changes to a running account: a new Team Captain, new terms, withdrawal.

@@ -1,10 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noticesFor } from '../../db/notifications';
-import { findAccount } from '../../db/accounts';
+import { findAccount } from '../../db/loyalty';
 import { addDays, firstAwardDate } from '../../domain/calendar';
-import { loyaltyAccount } from '../../workflows/loyaltyAccount';
-import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId, stateQuery, withdrawUpdate } from '../../workflows/definitions';
+import { loyaltyAccount } from '../../workflows/loyalty';
+import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId, stateQuery, withdrawUpdate } from '../../workflows/loyaltyDefinitions';
 import { createTestDatabase } from '../helpers/db';
 import { nominationFor } from '../helpers/fixtures';
 import { startSmtpServer } from '../helpers/smtp';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { firstAwardDate, nextAwardDateAfter } from '../../domain/calendar';
 import { nextRetierDateAfter } from '../../domain/loyalty';
-import { publishTermsUpdate, recordBookingsUpdate, replaceCaptainUpdate } from '../../workflows/definitions';
+import { publishTermsUpdate, recordBookingsUpdate, replaceCaptainUpdate } from '../../workflows/loyaltyDefinitions';
 import { itReplays, type History } from '../helpers/histories';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 

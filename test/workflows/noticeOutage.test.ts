@@ -1,12 +1,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createMailer } from '../../activities/mailer';
-import { emailsInFlight } from '../../api/redemptionDesk';
+import { createMailer } from '../../services/mailer';
+import { emailsInFlight } from '../../services/credits';
 import { addDays, addYears } from '../../domain/calendar';
-import { SAMPLE_CATALOGUE } from '../../domain/incentiveCatalogue';
+import { SAMPLE_CATALOGUE } from '../../domain/incentives';
 import { freePort } from '../../scripts/services/freePort';
-import { engagementStateQuery, readingsSignal } from '../../workflows/incentiveDefinitions';
-import { lotStateQuery } from '../../workflows/creditDefinitions';
+import { engagementStateQuery, readingsSignal } from '../../workflows/incentivesDefinitions';
+import { lotStateQuery } from '../../workflows/creditsDefinitions';
 import { requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { openEngagement } from '../helpers/incentives';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';

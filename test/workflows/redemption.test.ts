@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { emailsInFlight, RedemptionConflict } from '../../api/redemptionDesk';
+import { emailsInFlight, RedemptionConflict } from '../../services/credits';
 import { CreditRefusal } from '../../db/credits';
 import { addDays, addYears } from '../../domain/calendar';
-import { lotStateQuery } from '../../workflows/creditDefinitions';
-import { redemptionHolds } from '../../workflows/redemptionHolds';
+import { lotStateQuery } from '../../workflows/creditsDefinitions';
+import { redemptionHolds } from '../../workflows/creditsSchedules';
 import { decideRedemption, requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 import { uniqueId } from '../helpers/temporal';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths } from '../../domain/calendar';
-import { monthlyStatements } from '../../workflows/monthlyStatements';
+import { monthlyStatements } from '../../workflows/creditsSchedules';
 import { decideRedemption, requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 import { uniqueId } from '../helpers/temporal';

@@ -20,8 +20,9 @@ import {
   type CreditLotInput,
   type CreditLotState,
   type LotState,
-} from './creditDefinitions';
-import { failureTypes, searchAttributes as sa } from './definitions';
+} from './creditsDefinitions';
+import { failureTypes } from './definitions';
+import { loyaltySearchAttributes as sa } from './loyaltyDefinitions';
 
 /**
  * One Learning Credit lot (CLC-2 … CLC-4): pending until it activates → reminders 90, 30 and 7 days
@@ -178,4 +179,3 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
   if (s.state !== 'closed') return continueAsNew<typeof creditLot>({ lot, carried: s });
   return s;
 }
-

@@ -20,7 +20,7 @@ import { actorOf, allow, holderOf } from '../auth';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
 import {
   applicationSchema, certificationDecisionSchema, certificationIdParam, certificationListQuery, csatSchema, extensionSchema, noticeSchema, partnerSchema, requirementsSchema, revocationSchema,
-} from '../certificationSchemas';
+} from '../schemas/certification';
 import { fromTemporal } from '../temporalErrors';
 import { parse } from '../validate';
 import type { AppDeps } from '../app';

@@ -9,29 +9,15 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { addDays, firstAwardDate, fiscalYearOf, minDate, nextAwardDateAfter } from '../domain/calendar';
+import { addDays, firstAwardDate, fiscalYearOf, minDate, nextAwardDateAfter, priorFiscalYears } from '../domain/calendar';
 import { awardQuarterOf, decideTier, mergeBookings, nextRetierDateAfter } from '../domain/loyalty';
-import { tierFor, threeYearAverageUsd } from '../domain/tiers';
-import { priorFiscalYears } from '../domain/calendar';
+import { tierFor, threeYearAverageUsd } from '../domain/loyalty';
 import { sleepUntilDate, today } from './clock';
 import { acts, refusal } from './shared';
-import {
-  acceptTermsUpdate,
-  failureTypes,
-  nominationRecordedUpdate,
-  publishTermsUpdate,
-  recordBookingsUpdate,
-  replaceCaptainUpdate,
-  setAutoApprovalUpdate,
-  searchAttributes as sa,
-  stateQuery,
-  withdrawUpdate,
-  type LoyaltyAccountInput,
-  type LoyaltyAccountState,
-  type WithdrawInput,
-} from './definitions';
+import { failureTypes } from './definitions';
+import { acceptTermsUpdate, nominationRecordedUpdate, publishTermsUpdate, recordBookingsUpdate, replaceCaptainUpdate, setAutoApprovalUpdate, loyaltySearchAttributes as sa, stateQuery, withdrawUpdate, type LoyaltyAccountInput, type LoyaltyAccountState, type WithdrawInput } from './loyaltyDefinitions';
 import type { Activities } from '../activities';
-import { awardLotRecord } from './creditDefinitions';
+import { awardLotRecord } from './creditsDefinitions';
 
 /**
  * The award as one local activity (activities/loyaltyAward.ts): it runs inside the award's workflow task,

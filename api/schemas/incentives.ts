@@ -1,6 +1,6 @@
+import { z } from './common';
+
 // Request shapes of the Lifecycle Incentives API (LCI-1 … LCI-3).
-import { z } from 'zod';
-import './schemas'; // extends zod with .openapi()
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore');
 export const idParam = z.object({ id });

@@ -1,8 +1,6 @@
-// Request and response shapes: the same zod schemas validate requests and generate /openapi.json.
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import { z } from './common';
 
-extendZodWithOpenApi(z);
+// Request and response shapes: the same zod schemas validate requests and generate /openapi.json.
 
 const money = z.number().finite().nonnegative();
 
@@ -89,10 +87,6 @@ export const termsAcceptanceSchema = z.object({ version: z.string().trim().min(1
 
 export const withdrawalSchema = z.object({ reason: z.string().trim().min(1).max(500) }).openapi('Withdrawal');
 
-export const fieldErrorSchema = z.object({ field: z.string(), message: z.string() });
-export const errorSchema = z
-  .object({ error: z.string(), message: z.string(), errors: z.array(fieldErrorSchema).optional() })
-  .openapi('Error');
 
 export const nominationCreatedSchema = z.object({ accountId: z.string(), workflowId: z.string() }).openapi('NominationCreated');
 

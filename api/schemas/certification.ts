@@ -1,7 +1,7 @@
+import { z } from './common';
+import { isIsoDate } from '../../domain/calendar';
+
 // Request shapes of the Premier Certification API (CERT-1 … CERT-5).
-import { z } from 'zod';
-import { isIsoDate } from '../domain/calendar';
-import './schemas'; // extends zod with .openapi()
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/);
 const isoDate = z.string().refine(isIsoDate, 'a calendar date as YYYY-MM-DD');

@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { goalProgress, mergeReadings, phaseComplete, phaseDeadline } from '../domain/incentives';
 import { deadlineTimer, today } from './clock';
-import { engagementRecordedUpdate, engagementStateQuery, incentiveSearchAttributes as isa, readingsSignal, type EngagementInput, type EngagementState } from './incentiveDefinitions';
+import { engagementRecordedUpdate, engagementStateQuery, incentiveSearchAttributes as isa, readingsSignal, type EngagementInput, type EngagementState } from './incentivesDefinitions';
 import { acts, locals, sendNoticeSoon } from './shared';
 
 /**

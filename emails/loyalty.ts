@@ -1,5 +1,6 @@
-// The words of each loyalty notice, kept apart from the code that records and sends them.
 import type { IsoDate } from '../domain/calendar';
+
+// The words of each loyalty notice, kept apart from the code that records and sends them.
 
 export const termsWaiting = (a: { companyName: string; captainName: string; termsVersion: string; lapsesOn: IsoDate }) => ({
   subject: `${a.companyName}: the Customer Loyalty Program terms are waiting for you`,

@@ -1,6 +1,8 @@
-import { continueAsNew } from '@temporalio/workflow';
-import type { IsoDate } from '../domain/calendar';
+import { proxyActivities, continueAsNew } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { addMonths } from '../domain/calendar';
 import { today } from './clock';
+import type { IsoDate } from '../domain/calendar';
 import { locals, sendNoticeSoon } from './shared';
 
 // The time-driven part of the API's redemptions (api/redemptionDesk.ts), which write their holds and
@@ -32,4 +34,17 @@ export async function redemptionHolds(carried?: { on: IsoDate; released: number 
 /** One email the API could not send: delivered with retries (ALL-2). Started by the API, id `notice-<key>`. */
 export async function deliverNotice(key: string): Promise<void> {
   await sendNoticeSoon(key);
+}
+
+const acts = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+
+/**
+ * CLC-8: on the first of each month (a Temporal Schedule starts this), every owner's statement of last
+ * month's activity is stored and emailed. `month` (YYYY-MM) is for a manual re-run.
+ */
+export async function monthlyStatements(month?: string): Promise<{ month: string; statements: number; sent: number }> {
+  const of = month ?? addMonths(today(), -1).slice(0, 7);
+  const statements = await acts.buildStatements(of);
+  const sent = await acts.sendStatements(of);
+  return { month: of, statements, sent };
 }

@@ -1,8 +1,9 @@
-// Lifecycle Incentives: ids, messages and search attributes (LCI-1 … LCI-3).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import type { Reading, UseCase } from '../domain/incentives';
+
+// Lifecycle Incentives: ids, messages and search attributes (LCI-1 … LCI-3).
 
 export const incentiveWorkflowId = (engagementId: string) => `incentive-${engagementId}`;
 

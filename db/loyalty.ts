@@ -1,9 +1,12 @@
 import type { Knex } from 'knex';
-import type { Nomination } from '../domain/nomination';
-import { awardLedgerInsert, awardLotInsert, type AwardLot } from './lots';
+import type { TierBand, TierTable } from '../domain/loyalty';
+import type { Nomination } from '../domain/loyalty';
+import { awardLedgerInsert, awardLotInsert, type AwardLot } from './credits';
 import { noticeInsert, type Notice } from './notifications';
 
-export const TABLE = 'accounts';
+export const ACCOUNTS = 'accounts';
+export const TIER_TABLES = 'tier_tables';
+export const TERMS_VERSIONS = 'terms_versions';
 
 export interface AccountRow {
   id: string;
@@ -25,7 +28,7 @@ export async function insertNominatedAccount(
   input: { accountId: string; nomination: Nomination; nominatedBy: string; nominatedOn: string; termsVersion: string },
 ): Promise<void> {
   const { accountId, nomination: n } = input;
-  await trx(TABLE)
+  await trx(ACCOUNTS)
     .insert({
       id: accountId,
       corporate_group_id: n.company.corporateGroupId,
@@ -77,7 +80,7 @@ export async function writeAwardRows(db: Knex, award: { lot: AwardLot; actor: st
 
 /** The update of `updateAccount`, unexecuted. */
 function accountUpdate(db: Knex | Knex.Transaction, accountId: string, changes: AccountChanges) {
-  return db(TABLE)
+  return db(ACCOUNTS)
     .where({ id: accountId })
     .update({
       ...(changes.state !== undefined ? { state: changes.state } : {}),
@@ -90,14 +93,14 @@ function accountUpdate(db: Knex | Knex.Transaction, accountId: string, changes: 
 }
 
 export async function listAccounts(db: Knex, filter: { state?: string; tier?: number; limit: number; offset: number }): Promise<AccountRow[]> {
-  const q = db(TABLE).orderBy('id').limit(filter.limit).offset(filter.offset);
+  const q = db(ACCOUNTS).orderBy('id').limit(filter.limit).offset(filter.offset);
   if (filter.state) q.where({ state: filter.state });
   if (filter.tier !== undefined) q.where({ tier: filter.tier });
   return (await q).map(toAccount);
 }
 
 export async function findAccount(db: Knex, accountId: string): Promise<AccountRow | undefined> {
-  const row = await db(TABLE).where({ id: accountId }).first();
+  const row = await db(ACCOUNTS).where({ id: accountId }).first();
   return row && toAccount(row);
 }
 
@@ -105,7 +108,7 @@ export async function findAccount(db: Knex, accountId: string): Promise<AccountR
 export async function findAccountOfCompanyOrGroup(db: Knex, companyId: string, corporateGroupId: string): Promise<string | undefined> {
   const byCompany = await db('companies').where({ id: companyId }).first('account_id');
   if (byCompany) return byCompany.account_id as string;
-  const byGroup = await db(TABLE).where({ corporate_group_id: corporateGroupId }).first('id');
+  const byGroup = await db(ACCOUNTS).where({ corporate_group_id: corporateGroupId }).first('id');
   return byGroup?.id as string | undefined;
 }
 
@@ -124,4 +127,45 @@ function toAccount(row: Record<string, unknown>): AccountRow {
     termsVersion: row.terms_version as string,
     nextAwardDate: (row.next_award_date as string | null) ?? null,
   };
+}
+
+
+
+const toTable = (row: { fiscal_year: number; bands: TierBand[] }): TierTable => ({ fiscalYear: row.fiscal_year, bands: row.bands });
+
+/** LOY-5: the table of `fy`, or else the latest earlier one. */
+export async function tierTableFor(db: Knex, fy: number): Promise<TierTable | undefined> {
+  const row = await db(TIER_TABLES).where('fiscal_year', '<=', fy).orderBy('fiscal_year', 'desc').first();
+  return row && toTable(row);
+}
+
+export async function findTierTable(db: Knex, fy: number): Promise<TierTable | undefined> {
+  const row = await db(TIER_TABLES).where({ fiscal_year: fy }).first();
+  return row && toTable(row);
+}
+
+export async function putTierTable(db: Knex, table: TierTable, updatedBy: string): Promise<void> {
+  await db(TIER_TABLES)
+    .insert({ fiscal_year: table.fiscalYear, bands: JSON.stringify(table.bands), updated_by: updatedBy })
+    .onConflict('fiscal_year')
+    .merge({ bands: JSON.stringify(table.bands), updated_by: updatedBy, updated_at: db.fn.now() });
+}
+
+
+
+/** The latest published terms version, if ops have published any (else the configured one applies). */
+export async function latestTermsVersion(db: Knex): Promise<string | undefined> {
+  const row = await db(TERMS_VERSIONS).orderBy('published_at', 'desc').orderBy('version', 'desc').first('version');
+  return row?.version as string | undefined;
+}
+
+/** Records a version once; false when it was already published. */
+export async function publishTermsVersion(db: Knex, version: string, by: string): Promise<boolean> {
+  const inserted = await db(TERMS_VERSIONS).insert({ version, published_by: by }).onConflict('version').ignore().returning('version');
+  return inserted.length > 0;
+}
+
+/** Accounts whose workflows are still open, for fanning out a new terms version. */
+export async function openAccountIds(db: Knex): Promise<string[]> {
+  return db('accounts').whereIn('state', ['nominated', 'enrolled']).orderBy('id').pluck('id');
 }

@@ -1,7 +1,7 @@
+import { z } from './common';
+import { isIsoDate } from '../../domain/calendar';
+
 // Request shapes of the Learning Credit API (CLC-1 … CLC-8), also the source of its OpenAPI document.
-import { z } from 'zod';
-import { isIsoDate } from '../domain/calendar';
-import './schemas'; // extends zod with .openapi()
 
 const isoDate = z.string().refine(isIsoDate, 'a calendar date as YYYY-MM-DD');
 const id = z.string().min(1).max(80).regex(/^[A-Za-z0-9._:-]+$/);

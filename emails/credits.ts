@@ -1,5 +1,6 @@
-// The words of each Learning Credit notice.
 import type { IsoDate } from '../domain/calendar';
+
+// The words of each Learning Credit notice.
 
 type Who = { name: string };
 export const active = (a: Who & { lotId: string; credits: number; expiresOn: IsoDate }) => ({

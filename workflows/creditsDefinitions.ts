@@ -1,8 +1,9 @@
-// Learning Credit lots and redemptions: ids, messages, search attributes (CLC-1 … CLC-8).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import { lotExpiryDate } from '../domain/credits';
+
+// Learning Credit lots and redemptions: ids, messages, search attributes (CLC-1 … CLC-8).
 
 export const creditLotWorkflowId = (lotId: string) => `credit-lot-${lotId}`;
 
