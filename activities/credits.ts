@@ -14,13 +14,21 @@ import { APPROVER_NAME, settleWithNotice, tellLots as tellLotsOf, type Redemptio
 
 /** Who hears about a lot: a loyalty account's current Team Captain, else the purchaser. */
 async function ownerOf(db: Knex, lotId: string): Promise<{ name: string; email: string; accountId: string | null }> {
-  const row = await db('credit_lots as l').leftJoin('accounts as a', 'a.id', 'l.account_id').where('l.id', lotId)
+  const row = await db('credit_lots as l')
+    .leftJoin('accounts as a', 'a.id', 'l.account_id')
+    .where('l.id', lotId)
     .first('l.owner_name', 'l.owner_email', 'l.account_id', 'a.captain_name', 'a.captain_email');
   if (!row) throw new Error(`No lot ${lotId}`);
   return { name: row.captain_name ?? row.owner_name, email: row.captain_email ?? row.owner_email, accountId: row.account_id };
 }
 
-async function notifyOwner(db: Knex, lotId: string, event: string, kind: string, text: (owner: { name: string }) => { subject: string; body: string }) {
+async function notifyOwner(
+  db: Knex,
+  lotId: string,
+  event: string,
+  kind: string,
+  text: (owner: { name: string }) => { subject: string; body: string },
+) {
   const owner = await ownerOf(db, lotId);
   const id = `lot-${lotId}:${event}`;
   await enqueueNotice(db, { id, accountId: owner.accountId, kind, recipient: owner.email, ...text(owner) });
@@ -58,11 +66,31 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
     async recordLot(lot: LotRecord): Promise<void> {
       await db.transaction(async (trx) => {
         await trx('credit_lots')
-          .insert({ id: lot.id, account_id: lot.accountId, owner_name: lot.ownerName, owner_email: lot.ownerEmail, country: lot.country, source: 'purchase', state: 'pending', credits: lot.credits, issued_on: lot.issuedOn, activates_on: lot.activatesOn, expires_on: lot.expiresOn })
+          .insert({
+            id: lot.id,
+            account_id: lot.accountId,
+            owner_name: lot.ownerName,
+            owner_email: lot.ownerEmail,
+            country: lot.country,
+            source: 'purchase',
+            state: 'pending',
+            credits: lot.credits,
+            issued_on: lot.issuedOn,
+            activates_on: lot.activatesOn,
+            expires_on: lot.expiresOn,
+          })
           .onConflict('id')
           .ignore();
         await trx('ledger_entries')
-          .insert({ lot_id: lot.id, kind: 'purchase', credits: lot.credits, actor: 'system:purchase', reason: `purchase invoiced ${lot.issuedOn}`, idempotency_key: `${lot.id}:purchase`, occurred_on: lot.issuedOn })
+          .insert({
+            lot_id: lot.id,
+            kind: 'purchase',
+            credits: lot.credits,
+            actor: 'system:purchase',
+            reason: `purchase invoiced ${lot.issuedOn}`,
+            idempotency_key: `${lot.id}:purchase`,
+            occurred_on: lot.issuedOn,
+          })
           .onConflict('idempotency_key')
           .ignore();
       });
@@ -70,38 +98,77 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
 
     async activateLot(lot: LotRecord): Promise<string> {
       await db('credit_lots').where({ id: lot.id, state: 'pending' }).update({ state: 'active' });
-      return notifyOwner(db, lot.id, 'active', 'lot-active', (o) => notices.active({ ...o, lotId: lot.id, credits: lot.credits, expiresOn: lot.expiresOn }));
+      return notifyOwner(db, lot.id, 'active', 'lot-active', (o) =>
+        notices.active({ ...o, lotId: lot.id, credits: lot.credits, expiresOn: lot.expiresOn }),
+      );
     },
 
     /** CLC-3: a reminder only while credits remain; returns the notice key, or null when none is due. */
-    async remindLot(input: { lotId: string; expiresOn: IsoDate; daysBefore: number }): Promise<{ balance: number; noticeKey: string | null }> {
+    async remindLot(input: {
+      lotId: string;
+      expiresOn: IsoDate;
+      daysBefore: number;
+    }): Promise<{ balance: number; noticeKey: string | null }> {
       const balance = await lotBalance(db, input.lotId);
       if (balance <= 0) return { balance, noticeKey: null };
-      const noticeKey = await notifyOwner(db, input.lotId, `reminder-${input.expiresOn}-${input.daysBefore}`, 'lot-reminder', (o) => notices.reminder({ ...o, ...input, balance }));
+      const noticeKey = await notifyOwner(db, input.lotId, `reminder-${input.expiresOn}-${input.daysBefore}`, 'lot-reminder', (o) =>
+        notices.reminder({ ...o, ...input, balance }),
+      );
       return { balance, noticeKey };
     },
 
     /** CLC-3: the unused balance is forfeited at expiry and the owner told. */
-    async forfeitLot(input: { lotId: string; expiresOn: IsoDate; extensionCloses: IsoDate | null }): Promise<{ forfeited: number; noticeKey: string | null }> {
+    async forfeitLot(input: {
+      lotId: string;
+      expiresOn: IsoDate;
+      extensionCloses: IsoDate | null;
+    }): Promise<{ forfeited: number; noticeKey: string | null }> {
       const forfeited = await forfeitLot(db, input.lotId, input.expiresOn);
       if (forfeited === 0) return { forfeited, noticeKey: null };
-      const noticeKey = await notifyOwner(db, input.lotId, `forfeit-${input.expiresOn}`, 'lot-forfeit', (o) => notices.forfeited({ ...o, ...input, forfeited }));
+      const noticeKey = await notifyOwner(db, input.lotId, `forfeit-${input.expiresOn}`, 'lot-forfeit', (o) =>
+        notices.forfeited({ ...o, ...input, forfeited }),
+      );
       return { forfeited, noticeKey };
     },
 
     async recordExtensionRequest(input: { lotId: string; requestId: string; usagePlan: string; by: string; on: IsoDate }): Promise<void> {
       await db('extension_requests')
-        .insert({ id: input.requestId, lot_id: input.lotId, usage_plan: input.usagePlan, requested_by: input.by, requested_on: input.on, status: 'pending' })
+        .insert({
+          id: input.requestId,
+          lot_id: input.lotId,
+          usage_plan: input.usagePlan,
+          requested_by: input.by,
+          requested_on: input.on,
+          status: 'pending',
+        })
         .onConflict('id')
         .ignore();
     },
 
     /** CLC-4: approved, the lot gets its new expiry; approved after expiry, the forfeited credits return. */
-    async decideExtension(input: { lotId: string; requestId: string; approve: boolean; newExpiry: IsoDate; restore: number; by: string; on: IsoDate }): Promise<string> {
+    async decideExtension(input: {
+      lotId: string;
+      requestId: string;
+      approve: boolean;
+      newExpiry: IsoDate;
+      restore: number;
+      by: string;
+      on: IsoDate;
+    }): Promise<string> {
       if (input.approve) await extendLot(db, input.lotId, input);
-      else await db('extension_requests').where({ id: input.requestId }).update({ status: 'denied', decided_by: input.by, decided_on: input.on });
+      else
+        await db('extension_requests')
+          .where({ id: input.requestId })
+          .update({ status: 'denied', decided_by: input.by, decided_on: input.on });
       return notifyOwner(db, input.lotId, `extension-${input.approve ? 'approved' : 'denied'}`, 'lot-extension', (o) =>
-        notices.extensionDecided({ ...o, lotId: input.lotId, approved: input.approve, expiresOn: input.newExpiry, restored: input.restore }));
+        notices.extensionDecided({
+          ...o,
+          lotId: input.lotId,
+          approved: input.approve,
+          expiresOn: input.newExpiry,
+          restored: input.restore,
+        }),
+      );
     },
 
     buildStatements: (month: string) => buildStatements(db, month),
@@ -125,8 +192,19 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
       const noticeKeys: string[] = [];
       const lotIds = new Set<string>();
       for (const r of due.slice(0, input.limit)) {
-        const notice: RedemptionNotice = { to: { name: APPROVER_NAME, email: r.recipient ?? '' }, accountId: r.account_id, credits: r.credits, kind: r.kind };
-        const settled = await settleWithNotice(db, { redemptionId: r.id, outcome: 'expired', by: `system:hold-expired-after-${HOLD_DAYS}-days`, on: input.on, notice });
+        const notice: RedemptionNotice = {
+          to: { name: APPROVER_NAME, email: r.recipient ?? '' },
+          accountId: r.account_id,
+          credits: r.credits,
+          kind: r.kind,
+        };
+        const settled = await settleWithNotice(db, {
+          redemptionId: r.id,
+          outcome: 'expired',
+          by: `system:hold-expired-after-${HOLD_DAYS}-days`,
+          on: input.on,
+          notice,
+        });
         noticeKeys.push(settled.noticeKey);
         for (const id of settled.lotIds) lotIds.add(id);
       }

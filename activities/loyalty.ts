@@ -23,7 +23,14 @@ type Db = Knex | Knex.Transaction;
 const noticeKey = (accountId: string, event: string) => `account-${accountId}:${event}`;
 
 /** Records a notice for the account's Team Captain and returns its key. */
-async function notify(db: Db, accountId: string, event: string, kind: string, to: Person, text: { subject: string; body: string }): Promise<string> {
+async function notify(
+  db: Db,
+  accountId: string,
+  event: string,
+  kind: string,
+  to: Person,
+  text: { subject: string; body: string },
+): Promise<string> {
   const id = noticeKey(accountId, event);
   await enqueueNotice(db, { id, accountId, kind, recipient: to.email, ...text });
   return id;
@@ -46,9 +53,24 @@ export async function writeAward(db: Knex, input: AwardInput): Promise<{ lotId: 
   const lotId = awardLotId(input.accountId, input.quarter);
   const expiresOn = lotExpiryDate(input.awardDate); // CLC-2: an awarded lot expires a year after its award
   const key = noticeKey(input.accountId, `award-${input.quarter}`);
-  const text = notices.award({ companyName: input.companyName, captainName: input.captain.name, credits: input.credits, quarter: input.quarter, lotId, expiresOn });
+  const text = notices.award({
+    companyName: input.companyName,
+    captainName: input.captain.name,
+    credits: input.credits,
+    quarter: input.quarter,
+    lotId,
+    expiresOn,
+  });
   await writeAwardRows(db, {
-    lot: { id: lotId, accountId: input.accountId, ownerEmail: input.captain.email, credits: input.credits, issuedOn: input.awardDate, expiresOn, awardQuarter: input.quarter },
+    lot: {
+      id: lotId,
+      accountId: input.accountId,
+      ownerEmail: input.captain.email,
+      credits: input.credits,
+      issuedOn: input.awardDate,
+      expiresOn,
+      awardQuarter: input.quarter,
+    },
     actor: 'system:loyalty-award',
     nextAwardDate: input.nextAwardDate,
     notice: { id: key, accountId: input.accountId, kind: 'award', recipient: input.captain.email, ...text },
@@ -58,24 +80,67 @@ export async function writeAward(db: Knex, input: AwardInput): Promise<{ lotId: 
 
 export function createLoyaltyActivities({ db }: { db: Knex }) {
   return {
-    async recordNomination(input: { accountId: string; nomination: Nomination; nominatedBy: string; nominatedOn: IsoDate; termsVersion: string; lapsesOn: IsoDate }): Promise<string> {
+    async recordNomination(input: {
+      accountId: string;
+      nomination: Nomination;
+      nominatedBy: string;
+      nominatedOn: IsoDate;
+      termsVersion: string;
+      lapsesOn: IsoDate;
+    }): Promise<string> {
       const { company, teamCaptain } = input.nomination;
       return db.transaction(async (trx) => {
         await insertNominatedAccount(trx, input);
-        return notify(trx, input.accountId, 'terms-waiting', 'terms-waiting', teamCaptain,
-          notices.termsWaiting({ companyName: company.name, captainName: teamCaptain.name, termsVersion: input.termsVersion, lapsesOn: input.lapsesOn }));
+        return notify(
+          trx,
+          input.accountId,
+          'terms-waiting',
+          'terms-waiting',
+          teamCaptain,
+          notices.termsWaiting({
+            companyName: company.name,
+            captainName: teamCaptain.name,
+            termsVersion: input.termsVersion,
+            lapsesOn: input.lapsesOn,
+          }),
+        );
       });
     },
 
-    async recordTermsReminder(input: { accountId: string; reminderNumber: number; companyName: string; captain: Person; termsVersion: string; lapsesOn: IsoDate }): Promise<string> {
-      return notify(db, input.accountId, `terms-${input.termsVersion}-reminder-${input.reminderNumber}`, 'terms-reminder', input.captain,
-        notices.termsReminder({ companyName: input.companyName, captainName: input.captain.name, termsVersion: input.termsVersion, lapsesOn: input.lapsesOn }));
+    async recordTermsReminder(input: {
+      accountId: string;
+      reminderNumber: number;
+      companyName: string;
+      captain: Person;
+      termsVersion: string;
+      lapsesOn: IsoDate;
+    }): Promise<string> {
+      return notify(
+        db,
+        input.accountId,
+        `terms-${input.termsVersion}-reminder-${input.reminderNumber}`,
+        'terms-reminder',
+        input.captain,
+        notices.termsReminder({
+          companyName: input.companyName,
+          captainName: input.captain.name,
+          termsVersion: input.termsVersion,
+          lapsesOn: input.lapsesOn,
+        }),
+      );
     },
 
     async recordLapse(input: { accountId: string; companyName: string; captain: Person }): Promise<string> {
       return db.transaction(async (trx) => {
         await updateAccount(trx, input.accountId, { state: 'lapsed' });
-        return notify(trx, input.accountId, 'lapsed', 'lapsed', input.captain, notices.nominationLapsed({ companyName: input.companyName, captainName: input.captain.name }));
+        return notify(
+          trx,
+          input.accountId,
+          'lapsed',
+          'lapsed',
+          input.captain,
+          notices.nominationLapsed({ companyName: input.companyName, captainName: input.captain.name }),
+        );
       });
     },
 
@@ -87,11 +152,28 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
         .ignore();
     },
 
-    async recordEnrollment(input: { accountId: string; companyName: string; captain: Person; firstAwardDate: IsoDate; tier: number | null }): Promise<string> {
+    async recordEnrollment(input: {
+      accountId: string;
+      companyName: string;
+      captain: Person;
+      firstAwardDate: IsoDate;
+      tier: number | null;
+    }): Promise<string> {
       return db.transaction(async (trx) => {
         await updateAccount(trx, input.accountId, { state: 'enrolled', tier: input.tier, nextAwardDate: input.firstAwardDate });
-        return notify(trx, input.accountId, 'enrolled', 'enrolled', input.captain,
-          notices.enrolled({ companyName: input.companyName, captainName: input.captain.name, firstAwardDate: input.firstAwardDate, tier: input.tier }));
+        return notify(
+          trx,
+          input.accountId,
+          'enrolled',
+          'enrolled',
+          input.captain,
+          notices.enrolled({
+            companyName: input.companyName,
+            captainName: input.captain.name,
+            firstAwardDate: input.firstAwardDate,
+            tier: input.tier,
+          }),
+        );
       });
     },
 
@@ -103,10 +185,25 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
     },
 
     /** LOY-6: the fiscal year's tier, told to the Team Captain. */
-    async recordRetier(input: { accountId: string; companyName: string; captain: Person; fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number }): Promise<string> {
+    async recordRetier(input: {
+      accountId: string;
+      companyName: string;
+      captain: Person;
+      fy: number;
+      tier: number | null;
+      averageUsd: number;
+      quarterlyCredits: number;
+    }): Promise<string> {
       return db.transaction(async (trx) => {
         await updateAccount(trx, input.accountId, { tier: input.tier });
-        return notify(trx, input.accountId, `tier-FY${input.fy}`, 'tier', input.captain, notices.newTier({ ...input, captainName: input.captain.name }));
+        return notify(
+          trx,
+          input.accountId,
+          `tier-FY${input.fy}`,
+          'tier',
+          input.captain,
+          notices.newTier({ ...input, captainName: input.captain.name }),
+        );
       });
     },
 
@@ -116,11 +213,29 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
     },
 
     /** LOY-8: an award not made because the current terms are not accepted. */
-    async recordAwardWithheld(input: { accountId: string; companyName: string; captain: Person; quarter: string; termsVersion: string; nextAwardDate: IsoDate | null }): Promise<string> {
+    async recordAwardWithheld(input: {
+      accountId: string;
+      companyName: string;
+      captain: Person;
+      quarter: string;
+      termsVersion: string;
+      nextAwardDate: IsoDate | null;
+    }): Promise<string> {
       return db.transaction(async (trx) => {
         await updateAccount(trx, input.accountId, { nextAwardDate: input.nextAwardDate });
-        return notify(trx, input.accountId, `award-${input.quarter}-withheld`, 'award-withheld', input.captain,
-          notices.awardWithheld({ companyName: input.companyName, captainName: input.captain.name, quarter: input.quarter, termsVersion: input.termsVersion }));
+        return notify(
+          trx,
+          input.accountId,
+          `award-${input.quarter}-withheld`,
+          'award-withheld',
+          input.captain,
+          notices.awardWithheld({
+            companyName: input.companyName,
+            captainName: input.captain.name,
+            quarter: input.quarter,
+            termsVersion: input.termsVersion,
+          }),
+        );
       });
     },
 
@@ -129,11 +244,22 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
     },
 
     /** LOY-8: a new Team Captain, told of the appointment. */
-    async recordCaptainChange(input: { accountId: string; companyName: string; captain: Person & { ccoId: string }; changeNumber: number }): Promise<string> {
+    async recordCaptainChange(input: {
+      accountId: string;
+      companyName: string;
+      captain: Person & { ccoId: string };
+      changeNumber: number;
+    }): Promise<string> {
       return db.transaction(async (trx) => {
         await updateAccount(trx, input.accountId, { captain: input.captain });
-        return notify(trx, input.accountId, `captain-${input.changeNumber}-${input.captain.ccoId}`, 'captain-appointed', input.captain,
-          notices.captainAppointed({ companyName: input.companyName, captainName: input.captain.name }));
+        return notify(
+          trx,
+          input.accountId,
+          `captain-${input.changeNumber}-${input.captain.ccoId}`,
+          'captain-appointed',
+          input.captain,
+          notices.captainAppointed({ companyName: input.companyName, captainName: input.captain.name }),
+        );
       });
     },
 
@@ -141,8 +267,14 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
     async recordNewTerms(input: { accountId: string; companyName: string; captain: Person; termsVersion: string }): Promise<string> {
       return db.transaction(async (trx) => {
         await updateAccount(trx, input.accountId, { termsVersion: input.termsVersion });
-        return notify(trx, input.accountId, `terms-${input.termsVersion}-waiting`, 'terms-waiting', input.captain,
-          notices.newTermsWaiting({ companyName: input.companyName, captainName: input.captain.name, termsVersion: input.termsVersion }));
+        return notify(
+          trx,
+          input.accountId,
+          `terms-${input.termsVersion}-waiting`,
+          'terms-waiting',
+          input.captain,
+          notices.newTermsWaiting({ companyName: input.companyName, captainName: input.captain.name, termsVersion: input.termsVersion }),
+        );
       });
     },
 
@@ -162,7 +294,14 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
     async recordWithdrawal(input: { accountId: string; companyName: string; captain: Person; reason: string }): Promise<string> {
       return db.transaction(async (trx) => {
         await updateAccount(trx, input.accountId, { state: 'withdrawn', nextAwardDate: null });
-        return notify(trx, input.accountId, 'withdrawn', 'withdrawn', input.captain, notices.withdrawn({ companyName: input.companyName, captainName: input.captain.name, reason: input.reason }));
+        return notify(
+          trx,
+          input.accountId,
+          'withdrawn',
+          'withdrawn',
+          input.captain,
+          notices.withdrawn({ companyName: input.companyName, captainName: input.captain.name, reason: input.reason }),
+        );
       });
     },
   };

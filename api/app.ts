@@ -68,7 +68,11 @@ export function createApp(deps: AppDeps): express.Express {
     // express.json() reports unparsable bodies with a status; they are the caller's fault.
     const status = (err as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return res.status(status).json(new HttpError(status, 'invalid_request', 'The body is not valid JSON', [{ field: '(body)', message: (err as Error).message }]));
+      return res
+        .status(status)
+        .json(
+          new HttpError(status, 'invalid_request', 'The body is not valid JSON', [{ field: '(body)', message: (err as Error).message }]),
+        );
     }
     req.log.error({ err }, 'unhandled error');
     res.status(500).json({ error: 'internal', message: 'Something went wrong; the request id names it in the logs' });

@@ -3,7 +3,11 @@
  * never holds up the rest and a big batch never floods the server it talks to. Failures are collected,
  * not thrown: the caller decides what a partial failure means.
  */
-export async function settleInParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<{ item: T; error: unknown }[]> {
+export async function settleInParallel<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<unknown>,
+): Promise<{ item: T; error: unknown }[]> {
   const failures: { item: T; error: unknown }[] = [];
   let next = 0;
   const lane = async () => {

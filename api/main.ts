@@ -28,13 +28,14 @@ async function main() {
   });
   const server = app.listen(env.PORT, () => logger.info({ port: env.PORT }, 'API listening'));
   const stop = () => {
-    server.close(async () => {
-      await emailsInFlight();
-      mailer?.close();
-      await connection.close();
-      await db.destroy();
-      process.exit(0);
-    });
+    server.close(() => void shutdown());
+  };
+  const shutdown = async () => {
+    await emailsInFlight();
+    mailer?.close();
+    await connection.close();
+    await db.destroy();
+    process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { registerCreditPaths } from './creditOpenapi';
 import { registerCertificationPaths } from './certificationOpenapi';
 import { registerIncentivePaths } from './incentiveOpenapi';
@@ -65,7 +65,13 @@ export function buildOpenApi() {
     summary: "The account's own Team Captain accepts the terms (LOY-4)",
     security,
     request: { params: accountIdParam, body: { content: { 'application/json': { schema: termsAcceptanceSchema } } } },
-    responses: { 200: json(accountStateSchema, 'Enrolled'), ...errors, 404: json(errorSchema, 'No such account'), 409: json(errorSchema, 'Already accepted'), 422: json(errorSchema, 'Not the current terms version') },
+    responses: {
+      200: json(accountStateSchema, 'Enrolled'),
+      ...errors,
+      404: json(errorSchema, 'No such account'),
+      409: json(errorSchema, 'Already accepted'),
+      422: json(errorSchema, 'Not the current terms version'),
+    },
   });
   registry.registerPath({
     method: 'post',
@@ -73,7 +79,12 @@ export function buildOpenApi() {
     summary: 'Ops withdraws an account (LOY-9)',
     security,
     request: { params: accountIdParam, body: { content: { 'application/json': { schema: withdrawalSchema } } } },
-    responses: { 200: json(accountStateSchema, 'Withdrawn'), ...errors, 404: json(errorSchema, 'No such account'), 409: json(errorSchema, 'Already closed') },
+    responses: {
+      200: json(accountStateSchema, 'Withdrawn'),
+      ...errors,
+      404: json(errorSchema, 'No such account'),
+      409: json(errorSchema, 'Already closed'),
+    },
   });
 
   const accountPath = (method: 'post' | 'put', suffix: string, summary: string, schema: z.ZodType, roles: string) =>
@@ -83,10 +94,21 @@ export function buildOpenApi() {
       summary: `${summary} (${roles})`,
       security,
       request: { params: accountIdParam, body: { content: { 'application/json': { schema } } } },
-      responses: { 200: json(accountStateSchema, 'The account after the change'), ...errors, 404: json(errorSchema, 'No such account'), 409: json(errorSchema, 'Conflicts with the account as it is') },
+      responses: {
+        200: json(accountStateSchema, 'The account after the change'),
+        ...errors,
+        404: json(errorSchema, 'No such account'),
+        409: json(errorSchema, 'Conflicts with the account as it is'),
+      },
     });
   accountPath('put', 'team-captain', 'Replace the Team Captain (LOY-8)', teamCaptainSchema, 'account-manager, ops');
-  accountPath('post', 'bookings', "Record a fiscal year's bookings for the next August re-tier (LOY-6)", bookingsSchema, 'account-manager, ops');
+  accountPath(
+    'post',
+    'bookings',
+    "Record a fiscal year's bookings for the next August re-tier (LOY-6)",
+    bookingsSchema,
+    'account-manager, ops',
+  );
   registry.registerPath({
     method: 'get',
     path: '/v1/accounts',
@@ -109,7 +131,12 @@ export function buildOpenApi() {
     summary: "Replace a fiscal year's tier table (ops; LOY-5)",
     security,
     request: { params: fiscalYearParam, body: { content: { 'application/json': { schema: tierTableSchema } } } },
-    responses: { 200: json(tierTableSchema, 'Replaced'), 201: json(tierTableSchema, 'Created'), ...errors, 422: json(errorSchema, 'Bands that do not make a usable table') },
+    responses: {
+      200: json(tierTableSchema, 'Replaced'),
+      201: json(tierTableSchema, 'Created'),
+      ...errors,
+      422: json(errorSchema, 'Bands that do not make a usable table'),
+    },
   });
   registry.registerPath({
     method: 'post',
@@ -126,6 +153,10 @@ export function buildOpenApi() {
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
-    info: { title: 'Cisco Programs API', version: '0.1.0', description: 'Customer Loyalty, Learning Credits, Premier Certification and Lifecycle Incentives on Temporal workflows' },
+    info: {
+      title: 'Cisco Programs API',
+      version: '0.1.0',
+      description: 'Customer Loyalty, Learning Credits, Premier Certification and Lifecycle Incentives on Temporal workflows',
+    },
   });
 }

@@ -104,7 +104,11 @@ function workerTuning() {
 async function startServices() {
   if (opts.server !== 'test' && opts.server !== 'dev') throw new Error('--server must be test or dev');
   const temporal = opts.server === 'dev' ? startDevServer() : startTimeSkippingTemporal();
-  const started = await Promise.allSettled([startDatabase({ pool: opts['db-pool'] }), startCountingSmtp(AWARD_NOTICE_KEY), temporal] as const);
+  const started = await Promise.allSettled([
+    startDatabase({ pool: opts['db-pool'] }),
+    startCountingSmtp(AWARD_NOTICE_KEY),
+    temporal,
+  ] as const);
   const [database, smtp, env] = started.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [
     Awaited<ReturnType<typeof startDatabase>> | undefined,
     Awaited<ReturnType<typeof startCountingSmtp>> | undefined,
@@ -115,7 +119,10 @@ async function startServices() {
     if (failed) throw failed.reason;
     const db = database!.db;
     // On the dev server the worker starts after the accounts, with the clock (startWorker below).
-    const worker = opts.server === 'dev' ? undefined : await startBenchWorker(env!, { db, smtpUrl: smtp!.url, taskQueue: TASK_QUEUE, tuning: workerTuning() });
+    const worker =
+      opts.server === 'dev'
+        ? undefined
+        : await startBenchWorker(env!, { db, smtpUrl: smtp!.url, taskQueue: TASK_QUEUE, tuning: workerTuning() });
     return { database: database!, db, smtp: smtp!, env: env!, worker: worker! };
   } catch (err) {
     // Whatever did start is stopped, so a failed start leaves no JVM or Postgres behind.
@@ -149,7 +156,16 @@ async function enroll(s: Services): Promise<{ accounts: Account[]; enrollSeconds
       const handle = await s.env.client.workflow.start(loyaltyAccount, {
         workflowId: loyaltyWorkflowId(accountId),
         taskQueue: TASK_QUEUE,
-        args: [{ accountId, nomination, nominatedBy: 'account-manager:bench', nominatedOn, termsVersion: TERMS_VERSION, settings: defaultLoyaltySettings }],
+        args: [
+          {
+            accountId,
+            nomination,
+            nominatedBy: 'account-manager:bench',
+            nominatedOn,
+            termsVersion: TERMS_VERSION,
+            settings: defaultLoyaltySettings,
+          },
+        ],
       });
       // Answers once the account is enrolled: nomination recorded, terms accepted, enrollment mailed.
       const state = await handle.executeUpdate(acceptTermsUpdate, { args: [{ version: TERMS_VERSION, ccoId: 'dlee' }] });
@@ -160,7 +176,8 @@ async function enroll(s: Services): Promise<{ accounts: Account[]; enrollSeconds
   const enrollSeconds = seconds(performance.now() - t0);
   // Terms-waiting and enrolled emails of every account, so the award phase counts only award emails.
   await waitFor(`${2 * N} enrollment emails`, () => s.smtp.stats.count >= 2 * N, { timeoutMs: TIMEOUT_MS, check: s.worker.failure });
-  if (s.smtp.stats.count !== 2 * N) throw new Error(`expected ${2 * N} emails after enrollment, got ${s.smtp.stats.count} (reminders sent?)`);
+  if (s.smtp.stats.count !== 2 * N)
+    throw new Error(`expected ${2 * N} emails after enrollment, got ${s.smtp.stats.count} (reminders sent?)`);
   return { accounts, enrollSeconds };
 }
 
@@ -196,15 +213,30 @@ async function awards(s: Services, acceptedOn: IsoDate) {
 
   const lotsSeconds = seconds(lotsAt - t0);
   const emailsSeconds = seconds(emailsAt - t0);
-  return { first, lotsSeconds, emailsSeconds, skipSeconds: seconds(skipDoneAt - t0), awardsPerSecond: N / lotsSeconds, emailsPerSecond: N / emailsSeconds, eventLoopUtilization, cpuShares };
+  return {
+    first,
+    lotsSeconds,
+    emailsSeconds,
+    skipSeconds: seconds(skipDoneAt - t0),
+    awardsPerSecond: N / lotsSeconds,
+    emailsPerSecond: N / emailsSeconds,
+    eventLoopUtilization,
+    cpuShares,
+  };
 }
 
 /** Each award is exactly one lot, one ledger entry and one sent notice (the outbox marks it sent after SMTP). */
 async function verifyAwards(s: Services) {
-  await waitFor('award notices marked sent', async () => (await s.db('notifications').where({ kind: 'award' }).whereNotNull('sent_at').count<{ count: string }[]>({ count: '*' }))[0]!.count === String(N), {
-    timeoutMs: TIMEOUT_MS,
-    check: s.worker.failure,
-  });
+  await waitFor(
+    'award notices marked sent',
+    async () =>
+      (await s.db('notifications').where({ kind: 'award' }).whereNotNull('sent_at').count<{ count: string }[]>({ count: '*' }))[0]!
+        .count === String(N),
+    {
+      timeoutMs: TIMEOUT_MS,
+      check: s.worker.failure,
+    },
+  );
   const [lotRows, ledgerRows] = await Promise.all([countRows(s.db, 'credit_lots'), countRows(s.db, 'ledger_entries', { kind: 'award' })]);
   if (lotRows !== N || ledgerRows !== N) throw new Error(`expected ${N} lots and ledger entries, got ${lotRows} and ${ledgerRows}`);
 }
@@ -222,10 +254,15 @@ async function sqlBaseline(db: Db) {
     db('ledger_entries').where({ kind: 'award' }),
     db('notifications').where({ kind: 'award' }),
   ]);
-  if (lots.length !== N || ledger.length !== N || outbox.length !== N) throw new Error(`baseline: expected ${N} rows of each, got ${lots.length}/${ledger.length}/${outbox.length}`);
+  if (lots.length !== N || ledger.length !== N || outbox.length !== N)
+    throw new Error(`baseline: expected ${N} rows of each, got ${lots.length}/${ledger.length}/${outbox.length}`);
   const rows = {
     credit_lots: lots.map(({ created_at: _, ...r }) => ({ ...r, id: fresh(r.id), award_quarter: `${r.award_quarter}-baseline` })),
-    ledger_entries: ledger.map(({ id: _, created_at: __, ...r }) => ({ ...r, lot_id: fresh(r.lot_id), idempotency_key: fresh(r.idempotency_key) })),
+    ledger_entries: ledger.map(({ id: _, created_at: __, ...r }) => ({
+      ...r,
+      lot_id: fresh(r.lot_id),
+      idempotency_key: fresh(r.idempotency_key),
+    })),
     notifications: outbox.map(({ created_at: _, sent_at: __, ...r }) => ({ ...r, id: fresh(r.id), message_id: messageIdFor(fresh(r.id)) })),
   };
   const chunk = 500; // well under Postgres's 65,535 bind parameters per statement
@@ -253,7 +290,12 @@ async function accountYearHistory(s: Services, accounts: Account[], firstAward: 
   if (!allAlive) {
     // Their awarded lots run workflows of their own (reminders before expiry): those go too.
     const sampleIds = sample.map((a) => a.accountId);
-    const lotIds: string[] = await s.db('credit_lots').where({ source: 'award' }).whereNotIn('account_id', sampleIds).whereNot('id', 'like', 'BL-%').pluck('id');
+    const lotIds: string[] = await s
+      .db('credit_lots')
+      .where({ source: 'award' })
+      .whereNotIn('account_id', sampleIds)
+      .whereNot('id', 'like', 'BL-%')
+      .pluck('id');
     const workflowIds = [...others.map((a) => a.handle.workflowId), ...lotIds.map(creditLotWorkflowId)];
     log(`terminating the ${others.length} accounts outside the history sample and their ${lotIds.length} lot workflows`);
     const terminate = (id: string) => s.env.client.workflow.getHandle(id).terminate('bench: not in the history sample');
@@ -266,22 +308,30 @@ async function accountYearHistory(s: Services, accounts: Account[], firstAward: 
   log(`skipping to ${midYear}, in FY${wholeYear}`);
   await skipTo(s.env, midYear, '12:00:00');
   const midYearRuns = new Map<string, string>();
-  await waitFor('the sample to be in its whole-year run', async () => {
-    for (const a of sample) {
-      const { runId } = await a.handle.describe();
-      if (runId !== a.firstRunId) midYearRuns.set(a.accountId, runId);
-    }
-    return midYearRuns.size === sample.length;
-  }, { timeoutMs: TIMEOUT_MS, everyMs: 250, check: s.worker.failure });
+  await waitFor(
+    'the sample to be in its whole-year run',
+    async () => {
+      for (const a of sample) {
+        const { runId } = await a.handle.describe();
+        if (runId !== a.firstRunId) midYearRuns.set(a.accountId, runId);
+      }
+      return midYearRuns.size === sample.length;
+    },
+    { timeoutMs: TIMEOUT_MS, everyMs: 250, check: s.worker.failure },
+  );
 
   const nextOctober = awardDateOf(wholeYear + 1, 1);
   log(`skipping to ${nextOctober}, past FY${wholeYear}'s last award`);
   await skipTo(s.env, nextOctober, '12:00:00');
   const runOf = (a: Account, runId: string) => s.env.client.workflow.getHandle(a.handle.workflowId, runId);
-  await waitFor('the whole-year runs to continue as new', async () => {
-    const statuses = await Promise.all(sample.map(async (a) => (await runOf(a, midYearRuns.get(a.accountId)!).describe()).status.name));
-    return statuses.every((st) => st === 'CONTINUED_AS_NEW');
-  }, { timeoutMs: TIMEOUT_MS, everyMs: 250, check: s.worker.failure });
+  await waitFor(
+    'the whole-year runs to continue as new',
+    async () => {
+      const statuses = await Promise.all(sample.map(async (a) => (await runOf(a, midYearRuns.get(a.accountId)!).describe()).status.name));
+      return statuses.every((st) => st === 'CONTINUED_AS_NEW');
+    },
+    { timeoutMs: TIMEOUT_MS, everyMs: 250, check: s.worker.failure },
+  );
   const phaseSeconds = seconds(performance.now() - t0);
 
   const eventsOf = async (a: Account, runId: string) => (await runOf(a, runId).fetchHistory()).events?.length ?? 0;
@@ -295,7 +345,9 @@ const stopAll = (s: Partial<Services>) => stopServers({ ...s, stopDb: s.database
 
 /** The award figures as soon as they exist, so a run stopped later (a slow history phase) still has them. */
 function logAwards(a: Awaited<ReturnType<typeof awards>>, peakRssMiB: number) {
-  log(`award ${a.first}: ${N} lots in ${a.lotsSeconds.toFixed(2)} s (${(N / a.lotsSeconds).toFixed(1)} awards/s), ${N} emails in ${a.emailsSeconds.toFixed(2)} s (env.sleep returned after ${a.skipSeconds.toFixed(2)} s; event loop ${(a.eventLoopUtilization * 100).toFixed(0)}% busy; peak RSS so far ${peakRssMiB.toFixed(0)} MiB)`);
+  log(
+    `award ${a.first}: ${N} lots in ${a.lotsSeconds.toFixed(2)} s (${(N / a.lotsSeconds).toFixed(1)} awards/s), ${N} emails in ${a.emailsSeconds.toFixed(2)} s (env.sleep returned after ${a.skipSeconds.toFixed(2)} s; event loop ${(a.eventLoopUtilization * 100).toFixed(0)}% busy; peak RSS so far ${peakRssMiB.toFixed(0)} MiB)`,
+  );
   log(`CPU during the awards, share of one core: ${a.cpuShares}`);
 }
 
@@ -304,7 +356,9 @@ async function main() {
   const rss = rssSampler();
   let s: Services | undefined;
   try {
-    log(`starting Postgres, SMTP sink, ${opts.server === 'dev' ? 'the Temporal dev server' : 'time-skipping Temporal and the worker'} (accounts=${N})`);
+    log(
+      `starting Postgres, SMTP sink, ${opts.server === 'dev' ? 'the Temporal dev server' : 'time-skipping Temporal and the worker'} (accounts=${N})`,
+    );
     const setupStart = performance.now();
     s = await withTimeout('starting the servers', startServices(), TIMEOUT_MS);
     log(`up in ${seconds(performance.now() - setupStart).toFixed(1)} s: ${s.database.where}; worker in this process`);
@@ -315,11 +369,27 @@ async function main() {
     let baseline: Awaited<ReturnType<typeof sqlBaseline>> | undefined;
     if (opts.server === 'dev') {
       const services = s;
-      a = await withTimeout('awards on the dev server', awardsOnDevServer({
-        env: s.env, db: s.db, taskQueue: TASK_QUEUE, n: N, concurrency: opts.concurrency, timeoutMs: TIMEOUT_MS, smtp: s.smtp,
-        countAwardLots: () => countRows(services.db, 'credit_lots', { source: 'award' }),
-        startWorker: async () => (services.worker = await startBenchWorker(services.env, { db: services.db, smtpUrl: services.smtp.url, taskQueue: TASK_QUEUE, tuning: workerTuning() })),
-      }), TIMEOUT_MS);
+      a = await withTimeout(
+        'awards on the dev server',
+        awardsOnDevServer({
+          env: s.env,
+          db: s.db,
+          taskQueue: TASK_QUEUE,
+          n: N,
+          concurrency: opts.concurrency,
+          timeoutMs: TIMEOUT_MS,
+          smtp: s.smtp,
+          countAwardLots: () => countRows(services.db, 'credit_lots', { source: 'award' }),
+          startWorker: async () =>
+            (services.worker = await startBenchWorker(services.env, {
+              db: services.db,
+              smtpUrl: services.smtp.url,
+              taskQueue: TASK_QUEUE,
+              tuning: workerTuning(),
+            })),
+        }),
+        TIMEOUT_MS,
+      );
       logAwards(a, rss.peakMiB());
       await verifyAwards(s);
     } else {
@@ -327,7 +397,8 @@ async function main() {
       enrollSeconds = enrolled.enrollSeconds;
       const { accounts } = enrolled;
       const acceptedDays = new Set(accounts.map((acc) => acc.acceptedOn));
-      if (acceptedDays.size !== 1) throw new Error(`accounts accepted on different days (${[...acceptedDays].join(', ')}): no shared award date`);
+      if (acceptedDays.size !== 1)
+        throw new Error(`accounts accepted on different days (${[...acceptedDays].join(', ')}): no shared award date`);
       const acceptedOn = accounts[0]!.acceptedOn;
       log(`enrolled ${N} in ${enrollSeconds.toFixed(2)} s (accepted ${acceptedOn})`);
       a = await awards(s, acceptedOn);
@@ -336,18 +407,28 @@ async function main() {
       baseline = await sqlBaseline(s.db);
       h = await accountYearHistory(s, accounts, a.first);
     }
-    if (h) log(`history: FY${h.wholeYear} runs of ${h.sampleSize} accounts (${h.allAlive ? `all ${N} accounts kept running` : 'others terminated'}), phase took ${h.phaseSeconds.toFixed(1)} s`);
+    if (h)
+      log(
+        `history: FY${h.wholeYear} runs of ${h.sampleSize} accounts (${h.allAlive ? `all ${N} accounts kept running` : 'others terminated'}), phase took ${h.phaseSeconds.toFixed(1)} s`,
+      );
 
     const b = baseline ?? (await sqlBaseline(s.db));
     log(`SQL baseline: ${N} awards' rows (${3 * N} table rows) in ${(b.seconds * 1000).toFixed(0)} ms`);
 
     const fmt = (x: number, d = 1) => x.toFixed(d);
-    const tuning = `server=${opts.server} ${Object.entries(workerTuning()).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ') || 'sdk-defaults'} db_pool=${opts['db-pool']}`;
+    const tuning = `server=${opts.server} ${
+      Object.entries(workerTuning())
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(' ') || 'sdk-defaults'
+    } db_pool=${opts['db-pool']}`;
     console.log(
       [
         '',
         '=== bench:awards summary ===',
-        `accounts=${N} ` + (enrollSeconds === undefined ? 'enroll: n/a (dev server: accounts started due, rows seeded)' : `enroll_s=${fmt(enrollSeconds, 2)} enroll_per_s=${fmt(N / enrollSeconds)}`),
+        `accounts=${N} ` +
+          (enrollSeconds === undefined
+            ? 'enroll: n/a (dev server: accounts started due, rows seeded)'
+            : `enroll_s=${fmt(enrollSeconds, 2)} enroll_per_s=${fmt(N / enrollSeconds)}`),
         `awards_s=${fmt(a.lotsSeconds, 2)} awards_per_s=${fmt(a.awardsPerSecond)} emails_s=${fmt(a.emailsSeconds, 2)} emails_per_s=${fmt(a.emailsPerSecond)} event_loop_busy=${fmt(a.eventLoopUtilization * 100, 0)}%`,
         `cpu_during_awards (share of one core; 2 cores = 200%): ${a.cpuShares}`,
         h

@@ -61,17 +61,38 @@ export async function awardsOnDevServer(d: DevAwardDeps) {
   const states = ids.map((id) => carriedState(id, today));
   // The account rows enrollment would have written (awards update them and reference them).
   for (let i = 0; i < states.length; i += 1000) {
-    await d.db('accounts').insert(states.slice(i, i + 1000).map((s) => ({
-      id: s.accountId, corporate_group_id: s.corporateGroupId, state: 'enrolled', tier: s.tier, captain_name: s.teamCaptain.name, captain_email: s.teamCaptain.email,
-      captain_cco_id: s.teamCaptain.ccoId, nominated_by: 'account-manager:bench', nominated_on: today, terms_version: TERMS_VERSION, next_award_date: today,
-    })));
+    await d.db('accounts').insert(
+      states.slice(i, i + 1000).map((s) => ({
+        id: s.accountId,
+        corporate_group_id: s.corporateGroupId,
+        state: 'enrolled',
+        tier: s.tier,
+        captain_name: s.teamCaptain.name,
+        captain_email: s.teamCaptain.email,
+        captain_cco_id: s.teamCaptain.ccoId,
+        nominated_by: 'account-manager:bench',
+        nominated_on: today,
+        terms_version: TERMS_VERSION,
+        next_award_date: today,
+      })),
+    );
   }
   const t0Start = performance.now();
   await mapLimit(states, d.concurrency, (s) =>
     d.env.client.workflow.start(loyaltyAccount, {
       workflowId: loyaltyWorkflowId(s.accountId),
       taskQueue: d.taskQueue,
-      args: [{ accountId: s.accountId, nomination: nominationFor(today, { group: s.accountId }), nominatedBy: 'account-manager:bench', nominatedOn: today, termsVersion: TERMS_VERSION, settings: defaultLoyaltySettings, carried: s }],
+      args: [
+        {
+          accountId: s.accountId,
+          nomination: nominationFor(today, { group: s.accountId }),
+          nominatedBy: 'account-manager:bench',
+          nominatedOn: today,
+          termsVersion: TERMS_VERSION,
+          settings: defaultLoyaltySettings,
+          carried: s,
+        },
+      ],
     }),
   );
   const startSeconds = seconds(performance.now() - t0Start);
@@ -94,5 +115,16 @@ export async function awardsOnDevServer(d: DevAwardDeps) {
   await waitFor(`${d.n} award emails`, () => d.smtp.stats.tracked >= d.n, { timeoutMs: d.timeoutMs, everyMs: 20, check: worker.failure });
   const lotsSeconds = seconds(lotsAt - t0);
   const emailsSeconds = seconds(d.smtp.stats.trackedLastAt - t0);
-  return { first: today, startSeconds, lotsSeconds, emailsSeconds, skipSeconds: 0, awardsPerSecond: d.n / lotsSeconds, emailsPerSecond: d.n / emailsSeconds, eventLoopUtilization, cpuShares, worker };
+  return {
+    first: today,
+    startSeconds,
+    lotsSeconds,
+    emailsSeconds,
+    skipSeconds: 0,
+    awardsPerSecond: d.n / lotsSeconds,
+    emailsPerSecond: d.n / emailsSeconds,
+    eventLoopUtilization,
+    cpuShares,
+    worker,
+  };
 }

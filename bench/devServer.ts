@@ -16,7 +16,10 @@ import { allSearchAttributeKeys } from '../workflows/definitions';
  *   are not forwarded between partitions (10,000 first workflow tasks in bench:floor: 178/s → 194/s).
  */
 export async function startDevServer(opts: { eagerActivities?: boolean } = {}): Promise<TestWorkflowEnvironment> {
-  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  });
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: await ensureTemporalCli() },
@@ -24,10 +27,14 @@ export async function startDevServer(opts: { eagerActivities?: boolean } = {}): 
       ip: '127.0.0.1',
       ui: false,
       extraArgs: [
-        '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false',
-        '--dynamic-config-value', `system.enableActivityEagerExecution=${opts.eagerActivities ?? true}`,
-        '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
-        '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+        '--dynamic-config-value',
+        'system.forceSearchAttributesCacheRefreshOnRead=false',
+        '--dynamic-config-value',
+        `system.enableActivityEagerExecution=${opts.eagerActivities ?? true}`,
+        '--dynamic-config-value',
+        'matching.numTaskqueueReadPartitions=1',
+        '--dynamic-config-value',
+        'matching.numTaskqueueWritePartitions=1',
       ],
     },
   });

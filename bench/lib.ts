@@ -27,7 +27,11 @@ export function parseArgs<T extends Record<string, number | string>>(argv: strin
     const key = argv[i]!.replace(/^--/, '');
     const value = argv[i + 1];
     if (!argv[i]!.startsWith('--') || !(key in defaults) || value === undefined) {
-      throw new Error(`usage: ${Object.entries(defaults).map(([k, v]) => `[--${k} ${v}]`).join(' ')} (got ${argv[i]})`);
+      throw new Error(
+        `usage: ${Object.entries(defaults)
+          .map(([k, v]) => `[--${k} ${v}]`)
+          .join(' ')} (got ${argv[i]})`,
+      );
     }
     out[key] = typeof defaults[key] === 'number' ? Number(value) : value;
     if (typeof out[key] === 'number' && !Number.isFinite(out[key])) throw new Error(`--${key} must be a number, not ${value}`);
@@ -65,7 +69,8 @@ export async function waitFor(
   for (;;) {
     opts.check?.();
     if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${seconds(opts.timeoutMs)} s waiting for ${what}${opts.progress ? ` (${opts.progress()})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${seconds(opts.timeoutMs)} s waiting for ${what}${opts.progress ? ` (${opts.progress()})` : ''}`);
     if (Date.now() > nextReport) {
       log(`still waiting for ${what} after ${Math.round(seconds(Date.now() - started))} s${opts.progress ? `: ${opts.progress()}` : ''}`);
       nextReport += 10_000;
@@ -86,7 +91,12 @@ async function stopEach(steps: [string, (() => unknown) | undefined][]): Promise
 }
 
 /** Stops what a benchmark started, workers first and Postgres last. */
-export function stopServers(s: { worker?: { stop(): Promise<void> }; env?: { teardown(): Promise<void> }; smtp?: { close(): Promise<void> }; stopDb?: () => Promise<void> }): Promise<void> {
+export function stopServers(s: {
+  worker?: { stop(): Promise<void> };
+  env?: { teardown(): Promise<void> };
+  smtp?: { close(): Promise<void> };
+  stopDb?: () => Promise<void>;
+}): Promise<void> {
   return stopEach([
     ['worker', s.worker && (() => s.worker!.stop())],
     ['temporal', s.env && (() => s.env!.teardown())],
@@ -194,7 +204,12 @@ export async function startDatabase(opts: { pool: number }): Promise<{ db: Db; w
   const scratch = mkdtempSync(join(tmpdir(), 'cisco-programs-bench-'));
   chmodSync(scratch, 0o755); // embedded Postgres runs as the `postgres` user when we are root
   try {
-    const postgres = await startEmbeddedPostgres({ dataDir: join(scratch, 'pg'), port: await freePort(), persistent: false, password: 'bench-only' });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: join(scratch, 'pg'),
+      port: await freePort(),
+      persistent: false,
+      password: 'bench-only',
+    });
     const db = connectDb(postgres.url, pool);
     await migrate(db);
     return {
@@ -220,7 +235,10 @@ function withDatabase(url: string, database: string): string {
 
 /** Temporal's time-skipping test server, with our search attributes registered (as timeSkippingEnv() does). */
 export async function startTimeSkippingTemporal(): Promise<TestWorkflowEnvironment> {
-  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  });
   const path = await ensureTestServer();
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
   // Like a real namespace, the test server refuses search attributes it has not been told about.
@@ -232,7 +250,10 @@ export async function startTimeSkippingTemporal(): Promise<TestWorkflowEnvironme
  * The service's real worker (createWorker, workflows bundled from source) running in this process.
  * `failure()` throws once the worker has died, for waits to check.
  */
-export async function startBenchWorker(env: TestWorkflowEnvironment, deps: { db: Db; smtpUrl: string; taskQueue: string; tuning: WorkerSetup['tuning'] }) {
+export async function startBenchWorker(
+  env: TestWorkflowEnvironment,
+  deps: { db: Db; smtpUrl: string; taskQueue: string; tuning: WorkerSetup['tuning'] },
+) {
   const mailer = createMailer(deps.smtpUrl);
   const worker: Worker = await createWorker({
     connection: env.nativeConnection,

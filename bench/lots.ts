@@ -13,7 +13,20 @@ import { creditLot } from '../workflows/credits';
 import { creditLotWorkflowId, type LotRecord } from '../workflows/creditsDefinitions';
 import { startDevServer } from './devServer';
 import { childRssMiB, cpuSecondsMeter } from './cpu';
-import { log, mapLimit, MiB, parseArgs, rssSampler, runBench, sleep, startBenchWorker, startCountingSmtp, startDatabase, stopServers, waitFor } from './lib';
+import {
+  log,
+  mapLimit,
+  MiB,
+  parseArgs,
+  rssSampler,
+  runBench,
+  sleep,
+  startBenchWorker,
+  startCountingSmtp,
+  startDatabase,
+  stopServers,
+  waitFor,
+} from './lib';
 import type { Db } from '../db/connect';
 
 const pct = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -25,8 +38,32 @@ async function seedLots(db: Db, n: number, lot: (i: number) => LotRecord) {
   for (let from = 0; from < n; from += chunk) {
     const lots = Array.from({ length: Math.min(chunk, n - from) }, (_, k) => lot(from + k));
     await db.transaction(async (trx) => {
-      await trx('credit_lots').insert(lots.map((l) => ({ id: l.id, account_id: null, owner_email: l.ownerEmail, owner_name: l.ownerName, country: l.country, source: 'award', state: 'active', credits: l.credits, issued_on: l.issuedOn, activates_on: l.activatesOn, expires_on: l.expiresOn })));
-      await trx('ledger_entries').insert(lots.map((l) => ({ lot_id: l.id, kind: 'award', credits: l.credits, actor: 'bench', reason: 'bench award', idempotency_key: `${l.id}:award`, occurred_on: l.issuedOn })));
+      await trx('credit_lots').insert(
+        lots.map((l) => ({
+          id: l.id,
+          account_id: null,
+          owner_email: l.ownerEmail,
+          owner_name: l.ownerName,
+          country: l.country,
+          source: 'award',
+          state: 'active',
+          credits: l.credits,
+          issued_on: l.issuedOn,
+          activates_on: l.activatesOn,
+          expires_on: l.expiresOn,
+        })),
+      );
+      await trx('ledger_entries').insert(
+        lots.map((l) => ({
+          lot_id: l.id,
+          kind: 'award',
+          credits: l.credits,
+          actor: 'bench',
+          reason: 'bench award',
+          idempotency_key: `${l.id}:award`,
+          occurred_on: l.issuedOn,
+        })),
+      );
     });
   }
 }
@@ -41,7 +78,11 @@ async function main() {
   const taskQueue = 'bench-lots';
   // The worker caches at most `cache` workflows (as worker/main.ts does): idle lots are evicted and replayed
   // when their next timer fires, so memory does not grow with the number of open lots.
-  const worker = await startBenchWorker(env, { db, smtpUrl: smtp.url, taskQueue, tuning: {
+  const worker = await startBenchWorker(env, {
+    db,
+    smtpUrl: smtp.url,
+    taskQueue,
+    tuning: {
       maxCachedWorkflows: args.cache,
       workflowThreadPoolSize: args.threads,
       // New lots arrive on the shared queue when eager start finds no free slot: half the pollers wait there.
@@ -60,26 +101,52 @@ async function main() {
     const today = new Date().toISOString().slice(0, 10);
     // Awarded 275 days ago: active, expiring in 90 days, so the first reminder is due today.
     const issuedOn = addDays(addYears(today, -1), 90);
-    const lot = (i: number): LotRecord => ({ id: lotId(i), accountId: null, ownerName: 'Bench Owner', ownerEmail: `owner${i % 100}@bench.example`, country: 'US', source: 'award', credits: 10, issuedOn, activatesOn: issuedOn, expiresOn: addYears(issuedOn, 1), awardQuarter: null });
+    const lot = (i: number): LotRecord => ({
+      id: lotId(i),
+      accountId: null,
+      ownerName: 'Bench Owner',
+      ownerEmail: `owner${i % 100}@bench.example`,
+      country: 'US',
+      source: 'award',
+      credits: 10,
+      issuedOn,
+      activatesOn: issuedOn,
+      expiresOn: addYears(issuedOn, 1),
+      awardQuarter: null,
+    });
     let t0 = performance.now();
     await seedLots(db, args.lots, lot);
-    log(`${args.lots} lots written in SQL in ${((performance.now() - t0) / 1000).toFixed(1)} s; starting their workflows, ${args.concurrency} at a time`);
+    log(
+      `${args.lots} lots written in SQL in ${((performance.now() - t0) / 1000).toFixed(1)} s; starting their workflows, ${args.concurrency} at a time`,
+    );
 
     const startedAt = new Float64Array(args.lots); // epoch ms, by lot number
     let started = 0;
     let eager = 0;
     const cpu = cpuSecondsMeter();
     t0 = performance.now();
-    const progress = setInterval(() => log(`${started} started (${eager} eagerly), rss ${(process.memoryUsage().rss / MiB).toFixed(0)} MiB`), 10_000);
+    const progress = setInterval(
+      () => log(`${started} started (${eager} eagerly), rss ${(process.memoryUsage().rss / MiB).toFixed(0)} MiB`),
+      10_000,
+    );
     try {
-      await mapLimit(Array.from({ length: args.lots }, (_, i) => i), args.concurrency, async (i) => {
-        if (Date.now() > deadline) throw new Error(`out of time after ${started} starts (--minutes ${args.minutes})`);
-        worker.failure();
-        startedAt[i] = Date.now();
-        const handle = await client.workflow.start(creditLot, { workflowId: creditLotWorkflowId(lotId(i)), taskQueue, args: [{ lot: lot(i) }], requestEagerStart: true });
-        if (handle.eagerlyStarted) eager += 1;
-        started += 1;
-      });
+      await mapLimit(
+        Array.from({ length: args.lots }, (_, i) => i),
+        args.concurrency,
+        async (i) => {
+          if (Date.now() > deadline) throw new Error(`out of time after ${started} starts (--minutes ${args.minutes})`);
+          worker.failure();
+          startedAt[i] = Date.now();
+          const handle = await client.workflow.start(creditLot, {
+            workflowId: creditLotWorkflowId(lotId(i)),
+            taskQueue,
+            args: [{ lot: lot(i) }],
+            requestEagerStart: true,
+          });
+          if (handle.eagerlyStarted) eager += 1;
+          started += 1;
+        },
+      );
     } finally {
       clearInterval(progress);
     }
@@ -105,7 +172,12 @@ async function main() {
     const lateness = new Float64Array(await reminders());
     let k = 0;
     for (let from = 0; from < lateness.length; from += 20_000) {
-      const rows: { id: string; created_at: Date }[] = await db('notifications').where({ kind: 'lot-reminder' }).orderBy('id').offset(from).limit(20_000).select('id', 'created_at');
+      const rows: { id: string; created_at: Date }[] = await db('notifications')
+        .where({ kind: 'lot-reminder' })
+        .orderBy('id')
+        .offset(from)
+        .limit(20_000)
+        .select('id', 'created_at');
       for (const r of rows.slice(0, lateness.length - k)) {
         const n = Number(r.id.slice('lot-BL-'.length, r.id.indexOf(':')));
         lateness[k++] = r.created_at.getTime() - startedAt[n]!;

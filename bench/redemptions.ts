@@ -30,13 +30,54 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 /** One enrolled account with enough credits in several lots, written as the workflows would leave it. */
 async function seedAccount(db: Db, accountId: string, lots: number, creditsPerLot: number): Promise<LotRecord[]> {
   const records: LotRecord[] = [];
-  await db('accounts').insert({ id: accountId, corporate_group_id: accountId, state: 'enrolled', captain_name: 'Bench Captain', captain_email: 'captain@bench.example', captain_cco_id: 'bench', nominated_by: 'bench', nominated_on: today, terms_version: 'T1' });
+  await db('accounts').insert({
+    id: accountId,
+    corporate_group_id: accountId,
+    state: 'enrolled',
+    captain_name: 'Bench Captain',
+    captain_email: 'captain@bench.example',
+    captain_cco_id: 'bench',
+    nominated_by: 'bench',
+    nominated_on: today,
+    terms_version: 'T1',
+  });
   for (let i = 0; i < lots; i++) {
     const id = `${accountId}-L${i}`;
     // Awarded lots (active at once), expiring a year on plus i days: the nearest expiry is drawn first.
-    const lot: LotRecord = { id, accountId, ownerName: 'Bench Captain', ownerEmail: 'captain@bench.example', country: 'US', source: 'award', credits: creditsPerLot, issuedOn: today, activatesOn: today, expiresOn: addDays(addYears(today, 1), i), awardQuarter: null };
-    await db('credit_lots').insert({ id, account_id: accountId, owner_email: lot.ownerEmail, owner_name: lot.ownerName, source: 'award', state: 'active', credits: creditsPerLot, issued_on: today, activates_on: today, expires_on: lot.expiresOn });
-    await db('ledger_entries').insert({ lot_id: id, kind: 'award', credits: creditsPerLot, actor: 'bench', reason: 'seed', idempotency_key: `${id}:award`, occurred_on: today });
+    const lot: LotRecord = {
+      id,
+      accountId,
+      ownerName: 'Bench Captain',
+      ownerEmail: 'captain@bench.example',
+      country: 'US',
+      source: 'award',
+      credits: creditsPerLot,
+      issuedOn: today,
+      activatesOn: today,
+      expiresOn: addDays(addYears(today, 1), i),
+      awardQuarter: null,
+    };
+    await db('credit_lots').insert({
+      id,
+      account_id: accountId,
+      owner_email: lot.ownerEmail,
+      owner_name: lot.ownerName,
+      source: 'award',
+      state: 'active',
+      credits: creditsPerLot,
+      issued_on: today,
+      activates_on: today,
+      expires_on: lot.expiresOn,
+    });
+    await db('ledger_entries').insert({
+      lot_id: id,
+      kind: 'award',
+      credits: creditsPerLot,
+      actor: 'bench',
+      reason: 'seed',
+      idempotency_key: `${id}:award`,
+      occurred_on: today,
+    });
     records.push(lot);
   }
   return records;
@@ -48,13 +89,23 @@ async function main() {
   const smtp = await startCountingSmtp(/^redemption-/);
   const env = await startDevServer({ eagerActivities: args.eager === 1 });
   const taskQueue = 'bench-redemptions';
-  const worker = await startBenchWorker(env, { db, smtpUrl: smtp.url, taskQueue,
+  const worker = await startBenchWorker(env, {
+    db,
+    smtpUrl: smtp.url,
+    taskQueue,
     // Each redemption is a new workflow whose first task comes from the shared (non-sticky) queue:
     // half the workflow-task pollers wait there instead of the SDK's fifth.
     tuning: { workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: args.pollers }, nonStickyToStickyPollRatio: 0.5 },
   });
   const apiMailer = createMailer(smtp.url);
-  const app = createApp({ temporal: env.client, db, logger: pino({ level: 'silent' }), config: { tokens: { [CAPTAIN]: { role: 'team-captain', ccoId: 'bench' } }, taskQueue, termsVersion: 'T1' }, today: () => today, mail: { mailer: apiMailer, from: 'Programs <programs@bench.example>' } });
+  const app = createApp({
+    temporal: env.client,
+    db,
+    logger: pino({ level: 'silent' }),
+    config: { tokens: { [CAPTAIN]: { role: 'team-captain', ccoId: 'bench' } }, taskQueue, termsVersion: 'T1' },
+    today: () => today,
+    mail: { mailer: apiMailer, from: 'Programs <programs@bench.example>' },
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -64,13 +115,24 @@ async function main() {
   const post = (path: string, body: unknown) =>
     new Promise<{ redemptionId: string; status: string }>((resolve, reject) => {
       const payload = JSON.stringify(body);
-      const req = http.request(`${base}${path}`, { method: 'POST', agent, headers: { authorization: `Bearer ${CAPTAIN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => {
-          if ((res.statusCode ?? 500) >= 300) reject(new Error(`${path}: ${res.statusCode} ${text}`));
-          else resolve(JSON.parse(text));
-        });
-      });
+      const req = http.request(
+        `${base}${path}`,
+        {
+          method: 'POST',
+          agent,
+          headers: { authorization: `Bearer ${CAPTAIN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          let text = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (c: string) => (text += c))
+            .on('end', () => {
+              if ((res.statusCode ?? 500) >= 300) reject(new Error(`${path}: ${res.statusCode} ${text}`));
+              else resolve(JSON.parse(text));
+            });
+        },
+      );
       req.on('error', reject).end(payload);
     });
   try {
@@ -111,7 +173,13 @@ async function main() {
     await mapLimit(items, args.concurrency, async (i) => {
       const start = performance.now();
       const id = `SQL-${i}`;
-      await placeHold(db, { redemptionId: id, accountId: 'BENCH-SQL', request: { kind: 'digital-learning', credits: 2, requestedOn: today }, requestedBy: 'bench', redeemNow: false });
+      await placeHold(db, {
+        redemptionId: id,
+        accountId: 'BENCH-SQL',
+        request: { kind: 'digital-learning', credits: 2, requestedOn: today },
+        requestedBy: 'bench',
+        redeemNow: false,
+      });
       await settleRedemption(db, id, 'approved', 'bench', today);
       sqlLatency.push(performance.now() - start);
     });
@@ -124,13 +192,39 @@ async function main() {
     t0 = performance.now();
     await mapLimit(items, args.concurrency, async (i) => {
       const id = `SQL2-${i}`;
-      const notice = (event: string, subject: string) => (trx: Db) => enqueueNotice(trx, { id: `redemption-${id}:${event}`, accountId: 'BENCH-SQL2', kind: `redemption-${event}`, recipient: 'captain@bench.example', subject, body: subject });
-      await placeHold(db, { redemptionId: id, accountId: 'BENCH-SQL2', request: { kind: 'digital-learning', credits: 2, requestedOn: today }, requestedBy: 'bench', redeemNow: false }, (trx) => notice('waiting', `${id} waits`)(trx));
+      const notice = (event: string, subject: string) => (trx: Db) =>
+        enqueueNotice(trx, {
+          id: `redemption-${id}:${event}`,
+          accountId: 'BENCH-SQL2',
+          kind: `redemption-${event}`,
+          recipient: 'captain@bench.example',
+          subject,
+          body: subject,
+        });
+      await placeHold(
+        db,
+        {
+          redemptionId: id,
+          accountId: 'BENCH-SQL2',
+          request: { kind: 'digital-learning', credits: 2, requestedOn: today },
+          requestedBy: 'bench',
+          redeemNow: false,
+        },
+        (trx) => notice('waiting', `${id} waits`)(trx),
+      );
       await settleRedemption(db, id, 'approved', 'bench', today, (trx) => notice('settled', `${id} approved`)(trx));
     });
     const sql2Rate = n / ((performance.now() - t0) / 1000);
 
-    const balance = async (accountId: string) => Number((await db('ledger_entries as e').join('credit_lots as l', 'l.id', 'e.lot_id').where('l.account_id', accountId).sum({ s: 'e.credits' }))[0]!.s);
+    const balance = async (accountId: string) =>
+      Number(
+        (
+          await db('ledger_entries as e')
+            .join('credit_lots as l', 'l.id', 'e.lot_id')
+            .where('l.account_id', accountId)
+            .sum({ s: 'e.credits' })
+        )[0]!.s,
+      );
     const apiRate = n / apiSeconds;
     const sqlRate = n / sqlSeconds;
     apiLatency.sort((a, b) => a - b);

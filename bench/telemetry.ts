@@ -63,7 +63,13 @@ function makeBatches(args: { engagements: number; readings: number; batch: numbe
       const metric = last ? GOAL : j === perCustomer - 2 ? 'devices_reporting_pct' : CYCLE[j % CYCLE.length]!;
       const next = THRESHOLDS[done[customer]!] ?? 0;
       const value = metric === GOAL ? (completing && last ? next : next - 1) : metric === 'devices_reporting_pct' ? 85 : (s * 7 + j) % 100;
-      batch.readings.push({ readingId: `r-${s}-${j}`, customerId: `C-${customer}`, metric, value, measuredAt: new Date(EPOCH + s * 1000 + j).toISOString() });
+      batch.readings.push({
+        readingId: `r-${s}-${j}`,
+        customerId: `C-${customer}`,
+        metric,
+        value,
+        measuredAt: new Date(EPOCH + s * 1000 + j).toISOString(),
+      });
     }
     if (completing) batch.completes.push({ customer, phase: done[customer]!++ });
   }
@@ -73,7 +79,15 @@ function makeBatches(args: { engagements: number; readings: number; batch: numbe
 async function main() {
   // --rate paces the posting at that many readings/s (0: as fast as the API answers), so phase-change
   // latency can be measured at the target load as well as at the API's limit.
-  const args = parseArgs(process.argv.slice(2), { engagements: 1000, readings: 100_000, batch: 500, 'per-customer': 50, phases: 1, concurrency: 4, rate: 0 });
+  const args = parseArgs(process.argv.slice(2), {
+    engagements: 1000,
+    readings: 100_000,
+    batch: 500,
+    'per-customer': 50,
+    phases: 1,
+    concurrency: 4,
+    rate: 0,
+  });
   const loadAtStart = loadavg()[0]!;
   if (args.phases > THRESHOLDS.length) throw new Error(`--phases is at most ${THRESHOLDS.length}`);
   if (args['per-customer'] < 2) throw new Error('--per-customer is at least 2: a slice carries devices_reporting_pct and the goal metric');
@@ -83,25 +97,47 @@ async function main() {
   const taskQueue = 'bench-telemetry';
   const worker = await startBenchWorker(env, { db, smtpUrl: smtp.url, taskQueue, tuning: undefined });
   const tokens = { [OPS]: { role: 'ops' as const, name: 'bench' }, [TELEMETRY]: { role: 'telemetry' as const } };
-  const app = createApp({ temporal: env.client, db, logger: pino({ level: 'silent' }), config: { tokens, taskQueue, termsVersion: 'T1' }, today: () => new Date().toISOString().slice(0, 10) });
+  const app = createApp({
+    temporal: env.client,
+    db,
+    logger: pino({ level: 'silent' }),
+    config: { tokens, taskQueue, termsVersion: 'T1' },
+    today: () => new Date().toISOString().slice(0, 10),
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const post = async <T>(token: string, path: string, body: unknown): Promise<T> => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<T>;
   };
   try {
     await db('partners').insert({ id: 'BENCH-P', name: 'Bench Partner', email: 'partner@bench.example' });
     log(`opening ${args.engagements} engagements through the API`);
-    const engagementOf = await mapLimit(Array.from({ length: args.engagements }, (_, i) => i), 20, async (i) =>
-      (await post<{ engagementId: string }>(OPS, '/v1/engagements', { partnerId: 'BENCH-P', customerId: `C-${i}`, useCaseId: USE_CASE.id })).engagementId);
+    const engagementOf = await mapLimit(
+      Array.from({ length: args.engagements }, (_, i) => i),
+      20,
+      async (i) =>
+        (
+          await post<{ engagementId: string }>(OPS, '/v1/engagements', {
+            partnerId: 'BENCH-P',
+            customerId: `C-${i}`,
+            useCaseId: USE_CASE.id,
+          })
+        ).engagementId,
+    );
     const batches = makeBatches(args);
     const total = batches.reduce((n, b) => n + b.readings.length, 0);
     const expectedChanges = batches.reduce((n, b) => n + b.completes.length, 0);
 
-    log(`API: ${total} readings in ${batches.length} batches, ${args.concurrency} at a time${args.rate ? `, paced at ${args.rate}/s` : ''}; ${expectedChanges} phase changes due`);
+    log(
+      `API: ${total} readings in ${batches.length} batches, ${args.concurrency} at a time${args.rate ? `, paced at ${args.rate}/s` : ''}; ${expectedChanges} phase changes due`,
+    );
     const postedAt = new Map<string, number>(); // `${engagement}:${phase}` → epoch ms the completing POST started
     const postLatency: number[] = [];
     let signals = 0;
@@ -119,30 +155,69 @@ async function main() {
 
     // Every signal was in its workflow's history when its POST returned; now wait for the workflows to
     // have acted on them: every phase change paid, and every engagement holding its newest reading.
-    const paid = () => db('incentive_payments').count({ n: '*' }).then((r) => Number(r[0]!.n));
-    await waitFor(`${expectedChanges} phase changes`, async () => (await paid()) >= expectedChanges, { timeoutMs: 180_000, everyMs: 200, check: worker.failure, progress: () => 'see incentive_payments' });
+    const paid = () =>
+      db('incentive_payments')
+        .count({ n: '*' })
+        .then((r) => Number(r[0]!.n));
+    await waitFor(`${expectedChanges} phase changes`, async () => (await paid()) >= expectedChanges, {
+      timeoutMs: 180_000,
+      everyMs: 200,
+      check: worker.failure,
+      progress: () => 'see incentive_payments',
+    });
     const lastSent = new Map<string, string>();
     for (const b of batches) for (const r of b.readings) if (r.metric === GOAL) lastSent.set(r.customerId, r.measuredAt);
     let behind = args.engagements;
-    await waitFor('every engagement holding its newest reading', async () => {
-      const states = await mapLimit(engagementOf, 50, (id) => env.client.workflow.getHandle(incentiveWorkflowId(id)).query(engagementStateQuery));
-      behind = states.filter((s) => s.latest[GOAL]?.measuredAt !== lastSent.get(s.customerId)).length;
-      return behind === 0;
-    }, { timeoutMs: 120_000, check: worker.failure, progress: () => `${behind} behind` });
+    await waitFor(
+      'every engagement holding its newest reading',
+      async () => {
+        const states = await mapLimit(engagementOf, 50, (id) =>
+          env.client.workflow.getHandle(incentiveWorkflowId(id)).query(engagementStateQuery),
+        );
+        behind = states.filter((s) => s.latest[GOAL]?.measuredAt !== lastSent.get(s.customerId)).length;
+        return behind === 0;
+      },
+      { timeoutMs: 120_000, check: worker.failure, progress: () => `${behind} behind` },
+    );
     const processedSeconds = (performance.now() - t0) / 1000;
 
-    const payments: { engagement_id: string; phase_index: number; recorded_at: Date }[] = await db('incentive_payments').select('engagement_id', 'phase_index', 'recorded_at');
-    const byPostTime = payments.map((p) => ({ posted: postedAt.get(`${p.engagement_id}:${p.phase_index}`)!, ms: p.recorded_at.getTime() - postedAt.get(`${p.engagement_id}:${p.phase_index}`)! })).sort((a, b) => a.posted - b.posted);
+    const payments: { engagement_id: string; phase_index: number; recorded_at: Date }[] = await db('incentive_payments').select(
+      'engagement_id',
+      'phase_index',
+      'recorded_at',
+    );
+    const byPostTime = payments
+      .map((p) => ({
+        posted: postedAt.get(`${p.engagement_id}:${p.phase_index}`)!,
+        ms: p.recorded_at.getTime() - postedAt.get(`${p.engagement_id}:${p.phase_index}`)!,
+      }))
+      .sort((a, b) => a.posted - b.posted);
     const changeLatency = byPostTime.map((c) => c.ms).sort((a, b) => a - b);
     // A lag that grows from the first to the last quarter is a backlog; a flat one is a fixed cost.
-    const quarterP50 = (q: number) => pct(byPostTime.slice(Math.floor((q * byPostTime.length) / 4), Math.floor(((q + 1) * byPostTime.length) / 4)).map((c) => c.ms).sort((a, b) => a - b), 50);
+    const quarterP50 = (q: number) =>
+      pct(
+        byPostTime
+          .slice(Math.floor((q * byPostTime.length) / 4), Math.floor(((q + 1) * byPostTime.length) / 4))
+          .map((c) => c.ms)
+          .sort((a, b) => a - b),
+        50,
+      );
     const unexpected = payments.filter((p) => !postedAt.has(`${p.engagement_id}:${p.phase_index}`)).length;
 
     log(`SQL baseline: the same ${batches.length} batches INSERTed into a copy of telemetry_readings, ${args.concurrency} at a time`);
     await db.raw('create table bench_readings (like telemetry_readings including all)');
     const t1 = performance.now();
     await mapLimit(batches, args.concurrency, (b) =>
-      db('bench_readings').insert(b.readings.map((r) => ({ reading_id: r.readingId, customer_id: r.customerId, metric: r.metric, value: r.value, measured_at: r.measuredAt }))));
+      db('bench_readings').insert(
+        b.readings.map((r) => ({
+          reading_id: r.readingId,
+          customer_id: r.customerId,
+          metric: r.metric,
+          value: r.value,
+          measured_at: r.measuredAt,
+        })),
+      ),
+    );
     const sqlSeconds = (performance.now() - t1) / 1000;
 
     const apiRate = total / apiSeconds;

@@ -52,10 +52,20 @@ async function main() {
   const running = worker.run();
   const t0 = performance.now();
   const cpu = cpuShareMeter();
-  await waitFor(`${ids.length} first tasks`, async () => done >= ids.length, { timeoutMs: 30 * 60_000, everyMs: 20, progress: () => `${done} done` });
+  await waitFor(`${ids.length} first tasks`, async () => done >= ids.length, {
+    timeoutMs: 30 * 60_000,
+    everyMs: 20,
+    progress: () => `${done} done`,
+  });
   const wall = seconds(performance.now() - t0);
   const shares = cpu.stop(wall);
-  console.log([`workflows=${ids.length} lot=${lot} cache=${args.cache} pollers=${args.pollers}`, `tasks_per_s=${(ids.length / wall).toFixed(1)} wall_s=${wall.toFixed(1)}`, `cpu ${shares}`].join('\n'));
+  console.log(
+    [
+      `workflows=${ids.length} lot=${lot} cache=${args.cache} pollers=${args.pollers}`,
+      `tasks_per_s=${(ids.length / wall).toFixed(1)} wall_s=${wall.toFixed(1)}`,
+      `cpu ${shares}`,
+    ].join('\n'),
+  );
   worker.shutdown();
   await running;
   await env.teardown();

@@ -23,14 +23,26 @@ export async function balancesOf(db: Knex | Trx, lotIds: string[]): Promise<Map<
 
 export const lotBalance = async (db: Knex | Trx, lotId: string) => (await balancesOf(db, [lotId])).get(lotId) ?? 0;
 
-async function ledger(trx: Trx, entry: { lotId: string; kind: string; credits: number; actor: string; reason: string; key: string; on: IsoDate }) {
+async function ledger(
+  trx: Trx,
+  entry: { lotId: string; kind: string; credits: number; actor: string; reason: string; key: string; on: IsoDate },
+) {
   await trx(LEDGER)
-    .insert({ lot_id: entry.lotId, kind: entry.kind, credits: entry.credits, actor: entry.actor, reason: entry.reason, idempotency_key: entry.key, occurred_on: entry.on })
+    .insert({
+      lot_id: entry.lotId,
+      kind: entry.kind,
+      credits: entry.credits,
+      actor: entry.actor,
+      reason: entry.reason,
+      idempotency_key: entry.key,
+      occurred_on: entry.on,
+    })
     .onConflict('idempotency_key')
     .ignore();
 }
 
-const lockLots = (trx: Trx, where: (q: Knex.QueryBuilder) => void) => trx(LOTS).where(where).orderBy('id').forUpdate().select('id', 'expires_on', 'state', 'account_id', 'owner_email');
+const lockLots = (trx: Trx, where: (q: Knex.QueryBuilder) => unknown) =>
+  trx(LOTS).where(where).orderBy('id').forUpdate().select('id', 'expires_on', 'state', 'account_id', 'owner_email');
 
 export interface Hold {
   redemptionId: string;
@@ -56,13 +68,21 @@ export async function placeHold(
       await alsoInTransaction?.(trx, { holdUntil: r.hold_until });
       return { allocation: done, holdUntil: r.hold_until }; // a retry of a hold that committed
     }
-    const lots = await lockLots(trx, (q) => (hold.lotId ? q.where({ id: hold.lotId }) : q.where({ account_id: hold.accountId })).where({ state: 'active' }));
-    const balances = await balancesOf(trx, lots.map((l) => l.id));
+    const lots = await lockLots(trx, (q) =>
+      (hold.lotId ? q.where({ id: hold.lotId }) : q.where({ account_id: hold.accountId })).where({ state: 'active' }),
+    );
+    const balances = await balancesOf(
+      trx,
+      lots.map((l) => l.id),
+    );
     const usable = lots.map((l) => ({ lotId: l.id as string, expiresOn: l.expires_on as string, balance: balances.get(l.id) ?? 0 }));
     const allocation = allocateNearestExpiryFirst(usable, hold.request);
     if (!allocation) throw new CreditRefusal(refusalReasons(usable, hold.request));
     // CLC-6: held 45 days at most, and never past the expiry of the lots it draws from.
-    const earliestExpiry = usable.filter((l) => allocation.some((a) => a.lotId === l.lotId)).map((l) => l.expiresOn).sort()[0]!;
+    const earliestExpiry = usable
+      .filter((l) => allocation.some((a) => a.lotId === l.lotId))
+      .map((l) => l.expiresOn)
+      .sort()[0]!;
     const holdUntil = hold.redeemNow ? null : holdReleaseDate(hold.request.requestedOn, earliestExpiry);
     await trx('redemptions').insert({
       id: hold.redemptionId,
@@ -77,9 +97,22 @@ export async function placeHold(
       ...(hold.redeemNow ? { decided_by: 'auto-approval', decided_on: hold.request.requestedOn } : {}),
     });
     for (const a of allocation) {
-      await trx('redemption_allocations').insert({ redemption_id: hold.redemptionId, lot_id: a.lotId, credits: a.credits, status: hold.redeemNow ? 'redeemed' : 'held' });
+      await trx('redemption_allocations').insert({
+        redemption_id: hold.redemptionId,
+        lot_id: a.lotId,
+        credits: a.credits,
+        status: hold.redeemNow ? 'redeemed' : 'held',
+      });
       const kind = hold.redeemNow ? 'redemption' : 'hold';
-      await ledger(trx, { lotId: a.lotId, kind, credits: -a.credits, actor: hold.requestedBy, reason: `${hold.request.kind} request ${hold.redemptionId}`, key: `${hold.redemptionId}:${a.lotId}:${kind}`, on: hold.request.requestedOn });
+      await ledger(trx, {
+        lotId: a.lotId,
+        kind,
+        credits: -a.credits,
+        actor: hold.requestedBy,
+        reason: `${hold.request.kind} request ${hold.redemptionId}`,
+        key: `${hold.redemptionId}:${a.lotId}:${kind}`,
+        on: hold.request.requestedOn,
+      });
     }
     await alsoInTransaction?.(trx, { holdUntil });
     return { allocation, holdUntil };
@@ -116,18 +149,46 @@ export async function settleRedemption(
       return r.status as string;
     }
     const allocations = await trx('redemption_allocations').where({ redemption_id: id });
-    await lockLots(trx, (q) => q.whereIn('id', allocations.map((a) => a.lot_id)));
+    await lockLots(trx, (q) =>
+      q.whereIn(
+        'id',
+        allocations.map((a) => a.lot_id),
+      ),
+    );
     const held = allocations.filter((a) => a.status === 'held');
     if (outcome === 'approved' && held.reduce((s, a) => s + a.credits, 0) !== r.credits) {
       throw new CreditRefusal([{ field: 'decision', message: 'some of the held credits expired before the approval' }]);
     }
     for (const a of held) {
-      await ledger(trx, { lotId: a.lot_id, kind: 'release', credits: a.credits, actor: by, reason: `request ${id} ${outcome}`, key: `${id}:${a.lot_id}:release`, on });
-      if (outcome === 'approved') await ledger(trx, { lotId: a.lot_id, kind: 'redemption', credits: -a.credits, actor: by, reason: `${r.kind} request ${id}`, key: `${id}:${a.lot_id}:redemption`, on });
-      await trx('redemption_allocations').where({ redemption_id: id, lot_id: a.lot_id }).update({ status: outcome === 'approved' ? 'redeemed' : 'released' });
+      await ledger(trx, {
+        lotId: a.lot_id,
+        kind: 'release',
+        credits: a.credits,
+        actor: by,
+        reason: `request ${id} ${outcome}`,
+        key: `${id}:${a.lot_id}:release`,
+        on,
+      });
+      if (outcome === 'approved')
+        await ledger(trx, {
+          lotId: a.lot_id,
+          kind: 'redemption',
+          credits: -a.credits,
+          actor: by,
+          reason: `${r.kind} request ${id}`,
+          key: `${id}:${a.lot_id}:redemption`,
+          on,
+        });
+      await trx('redemption_allocations')
+        .where({ redemption_id: id, lot_id: a.lot_id })
+        .update({ status: outcome === 'approved' ? 'redeemed' : 'released' });
     }
     await trx('redemptions').where({ id }).update({ status: outcome, decided_by: by, decided_on: on });
-    await alsoInTransaction?.(trx, outcome, allocations.map((a) => ({ lotId: a.lot_id as string, credits: a.credits as number })));
+    await alsoInTransaction?.(
+      trx,
+      outcome,
+      allocations.map((a) => ({ lotId: a.lot_id as string, credits: a.credits as number })),
+    );
     return outcome;
   });
 }
@@ -138,24 +199,57 @@ export async function forfeitLot(db: Knex, lotId: string, expiry: IsoDate): Prom
     await lockLots(trx, (q) => q.where({ id: lotId }));
     const held = await trx('redemption_allocations').where({ lot_id: lotId, status: 'held' });
     for (const a of held) {
-      await ledger(trx, { lotId, kind: 'release', credits: a.credits, actor: 'system:expiry', reason: `request ${a.redemption_id}: credits expired`, key: `${a.redemption_id}:${lotId}:release`, on: expiry });
+      await ledger(trx, {
+        lotId,
+        kind: 'release',
+        credits: a.credits,
+        actor: 'system:expiry',
+        reason: `request ${a.redemption_id}: credits expired`,
+        key: `${a.redemption_id}:${lotId}:release`,
+        on: expiry,
+      });
       await trx('redemption_allocations').where({ redemption_id: a.redemption_id, lot_id: lotId }).update({ status: 'released' });
     }
     const balance = await lotBalance(trx, lotId);
-    if (balance > 0) await ledger(trx, { lotId, kind: 'forfeit', credits: -balance, actor: 'system:expiry', reason: `expired on ${expiry}`, key: `${lotId}:forfeit:${expiry}`, on: expiry });
+    if (balance > 0)
+      await ledger(trx, {
+        lotId,
+        kind: 'forfeit',
+        credits: -balance,
+        actor: 'system:expiry',
+        reason: `expired on ${expiry}`,
+        key: `${lotId}:forfeit:${expiry}`,
+        on: expiry,
+      });
     await trx(LOTS).where({ id: lotId }).update({ state: 'expired' });
-    const forfeited = await trx(LEDGER).where({ idempotency_key: `${lotId}:forfeit:${expiry}` }).first('credits');
+    const forfeited = await trx(LEDGER)
+      .where({ idempotency_key: `${lotId}:forfeit:${expiry}` })
+      .first('credits');
     return forfeited ? -forfeited.credits : 0;
   });
 }
 
 /** CLC-4: the one extension; approved after expiry, the forfeited balance comes back. */
-export async function extendLot(db: Knex, lotId: string, input: { newExpiry: IsoDate; restore: number; by: string; requestId: string; on: IsoDate }): Promise<void> {
+export async function extendLot(
+  db: Knex,
+  lotId: string,
+  input: { newExpiry: IsoDate; restore: number; by: string; requestId: string; on: IsoDate },
+): Promise<void> {
   await db.transaction(async (trx) => {
     await lockLots(trx, (q) => q.where({ id: lotId }));
-    await ledger(trx, { lotId, kind: 'extension', credits: input.restore, actor: input.by, reason: `extended to ${input.newExpiry} (request ${input.requestId})`, key: `${lotId}:extension`, on: input.on });
+    await ledger(trx, {
+      lotId,
+      kind: 'extension',
+      credits: input.restore,
+      actor: input.by,
+      reason: `extended to ${input.newExpiry} (request ${input.requestId})`,
+      key: `${lotId}:extension`,
+      on: input.on,
+    });
     await trx(LOTS).where({ id: lotId }).update({ expires_on: input.newExpiry, extended_to: input.newExpiry, state: 'active' });
-    await trx('extension_requests').where({ id: input.requestId }).update({ status: 'approved', decided_by: input.by, decided_on: input.on });
+    await trx('extension_requests')
+      .where({ id: input.requestId })
+      .update({ status: 'approved', decided_by: input.by, decided_on: input.on });
   });
 }
 
@@ -196,7 +290,15 @@ export function awardLotInsert(db: Knex | Knex.Transaction, lot: AwardLot) {
 /** Its ledger entry's insert, unexecuted, keyed the same way. */
 export function awardLedgerInsert(db: Knex | Knex.Transaction, lot: AwardLot, actor: string) {
   return db(LEDGER)
-    .insert({ lot_id: lot.id, kind: 'award', credits: lot.credits, actor, reason: `Customer Loyalty award ${lot.awardQuarter}`, idempotency_key: `${lot.id}:award`, occurred_on: lot.issuedOn })
+    .insert({
+      lot_id: lot.id,
+      kind: 'award',
+      credits: lot.credits,
+      actor,
+      reason: `Customer Loyalty award ${lot.awardQuarter}`,
+      idempotency_key: `${lot.id}:award`,
+      occurred_on: lot.issuedOn,
+    })
     .onConflict('idempotency_key')
     .ignore();
 }
@@ -211,5 +313,11 @@ export interface AwardSummary {
 
 export async function awardsOf(db: Knex, accountId: string): Promise<AwardSummary[]> {
   const rows = await db(LOTS).where({ account_id: accountId, source: 'award' }).orderBy('issued_on');
-  return rows.map((r) => ({ lotId: r.id, awardQuarter: r.award_quarter, credits: r.credits, issuedOn: r.issued_on, expiresOn: r.expires_on }));
+  return rows.map((r) => ({
+    lotId: r.id,
+    awardQuarter: r.award_quarter,
+    credits: r.credits,
+    issuedOn: r.issued_on,
+    expiresOn: r.expires_on,
+  }));
 }

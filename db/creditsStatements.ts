@@ -28,7 +28,7 @@ const monthRange = (month: string) => {
 };
 
 /** Who a lot's statement goes to: the account's current Team Captain, else the purchaser. */
-const OWNER = "coalesce(a.captain_email, l.owner_email)";
+const OWNER = 'coalesce(a.captain_email, l.owner_email)';
 
 /** Builds (once) the statements of `month` for every owner with activity or a balance; returns how many. */
 export async function buildStatements(db: Knex, month: string): Promise<number> {
@@ -41,7 +41,14 @@ export async function buildStatements(db: Knex, month: string): Promise<number> 
     .select(db.raw(`${OWNER} as owner`), 'l.account_id', 'e.lot_id', 'e.kind', 'e.credits', 'e.reason', 'e.occurred_on');
   const byOwner = new Map<string, Statement>();
   for (const r of rows) {
-    const s: Statement = byOwner.get(r.owner) ?? { ownerEmail: r.owner, month, accountId: r.account_id ?? null, openingBalance: 0, closingBalance: 0, lines: [] };
+    const s: Statement = byOwner.get(r.owner) ?? {
+      ownerEmail: r.owner,
+      month,
+      accountId: r.account_id ?? null,
+      openingBalance: 0,
+      closingBalance: 0,
+      lines: [],
+    };
     byOwner.set(r.owner, s);
     const on = r.occurred_on as string;
     if (on < start) s.openingBalance += r.credits;
@@ -52,7 +59,14 @@ export async function buildStatements(db: Knex, month: string): Promise<number> 
   for (const s of statements) {
     await db.transaction(async (trx) => {
       await trx('statements')
-        .insert({ owner_email: s.ownerEmail, month, account_id: s.accountId, lines: JSON.stringify(s.lines), opening_balance: s.openingBalance, closing_balance: s.closingBalance })
+        .insert({
+          owner_email: s.ownerEmail,
+          month,
+          account_id: s.accountId,
+          lines: JSON.stringify(s.lines),
+          opening_balance: s.openingBalance,
+          closing_balance: s.closingBalance,
+        })
         .onConflict(['owner_email', 'month'])
         .ignore();
       await enqueueNotice(trx, {
@@ -70,12 +84,23 @@ export async function buildStatements(db: Knex, month: string): Promise<number> 
 
 export function renderStatement(s: Statement): string {
   const lines = s.lines.map((l) => `${l.on}  ${l.lotId}  ${l.kind.padEnd(10)} ${String(l.credits).padStart(7)}  ${l.reason}`);
-  return [`Statement for ${s.month}`, `Opening balance: ${s.openingBalance}`, ...lines, `Closing balance: ${s.closingBalance}`, ''].join('\n');
+  return [`Statement for ${s.month}`, `Opening balance: ${s.openingBalance}`, ...lines, `Closing balance: ${s.closingBalance}`, ''].join(
+    '\n',
+  );
 }
 
 export async function findStatement(db: Knex, accountId: string, month: string): Promise<Statement | undefined> {
   const row = await db('statements').where({ account_id: accountId, month }).first();
-  return row && { ownerEmail: row.owner_email, month: row.month, accountId: row.account_id, openingBalance: row.opening_balance, closingBalance: row.closing_balance, lines: row.lines };
+  return (
+    row && {
+      ownerEmail: row.owner_email,
+      month: row.month,
+      accountId: row.account_id,
+      openingBalance: row.opening_balance,
+      closingBalance: row.closing_balance,
+      lines: row.lines,
+    }
+  );
 }
 
 export async function unsentStatementNotices(db: Knex, month: string): Promise<string[]> {

@@ -15,7 +15,15 @@ export interface StoredReading {
  */
 export async function storeReadings(db: Knex, readings: readonly StoredReading[]): Promise<number> {
   const inserted = await db('telemetry_readings')
-    .insert(readings.map((r) => ({ reading_id: r.readingId, customer_id: r.customerId, metric: r.metric, value: r.value, measured_at: r.measuredAt })))
+    .insert(
+      readings.map((r) => ({
+        reading_id: r.readingId,
+        customer_id: r.customerId,
+        metric: r.metric,
+        value: r.value,
+        measured_at: r.measuredAt,
+      })),
+    )
     .onConflict('reading_id')
     .ignore()
     .returning('reading_id');
@@ -44,7 +52,14 @@ interface Row {
   retired_at: Date | null;
 }
 
-const toEntry = (r: Row): CatalogueEntry => ({ id: r.id, technology: r.technology, name: r.name, phases: r.phases, version: r.version, retiredAt: r.retired_at?.toISOString() ?? null });
+const toEntry = (r: Row): CatalogueEntry => ({
+  id: r.id,
+  technology: r.technology,
+  name: r.name,
+  phases: r.phases,
+  version: r.version,
+  retiredAt: r.retired_at?.toISOString() ?? null,
+});
 
 /** The use cases offered to new engagements. */
 export async function currentUseCases(db: Knex): Promise<CatalogueEntry[]> {
@@ -58,11 +73,25 @@ export async function findUseCase(db: Knex, id: string): Promise<CatalogueEntry 
 
 /** Creates or replaces (and un-retires) a use case in one statement; says which it was. */
 export async function putUseCase(db: Knex, useCase: UseCase, updatedBy: string): Promise<{ entry: CatalogueEntry; created: boolean }> {
-  const row = { id: useCase.id, technology: useCase.technology, name: useCase.name, phases: JSON.stringify(useCase.phases), updated_by: updatedBy };
+  const row = {
+    id: useCase.id,
+    technology: useCase.technology,
+    name: useCase.name,
+    phases: JSON.stringify(useCase.phases),
+    updated_by: updatedBy,
+  };
   const [saved] = await db(TABLE)
     .insert(row)
     .onConflict('id')
-    .merge({ technology: row.technology, name: row.name, phases: row.phases, updated_by: updatedBy, updated_at: db.fn.now(), retired_at: null, version: db.raw('?? + 1', [`${TABLE}.version`]) })
+    .merge({
+      technology: row.technology,
+      name: row.name,
+      phases: row.phases,
+      updated_by: updatedBy,
+      updated_at: db.fn.now(),
+      retired_at: null,
+      version: db.raw('?? + 1', [`${TABLE}.version`]),
+    })
     // xmax is 0 only on a freshly inserted row: the one way to tell insert from update in a single upsert.
     .returning(['*', db.raw('(xmax = 0) as created')]);
   return { entry: toEntry(saved), created: saved.created };

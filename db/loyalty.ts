@@ -48,13 +48,26 @@ export async function insertNominatedAccount(
     .ignore();
   if (n.bookings.length > 0) {
     await trx('bookings')
-      .insert(n.bookings.map((b: Nomination['bookings'][number]) => ({ account_id: accountId, fiscal_year: b.fiscalYear, direct_usd: b.directUsd, indirect_usd: b.indirectUsd })))
+      .insert(
+        n.bookings.map((b: Nomination['bookings'][number]) => ({
+          account_id: accountId,
+          fiscal_year: b.fiscalYear,
+          direct_usd: b.directUsd,
+          indirect_usd: b.indirectUsd,
+        })),
+      )
       .onConflict(['account_id', 'fiscal_year'])
       .ignore();
   }
 }
 
-type AccountChanges = { state?: string; tier?: number | null; nextAwardDate?: string | null; captain?: { name: string; email: string; ccoId: string }; termsVersion?: string };
+type AccountChanges = {
+  state?: string;
+  tier?: number | null;
+  nextAwardDate?: string | null;
+  captain?: { name: string; email: string; ccoId: string };
+  termsVersion?: string;
+};
 
 /** Keeps the read model (lists, reports) in step with what the workflow decided. */
 export async function updateAccount(db: Knex | Knex.Transaction, accountId: string, changes: AccountChanges): Promise<void> {
@@ -67,7 +80,10 @@ export async function updateAccount(db: Knex | Knex.Transaction, accountId: stri
  * trip instead of six, which the award benchmark feels. Each insert is keyed by the award's business ids,
  * so running it again writes nothing new.
  */
-export async function writeAwardRows(db: Knex, award: { lot: AwardLot; actor: string; nextAwardDate: string | null; notice: Notice }): Promise<void> {
+export async function writeAwardRows(
+  db: Knex,
+  award: { lot: AwardLot; actor: string; nextAwardDate: string | null; notice: Notice },
+): Promise<void> {
   const parts = {
     lot: awardLotInsert(db, award.lot),
     ledger: awardLedgerInsert(db, award.lot, award.actor),
@@ -75,7 +91,10 @@ export async function writeAwardRows(db: Knex, award: { lot: AwardLot; actor: st
     notice: noticeInsert(db, award.notice),
   };
   const compiled = Object.entries(parts).map(([name, q]) => ({ name, ...q.toSQL() }));
-  await db.raw(`with ${compiled.map((c) => `${c.name} as (${c.sql})`).join(', ')} select 1`, compiled.flatMap((c) => c.bindings));
+  await db.raw(
+    `with ${compiled.map((c) => `${c.name} as (${c.sql})`).join(', ')} select 1`,
+    compiled.flatMap((c) => c.bindings),
+  );
 }
 
 /** The update of `updateAccount`, unexecuted. */
@@ -86,13 +105,18 @@ function accountUpdate(db: Knex | Knex.Transaction, accountId: string, changes: 
       ...(changes.state !== undefined ? { state: changes.state } : {}),
       ...(changes.tier !== undefined ? { tier: changes.tier } : {}),
       ...(changes.nextAwardDate !== undefined ? { next_award_date: changes.nextAwardDate } : {}),
-      ...(changes.captain ? { captain_name: changes.captain.name, captain_email: changes.captain.email, captain_cco_id: changes.captain.ccoId } : {}),
+      ...(changes.captain
+        ? { captain_name: changes.captain.name, captain_email: changes.captain.email, captain_cco_id: changes.captain.ccoId }
+        : {}),
       ...(changes.termsVersion !== undefined ? { terms_version: changes.termsVersion } : {}),
       updated_at: db.fn.now(),
     });
 }
 
-export async function listAccounts(db: Knex, filter: { state?: string; tier?: number; limit: number; offset: number }): Promise<AccountRow[]> {
+export async function listAccounts(
+  db: Knex,
+  filter: { state?: string; tier?: number; limit: number; offset: number },
+): Promise<AccountRow[]> {
   const q = db(ACCOUNTS).orderBy('id').limit(filter.limit).offset(filter.offset);
   if (filter.state) q.where({ state: filter.state });
   if (filter.tier !== undefined) q.where({ tier: filter.tier });
@@ -129,8 +153,6 @@ function toAccount(row: Record<string, unknown>): AccountRow {
   };
 }
 
-
-
 const toTable = (row: { fiscal_year: number; bands: TierBand[] }): TierTable => ({ fiscalYear: row.fiscal_year, bands: row.bands });
 
 /** LOY-5: the table of `fy`, or else the latest earlier one. */
@@ -150,8 +172,6 @@ export async function putTierTable(db: Knex, table: TierTable, updatedBy: string
     .onConflict('fiscal_year')
     .merge({ bands: JSON.stringify(table.bands), updated_by: updatedBy, updated_at: db.fn.now() });
 }
-
-
 
 /** The latest published terms version, if ops have published any (else the configured one applies). */
 export async function latestTermsVersion(db: Knex): Promise<string | undefined> {

@@ -2,7 +2,12 @@
 import { addDays, addMonths, addYears, daysBetween, type IsoDate } from './calendar';
 
 export const SPECIALIZATIONS = ['express-foundation', 'express-collaboration', 'advanced-architecture', 'advanced-technology'] as const;
-export const HYBRID_IT_SERVICES = ['cisco-cloud-service', 'cisco-powered-cloud-service', 'cisco-powered-managed-service', 'cisco-based-partner-created-service'] as const;
+export const HYBRID_IT_SERVICES = [
+  'cisco-cloud-service',
+  'cisco-powered-cloud-service',
+  'cisco-powered-managed-service',
+  'cisco-based-partner-created-service',
+] as const;
 
 /** CERT-1: what an application (or a renewal) declares. */
 export interface Requirements {
@@ -18,14 +23,25 @@ export interface Requirements {
 export function unmetRequirements(r: Requirements): { field: string; message: string }[] {
   const unmet: { field: string; message: string }[] = [];
   if (!r.specializations.some((s) => (SPECIALIZATIONS as readonly string[]).includes(s))) {
-    unmet.push({ field: 'specializations', message: 'needs Express Foundation, Express Collaboration, an Advanced Architecture or an Advanced Technology specialization' });
+    unmet.push({
+      field: 'specializations',
+      message: 'needs Express Foundation, Express Collaboration, an Advanced Architecture or an Advanced Technology specialization',
+    });
   }
   const h = r.hybridItService;
-  if (!h || !(HYBRID_IT_SERVICES as readonly string[]).includes(h.type)) unmet.push({ field: 'hybridItService.type', message: 'must be able to sell one Hybrid IT service' });
-  if (h && !h.endCustomerSla) unmet.push({ field: 'hybridItService.endCustomerSla', message: 'the Hybrid IT service needs an end-customer SLA' });
-  if (h && !h.description) unmet.push({ field: 'hybridItService.description', message: 'the Hybrid IT service needs a marketing or technical description' });
-  if (h && !h.resaleLifecycleProcess) unmet.push({ field: 'hybridItService.resaleLifecycleProcess', message: 'the Hybrid IT service needs a resale lifecycle management process' });
-  if (!r.resaleAgreement) unmet.push({ field: 'resaleAgreement', message: 'needs a valid resale agreement or Indirect Channel Partner Agreement' });
+  if (!h || !(HYBRID_IT_SERVICES as readonly string[]).includes(h.type))
+    unmet.push({ field: 'hybridItService.type', message: 'must be able to sell one Hybrid IT service' });
+  if (h && !h.endCustomerSla)
+    unmet.push({ field: 'hybridItService.endCustomerSla', message: 'the Hybrid IT service needs an end-customer SLA' });
+  if (h && !h.description)
+    unmet.push({ field: 'hybridItService.description', message: 'the Hybrid IT service needs a marketing or technical description' });
+  if (h && !h.resaleLifecycleProcess)
+    unmet.push({
+      field: 'hybridItService.resaleLifecycleProcess',
+      message: 'the Hybrid IT service needs a resale lifecycle management process',
+    });
+  if (!r.resaleAgreement)
+    unmet.push({ field: 'resaleAgreement', message: 'needs a valid resale agreement or Indirect Channel Partner Agreement' });
   if (!r.customerService8x5) unmet.push({ field: 'customerService8x5', message: 'needs 8x5 customer service' });
   if (!r.preSalesSupport) unmet.push({ field: 'preSalesSupport', message: 'needs pre-sales support' });
   if (!r.termsAccepted) unmet.push({ field: 'termsAccepted', message: 'the program terms must be accepted' });
@@ -68,7 +84,12 @@ export function firstCsatMeasurement(certifiedOn: IsoDate, fullMonths = 12): Iso
  * CERT-4: whether a measurement passes. The first needs 10 responses (30 for Premier→Gold); later ones
  * 10 from the 12 months before the date, and the Low Score Follow-Up done.
  */
-export function csatShortfalls(m: { responsesIn12Months: number; lowScoreFollowUpDone: boolean; first: boolean; premierToGold?: boolean }): string[] {
+export function csatShortfalls(m: {
+  responsesIn12Months: number;
+  lowScoreFollowUpDone: boolean;
+  first: boolean;
+  premierToGold?: boolean;
+}): string[] {
   const needed = m.first && m.premierToGold ? 30 : CSAT_MIN_RESPONSES;
   const problems: string[] = [];
   if (m.responsesIn12Months < needed) problems.push(`${m.responsesIn12Months} survey responses, ${needed} needed`);

@@ -28,9 +28,13 @@ export const extendedExpiry = (expiry: IsoDate): IsoDate => addMonths(expiry, 6)
 export const reminderDates = (expiry: IsoDate): IsoDate[] => REMINDER_DAYS_BEFORE.map((d) => addDays(expiry, -d));
 export const lastExamVoucherOrderDate = (expiry: IsoDate): IsoDate => addDays(expiry, -EXAM_ORDER_DAYS_BEFORE);
 export const examVoucherExpiry = (issuedOn: IsoDate): IsoDate => addMonths(issuedOn, 12);
-export const extensionWindow = (expiry: IsoDate) => ({ opens: addDays(expiry, -EXTENSION_WINDOW_DAYS), closes: addDays(expiry, EXTENSION_WINDOW_DAYS) });
+export const extensionWindow = (expiry: IsoDate) => ({
+  opens: addDays(expiry, -EXTENSION_WINDOW_DAYS),
+  closes: addDays(expiry, EXTENSION_WINDOW_DAYS),
+});
 /** CLC-6: a hold lasts 45 days, and never past the expiry of the credits it holds. */
-export const holdReleaseDate = (requestedOn: IsoDate, earliestExpiry: IsoDate): IsoDate => minDate(addDays(requestedOn, HOLD_DAYS), earliestExpiry);
+export const holdReleaseDate = (requestedOn: IsoDate, earliestExpiry: IsoDate): IsoDate =>
+  minDate(addDays(requestedOn, HOLD_DAYS), earliestExpiry);
 
 export interface PackageLine {
   size: number;
@@ -39,7 +43,9 @@ export interface PackageLine {
 
 /** CLC-1: an order's credits; every line must be a sold package size. */
 export function orderCredits(lines: readonly PackageLine[]): { credits: number; problems: string[] } {
-  const problems = lines.flatMap((l, i) => (PACKAGE_SIZES.includes(l.size as never) ? [] : [`packages.${i}.size: ${l.size} is not a package size (${PACKAGE_SIZES.join(', ')})`]));
+  const problems = lines.flatMap((l, i) =>
+    PACKAGE_SIZES.includes(l.size as never) ? [] : [`packages.${i}.size: ${l.size} is not a package size (${PACKAGE_SIZES.join(', ')})`],
+  );
   return { credits: lines.reduce((sum, l) => sum + l.size * l.quantity, 0), problems };
 }
 
@@ -79,10 +85,15 @@ export interface LotBalance {
  * CLC-7: draw from the lots nearest expiry first, across lots, using only lots whose credits may pay
  * for the request. Returns the allocation, or null when the usable balance is short.
  */
-export function allocateNearestExpiryFirst(lots: readonly LotBalance[], req: RedemptionRequest): { lotId: string; credits: number }[] | null {
+export function allocateNearestExpiryFirst(
+  lots: readonly LotBalance[],
+  req: RedemptionRequest,
+): { lotId: string; credits: number }[] | null {
   let remaining = req.credits;
   const allocation: { lotId: string; credits: number }[] = [];
-  const usable = [...lots].filter((l) => l.balance > 0 && redemptionProblems(req, l.expiresOn).length === 0).sort((a, b) => (a.expiresOn < b.expiresOn ? -1 : a.expiresOn > b.expiresOn ? 1 : a.lotId < b.lotId ? -1 : 1));
+  const usable = [...lots]
+    .filter((l) => l.balance > 0 && redemptionProblems(req, l.expiresOn).length === 0)
+    .sort((a, b) => (a.expiresOn < b.expiresOn ? -1 : a.expiresOn > b.expiresOn ? 1 : a.lotId < b.lotId ? -1 : 1));
   for (const lot of usable) {
     if (remaining === 0) break;
     const take = Math.min(lot.balance, remaining);

@@ -40,11 +40,16 @@ export const phaseDeadline = (startedOn: IsoDate, months = PHASE_DEADLINE_MONTHS
 export function goalMet(goal: Goal, value: number | undefined): boolean {
   if (value === undefined) return false;
   switch (goal.comparison) {
-    case '>=': return value >= goal.threshold;
-    case '>': return value > goal.threshold;
-    case '<=': return value <= goal.threshold;
-    case '<': return value < goal.threshold;
-    case '==': return value === goal.threshold;
+    case '>=':
+      return value >= goal.threshold;
+    case '>':
+      return value > goal.threshold;
+    case '<=':
+      return value <= goal.threshold;
+    case '<':
+      return value < goal.threshold;
+    case '==':
+      return value === goal.threshold;
   }
 }
 
@@ -62,7 +67,8 @@ export function mergeReadings(latest: Record<string, Reading>, incoming: readonl
 }
 
 /** LCI-2: a phase is complete when the latest readings meet every one of its goals. */
-export const phaseComplete = (phase: Phase, latest: Record<string, Reading>) => phase.goals.every((g) => goalMet(g, latest[g.metric]?.value));
+export const phaseComplete = (phase: Phase, latest: Record<string, Reading>) =>
+  phase.goals.every((g) => goalMet(g, latest[g.metric]?.value));
 
 /** Progress against each goal, for the API and the Web UI summary. */
 export const goalProgress = (phase: Phase, latest: Record<string, Reading>) =>
@@ -76,19 +82,39 @@ export const goalProgress = (phase: Phase, latest: Record<string, Reading>) =>
 export const newestPerMetric = (readings: readonly Reading[]): Reading[] => Object.values(mergeReadings({}, readings));
 
 // LCI-1: the sample catalogue seeded into Postgres (two technologies); ops replace it through the API.
-const phases = (metric: string, steps: [string, number, number][]) => steps.map(([name, threshold, paymentUsd]) => ({ name, paymentUsd, goals: [{ metric: 'devices_reporting_pct', comparison: '>=' as const, threshold: 80 }, { metric, comparison: '>=' as const, threshold }] }));
+const phases = (metric: string, steps: [string, number, number][]) =>
+  steps.map(([name, threshold, paymentUsd]) => ({
+    name,
+    paymentUsd,
+    goals: [
+      { metric: 'devices_reporting_pct', comparison: '>=' as const, threshold: 80 },
+      { metric, comparison: '>=' as const, threshold },
+    ],
+  }));
 
 export const SAMPLE_CATALOGUE: UseCase[] = [
   {
     id: 'collab-meetings',
     technology: 'Collaboration (Webex)',
     name: 'Hybrid meetings',
-    phases: phases('active_users_pct', [['Onboard', 10, 2000], ['Implement', 25, 3000], ['Use', 40, 4000], ['Adopt', 60, 5000], ['Optimize', 75, 6000]]),
+    phases: phases('active_users_pct', [
+      ['Onboard', 10, 2000],
+      ['Implement', 25, 3000],
+      ['Use', 40, 4000],
+      ['Adopt', 60, 5000],
+      ['Optimize', 75, 6000],
+    ]),
   },
   {
     id: 'security-mfa',
     technology: 'Security (Duo)',
     name: 'Multi-factor authentication',
-    phases: phases('enrolled_users_pct', [['Onboard', 10, 1500], ['Implement', 30, 2500], ['Use', 50, 3500], ['Adopt', 70, 4500], ['Optimize', 90, 5500]]),
+    phases: phases('enrolled_users_pct', [
+      ['Onboard', 10, 1500],
+      ['Implement', 30, 2500],
+      ['Use', 50, 3500],
+      ['Adopt', 70, 4500],
+      ['Optimize', 90, 5500],
+    ]),
   },
 ];

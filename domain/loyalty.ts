@@ -114,14 +114,16 @@ export function validateTierTable(table: TierTable): string[] {
   if (bands.length !== 5) problems.push('a table has exactly five bands, tiers 1 to 5');
   bands.forEach((band, i) => {
     if (band.tier !== i + 1) problems.push(`band ${i + 1} must be tier ${i + 1}`);
-    if (!Number.isInteger(band.quarterlyCredits) || band.quarterlyCredits <= 0) problems.push(`tier ${band.tier}: quarterly credits must be a positive whole number`);
+    if (!Number.isInteger(band.quarterlyCredits) || band.quarterlyCredits <= 0)
+      problems.push(`tier ${band.tier}: quarterly credits must be a positive whole number`);
     if (!(band.minUsd >= 0)) problems.push(`tier ${band.tier}: minimum must be zero or more`);
     if (band.maxUsd !== null && band.maxUsd < band.minUsd) problems.push(`tier ${band.tier}: maximum is below its minimum`);
     const last = i === bands.length - 1;
     if (last && band.maxUsd !== null) problems.push(`tier ${band.tier}: the top band is open (no maximum)`);
     if (!last && band.maxUsd === null) problems.push(`tier ${band.tier}: only the top band may be open`);
     const next = bands[i + 1];
-    if (next && band.maxUsd !== null && next.minUsd !== band.maxUsd + 1) problems.push(`tier ${next.tier} must start one dollar above tier ${band.tier}'s maximum`);
+    if (next && band.maxUsd !== null && next.minUsd !== band.maxUsd + 1)
+      problems.push(`tier ${next.tier} must start one dollar above tier ${band.tier}'s maximum`);
   });
   return problems;
 }
@@ -141,8 +143,38 @@ export function threeYearAverageUsd(bookings: readonly Bookings[], years: readon
  * configurable default (PROGRAM_COUNTRIES) of 32 large Cisco markets.
  */
 export const PROGRAM_COUNTRIES: readonly string[] = [
-  'US', 'CA', 'MX', 'BR', 'AR', 'CL', 'CO', 'GB', 'IE', 'DE', 'FR', 'IT', 'ES', 'NL', 'BE', 'CH',
-  'AT', 'SE', 'NO', 'DK', 'FI', 'PL', 'JP', 'KR', 'CN', 'IN', 'SG', 'AU', 'NZ', 'AE', 'SA', 'ZA',
+  'US',
+  'CA',
+  'MX',
+  'BR',
+  'AR',
+  'CL',
+  'CO',
+  'GB',
+  'IE',
+  'DE',
+  'FR',
+  'IT',
+  'ES',
+  'NL',
+  'BE',
+  'CH',
+  'AT',
+  'SE',
+  'NO',
+  'DK',
+  'FI',
+  'PL',
+  'JP',
+  'KR',
+  'CN',
+  'IN',
+  'SG',
+  'AU',
+  'NZ',
+  'AE',
+  'SA',
+  'ZA',
 ];
 
 export const MINIMUM_AVERAGE_USD = 1_000_000;
@@ -174,13 +206,17 @@ export function evaluateEligibility(
   if (!countries.includes(nomination.company.country)) {
     reasons.push({ field: 'company.country', message: `the program does not run in ${nomination.company.country}` });
   }
-  if (!nomination.teamCaptain.ccoId.trim()) reasons.push({ field: 'teamCaptain.ccoId', message: 'a Team Captain with a CCO id must be named' });
+  if (!nomination.teamCaptain.ccoId.trim())
+    reasons.push({ field: 'teamCaptain.ccoId', message: 'a Team Captain with a CCO id must be named' });
 
   const missing = years.filter((fy) => !nomination.bookings.some((b) => b.fiscalYear === fy));
   if (missing.length > 0) reasons.push({ field: 'bookings', message: `bookings are missing for FY${missing.join(', FY')}` });
   const averageUsd = threeYearAverageUsd(nomination.bookings, years);
   if (averageUsd < minimum) {
-    reasons.push({ field: 'bookings', message: `the 3-year average of FY${years[0]}–FY${years[2]} bookings is ${usd(averageUsd)}, under ${usd(minimum)}` });
+    reasons.push({
+      field: 'bookings',
+      message: `the 3-year average of FY${years[0]}–FY${years[2]} bookings is ${usd(averageUsd)}, under ${usd(minimum)}`,
+    });
   }
   return { eligible: reasons.length === 0, averageUsd, reasons };
 }

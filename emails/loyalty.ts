@@ -33,7 +33,14 @@ export const withdrawn = (a: { companyName: string; captainName: string; reason:
   body: `Dear ${a.captainName},\n\n${a.companyName}'s account has been withdrawn (${a.reason}). Credits already awarded keep their own expiry dates.\n`,
 });
 
-export const newTier = (a: { companyName: string; captainName: string; fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number }) =>
+export const newTier = (a: {
+  companyName: string;
+  captainName: string;
+  fy: number;
+  tier: number | null;
+  averageUsd: number;
+  quarterlyCredits: number;
+}) =>
   a.tier === null
     ? {
         subject: `${a.companyName}: no Customer Loyalty awards in FY${a.fy}`,
@@ -44,7 +51,14 @@ export const newTier = (a: { companyName: string; captainName: string; fy: numbe
         body: `Dear ${a.captainName},\n\nFrom the 3-year average of net bookings ($${Math.round(a.averageUsd).toLocaleString('en-US')}), ${a.companyName} is at tier ${a.tier} for FY${a.fy}: ${a.quarterlyCredits} Learning Credits each quarter, starting with the October award.\n`,
       };
 
-export const award = (a: { companyName: string; captainName: string; credits: number; quarter: string; lotId: string; expiresOn: IsoDate }) => ({
+export const award = (a: {
+  companyName: string;
+  captainName: string;
+  credits: number;
+  quarter: string;
+  lotId: string;
+  expiresOn: IsoDate;
+}) => ({
   subject: `${a.companyName}: ${a.credits} Learning Credits awarded for ${a.quarter}`,
   body: `Dear ${a.captainName},\n\n${a.credits} Cisco Learning Credits have been awarded to ${a.companyName} for ${a.quarter} (lot ${a.lotId}). They are available now and expire on ${a.expiresOn}.\n`,
 });

@@ -24,10 +24,18 @@ async function main() {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     step(`starting embedded PostgreSQL (data in ${join(env.DATA_DIR, 'postgres')})`);
-    const pg = await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'postgres'), port: env.POSTGRES_PORT, persistent: true, password: secrets.postgresPassword });
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(env.DATA_DIR, 'postgres'),
+      port: env.POSTGRES_PORT,
+      persistent: true,
+      password: secrets.postgresPassword,
+    });
     stops.unshift(pg.stop);
     databaseUrl = pg.url;
-    urls.push(['PostgreSQL', `postgres://postgres@127.0.0.1:${env.POSTGRES_PORT}/postgres (password in ${join(env.DATA_DIR, 'dev-secrets.json')})`]);
+    urls.push([
+      'PostgreSQL',
+      `postgres://postgres@127.0.0.1:${env.POSTGRES_PORT}/postgres (password in ${join(env.DATA_DIR, 'dev-secrets.json')})`,
+    ]);
   }
   const db = connectDb(databaseUrl, { min: 0, max: 1 });
   const applied = await migrate(db);
@@ -53,7 +61,13 @@ async function main() {
     urls.push(['Mail catcher', mail.webUrl]);
   }
 
-  const childEnv = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl, API_TOKENS: JSON.stringify(tokens) };
+  const childEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    SMTP_URL: smtpUrl,
+    API_TOKENS: JSON.stringify(tokens),
+  };
   const tsx = ['--import', 'tsx'];
   step('starting the worker and the API');
   const children: Child[] = [
@@ -70,10 +84,14 @@ async function main() {
     });
   }
   const api = `http://127.0.0.1:${env.PORT}`;
-  await waitUntil('API', async () => {
-    const res = await fetch(`${api}/healthz`);
-    if (res.status !== 200) throw new Error(`healthz ${res.status}: ${await res.text()}`);
-  }, 120_000);
+  await waitUntil(
+    'API',
+    async () => {
+      const res = await fetch(`${api}/healthz`);
+      if (res.status !== 200) throw new Error(`healthz ${res.status}: ${await res.text()}`);
+    },
+    120_000,
+  );
   urls.unshift(['API', api], ['API docs', `${api}/docs`]);
 
   console.log('\nCisco Programs is running:');

@@ -33,12 +33,22 @@ export const redemptionNoticeKey = (redemptionId: string, event: 'waiting' | 'se
  * CLC-6, CLC-7: holds (or with `redeemNow` redeems) the credits; a pending request's "waiting" notice is
  * written in the same transaction. Throws CreditRefusal.
  */
-export async function holdWithNotice(db: Knex, hold: Hold, notice: RedemptionNotice): Promise<{ allocation: Allocation; holdUntil: IsoDate | null; noticeKey: string | null; notice: Notice | null }> {
+export async function holdWithNotice(
+  db: Knex,
+  hold: Hold,
+  notice: RedemptionNotice,
+): Promise<{ allocation: Allocation; holdUntil: IsoDate | null; noticeKey: string | null; notice: Notice | null }> {
   const noticeKey = hold.redeemNow ? null : redemptionNoticeKey(hold.redemptionId, 'waiting');
   let written: Notice | null = null;
   const { allocation, holdUntil } = await placeHold(db, hold, async (trx, held) => {
     if (!noticeKey) return;
-    const text = notices.approvalWaiting({ name: notice.to.name, redemptionId: hold.redemptionId, credits: notice.credits, kind: notice.kind, holdUntil: held.holdUntil! });
+    const text = notices.approvalWaiting({
+      name: notice.to.name,
+      redemptionId: hold.redemptionId,
+      credits: notice.credits,
+      kind: notice.kind,
+      holdUntil: held.holdUntil!,
+    });
     written = { id: noticeKey, accountId: notice.accountId, kind: 'redemption-waiting', recipient: notice.to.email, ...text };
     await enqueueNotice(trx, written);
   });
@@ -54,8 +64,18 @@ export async function settleWithNotice(
   let written: Notice | undefined;
   let allocation: Allocation = [];
   const status = await settleRedemption(db, input.redemptionId, input.outcome, input.by, input.on, async (trx, outcome, read) => {
-    allocation = read ?? (await trx('redemption_allocations').where({ redemption_id: input.redemptionId }).orderBy('lot_id').select('lot_id as lotId', 'credits'));
-    const text = notices.redemptionSettled({ name: input.notice.to.name, redemptionId: input.redemptionId, credits: input.notice.credits, outcome });
+    allocation =
+      read ??
+      (await trx('redemption_allocations')
+        .where({ redemption_id: input.redemptionId })
+        .orderBy('lot_id')
+        .select('lot_id as lotId', 'credits'));
+    const text = notices.redemptionSettled({
+      name: input.notice.to.name,
+      redemptionId: input.redemptionId,
+      credits: input.notice.credits,
+      outcome,
+    });
     written = { id: noticeKey, accountId: input.notice.accountId, kind: 'redemption-settled', recipient: input.notice.to.email, ...text };
     await enqueueNotice(trx, written);
   });
@@ -71,9 +91,12 @@ export async function tellLots(temporal: Client, db: Knex, lotIds: string[]): Pr
   const balances = await balancesOf(db, lotIds);
   await Promise.all(
     [...balances].map(([lotId, balance]) =>
-      temporal.workflow.getHandle(creditLotWorkflowId(lotId)).signal(balanceChangedSignal, balance).catch((err: unknown) => {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }),
+      temporal.workflow
+        .getHandle(creditLotWorkflowId(lotId))
+        .signal(balanceChangedSignal, balance)
+        .catch((err: unknown) => {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        }),
     ),
   );
   return balances;
@@ -121,7 +144,10 @@ export interface RedemptionState {
 
 /** A decision that came too late: the request is already settled, or its credits expired (409). */
 export class RedemptionConflict extends Error {
-  constructor(message: string, readonly problems: { field: string; message: string }[] = []) {
+  constructor(
+    message: string,
+    readonly problems: { field: string; message: string }[] = [],
+  ) {
     super(message);
   }
 }
@@ -136,12 +162,24 @@ export async function requestRedemption(d: RedemptionDeskDeps, input: Redemption
     requestedBy: input.requestedBy,
     redeemNow: input.autoApprove,
   };
-  const notice: RedemptionNotice = { to: { name: APPROVER_NAME, email: input.approverEmail }, accountId: input.accountId, credits: input.credits, kind: input.kind };
+  const notice: RedemptionNotice = {
+    to: { name: APPROVER_NAME, email: input.approverEmail },
+    accountId: input.accountId,
+    credits: input.credits,
+    kind: input.kind,
+  };
   const held = await holdWithNotice(d.db, hold, notice);
   d.lots.tell(held.allocation.map((a) => a.lotId));
   if (held.notice) sendAfterAnswer(d, held.notice);
   const status = input.autoApprove ? 'approved' : 'pending';
-  return { redemptionId: input.redemptionId, status, credits: input.credits, allocation: held.allocation, holdUntil: held.holdUntil, decidedBy: input.autoApprove ? 'auto-approval' : null };
+  return {
+    redemptionId: input.redemptionId,
+    status,
+    credits: input.credits,
+    allocation: held.allocation,
+    holdUntil: held.holdUntil,
+    decidedBy: input.autoApprove ? 'auto-approval' : null,
+  };
 }
 
 /** The request as the API has read it (db/creditReads redemptionRow). */
@@ -156,9 +194,18 @@ export interface DeskRedemption {
 }
 
 /** CLC-6: the captain's decision on a pending request. Too late (decided, released, expired): RedemptionConflict. */
-export async function decideRedemption(d: RedemptionDeskDeps, row: DeskRedemption, decision: { approve: boolean; by: string }): Promise<RedemptionState> {
+export async function decideRedemption(
+  d: RedemptionDeskDeps,
+  row: DeskRedemption,
+  decision: { approve: boolean; by: string },
+): Promise<RedemptionState> {
   const redemptionId = row.id;
-  const notice: RedemptionNotice = { to: { name: APPROVER_NAME, email: row.approverEmail ?? '' }, accountId: row.accountId, credits: row.credits, kind: row.kind };
+  const notice: RedemptionNotice = {
+    to: { name: APPROVER_NAME, email: row.approverEmail ?? '' },
+    accountId: row.accountId,
+    credits: row.credits,
+    kind: row.kind,
+  };
   const outcome = decision.approve ? 'approved' : 'rejected';
   let settled: Awaited<ReturnType<typeof settleWithNotice>>;
   try {
@@ -171,7 +218,14 @@ export async function decideRedemption(d: RedemptionDeskDeps, row: DeskRedemptio
   // An approval turns a hold into a redemption of the same credits: only a rejection changes a balance.
   if (outcome === 'rejected') d.lots.tell(settled.lotIds);
   sendAfterAnswer(d, settled.notice);
-  return { redemptionId, status: outcome, credits: row.credits, allocation: settled.allocation, holdUntil: row.holdUntil, decidedBy: decision.by };
+  return {
+    redemptionId,
+    status: outcome,
+    credits: row.credits,
+    allocation: settled.allocation,
+    holdUntil: row.holdUntil,
+    decidedBy: decision.by,
+  };
 }
 
 const sending = new Set<Promise<void>>();

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../workflows/definitions';
 
@@ -9,9 +9,18 @@ export interface WorkerSetup extends ActivityDeps {
   /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Tuning (concurrency, cache) for benchmarks and tests; production uses the SDK's defaults. */
-  tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'
-    | 'workflowTaskPollerBehavior' | 'nonStickyToStickyPollRatio' | 'activityTaskPollerBehavior' | 'maxConcurrentLocalActivityExecutions'
-    | 'workflowThreadPoolSize' | 'reuseV8Context'>;
+  tuning?: Pick<
+    WorkerOptions,
+    | 'maxCachedWorkflows'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'workflowTaskPollerBehavior'
+    | 'nonStickyToStickyPollRatio'
+    | 'activityTaskPollerBehavior'
+    | 'maxConcurrentLocalActivityExecutions'
+    | 'workflowThreadPoolSize'
+    | 'reuseV8Context'
+  >;
 }
 
 export function createWorker(setup: WorkerSetup): Promise<Worker> {

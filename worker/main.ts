@@ -16,20 +16,30 @@ async function main() {
   if (!env.DATABASE_URL || !env.SMTP_URL || !env.TEMPORAL_ADDRESS) {
     throw new Error('The worker needs DATABASE_URL, SMTP_URL and TEMPORAL_ADDRESS (npm start sets them)');
   }
-  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  });
   const db = connectDb(env.DATABASE_URL);
   const mailer = createMailer(env.SMTP_URL);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
   const worker = await createWorker({
-    connection, namespace: env.TEMPORAL_NAMESPACE, db, mailer, temporal, config: { mailFrom: env.MAIL_FROM },
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    db,
+    mailer,
+    temporal,
+    config: { mailFrom: env.MAIL_FROM },
     // Lots and accounts sleep for months: a bounded cache keeps memory flat however many are open
     // (an evicted workflow is replayed when its timer fires). See bench/lots.ts for the figures.
     tuning: { maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS },
   });
   // A cluster may not let workers change its namespace (Temporal Cloud): then ops register them once.
-  await ensureSearchAttributes(clientConnection, env.TEMPORAL_NAMESPACE).catch((err) => log.warn({ err }, 'could not register search attributes; register them with the temporal CLI'));
+  await ensureSearchAttributes(clientConnection, env.TEMPORAL_NAMESPACE).catch((err) =>
+    log.warn({ err }, 'could not register search attributes; register them with the temporal CLI'),
+  );
   await ensureStatementSchedule(temporal);
   await ensureRedemptionHoldSchedule(temporal);
   log.info({ taskQueue: worker.options.taskQueue }, 'worker running');

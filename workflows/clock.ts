@@ -29,11 +29,13 @@ export function deadlineTimer(date: IsoDate) {
   const ms = startOf(date) - Date.now();
   if (ms <= 0) passed = true;
   else
-    scope.run(() => sleep(ms)).then(
-      () => (passed = true),
-      (err: unknown) => {
-        if (!isCancellation(err)) throw err;
-      },
-    );
+    scope
+      .run(() => sleep(ms))
+      .then(
+        () => (passed = true),
+        (err: unknown) => {
+          if (!isCancellation(err)) throw err;
+        },
+      );
   return { passed: () => passed, cancel: () => scope.cancel() };
 }

@@ -67,11 +67,14 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
     },
     {
       validator: (_request) => {
-        if (s.extension) throw refusal(failureTypes.conflict, `lot ${lot.id} already had its one extension request (${s.extension.requestId})`);
+        if (s.extension)
+          throw refusal(failureTypes.conflict, `lot ${lot.id} already had its one extension request (${s.extension.requestId})`);
         const window = extensionWindow(s.expiresOn);
         const on = today();
         if (s.state === 'closed' || on < window.opens || on > window.closes) {
-          throw refusal(failureTypes.invalid, `extension requests for lot ${lot.id} are open from ${window.opens} to ${window.closes}`, [{ field: 'requestedOn' }]);
+          throw refusal(failureTypes.invalid, `extension requests for lot ${lot.id} are open from ${window.opens} to ${window.closes}`, [
+            { field: 'requestedOn' },
+          ]);
         }
       },
     },
@@ -98,8 +101,10 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
     {
       validator: ({ requestId }) => {
         const request = s.extension;
-        if (!request || request.requestId !== requestId) throw refusal(failureTypes.invalid, `no extension request ${requestId} for lot ${lot.id}`, [{ field: 'requestId' }]);
-        if (request.status !== 'pending') throw refusal(failureTypes.conflict, `extension request ${requestId} is already ${request.status}`);
+        if (!request || request.requestId !== requestId)
+          throw refusal(failureTypes.invalid, `no extension request ${requestId} for lot ${lot.id}`, [{ field: 'requestId' }]);
+        if (request.status !== 'pending')
+          throw refusal(failureTypes.conflict, `extension request ${requestId} is already ${request.status}`);
       },
     },
   );
@@ -109,7 +114,10 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
     const values = JSON.stringify([s.state, s.expiresOn, s.balance]);
     if (values !== published) upsertAttributes();
     published = values;
-    setCurrentDetails(`Lot **${lot.id}** (${lot.source}, ${lot.credits} credits) — ${s.state}, balance ${s.balance}, expires ${s.expiresOn}` + (s.extension ? `\n\nExtension ${s.extension.requestId}: ${s.extension.status}` : ''));
+    setCurrentDetails(
+      `Lot **${lot.id}** (${lot.source}, ${lot.credits} credits) — ${s.state}, balance ${s.balance}, expires ${s.expiresOn}` +
+        (s.extension ? `\n\nExtension ${s.extension.requestId}: ${s.extension.status}` : ''),
+    );
   }
 
   function upsertAttributes() {
@@ -158,7 +166,11 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
         continue;
       }
       const canExtend = s.extension === null || s.extension.status === 'pending';
-      const { forfeited, noticeKey } = await locals.forfeitLot({ lotId: lot.id, expiresOn: expiry, extensionCloses: canExtend ? s.closesOn : null });
+      const { forfeited, noticeKey } = await locals.forfeitLot({
+        lotId: lot.id,
+        expiresOn: expiry,
+        extensionCloses: canExtend ? s.closesOn : null,
+      });
       s.forfeited += forfeited;
       s.balance = 0;
       s.state = 'expired';

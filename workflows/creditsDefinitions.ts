@@ -31,7 +31,14 @@ export interface LotRecord {
 }
 
 /** CLC-2: an awarded lot, active from its award date and owned by the Team Captain; expires a year on. */
-export function awardLotRecord(a: { lotId: string; accountId: string; captain: { name: string; email: string }; credits: number; awardDate: IsoDate; quarter: string }): LotRecord {
+export function awardLotRecord(a: {
+  lotId: string;
+  accountId: string;
+  captain: { name: string; email: string };
+  credits: number;
+  awardDate: IsoDate;
+  quarter: string;
+}): LotRecord {
   return {
     id: a.lotId,
     accountId: a.accountId,
@@ -75,7 +82,9 @@ export interface CreditLotInput {
 
 export const lotStateQuery = defineQuery<CreditLotState>('state');
 export const lotRecordedUpdate = defineUpdate<CreditLotState>('lotRecorded');
-export const requestExtensionUpdate = defineUpdate<CreditLotState, [{ requestId: string; usagePlan: string; by: string }]>('requestExtension');
+export const requestExtensionUpdate = defineUpdate<CreditLotState, [{ requestId: string; usagePlan: string; by: string }]>(
+  'requestExtension',
+);
 export const decideExtensionUpdate = defineUpdate<CreditLotState, [{ requestId: string; approve: boolean; by: string }]>('decideExtension');
 /** Sent after a redemption moves credits, so the lot's Balance search attribute stays current. */
 export const balanceChangedSignal = defineSignal<[number]>('balanceChanged');

@@ -16,7 +16,10 @@ const BATCH = 100;
  * captain told; then any redemption email the API could not send goes out. A run that finds thousands
  * continues as new in batches, so its history stays small.
  */
-export async function redemptionHolds(carried?: { on: IsoDate; released: number }): Promise<{ on: IsoDate; released: number; resent: number }> {
+export async function redemptionHolds(carried?: {
+  on: IsoDate;
+  released: number;
+}): Promise<{ on: IsoDate; released: number; resent: number }> {
   const on = carried?.on ?? today();
   let released = carried?.released ?? 0;
   for (let batches = 0; ; batches++) {
@@ -36,7 +39,10 @@ export async function deliverNotice(key: string): Promise<void> {
   await sendNoticeSoon(key);
 }
 
-const acts = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
+});
 
 /**
  * CLC-8: on the first of each month (a Temporal Schedule starts this), every owner's statement of last

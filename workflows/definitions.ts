@@ -11,7 +11,9 @@ export const TASK_QUEUE = 'cisco-programs';
 // ALL-1: every key is registered on the namespace (worker/searchAttributes.ts). The dev server's SQLite
 // visibility holds at most 10 Keyword attributes: all lifecycles share that budget, and PartnerId is
 // shared by certifications and incentives.
-const keys = [loyaltySearchAttributes, creditSearchAttributes, certificationSearchAttributes, incentiveSearchAttributes].flatMap((k) => Object.values(k));
+const keys = [loyaltySearchAttributes, creditSearchAttributes, certificationSearchAttributes, incentiveSearchAttributes].flatMap((k) =>
+  Object.values(k),
+);
 export const allSearchAttributeKeys = keys.filter((k, i) => keys.findIndex((o) => o.name === k.name) === i);
 
 /** ApplicationFailure types a workflow throws for business refusals; the API maps them to 4xx. */
@@ -20,4 +22,3 @@ export const failureTypes = {
   forbidden: 'Forbidden',
   invalid: 'Invalid',
 } as const;
-

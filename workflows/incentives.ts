@@ -1,7 +1,22 @@
-import { allHandlersFinished, condition, continueAsNew, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { goalProgress, mergeReadings, phaseComplete, phaseDeadline } from '../domain/incentives';
 import { deadlineTimer, today } from './clock';
-import { engagementRecordedUpdate, engagementStateQuery, incentiveSearchAttributes as isa, readingsSignal, type EngagementInput, type EngagementState } from './incentivesDefinitions';
+import {
+  engagementRecordedUpdate,
+  engagementStateQuery,
+  incentiveSearchAttributes as isa,
+  readingsSignal,
+  type EngagementInput,
+  type EngagementState,
+} from './incentivesDefinitions';
 import { acts, locals, sendNoticeSoon } from './shared';
 
 /**
@@ -12,8 +27,17 @@ import { acts, locals, sendNoticeSoon } from './shared';
 export async function incentiveEngagement(input: EngagementInput): Promise<EngagementState> {
   const on = today();
   const s: EngagementState = input.carried ?? {
-    engagementId: input.engagementId, partnerId: input.partnerId, customerId: input.customerId, partnerEmail: input.partnerEmail, useCase: input.useCase,
-    state: 'active', phaseIndex: 0, phaseStartedOn: on, deadline: phaseDeadline(on), latest: {}, payments: [],
+    engagementId: input.engagementId,
+    partnerId: input.partnerId,
+    customerId: input.customerId,
+    partnerEmail: input.partnerEmail,
+    useCase: input.useCase,
+    state: 'active',
+    phaseIndex: 0,
+    phaseStartedOn: on,
+    deadline: phaseDeadline(on),
+    latest: {},
+    payments: [],
   };
   let recorded = input.carried !== undefined;
   let fresh = false;
@@ -36,22 +60,33 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
 
   const publish = () => {
     const phaseAttr = s.state === 'active' ? phase().name : s.state;
-    if (phaseAttr !== upserted) upsertSearchAttributes([
-      { key: isa.PartnerId, value: s.partnerId },
-      { key: isa.CustomerId, value: s.customerId },
-      { key: isa.UseCase, value: s.useCase.id },
-      { key: isa.Phase, value: phaseAttr },
-    ]);
+    if (phaseAttr !== upserted)
+      upsertSearchAttributes([
+        { key: isa.PartnerId, value: s.partnerId },
+        { key: isa.CustomerId, value: s.customerId },
+        { key: isa.UseCase, value: s.useCase.id },
+        { key: isa.Phase, value: phaseAttr },
+      ]);
     upserted = phaseAttr;
     setCurrentDetails(
       `Engagement **${s.engagementId}** (${s.partnerId} → ${s.customerId}, ${s.useCase.name}) — ${s.state === 'active' ? `${phase().name} until ${s.deadline}` : s.state}` +
-        (s.state === 'active' ? `\n\n${goalProgress(phase(), s.latest).map((g) => `${g.metric} ${g.comparison} ${g.threshold}: ${g.value ?? '–'} ${g.met ? '✓' : ''}`).join('\n')}` : ''),
+        (s.state === 'active'
+          ? `\n\n${goalProgress(phase(), s.latest)
+              .map((g) => `${g.metric} ${g.comparison} ${g.threshold}: ${g.value ?? '–'} ${g.met ? '✓' : ''}`)
+              .join('\n')}`
+          : ''),
     );
   };
 
   publish();
   if (!recorded) {
-    await acts.recordEngagement({ engagementId: s.engagementId, partnerId: s.partnerId, customerId: s.customerId, useCaseId: s.useCase.id, phase: phase().name });
+    await acts.recordEngagement({
+      engagementId: s.engagementId,
+      partnerId: s.partnerId,
+      customerId: s.customerId,
+      useCaseId: s.useCase.id,
+      phase: phase().name,
+    });
     recorded = true;
   }
 
@@ -62,7 +97,15 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
       const done = phase();
       const next = s.useCase.phases[s.phaseIndex + 1];
       const approvedOn = today();
-      const payment = { engagementId: s.engagementId, partnerEmail: s.partnerEmail, phaseIndex: s.phaseIndex, phase: done.name, amountUsd: done.paymentUsd, approvedOn, nextPhase: next?.name ?? null };
+      const payment = {
+        engagementId: s.engagementId,
+        partnerEmail: s.partnerEmail,
+        phaseIndex: s.phaseIndex,
+        phase: done.name,
+        amountUsd: done.paymentUsd,
+        approvedOn,
+        nextPhase: next?.name ?? null,
+      };
       await sendNoticeSoon(await locals.recordPhasePayment(payment));
       s.payments.push({ phase: done.name, amountUsd: done.paymentUsd, approvedOn });
       if (next) {
@@ -88,7 +131,14 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
     }
     if (!woke) {
       s.state = 'expired';
-      await acts.sendNotice(await acts.recordEngagementExpiry({ engagementId: s.engagementId, partnerEmail: s.partnerEmail, phase: phase().name, deadline: s.deadline }));
+      await acts.sendNotice(
+        await acts.recordEngagementExpiry({
+          engagementId: s.engagementId,
+          partnerEmail: s.partnerEmail,
+          phase: phase().name,
+          deadline: s.deadline,
+        }),
+      );
       publish();
     }
   }

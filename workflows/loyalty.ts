@@ -15,7 +15,20 @@ import { tierFor, threeYearAverageUsd } from '../domain/loyalty';
 import { sleepUntilDate, today } from './clock';
 import { acts, refusal } from './shared';
 import { failureTypes } from './definitions';
-import { acceptTermsUpdate, nominationRecordedUpdate, publishTermsUpdate, recordBookingsUpdate, replaceCaptainUpdate, setAutoApprovalUpdate, loyaltySearchAttributes as sa, stateQuery, withdrawUpdate, type LoyaltyAccountInput, type LoyaltyAccountState, type WithdrawInput } from './loyaltyDefinitions';
+import {
+  acceptTermsUpdate,
+  nominationRecordedUpdate,
+  publishTermsUpdate,
+  recordBookingsUpdate,
+  replaceCaptainUpdate,
+  setAutoApprovalUpdate,
+  loyaltySearchAttributes as sa,
+  stateQuery,
+  withdrawUpdate,
+  type LoyaltyAccountInput,
+  type LoyaltyAccountState,
+  type WithdrawInput,
+} from './loyaltyDefinitions';
 import type { Activities } from '../activities';
 import { awardLotRecord } from './creditsDefinitions';
 
@@ -66,7 +79,10 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
         if (s.state === 'lapsed' || s.state === 'withdrawn') throw refusal(failureTypes.conflict, `the account is ${s.state}`);
         if (!termsPending()) throw refusal(failureTypes.conflict, `terms version ${s.termsVersion} is already accepted`);
         if (ccoId !== s.teamCaptain.ccoId) throw refusal(failureTypes.forbidden, "only the account's Team Captain accepts its terms");
-        if (version !== s.termsVersion) throw refusal(failureTypes.invalid, `terms version ${version} is not the current version ${s.termsVersion}`, [{ field: 'version' }]);
+        if (version !== s.termsVersion)
+          throw refusal(failureTypes.invalid, `terms version ${version} is not the current version ${s.termsVersion}`, [
+            { field: 'version' },
+          ]);
       },
     },
   );
@@ -89,7 +105,9 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
       s.teamCaptain = { ...captain };
       publish();
       await whenRecorded();
-      await acts.sendNotice(await acts.recordCaptainChange({ accountId: s.accountId, companyName: s.companyName, captain, changeNumber: s.captainChanges }));
+      await acts.sendNotice(
+        await acts.recordCaptainChange({ accountId: s.accountId, companyName: s.companyName, captain, changeNumber: s.captainChanges }),
+      );
       return s;
     },
     {
@@ -106,7 +124,9 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
     async ({ version }) => {
       s.termsVersion = version;
       await whenRecorded();
-      await acts.sendNotice(await acts.recordNewTerms({ accountId: s.accountId, companyName: s.companyName, captain: s.teamCaptain, termsVersion: version }));
+      await acts.sendNotice(
+        await acts.recordNewTerms({ accountId: s.accountId, companyName: s.companyName, captain: s.teamCaptain, termsVersion: version }),
+      );
       return s;
     },
     {
@@ -141,7 +161,8 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   );
 
   function assertOpen() {
-    if (s.state === 'withdrawn' || s.state === 'lapsed' || withdrawal) throw refusal(failureTypes.conflict, `the account is ${withdrawal ? 'being withdrawn' : s.state}`);
+    if (s.state === 'withdrawn' || s.state === 'lapsed' || withdrawal)
+      throw refusal(failureTypes.conflict, `the account is ${withdrawal ? 'being withdrawn' : s.state}`);
   }
 
   function publish() {
@@ -162,7 +183,12 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
 
   async function waitForTerms(): Promise<'accepted' | 'lapsed' | 'withdrawn'> {
     const termsWaiting = await acts.recordNomination({
-      accountId: s.accountId, nomination: input.nomination, nominatedBy: input.nominatedBy, nominatedOn: s.nominatedOn, termsVersion: s.termsVersion, lapsesOn: s.lapsesOn,
+      accountId: s.accountId,
+      nomination: input.nomination,
+      nominatedBy: input.nominatedBy,
+      nominatedOn: s.nominatedOn,
+      termsVersion: s.termsVersion,
+      lapsesOn: s.lapsesOn,
     });
     recorded = true;
     await acts.sendNotice(termsWaiting);
@@ -173,7 +199,14 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
       if (today() >= s.lapsesOn) return 'lapsed';
       s.remindersSent += 1;
       await acts.sendNotice(
-        await acts.recordTermsReminder({ accountId: s.accountId, reminderNumber: s.remindersSent, companyName: s.companyName, captain: s.teamCaptain, termsVersion: s.termsVersion, lapsesOn: s.lapsesOn }),
+        await acts.recordTermsReminder({
+          accountId: s.accountId,
+          reminderNumber: s.remindersSent,
+          companyName: s.companyName,
+          captain: s.teamCaptain,
+          termsVersion: s.termsVersion,
+          lapsesOn: s.lapsesOn,
+        }),
       );
     }
     return withdrawal ? 'withdrawn' : 'accepted';
@@ -187,7 +220,15 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
     s.quarterlyCredits = decision.quarterlyCredits;
     s.nextAwardDate = firstAwardDate(acceptedOn, settings.awardDay);
     s.nextRetierOn = nextRetierDateAfter(acceptedOn, settings.retierDay);
-    await acts.sendNotice(await acts.recordEnrollment({ accountId: s.accountId, companyName: s.companyName, captain: s.teamCaptain, firstAwardDate: s.nextAwardDate, tier: s.tier }));
+    await acts.sendNotice(
+      await acts.recordEnrollment({
+        accountId: s.accountId,
+        companyName: s.companyName,
+        captain: s.teamCaptain,
+        firstAwardDate: s.nextAwardDate,
+        tier: s.tier,
+      }),
+    );
     s.state = 'enrolled';
     publish();
   }
@@ -199,7 +240,9 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
     const decision = decideTier(s.bookings, on, await acts.tierTableFor(fy));
     s.tier = decision.tier;
     s.quarterlyCredits = decision.quarterlyCredits;
-    await acts.sendNotice(await acts.recordRetier({ accountId: s.accountId, companyName: s.companyName, captain: s.teamCaptain, fy, ...decision }));
+    await acts.sendNotice(
+      await acts.recordRetier({ accountId: s.accountId, companyName: s.companyName, captain: s.teamCaptain, fy, ...decision }),
+    );
     s.nextRetierOn = nextRetierDateAfter(on, settings.retierDay);
     publish();
   }
@@ -226,7 +269,12 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
 
   // LOY-7: the award's rows, its lot's workflow and its email in one local activity; if that keeps failing
   // (the database or Temporal unreachable), the same idempotent steps as activities the server retries.
-  async function awardInOneStep(base: { accountId: string; companyName: string; captain: typeof s.teamCaptain; quarter: string; nextAwardDate: string }, awardDate: string, quarter: string, credits: number): Promise<string> {
+  async function awardInOneStep(
+    base: { accountId: string; companyName: string; captain: typeof s.teamCaptain; quarter: string; nextAwardDate: string },
+    awardDate: string,
+    quarter: string,
+    credits: number,
+  ): Promise<string> {
     try {
       const done = await awardStep.awardAndStartLot({ ...base, awardDate, credits, lotTaskQueue: workflowInfo().taskQueue });
       if (!done.noticeSent) await acts.sendNotice(done.noticeKey);
@@ -267,7 +315,14 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
       s.state = 'lapsed';
       await acts.sendNotice(await acts.recordLapse({ accountId: s.accountId, companyName: s.companyName, captain: s.teamCaptain }));
     } else {
-      await acts.sendNotice(await acts.recordWithdrawal({ accountId: s.accountId, companyName: s.companyName, captain: s.teamCaptain, reason: withdrawal!.reason }));
+      await acts.sendNotice(
+        await acts.recordWithdrawal({
+          accountId: s.accountId,
+          companyName: s.companyName,
+          captain: s.teamCaptain,
+          reason: withdrawal!.reason,
+        }),
+      );
       s.state = 'withdrawn';
     }
     s.nextAwardDate = null;

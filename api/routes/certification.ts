@@ -19,7 +19,16 @@ import {
 import { actorOf, allow, holderOf } from '../auth';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
 import {
-  applicationSchema, certificationDecisionSchema, certificationIdParam, certificationListQuery, csatSchema, extensionSchema, noticeSchema, partnerSchema, requirementsSchema, revocationSchema,
+  applicationSchema,
+  certificationDecisionSchema,
+  certificationIdParam,
+  certificationListQuery,
+  csatSchema,
+  extensionSchema,
+  noticeSchema,
+  partnerSchema,
+  requirementsSchema,
+  revocationSchema,
 } from '../schemas/certification';
 import { fromTemporal } from '../temporalErrors';
 import { parse } from '../validate';
@@ -61,21 +70,32 @@ export function certificationRoutes({ temporal, db, config }: AppDeps): Router {
     const partner = await db('partners').where({ id: partnerId }).first('email');
     if (!partner) throw forbidden(`${partnerId} is not a Registered Partner`);
     const unmet = unmetRequirements(requirements);
-    if (unmet.length) throw unprocessable(`${unmet.length} requirement(s) not met`, unmet.map((u) => ({ field: `requirements.${u.field}`, message: u.message })));
+    if (unmet.length)
+      throw unprocessable(
+        `${unmet.length} requirement(s) not met`,
+        unmet.map((u) => ({ field: `requirements.${u.field}`, message: u.message })),
+      );
     const id = certificationId(partnerId, country);
     const start = new WithStartWorkflowOperation(certification, {
-      workflowId: certificationWorkflowId(id), taskQueue: config.taskQueue, workflowIdConflictPolicy: 'FAIL',
+      workflowId: certificationWorkflowId(id),
+      taskQueue: config.taskQueue,
+      workflowIdConflictPolicy: 'FAIL',
       args: [{ id, partnerId, country, partnerEmail: partner.email, requirements }],
       staticSummary: `Premier Certification ${partnerId} in ${country}`,
     });
     await call(id, () => temporal.workflow.executeUpdateWithStart(certificationRecordedUpdate, { startWorkflowOperation: start }));
-    res.status(201).location(`/v1/certifications/${id}`).json({ certificationId: id, workflowId: certificationWorkflowId(id) });
+    res
+      .status(201)
+      .location(`/v1/certifications/${id}`)
+      .json({ certificationId: id, workflowId: certificationWorkflowId(id) });
   });
 
   router.get('/v1/certifications', allow('ops', 'partner'), async (req, res) => {
     const { state } = parse(certificationListQuery, req.query);
     const holder = holderOf(req);
-    const q = db('certifications').orderBy('id').select('id', 'partner_id as partnerId', 'country', 'state', 'certified_on as certifiedOn', 'anniversary');
+    const q = db('certifications')
+      .orderBy('id')
+      .select('id', 'partner_id as partnerId', 'country', 'state', 'certified_on as certifiedOn', 'anniversary');
     if (state) q.where({ state });
     if (holder.role === 'partner') q.where({ partner_id: holder.partnerId });
     res.json({ certifications: await q });
@@ -92,14 +112,22 @@ export function certificationRoutes({ temporal, db, config }: AppDeps): Router {
       const id = await ownedCertification(req, db, parse(certificationIdParam, req.params).id);
       res.json(await call(id, () => run(handleOf(temporal, id), req)));
     });
-  command('decision', ['ops'], (h, req) => h.executeUpdate(decideCertificationUpdate, { args: [{ ...parse(certificationDecisionSchema, req.body), by: actorOf(holderOf(req)) }] }));
+  command('decision', ['ops'], (h, req) =>
+    h.executeUpdate(decideCertificationUpdate, { args: [{ ...parse(certificationDecisionSchema, req.body), by: actorOf(holderOf(req)) }] }),
+  );
   command('renewal', ['partner'], (h, req) => h.executeUpdate(renewCertificationUpdate, { args: [parse(requirementsSchema, req.body)] }));
   command('csat-responses', ['ops'], (h, req) => h.executeUpdate(csatResponsesUpdate, { args: [parse(csatSchema, req.body)] }));
-  command('non-compliance-notices', ['partner'], (h, req) => h.executeUpdate(nonComplianceNoticeUpdate, { args: [parse(noticeSchema, req.body)] }));
-  command('extension', ['ops'], (h, req) => h.executeUpdate(grantExtensionUpdate, { args: [{ ...parse(extensionSchema, req.body), by: actorOf(holderOf(req)) }] }));
+  command('non-compliance-notices', ['partner'], (h, req) =>
+    h.executeUpdate(nonComplianceNoticeUpdate, { args: [parse(noticeSchema, req.body)] }),
+  );
+  command('extension', ['ops'], (h, req) =>
+    h.executeUpdate(grantExtensionUpdate, { args: [{ ...parse(extensionSchema, req.body), by: actorOf(holderOf(req)) }] }),
+  );
   command('compliance', ['ops'], (h, req) => h.executeUpdate(markCompliantUpdate, { args: [{ by: actorOf(holderOf(req)) }] }));
   command('gold', ['ops'], (h, req) => h.executeUpdate(moveToGoldUpdate, { args: [{ by: actorOf(holderOf(req)) }] }));
-  command('revocation', ['ops'], (h, req) => h.executeUpdate(revokeUpdate, { args: [{ ...parse(revocationSchema, req.body), by: actorOf(holderOf(req)) }] }));
+  command('revocation', ['ops'], (h, req) =>
+    h.executeUpdate(revokeUpdate, { args: [{ ...parse(revocationSchema, req.body), by: actorOf(holderOf(req)) }] }),
+  );
 
   return router;
 }

@@ -1,11 +1,31 @@
 import { Router, type Response, type Request } from 'express';
 import { stringify } from 'csv-stringify/sync';
-import { balancesByAccount, expiringWithin, redemptionsBetween, accountOwner, extensionRequestRow, lotRow, lotsOfAccount, redemptionRow } from '../../db/creditsReads';
+import {
+  balancesByAccount,
+  expiringWithin,
+  redemptionsBetween,
+  accountOwner,
+  extensionRequestRow,
+  lotRow,
+  lotsOfAccount,
+  redemptionRow,
+} from '../../db/creditsReads';
 import { findStatement } from '../../db/creditsStatements';
 import { addDays } from '../../domain/calendar';
 import { allow, holderOf, actorOf } from '../auth';
 import { forbidden, notFound, conflict, unprocessable } from '../errors';
-import { expiringQuery, monthParam, periodQuery, reportFormat, autoApprovalSchema, decisionSchema, extensionRequestSchema, lotIdParam, purchaseSchema, redemptionSchema } from '../schemas/credits';
+import {
+  expiringQuery,
+  monthParam,
+  periodQuery,
+  reportFormat,
+  autoApprovalSchema,
+  decisionSchema,
+  extensionRequestSchema,
+  lotIdParam,
+  purchaseSchema,
+  redemptionSchema,
+} from '../schemas/credits';
 import { parse } from '../validate';
 import type { AppDeps } from '../app';
 import { randomUUID } from 'node:crypto';
@@ -33,7 +53,7 @@ async function assertCaptainOf(req: Request, db: AppDeps['db'], accountId: strin
   if (holder.role !== 'team-captain') return;
   // `known`: the account the route has just read, so a redemption asks Postgres once, not twice.
   const owner = known ?? (accountId ? await accountOwner(db, accountId) : undefined);
-  if (!owner || owner.captainCcoId !== holder.ccoId) throw forbidden('These are not your account\'s credits');
+  if (!owner || owner.captainCcoId !== holder.ccoId) throw forbidden("These are not your account's credits");
 }
 
 async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -54,7 +74,8 @@ export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Ro
     const body = parse(purchaseSchema, req.body);
     const { credits, problems } = orderCredits(body.packages);
     const reasons = problems.map((message) => ({ field: message.split(':')[0]!, message }));
-    if (!countries.includes(body.country)) reasons.push({ field: 'country', message: `${body.country} is not cleared for Cisco Learning Credits` });
+    if (!countries.includes(body.country))
+      reasons.push({ field: 'country', message: `${body.country} is not cleared for Cisco Learning Credits` });
     const account = body.accountId ? await accountOwner(db, body.accountId) : undefined;
     if (body.accountId && !account) reasons.push({ field: 'accountId', message: `no account ${body.accountId}` });
     if (reasons.length) throw unprocessable('The purchase breaks the Learning Credit rules', reasons);
@@ -71,9 +92,18 @@ export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Ro
       expiresOn: lotExpiryDate(body.invoiceDate),
       awardQuarter: null,
     };
-    const start = new WithStartWorkflowOperation(creditLot, { workflowId: creditLotWorkflowId(lot.id), taskQueue: config.taskQueue, args: [{ lot }], workflowIdConflictPolicy: 'FAIL', staticSummary: `Lot ${lot.id}: ${credits} purchased credits` });
+    const start = new WithStartWorkflowOperation(creditLot, {
+      workflowId: creditLotWorkflowId(lot.id),
+      taskQueue: config.taskQueue,
+      args: [{ lot }],
+      workflowIdConflictPolicy: 'FAIL',
+      staticSummary: `Lot ${lot.id}: ${credits} purchased credits`,
+    });
     await call(`Lot ${lot.id}`, () => temporal.workflow.executeUpdateWithStart(lotRecordedUpdate, { startWorkflowOperation: start }));
-    res.status(201).location(`/v1/lots/${lot.id}`).json({ lotId: lot.id, workflowId: creditLotWorkflowId(lot.id), credits, activatesOn: lot.activatesOn, expiresOn: lot.expiresOn });
+    res
+      .status(201)
+      .location(`/v1/lots/${lot.id}`)
+      .json({ lotId: lot.id, workflowId: creditLotWorkflowId(lot.id), credits, activatesOn: lot.activatesOn, expiresOn: lot.expiresOn });
   });
 
   router.get('/v1/lots/:id', allow('ops', 'account-manager', 'team-captain'), async (req, res) => {
@@ -95,7 +125,11 @@ export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Ro
     const { id } = parse(accountIdParam, req.params);
     await assertCaptainOf(req, db, id);
     const lots = await lotsOfAccount(db, id);
-    res.json({ accountId: id, balance: lots.reduce((s, l) => s + l.balance, 0), lots: lots.filter((l) => l.balance > 0).map((l) => ({ lotId: l.id, balance: l.balance, expiresOn: l.expiresOn })) });
+    res.json({
+      accountId: id,
+      balance: lots.reduce((s, l) => s + l.balance, 0),
+      lots: lots.filter((l) => l.balance > 0).map((l) => ({ lotId: l.id, balance: l.balance, expiresOn: l.expiresOn })),
+    });
   });
 
   // CLC-6: the captain turns auto-approval on or off, through the account's workflow.
@@ -103,7 +137,9 @@ export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Ro
     const { id } = parse(accountIdParam, req.params);
     const { enabled } = parse(autoApprovalSchema, req.body);
     await assertCaptainOf(req, db, id);
-    const state = await call(`Account ${id}`, () => temporal.workflow.getHandle(loyaltyWorkflowId(id)).executeUpdate(setAutoApprovalUpdate, { args: [{ enabled }] }));
+    const state = await call(`Account ${id}`, () =>
+      temporal.workflow.getHandle(loyaltyWorkflowId(id)).executeUpdate(setAutoApprovalUpdate, { args: [{ enabled }] }),
+    );
     res.json({ accountId: id, autoApproval: state.autoApproval });
   });
 
@@ -115,7 +151,9 @@ export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Ro
     if (!row) throw notFound(`Lot ${id}`);
     await assertCaptainOf(req, db, row.accountId);
     const requestId = `XR-${randomUUID().slice(0, 12)}`;
-    await call(`Lot ${id}`, () => lotHandle(temporal, id).executeUpdate(requestExtensionUpdate, { args: [{ requestId, usagePlan, by: actorOf(holderOf(req)) }] }));
+    await call(`Lot ${id}`, () =>
+      lotHandle(temporal, id).executeUpdate(requestExtensionUpdate, { args: [{ requestId, usagePlan, by: actorOf(holderOf(req)) }] }),
+    );
     res.status(201).json({ requestId, lotId: id, status: 'pending' });
   });
 
@@ -124,8 +162,16 @@ export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Ro
     const { approve } = parse(decisionSchema, req.body);
     const request = await extensionRequestRow(db, id);
     if (!request) throw notFound(`Extension request ${id}`);
-    const state = await call(`Lot ${request.lotId}`, () => lotHandle(temporal, request.lotId).executeUpdate(decideExtensionUpdate, { args: [{ requestId: id, approve, by: actorOf(holderOf(req)) }] }));
-    res.json({ requestId: id, status: approve ? 'approved' : 'denied', lot: { id: request.lotId, state: state.state, expiresOn: state.expiresOn, balance: state.balance } });
+    const state = await call(`Lot ${request.lotId}`, () =>
+      lotHandle(temporal, request.lotId).executeUpdate(decideExtensionUpdate, {
+        args: [{ requestId: id, approve, by: actorOf(holderOf(req)) }],
+      }),
+    );
+    res.json({
+      requestId: id,
+      status: approve ? 'approved' : 'denied',
+      lot: { id: request.lotId, state: state.state, expiresOn: state.expiresOn, balance: state.balance },
+    });
   });
 
   // CLC-5, CLC-6, CLC-7: a request holds credits nearest expiry first; 422 names the rule it breaks.
@@ -139,7 +185,13 @@ export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Ro
     await assertCaptainOf(req, db, accountId, account);
     const redemptionId = `RD-${randomUUID().slice(0, 12)}`;
     const input = {
-      redemptionId, accountId, lotId: body.lotId, kind: body.kind, credits: body.credits, startsOn: body.startsOn, details: body.details,
+      redemptionId,
+      accountId,
+      lotId: body.lotId,
+      kind: body.kind,
+      credits: body.credits,
+      startsOn: body.startsOn,
+      details: body.details,
       requestedBy: actorOf(holderOf(req)),
       // Without an account there is no captain to ask: the ops request stands approved.
       autoApprove: account ? account.autoApproval : true,
@@ -178,7 +230,10 @@ const lotHandle = (temporal: Client, lotId: string) => temporal.workflow.getHand
 /** A report as JSON, or as CSV with a header row when `format=csv`. */
 function send(res: Response, format: 'json' | 'csv', name: string, rows: Record<string, unknown>[]) {
   if (format === 'json') return res.json({ [name]: rows });
-  res.type('text/csv').attachment(`${name}.csv`).send(stringify(rows, { header: true, columns: rows[0] ? Object.keys(rows[0]) : undefined }));
+  res
+    .type('text/csv')
+    .attachment(`${name}.csv`)
+    .send(stringify(rows, { header: true, columns: rows[0] ? Object.keys(rows[0]) : undefined }));
 }
 
 /** CLC-8: statements and reports, read from Postgres. */
@@ -188,7 +243,8 @@ export function reportRoutes({ db, today }: AppDeps): Router {
   router.get('/v1/accounts/:id/statements/:month', allow('ops', 'account-manager', 'team-captain'), async (req, res) => {
     const { id, month } = parse(monthParam, req.params);
     const holder = holderOf(req);
-    if (holder.role === 'team-captain' && (await accountOwner(db, id))?.captainCcoId !== holder.ccoId) throw forbidden('This is not your account');
+    if (holder.role === 'team-captain' && (await accountOwner(db, id))?.captainCcoId !== holder.ccoId)
+      throw forbidden('This is not your account');
     const statement = await findStatement(db, id, month);
     if (!statement) throw notFound(`A statement for ${id} in ${month}`);
     res.json(statement);

@@ -5,7 +5,8 @@ import type { AppDeps } from '../app';
 export function healthRoutes({ temporal, db }: AppDeps): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
-    const within = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 3s')), 3000).unref())]);
+    const within = <T>(p: Promise<T>) =>
+      Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 3s')), 3000).unref())]);
     const [pg, tmp] = await Promise.allSettled([within(db.raw('select 1')), within(temporal.connection.workflowService.getSystemInfo({}))]);
     const checks = {
       postgres: pg.status === 'fulfilled' ? 'ok' : `failed: ${(pg.reason as Error).message}`,

@@ -36,7 +36,8 @@ export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
     const holder = holderOf(req);
     const partnerId = holder.role === 'partner' ? holder.partnerId : body.partnerId;
     if (!partnerId) throw forbidden('ops name the partner');
-    if (holder.role === 'partner' && body.partnerId && body.partnerId !== partnerId) throw forbidden('A partner opens engagements for itself');
+    if (holder.role === 'partner' && body.partnerId && body.partnerId !== partnerId)
+      throw forbidden('A partner opens engagements for itself');
     const partner = await db('partners').where({ id: partnerId }).first('email');
     if (!partner) throw notFound(`Partner ${partnerId}`);
     const entry = await findUseCase(db, body.useCaseId);
@@ -46,7 +47,9 @@ export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
     const useCase: UseCase = { id: entry.id, technology: entry.technology, name: entry.name, version: entry.version, phases: entry.phases };
     const engagementId = `EN-${randomUUID().slice(0, 12)}`;
     const start = new WithStartWorkflowOperation(incentiveEngagement, {
-      workflowId: incentiveWorkflowId(engagementId), taskQueue: config.taskQueue, workflowIdConflictPolicy: 'FAIL',
+      workflowId: incentiveWorkflowId(engagementId),
+      taskQueue: config.taskQueue,
+      workflowIdConflictPolicy: 'FAIL',
       args: [{ engagementId, partnerId, customerId: body.customerId, partnerEmail: partner.email, useCase }],
     });
     try {
@@ -60,9 +63,16 @@ export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
   router.get('/v1/engagements/:id', allow('ops', 'partner'), async (req, res) => {
     const { id: engagementId } = parse(idParam, req.params);
     await ownEngagement(req, db, engagementId);
-    const s = await temporal.workflow.getHandle(incentiveWorkflowId(engagementId)).query(engagementStateQuery).catch((err) => Promise.reject(fromTemporal(err, `Engagement ${engagementId}`)));
+    const s = await temporal.workflow
+      .getHandle(incentiveWorkflowId(engagementId))
+      .query(engagementStateQuery)
+      .catch((err) => Promise.reject(fromTemporal(err, `Engagement ${engagementId}`)));
     const phase = s.useCase.phases[s.phaseIndex];
-    res.json({ ...s, phase: s.state === 'active' ? phase?.name : s.state, progress: s.state === 'active' && phase ? goalProgress(phase, s.latest) : [] });
+    res.json({
+      ...s,
+      phase: s.state === 'active' ? phase?.name : s.state,
+      progress: s.state === 'active' && phase ? goalProgress(phase, s.latest) : [],
+    });
   });
 
   // LCI-3: a Customer Success Plan is kept with the engagement, never required.
@@ -89,20 +99,34 @@ export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
     }
     const newest = new Map([...byCustomer].map(([customerId, list]) => [customerId, newestPerMetric(list)]));
     const engagements = await openEngagementsOf(db, [...byCustomer.keys()]);
-    const failures = await settleInParallel(engagements, SIGNAL_CONCURRENCY, (e) => temporal.workflow.getHandle(incentiveWorkflowId(e.id)).signal(readingsSignal, newest.get(e.customer_id)!));
+    const failures = await settleInParallel(engagements, SIGNAL_CONCURRENCY, (e) =>
+      temporal.workflow.getHandle(incentiveWorkflowId(e.id)).signal(readingsSignal, newest.get(e.customer_id)!),
+    );
     // An engagement that closed since the read model said "active" needs nothing more.
     const undelivered = failures.filter((f) => !(f.error instanceof WorkflowNotFoundError));
     if (undelivered.length) {
       req.log.warn({ err: undelivered[0]!.error, engagements: undelivered.length }, 'telemetry not delivered');
-      throw unavailable('Some engagements could not be told; send the batch again', undelivered.map((f) => ({ field: 'engagement', message: f.item.id })));
+      throw unavailable(
+        'Some engagements could not be told; send the batch again',
+        undelivered.map((f) => ({ field: 'engagement', message: f.item.id })),
+      );
     }
     res.status(202).json({ accepted, duplicates: readings.length - accepted, engagementsSignalled: engagements.length - failures.length });
   });
 
   router.get('/v1/payments', allow('ops', 'partner'), async (req, res) => {
     const holder = holderOf(req);
-    const q = db('incentive_payments as p').join('engagements as e', 'e.id', 'p.engagement_id').orderBy(['p.approved_on', 'p.engagement_id', 'p.phase_index'])
-      .select('p.engagement_id as engagementId', 'e.partner_id as partnerId', 'e.customer_id as customerId', 'p.phase', 'p.amount_usd as amountUsd', 'p.approved_on as approvedOn');
+    const q = db('incentive_payments as p')
+      .join('engagements as e', 'e.id', 'p.engagement_id')
+      .orderBy(['p.approved_on', 'p.engagement_id', 'p.phase_index'])
+      .select(
+        'p.engagement_id as engagementId',
+        'e.partner_id as partnerId',
+        'e.customer_id as customerId',
+        'p.phase',
+        'p.amount_usd as amountUsd',
+        'p.approved_on as approvedOn',
+      );
     if (holder.role === 'partner') q.where('e.partner_id', holder.partnerId);
     res.json({ payments: await q });
   });
@@ -117,7 +141,8 @@ export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
  */
 export function catalogueRoutes({ db }: AppDeps): Router {
   const router = Router();
-  const openEngagements = async (useCaseId: string) => Number((await db('engagements').where({ use_case_id: useCaseId, state: 'active' }).count({ n: '*' }))[0]!.n);
+  const openEngagements = async (useCaseId: string) =>
+    Number((await db('engagements').where({ use_case_id: useCaseId, state: 'active' }).count({ n: '*' }))[0]!.n);
 
   router.get('/v1/catalogue', allow('ops', 'partner'), async (_req, res) => {
     res.json({ useCases: await currentUseCases(db) });

@@ -2,10 +2,34 @@ import { Router, type Request } from 'express';
 import { findTierTable, putTierTable, tierTableFor } from '../../db/loyalty';
 import { openAccountIds, publishTermsVersion, latestTermsVersion } from '../../db/loyalty';
 import { validateTierTable, type TierTable } from '../../domain/loyalty';
-import { loyaltyWorkflowId, publishTermsUpdate, acceptTermsUpdate, recordBookingsUpdate, replaceCaptainUpdate, stateQuery, withdrawUpdate, type LoyaltyAccountState, defaultLoyaltySettings, nominationRecordedUpdate, loyaltySearchAttributes as sa, type LoyaltyAccountInput } from '../../workflows/loyaltyDefinitions';
+import {
+  loyaltyWorkflowId,
+  publishTermsUpdate,
+  acceptTermsUpdate,
+  recordBookingsUpdate,
+  replaceCaptainUpdate,
+  stateQuery,
+  withdrawUpdate,
+  type LoyaltyAccountState,
+  defaultLoyaltySettings,
+  nominationRecordedUpdate,
+  loyaltySearchAttributes as sa,
+  type LoyaltyAccountInput,
+} from '../../workflows/loyaltyDefinitions';
 import { actorOf, allow, holderOf } from '../auth';
 import { conflict, notFound, unprocessable, forbidden } from '../errors';
-import { fiscalYearParam, termsVersionSchema, tierTableSchema, accountIdParam, accountListQuery, bookingsSchema, teamCaptainSchema, termsAcceptanceSchema, withdrawalSchema, nominationSchema } from '../schemas/loyalty';
+import {
+  fiscalYearParam,
+  termsVersionSchema,
+  tierTableSchema,
+  accountIdParam,
+  accountListQuery,
+  bookingsSchema,
+  teamCaptainSchema,
+  termsAcceptanceSchema,
+  withdrawalSchema,
+  nominationSchema,
+} from '../schemas/loyalty';
 import { fromTemporal } from '../temporalErrors';
 import { parse } from '../validate';
 import type { AppDeps } from '../app';
@@ -29,7 +53,10 @@ export function nominationRoutes({ temporal, db, config, today }: AppDeps): Rout
     // LOY-3: one account per corporate structure; the account id is the group's id.
     const accountId = nomination.company.corporateGroupId;
     const existing = await findAccountOfCompanyOrGroup(db, nomination.company.id, accountId);
-    if (existing) throw conflict(`${nomination.company.id} already belongs to account ${existing}`, [{ field: 'company', message: `belongs to account ${existing}` }]);
+    if (existing)
+      throw conflict(`${nomination.company.id} already belongs to account ${existing}`, [
+        { field: 'company', message: `belongs to account ${existing}` },
+      ]);
 
     const workflowId = loyaltyWorkflowId(accountId);
     const input: LoyaltyAccountInput = {
@@ -58,7 +85,10 @@ export function nominationRoutes({ temporal, db, config, today }: AppDeps): Rout
       await temporal.workflow.executeUpdateWithStart(nominationRecordedUpdate, { startWorkflowOperation: start });
     } catch (err) {
       const mapped = fromTemporal(err, `Account ${accountId}`);
-      if ((mapped as { status?: number }).status === 409) throw conflict(`${nomination.company.id} already belongs to account ${accountId}`, [{ field: 'company.corporateGroupId', message: `account ${accountId} exists` }]);
+      if ((mapped as { status?: number }).status === 409)
+        throw conflict(`${nomination.company.id} already belongs to account ${accountId}`, [
+          { field: 'company.corporateGroupId', message: `account ${accountId} exists` },
+        ]);
       throw mapped;
     }
     res.status(201).location(`/v1/accounts/${accountId}`).json({ accountId, workflowId });
@@ -153,7 +183,11 @@ export function programDataRoutes({ temporal, db }: AppDeps): Router {
     const { bands } = parse(tierTableSchema, req.body);
     const table = { fiscalYear: fy, bands } as TierTable;
     const problems = validateTierTable(table);
-    if (problems.length) throw unprocessable('The tier table is not usable', problems.map((message) => ({ field: 'bands', message })));
+    if (problems.length)
+      throw unprocessable(
+        'The tier table is not usable',
+        problems.map((message) => ({ field: 'bands', message })),
+      );
     const existed = Boolean(await findTierTable(db, fy));
     await putTierTable(db, table, actorOf(holderOf(req)));
     res.status(existed ? 200 : 201).json({ fiscalYear: fy, effectiveFrom: fy, bands });
@@ -162,7 +196,8 @@ export function programDataRoutes({ temporal, db }: AppDeps): Router {
   // LOY-8: a new terms version; every open account needs its captain's acceptance before its next award.
   router.post('/v1/terms-versions', allow('ops'), async (req, res) => {
     const { version } = parse(termsVersionSchema, req.body);
-    if (!(await publishTermsVersion(db, version, actorOf(holderOf(req))))) throw conflict(`Terms version ${version} is already published`, [{ field: 'version', message: 'already published' }]);
+    if (!(await publishTermsVersion(db, version, actorOf(holderOf(req)))))
+      throw conflict(`Terms version ${version} is already published`, [{ field: 'version', message: 'already published' }]);
     const ids = await openAccountIds(db);
     const failed: string[] = [];
     for (let i = 0; i < ids.length; i += 50) {

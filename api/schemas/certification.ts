@@ -3,7 +3,11 @@ import { isIsoDate } from '../../domain/calendar';
 
 // Request shapes of the Premier Certification API (CERT-1 … CERT-5).
 
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/);
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/);
 const isoDate = z.string().refine(isIsoDate, 'a calendar date as YYYY-MM-DD');
 
 export const partnerSchema = z.object({ id, name: z.string().trim().min(1).max(200), email: z.email() }).openapi('Partner');
@@ -11,7 +15,9 @@ export const partnerSchema = z.object({ id, name: z.string().trim().min(1).max(2
 export const requirementsSchema = z
   .object({
     specializations: z.array(z.string().max(64)).max(20),
-    hybridItService: z.object({ type: z.string().max(64), endCustomerSla: z.boolean(), description: z.boolean(), resaleLifecycleProcess: z.boolean() }).nullable(),
+    hybridItService: z
+      .object({ type: z.string().max(64), endCustomerSla: z.boolean(), description: z.boolean(), resaleLifecycleProcess: z.boolean() })
+      .nullable(),
     resaleAgreement: z.boolean(),
     customerService8x5: z.boolean(),
     preSalesSupport: z.boolean(),
@@ -19,11 +25,21 @@ export const requirementsSchema = z
   })
   .openapi('CertificationRequirements');
 
-export const applicationSchema = z.object({ country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'), requirements: requirementsSchema }).openapi('CertificationApplication');
-export const certificationIdParam = z.object({ id: z.string().min(3).max(80).regex(/^[A-Za-z0-9._-]+$/) });
+export const applicationSchema = z
+  .object({ country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'), requirements: requirementsSchema })
+  .openapi('CertificationApplication');
+export const certificationIdParam = z.object({
+  id: z
+    .string()
+    .min(3)
+    .max(80)
+    .regex(/^[A-Za-z0-9._-]+$/),
+});
 export const certificationDecisionSchema = z.object({ approve: z.boolean() });
 export const csatSchema = z.object({ count: z.number().int().min(1).max(10_000), lowScoreFollowUpDone: z.boolean().optional() });
 export const noticeSchema = z.object({ reason: z.string().trim().min(3).max(1000), awareOn: isoDate });
 export const extensionSchema = z.object({ until: isoDate });
 export const revocationSchema = z.object({ reason: z.string().trim().min(3).max(1000) });
-export const certificationListQuery = z.object({ state: z.enum(['applied', 'refused', 'approved', 're-cert', 'lapsed', 'revoked']).optional() });
+export const certificationListQuery = z.object({
+  state: z.enum(['applied', 'refused', 'approved', 're-cert', 'lapsed', 'revoked']).optional(),
+});

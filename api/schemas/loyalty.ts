@@ -7,11 +7,21 @@ const money = z.number().finite().nonnegative();
 export const nominationSchema = z
   .object({
     company: z.object({
-      id: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
+      id: z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
       name: z.string().trim().min(1).max(200),
       country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US'),
       endUser: z.boolean(),
-      corporateGroupId: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
+      corporateGroupId: z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
     }),
     teamCaptain: z.object({
       name: z.string().trim().min(1).max(200),
@@ -55,7 +65,16 @@ export const bookingsSchema = z
   .object({ fiscalYear: z.number().int().min(2000).max(2100), directUsd: money, indirectUsd: money })
   .openapi('Bookings');
 
-export const termsVersionSchema = z.object({ version: z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9._-]+$/) }).openapi('TermsVersion');
+export const termsVersionSchema = z
+  .object({
+    version: z
+      .string()
+      .trim()
+      .min(1)
+      .max(32)
+      .regex(/^[A-Za-z0-9._-]+$/),
+  })
+  .openapi('TermsVersion');
 
 export const accountListQuery = z.object({
   state: z.enum(['nominated', 'enrolled', 'lapsed', 'withdrawn']).optional(),
@@ -81,12 +100,17 @@ export const tierTableSchema = z
   })
   .openapi('TierTable');
 
-export const accountIdParam = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/) });
+export const accountIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._-]+$/),
+});
 
 export const termsAcceptanceSchema = z.object({ version: z.string().trim().min(1).max(32) }).openapi('TermsAcceptance');
 
 export const withdrawalSchema = z.object({ reason: z.string().trim().min(1).max(500) }).openapi('Withdrawal');
-
 
 export const nominationCreatedSchema = z.object({ accountId: z.string(), workflowId: z.string() }).openapi('NominationCreated');
 
@@ -109,6 +133,10 @@ export const accountStateSchema = z
     captainChanges: z.number().int(),
     awardsMade: z.number().int(),
     creditsAwarded: z.number().int(),
-    awards: z.array(z.object({ lotId: z.string(), awardQuarter: z.string(), credits: z.number().int(), issuedOn: z.string(), expiresOn: z.string() })).optional(),
+    awards: z
+      .array(
+        z.object({ lotId: z.string(), awardQuarter: z.string(), credits: z.number().int(), issuedOn: z.string(), expiresOn: z.string() }),
+      )
+      .optional(),
   })
   .openapi('AccountState');

@@ -68,7 +68,11 @@ export async function up(db: Knex): Promise<void> {
     t.text('updated_by').notNullable();
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
   });
-  await db('tier_tables').insert({ fiscal_year: FY22_TIER_TABLE.fiscalYear, bands: JSON.stringify(FY22_TIER_TABLE.bands), updated_by: 'seed:DOMAIN.md LOY-5' });
+  await db('tier_tables').insert({
+    fiscal_year: FY22_TIER_TABLE.fiscalYear,
+    bands: JSON.stringify(FY22_TIER_TABLE.bands),
+    updated_by: 'seed:DOMAIN.md LOY-5',
+  });
 
   // Learning Credit lots (CLC-2). An award's lot id is derived from the account and quarter, so a
   // retried award finds the lot it already made.
@@ -192,7 +196,9 @@ export async function up(db: Knex): Promise<void> {
     t.text('name').notNullable();
     t.jsonb('phases').notNullable();
   });
-  await db('use_cases').insert(SAMPLE_CATALOGUE.map((u) => ({ id: u.id, technology: u.technology, name: u.name, phases: JSON.stringify(u.phases) })));
+  await db('use_cases').insert(
+    SAMPLE_CATALOGUE.map((u) => ({ id: u.id, technology: u.technology, name: u.name, phases: JSON.stringify(u.phases) })),
+  );
   await db.schema.createTable('engagements', (t) => {
     t.text('id').primary();
     t.text('partner_id').notNullable().references('partners.id').onDelete('restrict');
@@ -242,5 +248,26 @@ export async function up(db: Knex): Promise<void> {
 }
 
 export async function down(db: Knex): Promise<void> {
-  for (const table of ['notifications', 'incentive_payments', 'telemetry_readings', 'engagements', 'use_cases', 'certifications', 'partners', 'statements', 'extension_requests', 'redemption_allocations', 'redemptions', 'ledger_entries', 'credit_lots', 'tier_tables', 'terms_acceptances', 'terms_versions', 'bookings', 'companies', 'accounts']) await db.schema.dropTableIfExists(table);
+  for (const table of [
+    'notifications',
+    'incentive_payments',
+    'telemetry_readings',
+    'engagements',
+    'use_cases',
+    'certifications',
+    'partners',
+    'statements',
+    'extension_requests',
+    'redemption_allocations',
+    'redemptions',
+    'ledger_entries',
+    'credit_lots',
+    'tier_tables',
+    'terms_acceptances',
+    'terms_versions',
+    'bookings',
+    'companies',
+    'accounts',
+  ])
+    await db.schema.dropTableIfExists(table);
 }

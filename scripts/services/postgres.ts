@@ -12,7 +12,12 @@ export interface RunningPostgres {
  * `postgres` user it creates, since Postgres refuses to run as root. The password is random per data dir
  * and never leaves this machine.
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; persistent: boolean; password: string }): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  persistent: boolean;
+  password: string;
+}): Promise<RunningPostgres> {
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     user: 'postgres',

@@ -18,15 +18,27 @@ const saTypeName: Record<string, string> = {
  * `temporal server start-dev` with its Web UI. Its SQLite file lives in the data dir, so open timers
  * survive a restart; WAL lets the UI read while the server writes. Search attributes are registered at start.
  */
-export async function startTemporalDevServer(opts: { cli: string; dataDir: string; port: number; uiPort: number }): Promise<{ child: Child; address: string }> {
+export async function startTemporalDevServer(opts: {
+  cli: string;
+  dataDir: string;
+  port: number;
+  uiPort: number;
+}): Promise<{ child: Child; address: string }> {
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(opts.port),
-    '--ui-port', String(opts.uiPort),
-    '--db-filename', join(opts.dataDir, 'temporal.sqlite'),
-    '--sqlite-pragma', 'journal_mode=WAL',
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--db-filename',
+    join(opts.dataDir, 'temporal.sqlite'),
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--log-level',
+    'warn',
     ...allSearchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=${saTypeName[k.type]}`]),
   ];
   const child = startChild('temporal', opts.cli, args, process.env);

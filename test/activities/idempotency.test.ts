@@ -19,7 +19,14 @@ describe('activities are idempotent', () => {
     // These activities never start workflows, so no Temporal client is needed here.
     acts = createActivities({ db: database.db, mailer, temporal: undefined as never, config: { mailFrom: 'p@test.example' } });
     const nomination = nominationFor('2026-11-24', { group: 'IDEM' });
-    await acts.recordNomination({ accountId: 'IDEM', nomination, nominatedBy: 'am', nominatedOn: '2026-11-24', termsVersion: 'T1', lapsesOn: '2027-02-22' });
+    await acts.recordNomination({
+      accountId: 'IDEM',
+      nomination,
+      nominatedBy: 'am',
+      nominatedOn: '2026-11-24',
+      termsVersion: 'T1',
+      lapsesOn: '2027-02-22',
+    });
   });
   afterAll(async () => {
     mailer?.close();
@@ -28,7 +35,15 @@ describe('activities are idempotent', () => {
   });
 
   it('LOY-7, CLC-8: a retried award writes one lot, one ledger entry and one notice', async () => {
-    const award = { accountId: 'IDEM', companyName: 'Idem Corp', captain: { name: 'Dana', email: 'dana@idem.example' }, quarter: 'FY2027Q3', awardDate: '2027-04-15', credits: 75, nextAwardDate: '2027-07-15' };
+    const award = {
+      accountId: 'IDEM',
+      companyName: 'Idem Corp',
+      captain: { name: 'Dana', email: 'dana@idem.example' },
+      quarter: 'FY2027Q3',
+      awardDate: '2027-04-15',
+      credits: 75,
+      nextAwardDate: '2027-07-15',
+    };
     const first = await acts.recordAward(award);
     const again = await acts.recordAward(award);
     expect(again).toEqual(first);
@@ -38,7 +53,14 @@ describe('activities are idempotent', () => {
   });
 
   it('ALL-2: a notice sent twice reaches the mailbox once, with a Message-ID derived from its key', async () => {
-    const key = await acts.recordTermsReminder({ accountId: 'IDEM', reminderNumber: 1, companyName: 'Idem Corp', captain: { name: 'Dana', email: 'dana@idem.example' }, termsVersion: 'T1', lapsesOn: '2027-02-22' });
+    const key = await acts.recordTermsReminder({
+      accountId: 'IDEM',
+      reminderNumber: 1,
+      companyName: 'Idem Corp',
+      captain: { name: 'Dana', email: 'dana@idem.example' },
+      termsVersion: 'T1',
+      lapsesOn: '2027-02-22',
+    });
     expect(await acts.sendNotice(key)).toBe('sent');
     expect(await acts.sendNotice(key)).toBe('already-sent');
     const mail = await smtp.waitFor((m) => m.messageId === `<${key}@cisco-programs.local>`);

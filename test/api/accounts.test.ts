@@ -47,12 +47,18 @@ describe('API: running accounts, tier tables and terms versions', () => {
     const bad = await h.api.call('POST', `/v1/accounts/${id}/bookings`, { token: AM, body: { fiscalYear: 1999, directUsd: -1 } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['directUsd', 'fiscalYear', 'indirectUsd']);
-    const res = await h.api.call('POST', `/v1/accounts/${id}/bookings`, { token: AM, body: { fiscalYear: 2027, directUsd: 4_000_000, indirectUsd: 1_000_000 } });
+    const res = await h.api.call('POST', `/v1/accounts/${id}/bookings`, {
+      token: AM,
+      body: { fiscalYear: 2027, directUsd: 4_000_000, indirectUsd: 1_000_000 },
+    });
     expect(res.status).toBe(200);
     expect(res.body.bookings).toContainEqual({ fiscalYear: 2027, directUsd: 4_000_000, indirectUsd: 1_000_000 });
     const row = await h.db('bookings').where({ account_id: id, fiscal_year: 2027 }).first();
     expect(Number(row.direct_usd)).toBe(4_000_000);
-    expect((await h.api.call('POST', '/v1/accounts/NOPE/bookings', { token: AM, body: { fiscalYear: 2027, directUsd: 1, indirectUsd: 1 } })).status).toBe(404);
+    expect(
+      (await h.api.call('POST', '/v1/accounts/NOPE/bookings', { token: AM, body: { fiscalYear: 2027, directUsd: 1, indirectUsd: 1 } }))
+        .status,
+    ).toBe(404);
   });
 
   it('lists accounts by state from the read model; a bad filter is 400', async () => {

@@ -13,7 +13,14 @@ const definition = (first: number, pay: number) => ({
   name: 'SD-WAN branches',
   phases: [
     { name: 'Onboard', paymentUsd: pay, goals: [{ metric: 'sites_online_pct', comparison: '>=', threshold: first }] },
-    { name: 'Adopt', paymentUsd: 2 * pay, goals: [{ metric: 'sites_online_pct', comparison: '>=', threshold: 90 }, { metric: 'tunnels_down', comparison: '==', threshold: 0 }] },
+    {
+      name: 'Adopt',
+      paymentUsd: 2 * pay,
+      goals: [
+        { metric: 'sites_online_pct', comparison: '>=', threshold: 90 },
+        { metric: 'tunnels_down', comparison: '==', threshold: 0 },
+      ],
+    },
   ],
 });
 
@@ -28,10 +35,19 @@ describe('API: the Lifecycle Incentives catalogue', () => {
   afterAll(async () => h?.close());
 
   const put = (id: string, body: unknown, token = OPS) => h.api.call('PUT', `/v1/catalogue/use-cases/${id}`, { token, body });
-  const open = async (customerId: string, useCaseId: string) => h.api.call('POST', '/v1/engagements', { token: P1, body: { customerId, useCaseId } });
+  const open = async (customerId: string, useCaseId: string) =>
+    h.api.call('POST', '/v1/engagements', { token: P1, body: { customerId, useCaseId } });
   const send = (customerId: string, metric: string, value: number) =>
-    h.api.call('POST', '/v1/telemetry', { token: TEL, body: { readings: [{ readingId: `cat-${++seq}`, customerId, metric, value, measuredAt: new Date(Date.UTC(2026, 10, 24, 12, 0, seq)).toISOString() }] } });
-  const payments = (engagementId: string) => h.db('incentive_payments').where({ engagement_id: engagementId }).orderBy('phase_index').select('phase', 'amount_usd');
+    h.api.call('POST', '/v1/telemetry', {
+      token: TEL,
+      body: {
+        readings: [
+          { readingId: `cat-${++seq}`, customerId, metric, value, measuredAt: new Date(Date.UTC(2026, 10, 24, 12, 0, seq)).toISOString() },
+        ],
+      },
+    });
+  const payments = (engagementId: string) =>
+    h.db('incentive_payments').where({ engagement_id: engagementId }).orderBy('phase_index').select('phase', 'amount_usd');
 
   it('LCI-1, ALL-3: only ops change the catalogue; bad input names each field and writes nothing', async () => {
     const before = await h.db('use_cases').orderBy('id');
@@ -51,8 +67,14 @@ describe('API: the Lifecycle Incentives catalogue', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
-      'phases.0.goals.0.comparison', 'phases.0.goals.0.metric', 'phases.0.goals.0.threshold', 'phases.0.paymentUsd',
-      'phases.1.goals', 'phases.1.paymentUsd', 'phases.2.name', 'technology',
+      'phases.0.goals.0.comparison',
+      'phases.0.goals.0.metric',
+      'phases.0.goals.0.threshold',
+      'phases.0.paymentUsd',
+      'phases.1.goals',
+      'phases.1.paymentUsd',
+      'phases.2.name',
+      'technology',
     ]);
     expect((await put('bad id!', definition(50, 1000))).body.errors).toEqual([expect.objectContaining({ field: 'id' })]);
     // Phases need distinct names: the Phase search attribute and the emails name them.
@@ -77,7 +99,11 @@ describe('API: the Lifecycle Incentives catalogue', () => {
     // Version 2 raises the bar and the payment; the running engagement is told neither.
     const replaced = await put('sdwan', definition(70, 5000));
     expect(replaced.status).toBe(200);
-    expect(replaced.body).toMatchObject({ version: 2, openEngagements: 1, phases: [expect.objectContaining({ paymentUsd: 5000 }), expect.anything()] });
+    expect(replaced.body).toMatchObject({
+      version: 2,
+      openEngagements: 1,
+      phases: [expect.objectContaining({ paymentUsd: 5000 }), expect.anything()],
+    });
     const second = await open('CUST-NEW', 'sdwan');
 
     await send('CUST-OLD', 'sites_online_pct', 60);
@@ -101,7 +127,12 @@ describe('API: the Lifecycle Incentives catalogue', () => {
     expect(refused.body.errors).toEqual([{ field: 'useCaseId', message: 'retired' }]);
     await send('CUST-OLD', 'tunnels_down', 0);
     await send('CUST-OLD', 'sites_online_pct', 95);
-    await expect.poll(() => payments(first.body.engagementId), { timeout: 15_000 }).toEqual([{ phase: 'Onboard', amount_usd: 1000 }, { phase: 'Adopt', amount_usd: 2000 }]);
+    await expect
+      .poll(() => payments(first.body.engagementId), { timeout: 15_000 })
+      .toEqual([
+        { phase: 'Onboard', amount_usd: 1000 },
+        { phase: 'Adopt', amount_usd: 2000 },
+      ]);
     expect(await h.db('engagements').where({ id: first.body.engagementId }).first()).toMatchObject({ state: 'completed' });
 
     // Put again, it is offered again, as a new version.
@@ -111,7 +142,9 @@ describe('API: the Lifecycle Incentives catalogue', () => {
 
   it('LCI-1: the catalogue paths and the use-case shape are in the OpenAPI document', async () => {
     const doc = await h.api.call('GET', '/openapi.json');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/catalogue', '/v1/catalogue/use-cases/{id}', '/v1/engagements', '/v1/telemetry', '/v1/payments']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/catalogue', '/v1/catalogue/use-cases/{id}', '/v1/engagements', '/v1/telemetry', '/v1/payments']),
+    );
     expect(Object.keys(doc.body.paths['/v1/catalogue/use-cases/{id}'])).toEqual(expect.arrayContaining(['get', 'put', 'delete']));
     expect(doc.body.components.schemas.IncentiveGoal.properties.comparison.enum).toEqual(['>=', '>', '<=', '<', '==']);
   });

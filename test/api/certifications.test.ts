@@ -16,25 +16,47 @@ describe('API: Premier Certification', () => {
   afterAll(async () => h?.close());
 
   it('CERT-1, ALL-3: only a Registered Partner applies; a refusal lists every unmet requirement and writes nothing', async () => {
-    expect((await h.api.call('POST', '/v1/certifications', { token: P1, body: { country: 'US', requirements: fullRequirements() } })).status).toBe(403); // not registered yet
-    expect((await h.api.call('POST', '/v1/partners', { token: P1, body: { id: 'P-1', name: 'P One', email: 'p1@partner.example' } })).status).toBe(403);
+    expect(
+      (await h.api.call('POST', '/v1/certifications', { token: P1, body: { country: 'US', requirements: fullRequirements() } })).status,
+    ).toBe(403); // not registered yet
+    expect(
+      (await h.api.call('POST', '/v1/partners', { token: P1, body: { id: 'P-1', name: 'P One', email: 'p1@partner.example' } })).status,
+    ).toBe(403);
     expect((await h.api.call('POST', '/v1/partners', { token: OPS, body: { id: 'P-1', name: 'P One', email: 'nope' } })).status).toBe(400);
-    expect((await h.api.call('POST', '/v1/partners', { token: OPS, body: { id: 'P-1', name: 'P One', email: 'p1@partner.example' } })).status).toBe(201);
+    expect(
+      (await h.api.call('POST', '/v1/partners', { token: OPS, body: { id: 'P-1', name: 'P One', email: 'p1@partner.example' } })).status,
+    ).toBe(201);
 
-    const malformed = await h.api.call('POST', '/v1/certifications', { token: P1, body: { country: 'usa', requirements: { specializations: 'x' } } });
+    const malformed = await h.api.call('POST', '/v1/certifications', {
+      token: P1,
+      body: { country: 'usa', requirements: { specializations: 'x' } },
+    });
     expect(malformed.status).toBe(400);
-    expect(malformed.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['country', 'requirements.specializations', 'requirements.resaleAgreement']));
-    const lacking = await h.api.call('POST', '/v1/certifications', { token: P1, body: { country: 'US', requirements: { ...fullRequirements(), specializations: [], customerService8x5: false } } });
+    expect(malformed.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['country', 'requirements.specializations', 'requirements.resaleAgreement']),
+    );
+    const lacking = await h.api.call('POST', '/v1/certifications', {
+      token: P1,
+      body: { country: 'US', requirements: { ...fullRequirements(), specializations: [], customerService8x5: false } },
+    });
     expect(lacking.status).toBe(422);
-    expect(lacking.body.errors.map((e: { field: string }) => e.field)).toEqual(['requirements.specializations', 'requirements.customerService8x5']);
+    expect(lacking.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'requirements.specializations',
+      'requirements.customerService8x5',
+    ]);
     expect(await h.db('certifications').where({ partner_id: 'P-1' })).toEqual([]);
   });
 
   it('CERT-1, CERT-2, ALL-3: an application, approved by ops, has its anniversary a year on; partners see only their own', async () => {
-    const applied = await h.api.call('POST', '/v1/certifications', { token: P1, body: { country: 'US', requirements: fullRequirements() } });
+    const applied = await h.api.call('POST', '/v1/certifications', {
+      token: P1,
+      body: { country: 'US', requirements: fullRequirements() },
+    });
     expect(applied.status).toBe(201);
     expect(applied.body).toEqual({ certificationId: 'P-1-US', workflowId: 'certification-P-1-US' });
-    expect((await h.api.call('POST', '/v1/certifications', { token: P1, body: { country: 'US', requirements: fullRequirements() } })).status).toBe(409);
+    expect(
+      (await h.api.call('POST', '/v1/certifications', { token: P1, body: { country: 'US', requirements: fullRequirements() } })).status,
+    ).toBe(409);
     expect((await h.api.call('POST', '/v1/certifications/P-1-US/decision', { token: P1, body: { approve: true } })).status).toBe(403);
     const decided = await h.api.call('POST', '/v1/certifications/P-1-US/decision', { token: OPS, body: { approve: true } });
     expect(decided.status).toBe(200);
@@ -53,7 +75,10 @@ describe('API: Premier Certification', () => {
 
   it('CERT-3, CERT-5: renewal outside the window is 409; non-compliance without timely notice gets no extension but a revocation', async () => {
     expect((await h.api.call('POST', '/v1/certifications/P-1-US/renewal', { token: P1, body: fullRequirements() })).status).toBe(409);
-    const late = await h.api.call('POST', '/v1/certifications/P-1-US/non-compliance-notices', { token: P1, body: { reason: 'pre-sales team left', awareOn: '2020-01-01' } });
+    const late = await h.api.call('POST', '/v1/certifications/P-1-US/non-compliance-notices', {
+      token: P1,
+      body: { reason: 'pre-sales team left', awareOn: '2020-01-01' },
+    });
     expect(late.status).toBe(200);
     expect(late.body.nonCompliance).toMatchObject({ timely: false });
     const ext = await h.api.call('POST', '/v1/certifications/P-1-US/extension', { token: OPS, body: { until: addYears(today, 1) } });

@@ -4,7 +4,12 @@ import { extendedExpiry } from '../../domain/credits';
 import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/fixtures';
 import { uniqueId } from '../helpers/temporal';
-import { ensureRedemptionHoldSchedule, ensureStatementSchedule, REDEMPTION_HOLDS_SCHEDULE_ID, STATEMENTS_SCHEDULE_ID } from '../../worker/schedules';
+import {
+  ensureRedemptionHoldSchedule,
+  ensureStatementSchedule,
+  REDEMPTION_HOLDS_SCHEDULE_ID,
+  STATEMENTS_SCHEDULE_ID,
+} from '../../worker/schedules';
 
 const AM = 'tok-account-manager';
 const OPS = 'tok-ops-0000';
@@ -21,11 +26,17 @@ describe('API: Learning Credits', () => {
     h = await apiHarness();
     accountId = uniqueId('CRED');
     expect((await h.api.call('POST', '/v1/nominations', { token: AM, body: nominationFor(today, { group: accountId }) })).status).toBe(201);
-    expect((await h.api.call('POST', `/v1/accounts/${accountId}/terms-acceptance`, { token: CAPTAIN, body: { version: 'T1' } })).status).toBe(200);
+    expect(
+      (await h.api.call('POST', `/v1/accounts/${accountId}/terms-acceptance`, { token: CAPTAIN, body: { version: 'T1' } })).status,
+    ).toBe(200);
   });
   afterAll(async () => h?.close());
 
-  const purchase = (body: Record<string, unknown>, token = AM) => h.api.call('POST', '/v1/purchases', { token, body: { country: 'US', invoiceDate: addDays(today, -10), packages: [{ size: 100, quantity: 1 }], ...body } });
+  const purchase = (body: Record<string, unknown>, token = AM) =>
+    h.api.call('POST', '/v1/purchases', {
+      token,
+      body: { country: 'US', invoiceDate: addDays(today, -10), packages: [{ size: 100, quantity: 1 }], ...body },
+    });
   const balance = async () => (await h.api.call('GET', `/v1/accounts/${accountId}/balance`, { token: OPS })).body.balance as number;
 
   it('CLC-1, ALL-3: a purchase needs sold packages, a cleared country and a buyer; bad input is 4xx and nothing is written', async () => {
@@ -42,7 +53,14 @@ describe('API: Learning Credits', () => {
 
   it('CLC-1, CLC-2: a purchase of several packages becomes one lot with its ledger entry, expiring a year after invoice', async () => {
     const invoiceDate = addDays(today, -10);
-    const res = await purchase({ accountId, invoiceDate, packages: [{ size: 100, quantity: 2 }, { size: 10, quantity: 5 }] });
+    const res = await purchase({
+      accountId,
+      invoiceDate,
+      packages: [
+        { size: 100, quantity: 2 },
+        { size: 10, quantity: 5 },
+      ],
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ credits: 250, activatesOn: addDays(invoiceDate, 5), expiresOn: addYears(invoiceDate, 1) });
     const lot = await h.api.call('GET', `/v1/lots/${res.body.lotId}`, { token: CAPTAIN });
@@ -69,16 +87,24 @@ describe('API: Learning Credits', () => {
   });
 
   it('CLC-6: with auto-approval on, a request is redeemed at once; a request beyond the balance is 422', async () => {
-    expect((await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: OTHER, body: { enabled: true } })).status).toBe(403);
+    expect((await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: OTHER, body: { enabled: true } })).status).toBe(
+      403,
+    );
     const on = await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: CAPTAIN, body: { enabled: true } });
     expect(on.body).toEqual({ accountId, autoApproval: true });
     const start = await balance();
     const res = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { accountId, kind: 'digital-learning', credits: 20 } });
     expect(res.body.status).toBe('approved');
     expect(await balance()).toBe(start - 20);
-    const tooMuch = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { accountId, kind: 'digital-learning', credits: 100_000 } });
+    const tooMuch = await h.api.call('POST', '/v1/redemptions', {
+      token: CAPTAIN,
+      body: { accountId, kind: 'digital-learning', credits: 100_000 },
+    });
     expect(tooMuch.status).toBe(422);
-    expect(tooMuch.body.errors[0]).toEqual({ field: 'credits', message: `only ${start - 20} credits are available for this request, 100000 asked` });
+    expect(tooMuch.body.errors[0]).toEqual({
+      field: 'credits',
+      message: `only ${start - 20} credits are available for this request, 100000 asked`,
+    });
     expect(await balance()).toBe(start - 20);
   });
 
@@ -86,17 +112,38 @@ describe('API: Learning Credits', () => {
     const invoiceDate = addDays(addYears(today, -1), 3); // expires in 3 days
     const { body } = await purchase({ accountId, invoiceDate, packages: [{ size: 10, quantity: 1 }] });
     const expiry = addYears(invoiceDate, 1);
-    const exam = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { lotId: body.lotId, kind: 'exam-voucher', credits: 1 } });
+    const exam = await h.api.call('POST', '/v1/redemptions', {
+      token: CAPTAIN,
+      body: { lotId: body.lotId, kind: 'exam-voucher', credits: 1 },
+    });
     expect(exam.status).toBe(422);
-    expect(exam.body.errors.map((e: { message: string }) => e.message)).toContain(`exam vouchers must be ordered by ${addDays(expiry, -5)}`);
+    expect(exam.body.errors.map((e: { message: string }) => e.message)).toContain(
+      `exam vouchers must be ordered by ${addDays(expiry, -5)}`,
+    );
 
     const bad = await h.api.call('POST', `/v1/lots/${body.lotId}/extension-requests`, { token: CAPTAIN, body: { usagePlan: 'x' } });
     expect(bad.status).toBe(400);
-    const asked = await h.api.call('POST', `/v1/lots/${body.lotId}/extension-requests`, { token: CAPTAIN, body: { usagePlan: 'Two CCNP courses in the spring' } });
+    const asked = await h.api.call('POST', `/v1/lots/${body.lotId}/extension-requests`, {
+      token: CAPTAIN,
+      body: { usagePlan: 'Two CCNP courses in the spring' },
+    });
     expect(asked.status).toBe(201);
-    expect((await h.api.call('POST', `/v1/lots/${body.lotId}/extension-requests`, { token: CAPTAIN, body: { usagePlan: 'Two CCNP courses in the spring' } })).status).toBe(409);
-    expect((await h.api.call('POST', `/v1/extension-requests/${asked.body.requestId}/decision`, { token: CAPTAIN, body: { approve: true } })).status).toBe(403);
-    const approved = await h.api.call('POST', `/v1/extension-requests/${asked.body.requestId}/decision`, { token: OPS, body: { approve: true } });
+    expect(
+      (
+        await h.api.call('POST', `/v1/lots/${body.lotId}/extension-requests`, {
+          token: CAPTAIN,
+          body: { usagePlan: 'Two CCNP courses in the spring' },
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (await h.api.call('POST', `/v1/extension-requests/${asked.body.requestId}/decision`, { token: CAPTAIN, body: { approve: true } }))
+        .status,
+    ).toBe(403);
+    const approved = await h.api.call('POST', `/v1/extension-requests/${asked.body.requestId}/decision`, {
+      token: OPS,
+      body: { approve: true },
+    });
     expect(approved.status).toBe(200);
     expect(approved.body.lot).toMatchObject({ state: 'active', expiresOn: extendedExpiry(expiry) });
   });
@@ -106,7 +153,9 @@ describe('API: Learning Credits', () => {
     await ensureStatementSchedule(h.env.client, h.taskQueue); // idempotent at every worker start
     const schedule = await h.env.client.schedule.getHandle(STATEMENTS_SCHEDULE_ID).describe();
     expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'monthlyStatements', taskQueue: h.taskQueue });
-    expect(schedule.spec.calendars).toEqual([expect.objectContaining({ dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 2, end: 2, step: 1 }] })]);
+    expect(schedule.spec.calendars).toEqual([
+      expect.objectContaining({ dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 2, end: 2, step: 1 }] }),
+    ]);
     const next = schedule.info.nextActionTimes[0]!;
     expect(next.getUTCDate()).toBe(1);
     expect(next.getUTCHours()).toBe(2);
@@ -136,7 +185,12 @@ describe('API: Learning Credits', () => {
     expect(expiring.body.expiring.some((l: { accountId: string }) => l.accountId === accountId)).toBe(true);
     // Three approved today: the desk's request, the earlier design's, and the auto-approved one.
     const redemptions = await h.api.call('GET', `/v1/reports/redemptions?from=${today}&to=${today}`, { token: OPS });
-    expect(redemptions.body.redemptions.filter((r: { accountId: string }) => r.accountId === accountId).map((r: { status: string }) => r.status).sort()).toEqual(['approved', 'approved']);
+    expect(
+      redemptions.body.redemptions
+        .filter((r: { accountId: string }) => r.accountId === accountId)
+        .map((r: { status: string }) => r.status)
+        .sort(),
+    ).toEqual(['approved', 'approved']);
     expect((await h.api.call('GET', '/v1/reports/redemptions?from=nope', { token: OPS })).status).toBe(400);
     expect((await h.api.call('GET', '/v1/reports/balances', { token: CAPTAIN })).status).toBe(403);
     expect((await h.api.call('GET', `/v1/accounts/${accountId}/statements/2020-01`, { token: CAPTAIN })).status).toBe(404);

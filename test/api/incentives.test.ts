@@ -13,7 +13,10 @@ describe('API: Lifecycle Incentives', () => {
   let h: ApiHarness;
   beforeAll(async () => {
     h = await apiHarness();
-    await h.db('partners').insert([{ id: 'P-1', name: 'P One', email: 'p1@partner.example' }, { id: 'P-2', name: 'P Two', email: 'p2@partner.example' }]);
+    await h.db('partners').insert([
+      { id: 'P-1', name: 'P One', email: 'p1@partner.example' },
+      { id: 'P-2', name: 'P Two', email: 'p2@partner.example' },
+    ]);
   });
   afterAll(async () => h?.close());
 
@@ -26,46 +29,93 @@ describe('API: Lifecycle Incentives', () => {
     const id = opened.body.engagementId;
     expect((await h.api.call('GET', `/v1/engagements/${id}`, { token: 'tok-partner-p2' })).status).toBe(403);
 
-    const bad = await h.api.call('POST', '/v1/telemetry', { token: TEL, body: { readings: [{ readingId: 'r0', customerId: 'CUST-9', metric: 'x', value: 'high', measuredAt: 'yesterday' }] } });
+    const bad = await h.api.call('POST', '/v1/telemetry', {
+      token: TEL,
+      body: { readings: [{ readingId: 'r0', customerId: 'CUST-9', metric: 'x', value: 'high', measuredAt: 'yesterday' }] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['readings.0.measuredAt', 'readings.0.value']);
     expect((await h.api.call('POST', '/v1/telemetry', { token: P1, body: { readings: [] } })).status).toBe(403);
 
-    const batch = { readings: [
-      { readingId: 'r1', customerId: 'CUST-9', metric: 'devices_reporting_pct', value: 88, measuredAt: '2026-11-24T10:00:00Z' },
-      { readingId: 'r2', customerId: 'CUST-9', metric: 'enrolled_users_pct', value: 12, measuredAt: '2026-11-24T10:00:00Z' },
-    ] };
+    const batch = {
+      readings: [
+        { readingId: 'r1', customerId: 'CUST-9', metric: 'devices_reporting_pct', value: 88, measuredAt: '2026-11-24T10:00:00Z' },
+        { readingId: 'r2', customerId: 'CUST-9', metric: 'enrolled_users_pct', value: 12, measuredAt: '2026-11-24T10:00:00Z' },
+      ],
+    };
     const sent = await h.api.call('POST', '/v1/telemetry', { token: TEL, body: batch });
     expect(sent.status).toBe(202);
     expect(sent.body).toEqual({ accepted: 2, duplicates: 0, engagementsSignalled: 1 });
     // Resent: not stored twice, delivered again (harmless, the newest per metric wins), so a retry after a 503 still arrives.
-    expect((await h.api.call('POST', '/v1/telemetry', { token: TEL, body: batch })).body).toEqual({ accepted: 0, duplicates: 2, engagementsSignalled: 1 });
+    expect((await h.api.call('POST', '/v1/telemetry', { token: TEL, body: batch })).body).toEqual({
+      accepted: 0,
+      duplicates: 2,
+      engagementsSignalled: 1,
+    });
 
-    await expect.poll(async () => (await h.api.call('GET', '/v1/payments', { token: P1 })).body.payments.length, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(async () => (await h.api.call('GET', '/v1/payments', { token: P1 })).body.payments.length, { timeout: 15_000 })
+      .toBe(1);
     const mine = await h.api.call('GET', '/v1/payments', { token: P1 });
     expect(mine.body.payments[0]).toMatchObject({ engagementId: id, phase: 'Onboard', amountUsd: 1500 });
     expect((await h.api.call('GET', '/v1/payments', { token: 'tok-partner-p2' })).body.payments).toEqual([]);
     // The payment row is written just before the workflow moves on to the next phase.
-    await expect.poll(async () => (await h.api.call('GET', `/v1/engagements/${id}`, { token: P1 })).body.phase, { timeout: 15_000 }).toBe('Implement');
+    await expect
+      .poll(async () => (await h.api.call('GET', `/v1/engagements/${id}`, { token: P1 })).body.phase, { timeout: 15_000 })
+      .toBe('Implement');
     const progress = await h.api.call('GET', `/v1/engagements/${id}`, { token: P1 });
     expect(progress.body.state).toBe('active');
-    expect(progress.body.progress).toContainEqual(expect.objectContaining({ metric: 'enrolled_users_pct', threshold: 30, value: 12, met: false }));
+    expect(progress.body.progress).toContainEqual(
+      expect.objectContaining({ metric: 'enrolled_users_pct', threshold: 30, value: 12, met: false }),
+    );
   });
 
   it('LCI-2: reading times are compared as instants, whatever their precision', async () => {
     const opened = await h.api.call('POST', '/v1/engagements', { token: P1, body: { customerId: 'CUST-T', useCaseId: 'security-mfa' } });
-    const reading = (readingId: string, metric: string, value: number, measuredAt: string) => ({ readingId, customerId: 'CUST-T', metric, value, measuredAt });
-    await h.api.call('POST', '/v1/telemetry', { token: TEL, body: { readings: [reading('t1', 'devices_reporting_pct', 85, '2026-11-24T10:00:01Z'), reading('t2', 'enrolled_users_pct', 5, '2026-11-24T10:00:01Z')] } });
+    const reading = (readingId: string, metric: string, value: number, measuredAt: string) => ({
+      readingId,
+      customerId: 'CUST-T',
+      metric,
+      value,
+      measuredAt,
+    });
+    await h.api.call('POST', '/v1/telemetry', {
+      token: TEL,
+      body: {
+        readings: [
+          reading('t1', 'devices_reporting_pct', 85, '2026-11-24T10:00:01Z'),
+          reading('t2', 'enrolled_users_pct', 5, '2026-11-24T10:00:01Z'),
+        ],
+      },
+    });
     // Half a second later, though as text it sorts before "…01Z".
-    await h.api.call('POST', '/v1/telemetry', { token: TEL, body: { readings: [reading('t3', 'enrolled_users_pct', 12, '2026-11-24T10:00:01.5Z')] } });
-    await expect.poll(async () => (await h.db('incentive_payments').where({ engagement_id: opened.body.engagementId })).length, { timeout: 15_000 }).toBe(1);
+    await h.api.call('POST', '/v1/telemetry', {
+      token: TEL,
+      body: { readings: [reading('t3', 'enrolled_users_pct', 12, '2026-11-24T10:00:01.5Z')] },
+    });
+    await expect
+      .poll(async () => (await h.db('incentive_payments').where({ engagement_id: opened.body.engagementId })).length, { timeout: 15_000 })
+      .toBe(1);
   });
 
   it('LCI-3: a Customer Success Plan is kept, never required', async () => {
-    const opened = await h.api.call('POST', '/v1/engagements', { token: OPS, body: { partnerId: 'P-2', customerId: 'CUST-7', useCaseId: 'collab-meetings' } });
+    const opened = await h.api.call('POST', '/v1/engagements', {
+      token: OPS,
+      body: { partnerId: 'P-2', customerId: 'CUST-7', useCaseId: 'collab-meetings' },
+    });
     expect(opened.status).toBe(201);
-    expect((await h.api.call('POST', `/v1/engagements/${opened.body.engagementId}/success-plan`, { token: P1, body: { document: 'plan' } })).status).toBe(403);
-    expect((await h.api.call('POST', `/v1/engagements/${opened.body.engagementId}/success-plan`, { token: 'tok-partner-p2', body: { document: 'Outcomes: fewer meeting rooms' } })).status).toBe(201);
+    expect(
+      (await h.api.call('POST', `/v1/engagements/${opened.body.engagementId}/success-plan`, { token: P1, body: { document: 'plan' } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await h.api.call('POST', `/v1/engagements/${opened.body.engagementId}/success-plan`, {
+          token: 'tok-partner-p2',
+          body: { document: 'Outcomes: fewer meeting rooms' },
+        })
+      ).status,
+    ).toBe(201);
     expect((await h.db('engagements').where({ id: opened.body.engagementId }).first()).success_plan).toBe('Outcomes: fewer meeting rooms');
   });
 });

@@ -36,12 +36,16 @@ describe('API: nominations and accounts', () => {
     await database?.drop();
   });
 
-  const accountCount = async (group: string) => Number((await database.db('accounts').where({ corporate_group_id: group }).count({ n: '*' }))[0]!.n);
+  const accountCount = async (group: string) =>
+    Number((await database.db('accounts').where({ corporate_group_id: group }).count({ n: '*' }))[0]!.n);
   const workflowExists = async (group: string) =>
-    env.client.workflow.getHandle(loyaltyWorkflowId(group)).describe().then(
-      () => true,
-      (err) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)),
-    );
+    env.client.workflow
+      .getHandle(loyaltyWorkflowId(group))
+      .describe()
+      .then(
+        () => true,
+        (err) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)),
+      );
 
   it('health: 200 when Postgres and Temporal answer', async () => {
     const res = await api.call('GET', '/healthz');
@@ -51,7 +55,13 @@ describe('API: nominations and accounts', () => {
 
   it('health: 503 naming Postgres when it does not answer', async () => {
     const deadDb = connectDb('postgres://nobody:x@127.0.0.1:1/none', { min: 0, max: 1 });
-    const app = createApp({ temporal: env.client, db: deadDb, logger: pino({ level: 'silent' }), config: { tokens: {}, taskQueue, termsVersion: 'T1' }, today: () => today });
+    const app = createApp({
+      temporal: env.client,
+      db: deadDb,
+      logger: pino({ level: 'silent' }),
+      config: { tokens: {}, taskQueue, termsVersion: 'T1' },
+      today: () => today,
+    });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/healthz`);
@@ -76,7 +86,11 @@ describe('API: nominations and accounts', () => {
   it('ALL-3: a malformed nomination is 400 naming each bad field, and nothing is written', async () => {
     const res = await api.call('POST', '/v1/nominations', {
       token: AM,
-      body: { company: { id: 'X-1', name: '', country: 'usa', endUser: 'yes', corporateGroupId: 'X' }, teamCaptain: { name: 'A', email: 'not-an-email', ccoId: 'a' }, bookings: [] },
+      body: {
+        company: { id: 'X-1', name: '', country: 'usa', endUser: 'yes', corporateGroupId: 'X' },
+        teamCaptain: { name: 'A', email: 'not-an-email', ccoId: 'a' },
+        bookings: [],
+      },
     });
     expect(res.status).toBe(400);
     const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
@@ -121,15 +135,22 @@ describe('API: nominations and accounts', () => {
 
   it('LOY-3: a second company of the same corporate group is refused with 409 naming the account', async () => {
     const group = uniqueId('GRP');
-    expect((await api.call('POST', '/v1/nominations', { token: AM, body: nominationFor(today, { group, id: `${group}-1` }) })).status).toBe(201);
+    expect((await api.call('POST', '/v1/nominations', { token: AM, body: nominationFor(today, { group, id: `${group}-1` }) })).status).toBe(
+      201,
+    );
     await smtp.waitFor((m) => m.subject.includes(`${group} Corp`));
     const second = await api.call('POST', '/v1/nominations', { token: AM, body: nominationFor(today, { group, id: `${group}-2` }) });
     expect(second.status).toBe(409);
     expect(second.body.message).toContain(`account ${group}`);
-    expect(await database.db('companies').where({ id: `${group}-2` }).first()).toBeUndefined();
+    expect(
+      await database
+        .db('companies')
+        .where({ id: `${group}-2` })
+        .first(),
+    ).toBeUndefined();
   });
 
-  it('ALL-3, LOY-4: only the account\'s own Team Captain reads it and accepts its terms', async () => {
+  it("ALL-3, LOY-4: only the account's own Team Captain reads it and accepts its terms", async () => {
     const group = uniqueId('OWN');
     expect((await api.call('POST', '/v1/nominations', { token: AM, body: nominationFor(today, { group }) })).status).toBe(201);
 
@@ -140,13 +161,18 @@ describe('API: nominations and accounts', () => {
     expect((await api.call('GET', `/v1/accounts/${group}`, { token: 'tok-partner-p1' })).status).toBe(403);
     expect((await api.call('GET', '/v1/accounts/NO-SUCH', { token: 'tok-ops-0000' })).status).toBe(404);
 
-    expect((await api.call('POST', `/v1/accounts/${group}/terms-acceptance`, { token: 'tok-captain-other', body: { version: 'T1' } })).status).toBe(403);
+    expect(
+      (await api.call('POST', `/v1/accounts/${group}/terms-acceptance`, { token: 'tok-captain-other', body: { version: 'T1' } })).status,
+    ).toBe(403);
     expect((await api.call('POST', `/v1/accounts/${group}/terms-acceptance`, { token: 'tok-captain-dlee', body: {} })).status).toBe(400);
     const stale = await api.call('POST', `/v1/accounts/${group}/terms-acceptance`, { token: 'tok-captain-dlee', body: { version: 'T0' } });
     expect(stale.status).toBe(422);
     expect(stale.body.errors).toEqual([{ field: 'version', message: expect.stringContaining('not the current version') }]);
 
-    const accepted = await api.call('POST', `/v1/accounts/${group}/terms-acceptance`, { token: 'tok-captain-dlee', body: { version: 'T1' } });
+    const accepted = await api.call('POST', `/v1/accounts/${group}/terms-acceptance`, {
+      token: 'tok-captain-dlee',
+      body: { version: 'T1' },
+    });
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ state: 'enrolled', termsAccepted: { version: 'T1', acceptedBy: 'dlee', acceptedOn: today } });
     const again = await api.call('POST', `/v1/accounts/${group}/terms-acceptance`, { token: 'tok-captain-dlee', body: { version: 'T1' } });
@@ -166,7 +192,18 @@ describe('API: nominations and accounts', () => {
   it('serves an OpenAPI document generated from the request schemas, and a docs page', async () => {
     const doc = await api.call('GET', '/openapi.json');
     expect(doc.status).toBe(200);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/nominations', '/v1/accounts/{id}', '/healthz', '/v1/redemptions', '/v1/purchases', '/v1/tier-tables/{fy}', '/v1/certifications', '/v1/certifications/{id}/renewal']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/nominations',
+        '/v1/accounts/{id}',
+        '/healthz',
+        '/v1/redemptions',
+        '/v1/purchases',
+        '/v1/tier-tables/{fy}',
+        '/v1/certifications',
+        '/v1/certifications/{id}/renewal',
+      ]),
+    );
     expect(doc.body.components.schemas.Nomination.properties.company.required).toContain('corporateGroupId');
     const page = await fetch(`${api.base}/docs`);
     expect(await page.text()).toContain('SwaggerUIBundle');

@@ -24,8 +24,13 @@ describe('configuration', () => {
   });
 
   it('parses API_TOKENS into holders with their roles and ownership ids', () => {
-    const env = loadEnv({ API_TOKENS: '{"t-cap-123456":{"role":"team-captain","ccoId":"dlee"},"t-p1-1234567":{"role":"partner","partnerId":"P-1"}}' });
-    expect(env.API_TOKENS).toEqual({ 't-cap-123456': { role: 'team-captain', ccoId: 'dlee' }, 't-p1-1234567': { role: 'partner', partnerId: 'P-1' } });
+    const env = loadEnv({
+      API_TOKENS: '{"t-cap-123456":{"role":"team-captain","ccoId":"dlee"},"t-p1-1234567":{"role":"partner","partnerId":"P-1"}}',
+    });
+    expect(env.API_TOKENS).toEqual({
+      't-cap-123456': { role: 'team-captain', ccoId: 'dlee' },
+      't-p1-1234567': { role: 'partner', partnerId: 'P-1' },
+    });
     expect(() => loadEnv({ API_TOKENS: '{not json' })).toThrow(/API_TOKENS: is not valid JSON/);
   });
 });

@@ -39,7 +39,12 @@ describe('calendar (CAL-1 … CAL-4)', () => {
   });
 
   it('CAL-2, CAL-3: the award date is the award day of October, January, April and July', () => {
-    expect([1, 2, 3, 4].map((q) => awardDateOf(2027, q as 1 | 2 | 3 | 4))).toEqual(['2026-10-15', '2027-01-15', '2027-04-15', '2027-07-15']);
+    expect([1, 2, 3, 4].map((q) => awardDateOf(2027, q as 1 | 2 | 3 | 4))).toEqual([
+      '2026-10-15',
+      '2027-01-15',
+      '2027-04-15',
+      '2027-07-15',
+    ]);
     expect(awardDateOf(2027, 1, 31)).toBe('2026-10-31');
     expect(awardDateOf(2027, 3, 31)).toBe('2027-04-30'); // clamped to April's end
     expect(() => awardDateOf(2027, 1, 0)).toThrow(RangeError);
@@ -112,7 +117,8 @@ describe('calendar (CAL-1 … CAL-4)', () => {
         expect(next > d).toBe(true);
         expect(awardMonths).toContain(next.slice(5, 7));
         expect(daysBetween(d, next)).toBeLessThanOrEqual(92);
-        for (let x = addDays(d, 1); x < next; x = addDays(x, 1)) expect(x.slice(8) === '15' && awardMonths.includes(x.slice(5, 7))).toBe(false);
+        for (let x = addDays(d, 1); x < next; x = addDays(x, 1))
+          expect(x.slice(8) === '15' && awardMonths.includes(x.slice(5, 7))).toBe(false);
       }),
       { numRuns: 200 },
     );

@@ -28,9 +28,23 @@ const anyDate = fc.integer({ min: 0, max: 30_000 }).map((n) => addDays('2000-01-
 describe('Premier Certification rules (CERT-1 … CERT-5)', () => {
   it('CERT-1: all requirements met is no refusal; each one missed is listed', () => {
     expect(unmetRequirements(all)).toEqual([]);
-    const none: Requirements = { specializations: ['silver'], hybridItService: { type: 'cisco-cloud-service', endCustomerSla: false, description: false, resaleLifecycleProcess: false }, resaleAgreement: false, customerService8x5: false, preSalesSupport: false, termsAccepted: false };
+    const none: Requirements = {
+      specializations: ['silver'],
+      hybridItService: { type: 'cisco-cloud-service', endCustomerSla: false, description: false, resaleLifecycleProcess: false },
+      resaleAgreement: false,
+      customerService8x5: false,
+      preSalesSupport: false,
+      termsAccepted: false,
+    };
     expect(unmetRequirements(none).map((u) => u.field)).toEqual([
-      'specializations', 'hybridItService.endCustomerSla', 'hybridItService.description', 'hybridItService.resaleLifecycleProcess', 'resaleAgreement', 'customerService8x5', 'preSalesSupport', 'termsAccepted',
+      'specializations',
+      'hybridItService.endCustomerSla',
+      'hybridItService.description',
+      'hybridItService.resaleLifecycleProcess',
+      'resaleAgreement',
+      'customerService8x5',
+      'preSalesSupport',
+      'termsAccepted',
     ]);
     expect(unmetRequirements({ ...all, hybridItService: null }).map((u) => u.field)).toEqual(['hybridItService.type']);
   });
@@ -44,10 +58,12 @@ describe('Premier Certification rules (CERT-1 … CERT-5)', () => {
     expect(lapseDate('2027-11-24')).toBe('2027-12-24');
     expect(lostOn('2027-11-24')).toBe('2027-12-25');
     expect(nextAnniversary('2028-02-29')).toBe('2029-02-28');
-    fc.assert(fc.property(anyDate, (a) => {
-      expect(recertWindowOpens(a) < a && a < lapseDate(a) && lapseDate(a) < lostOn(a)).toBe(true);
-      expect(nextAnniversary(a)).toBe(addYears(a, 1));
-    }));
+    fc.assert(
+      fc.property(anyDate, (a) => {
+        expect(recertWindowOpens(a) < a && a < lapseDate(a) && lapseDate(a) < lostOn(a)).toBe(true);
+        expect(nextAnniversary(a)).toBe(addYears(a, 1));
+      }),
+    );
   });
 
   it('CERT-4: measured each January and July; the first after a full 12 months of certification', () => {
@@ -55,17 +71,24 @@ describe('Premier Certification rules (CERT-1 … CERT-5)', () => {
     expect(firstCsatMeasurement('2026-11-24')).toBe('2028-01-01');
     expect(firstCsatMeasurement('2027-01-01')).toBe('2028-01-01');
     expect(firstCsatMeasurement('2026-11-24', 6)).toBe('2027-07-01'); // Premier to Gold: six months
-    fc.assert(fc.property(anyDate, (d) => {
-      const first = firstCsatMeasurement(d);
-      expect(first >= addMonths(d, 12)).toBe(true);
-      expect(csatMeasurementDates(addMonths(d, 12), addDays(first, -1))).toEqual([]);
-    }));
+    fc.assert(
+      fc.property(anyDate, (d) => {
+        const first = firstCsatMeasurement(d);
+        expect(first >= addMonths(d, 12)).toBe(true);
+        expect(csatMeasurementDates(addMonths(d, 12), addDays(first, -1))).toEqual([]);
+      }),
+    );
   });
 
   it('CERT-4: 10 responses and the Low Score Follow-Up; 30 for Premier to Gold at the first measurement', () => {
     expect(csatShortfalls({ responsesIn12Months: 10, lowScoreFollowUpDone: true, first: true })).toEqual([]);
-    expect(csatShortfalls({ responsesIn12Months: 9, lowScoreFollowUpDone: false, first: false })).toEqual(['9 survey responses, 10 needed', 'the Low Score Follow-Up is not done']);
-    expect(csatShortfalls({ responsesIn12Months: 29, lowScoreFollowUpDone: true, first: true, premierToGold: true })).toEqual(['29 survey responses, 30 needed']);
+    expect(csatShortfalls({ responsesIn12Months: 9, lowScoreFollowUpDone: false, first: false })).toEqual([
+      '9 survey responses, 10 needed',
+      'the Low Score Follow-Up is not done',
+    ]);
+    expect(csatShortfalls({ responsesIn12Months: 29, lowScoreFollowUpDone: true, first: true, premierToGold: true })).toEqual([
+      '29 survey responses, 30 needed',
+    ]);
   });
 
   it('CERT-5: notice is timely within 30 days of becoming aware', () => {

@@ -17,8 +17,19 @@ import {
 
 describe('Learning Credit rules (CLC-1 … CLC-7)', () => {
   it('CLC-1: orders are made of the sold packages; anything else is named', () => {
-    expect(orderCredits([{ size: 500, quantity: 2 }, { size: 10, quantity: 3 }, { size: 1, quantity: 1 }])).toEqual({ credits: 1031, problems: [] });
-    expect(orderCredits([{ size: 1500, quantity: 1 }, { size: 50, quantity: 1 }]).problems).toEqual(['packages.1.size: 50 is not a package size (1, 10, 100, 500, 1500)']);
+    expect(
+      orderCredits([
+        { size: 500, quantity: 2 },
+        { size: 10, quantity: 3 },
+        { size: 1, quantity: 1 },
+      ]),
+    ).toEqual({ credits: 1031, problems: [] });
+    expect(
+      orderCredits([
+        { size: 1500, quantity: 1 },
+        { size: 50, quantity: 1 },
+      ]).problems,
+    ).toEqual(['packages.1.size: 50 is not a package size (1, 10, 100, 500, 1500)']);
   });
 
   it('CLC-2: a purchase activates within 1 to 5 days and expires a year after its invoice, clamped', () => {
@@ -42,11 +53,17 @@ describe('Learning Credit rules (CLC-1 … CLC-7)', () => {
     expect(examVoucherExpiry('2027-02-24')).toBe('2028-02-24');
     const expiry = '2027-03-01';
     expect(redemptionProblems({ kind: 'exam-voucher', credits: 1, requestedOn: '2027-02-24' }, expiry)).toEqual([]);
-    expect(redemptionProblems({ kind: 'exam-voucher', credits: 1, requestedOn: '2027-02-25' }, expiry)).toEqual(['exam vouchers must be ordered by 2027-02-24']);
+    expect(redemptionProblems({ kind: 'exam-voucher', credits: 1, requestedOn: '2027-02-25' }, expiry)).toEqual([
+      'exam vouchers must be ordered by 2027-02-24',
+    ]);
     expect(redemptionProblems({ kind: 'training', credits: 1, requestedOn: '2027-01-01', startsOn: '2027-02-28' }, expiry)).toEqual([]);
-    expect(redemptionProblems({ kind: 'training', credits: 1, requestedOn: '2027-01-01', startsOn: '2027-03-01' }, expiry)).toEqual(['training must begin before 2027-03-01']);
+    expect(redemptionProblems({ kind: 'training', credits: 1, requestedOn: '2027-01-01', startsOn: '2027-03-01' }, expiry)).toEqual([
+      'training must begin before 2027-03-01',
+    ]);
     expect(redemptionProblems({ kind: 'event', credits: 1, requestedOn: '2027-02-28', startsOn: '2027-06-10' }, expiry)).toEqual([]);
-    expect(redemptionProblems({ kind: 'event', credits: 1, requestedOn: '2027-03-01', startsOn: '2027-06-10' }, expiry)).toEqual(['the credits expired on 2027-03-01']);
+    expect(redemptionProblems({ kind: 'event', credits: 1, requestedOn: '2027-03-01', startsOn: '2027-06-10' }, expiry)).toEqual([
+      'the credits expired on 2027-03-01',
+    ]);
   });
 
   it('CLC-6: a hold lasts 45 days, never past the expiry of its credits', () => {
@@ -60,14 +77,24 @@ describe('Learning Credit rules (CLC-1 … CLC-7)', () => {
       { lotId: 'soon', expiresOn: '2027-03-01', balance: 30 },
       { lotId: 'mid', expiresOn: '2027-06-01', balance: 50 },
     ];
-    expect(allocateNearestExpiryFirst(lots, { kind: 'digital-learning', credits: 60, requestedOn: '2027-01-10' })).toEqual([{ lotId: 'soon', credits: 30 }, { lotId: 'mid', credits: 30 }]);
+    expect(allocateNearestExpiryFirst(lots, { kind: 'digital-learning', credits: 60, requestedOn: '2027-01-10' })).toEqual([
+      { lotId: 'soon', credits: 30 },
+      { lotId: 'mid', credits: 30 },
+    ]);
     // Training that begins after the soonest lot's expiry skips that lot.
-    expect(allocateNearestExpiryFirst(lots, { kind: 'training', credits: 60, requestedOn: '2027-01-10', startsOn: '2027-04-01' })).toEqual([{ lotId: 'mid', credits: 50 }, { lotId: 'late', credits: 10 }]);
+    expect(allocateNearestExpiryFirst(lots, { kind: 'training', credits: 60, requestedOn: '2027-01-10', startsOn: '2027-04-01' })).toEqual([
+      { lotId: 'mid', credits: 50 },
+      { lotId: 'late', credits: 10 },
+    ]);
     expect(allocateNearestExpiryFirst(lots, { kind: 'digital-learning', credits: 181, requestedOn: '2027-01-10' })).toBeNull();
   });
 
   it('CLC-6, CLC-7: an allocation never takes more than a lot holds, and takes exactly what was asked', () => {
-    const lot = fc.record({ lotId: fc.uuid(), expiresOn: fc.integer({ min: 0, max: 700 }).map((n) => addDays('2027-01-01', n)), balance: fc.integer({ min: 0, max: 2000 }) });
+    const lot = fc.record({
+      lotId: fc.uuid(),
+      expiresOn: fc.integer({ min: 0, max: 700 }).map((n) => addDays('2027-01-01', n)),
+      balance: fc.integer({ min: 0, max: 2000 }),
+    });
     fc.assert(
       fc.property(fc.array(lot, { maxLength: 8 }), fc.integer({ min: 1, max: 5000 }), (lots, credits) => {
         const req = { kind: 'digital-learning' as const, credits, requestedOn: '2026-12-01' };

@@ -22,14 +22,20 @@ describe('Lifecycle Incentive rules (LCI-1, LCI-2)', () => {
   });
 
   it('LCI-2: the newest reading of each metric wins, whatever the order or repeats of arrival', () => {
-    const reading = fc.record({ metric: fc.constantFrom('a', 'b', 'c'), value: fc.double({ noNaN: true }), measuredAt: fc.integer({ min: 0, max: 1e6 }).map((n) => new Date(1.7e12 + n * 1000).toISOString()) });
+    const reading = fc.record({
+      metric: fc.constantFrom('a', 'b', 'c'),
+      value: fc.double({ noNaN: true }),
+      measuredAt: fc.integer({ min: 0, max: 1e6 }).map((n) => new Date(1.7e12 + n * 1000).toISOString()),
+    });
     fc.assert(
       fc.property(fc.array(reading, { maxLength: 30 }), (readings: Reading[]) => {
         const shuffled = [...readings].reverse();
         const once = mergeReadings({}, readings);
         const twice = mergeReadings(mergeReadings({}, shuffled), readings);
         for (const metric of ['a', 'b', 'c']) {
-          const newest = readings.filter((r) => r.metric === metric).reduce<string | undefined>((m, r) => (!m || r.measuredAt > m ? r.measuredAt : m), undefined);
+          const newest = readings
+            .filter((r) => r.metric === metric)
+            .reduce<string | undefined>((m, r) => (!m || r.measuredAt > m ? r.measuredAt : m), undefined);
           expect(once[metric]?.measuredAt).toBe(newest);
           expect(twice[metric]?.measuredAt).toBe(newest);
         }
@@ -38,7 +44,11 @@ describe('Lifecycle Incentive rules (LCI-1, LCI-2)', () => {
   });
 
   it('LCI-2: an engagement told only the newest reading of each metric of a batch ends where the whole batch would take it', () => {
-    const reading = fc.record({ metric: fc.constantFrom('a', 'b'), value: fc.integer(), measuredAt: fc.integer({ min: 0, max: 20 }).map((n) => new Date(1.7e12 + n * 1000).toISOString()) });
+    const reading = fc.record({
+      metric: fc.constantFrom('a', 'b'),
+      value: fc.integer(),
+      measuredAt: fc.integer({ min: 0, max: 20 }).map((n) => new Date(1.7e12 + n * 1000).toISOString()),
+    });
     fc.assert(
       fc.property(fc.array(reading, { maxLength: 10 }), fc.array(reading, { maxLength: 30 }), (before: Reading[], batch: Reading[]) => {
         const latest = mergeReadings({}, before);
@@ -51,7 +61,15 @@ describe('Lifecycle Incentive rules (LCI-1, LCI-2)', () => {
     const phase = SAMPLE_CATALOGUE[0]!.phases[0]!;
     const at = '2027-01-01T00:00:00Z';
     expect(phaseComplete(phase, mergeReadings({}, [{ metric: 'devices_reporting_pct', value: 90, measuredAt: at }]))).toBe(false);
-    expect(phaseComplete(phase, mergeReadings({}, [{ metric: 'devices_reporting_pct', value: 90, measuredAt: at }, { metric: 'active_users_pct', value: 10, measuredAt: at }]))).toBe(true);
+    expect(
+      phaseComplete(
+        phase,
+        mergeReadings({}, [
+          { metric: 'devices_reporting_pct', value: 90, measuredAt: at },
+          { metric: 'active_users_pct', value: 10, measuredAt: at },
+        ]),
+      ),
+    ).toBe(true);
     expect(phaseDeadline('2027-02-28')).toBe('2028-02-28');
   });
 });

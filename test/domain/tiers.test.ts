@@ -1,11 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideTier, mergeBookings, nextRetierDateAfter, retierDateOf } from '../../domain/loyalty';
-import { FY22_TIER_TABLE, quarterlyCreditsFor, tableForFiscalYear, threeYearAverageUsd, tierFor, validateTierTable, type TierTable } from '../../domain/loyalty';
+import {
+  FY22_TIER_TABLE,
+  quarterlyCreditsFor,
+  tableForFiscalYear,
+  threeYearAverageUsd,
+  tierFor,
+  validateTierTable,
+  type TierTable,
+} from '../../domain/loyalty';
 
 describe('tiers (LOY-5, LOY-6)', () => {
   it('LOY-5: the FY22 bands and their quarterly credits', () => {
-    expect([1_000_000, 10_000_000, 10_000_001, 25_000_000, 25_000_001, 50_000_000, 50_000_001, 100_000_000, 100_000_001].map((usd) => tierFor(usd))).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5]);
+    expect(
+      [1_000_000, 10_000_000, 10_000_001, 25_000_000, 25_000_001, 50_000_000, 50_000_001, 100_000_000, 100_000_001].map((usd) =>
+        tierFor(usd),
+      ),
+    ).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5]);
     expect([1, 2, 3, 4, 5].map((t) => quarterlyCreditsFor(t as 1))).toEqual([75, 125, 200, 575, 1175]);
     expect([1, 2, 3, 4, 5].map((t) => 4 * quarterlyCreditsFor(t as 1))).toEqual([300, 500, 800, 2300, 4700]);
   });
@@ -60,9 +72,19 @@ describe('tiers (LOY-5, LOY-6)', () => {
     expect(nextRetierDateAfter('2026-11-24')).toBe('2027-08-31');
     expect(nextRetierDateAfter('2027-08-31')).toBe('2028-08-31');
     expect(nextRetierDateAfter('2027-08-30')).toBe('2027-08-31');
-    const bookings = [2024, 2025, 2026, 2027].map((fiscalYear) => ({ fiscalYear, directUsd: fiscalYear === 2027 ? 30_000_000 : 3_000_000, indirectUsd: 0 }));
+    const bookings = [2024, 2025, 2026, 2027].map((fiscalYear) => ({
+      fiscalYear,
+      directUsd: fiscalYear === 2027 ? 30_000_000 : 3_000_000,
+      indirectUsd: 0,
+    }));
     expect(decideTier(bookings, '2027-08-31', FY22_TIER_TABLE)).toEqual({ tier: 2, averageUsd: 12_000_000, quarterlyCredits: 125 });
-    expect(decideTier(bookings.map((b) => ({ ...b, directUsd: 900_000 })), '2027-08-31', FY22_TIER_TABLE)).toEqual({ tier: null, averageUsd: 900_000, quarterlyCredits: 0 });
+    expect(
+      decideTier(
+        bookings.map((b) => ({ ...b, directUsd: 900_000 })),
+        '2027-08-31',
+        FY22_TIER_TABLE,
+      ),
+    ).toEqual({ tier: null, averageUsd: 900_000, quarterlyCredits: 0 });
   });
 
   it('LOY-6: a later report of a year replaces it, and only the latest years are kept', () => {
@@ -71,6 +93,10 @@ describe('tiers (LOY-5, LOY-6)', () => {
       { fiscalYear: 2026, directUsd: 5, indirectUsd: 0 },
     );
     expect(merged.map((b) => b.fiscalYear)).toEqual([2023, 2024, 2025, 2026]);
-    expect(mergeBookings(merged, { fiscalYear: 2025, directUsd: 9, indirectUsd: 1 }).find((b) => b.fiscalYear === 2025)).toEqual({ fiscalYear: 2025, directUsd: 9, indirectUsd: 1 });
+    expect(mergeBookings(merged, { fiscalYear: 2025, directUsd: 9, indirectUsd: 1 }).find((b) => b.fiscalYear === 2025)).toEqual({
+      fiscalYear: 2025,
+      directUsd: 9,
+      indirectUsd: 1,
+    });
   });
 });

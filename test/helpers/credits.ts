@@ -2,13 +2,22 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { IsoDate } from '../../domain/calendar';
 import { lotExpiryDate, purchaseActivationDate } from '../../domain/credits';
 import { creditLot } from '../../workflows/credits';
-import { decideRedemption as deskDecide, requestRedemption as deskRequest, type RedemptionDeskDeps, type RedemptionInput } from '../../services/credits';
+import {
+  decideRedemption as deskDecide,
+  requestRedemption as deskRequest,
+  type RedemptionDeskDeps,
+  type RedemptionInput,
+} from '../../services/credits';
 import { redemptionRow } from '../../db/creditsReads';
 import { creditLotWorkflowId, type LotRecord } from '../../workflows/creditsDefinitions';
 import { uniqueId } from './temporal';
 
 /** Starts a purchased lot's workflow and waits until its lot row and ledger entry exist. */
-export async function startPurchasedLot(env: TestWorkflowEnvironment, taskQueue: string, opts: { credits: number; invoiceDate: IsoDate; ownerEmail?: string; accountId?: string | null }) {
+export async function startPurchasedLot(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  opts: { credits: number; invoiceDate: IsoDate; ownerEmail?: string; accountId?: string | null },
+) {
   const lot: LotRecord = {
     id: uniqueId('LP'),
     accountId: opts.accountId ?? null,
@@ -27,9 +36,17 @@ export async function startPurchasedLot(env: TestWorkflowEnvironment, taskQueue:
 }
 
 /** A redemption through the API's desk, as the team captain dlee: the state, or a CreditRefusal. */
-export async function requestRedemption(desk: RedemptionDeskDeps, input: Omit<RedemptionInput, 'redemptionId' | 'requestedBy' | 'approverEmail'> & { approverEmail?: string }) {
+export async function requestRedemption(
+  desk: RedemptionDeskDeps,
+  input: Omit<RedemptionInput, 'redemptionId' | 'requestedBy' | 'approverEmail'> & { approverEmail?: string },
+) {
   const redemptionId = uniqueId('R');
-  const state = await deskRequest(desk, { ...input, redemptionId, requestedBy: 'team-captain:dlee', approverEmail: input.approverEmail ?? 'captain@test.example' });
+  const state = await deskRequest(desk, {
+    ...input,
+    redemptionId,
+    requestedBy: 'team-captain:dlee',
+    approverEmail: input.approverEmail ?? 'captain@test.example',
+  });
   return { redemptionId, state };
 }
 

@@ -2,7 +2,10 @@ import type { Nomination } from '../../domain/loyalty';
 import { priorFiscalYears, type IsoDate } from '../../domain/calendar';
 
 /** A valid nomination (LOY-1) whose bookings cover the three fiscal years before `asOf`. */
-export function nominationFor(asOf: IsoDate, overrides: { id?: string; group?: string; yearlyUsd?: number; ccoId?: string } = {}): Nomination {
+export function nominationFor(
+  asOf: IsoDate,
+  overrides: { id?: string; group?: string; yearlyUsd?: number; ccoId?: string } = {},
+): Nomination {
   const group = overrides.group ?? 'ACME';
   const yearly = overrides.yearlyUsd ?? 3_000_000;
   return {

@@ -16,7 +16,8 @@ const { History: HistoryMessage } = temporal.api.history.v1;
 const historiesDir = join(__dirname, '..', 'histories');
 
 // Stored as protobuf JSON (bytes base64, 64-bit numbers as strings), read back with the same message type.
-const toJson = (history: History) => JSON.stringify(HistoryMessage.toObject(HistoryMessage.fromObject(history), { longs: String, bytes: String, enums: String }));
+const toJson = (history: History) =>
+  JSON.stringify(HistoryMessage.toObject(HistoryMessage.fromObject(history), { longs: String, bytes: String, enums: String }));
 const fromJson = (text: string) => HistoryMessage.fromObject(JSON.parse(text));
 
 /** Replays `histories` on the workflow bundle under test; each failure as `<id>: <what no longer matches>`. */
@@ -49,7 +50,10 @@ export function recordIfAsked(fresh: { name: string; history: History }[], relea
  * The two tests of a lifecycle's determinism suite: the fresh runs of today's code replay (and are recorded
  * under RELEASE when asked), and so does every history recorded under `prefix` by tagged releases.
  */
-export function itReplays(fresh: { name: string; workflowId?: string; history: History }[], opts: { prefix: string; atLeast: number; recorded: string }): void {
+export function itReplays(
+  fresh: { name: string; workflowId?: string; history: History }[],
+  opts: { prefix: string; atLeast: number; recorded: string },
+): void {
   it('replays fresh runs of the current code', async () => {
     expect(fresh.every((f) => (f.history.events?.length ?? 0) > 5)).toBe(true);
     expect(await replay(fresh.map((f) => ({ workflowId: f.workflowId ?? f.name, history: f.history })))).toEqual([]);

@@ -11,7 +11,8 @@ export async function openEngagement(h: { env: TestWorkflowEnvironment; db: Knex
   const partnerId = uniqueId('P');
   await h.db('partners').insert({ id: partnerId, name: partnerId, email: `${partnerId}@partner.example` });
   const handle = await h.env.client.workflow.start(incentiveEngagement, {
-    workflowId: incentiveWorkflowId(engagementId), taskQueue: h.taskQueue,
+    workflowId: incentiveWorkflowId(engagementId),
+    taskQueue: h.taskQueue,
     args: [{ engagementId, partnerId, customerId: uniqueId('C'), partnerEmail: `${partnerId}@partner.example`, useCase }],
   });
   await handle.executeUpdate(engagementRecordedUpdate);

@@ -1,5 +1,4 @@
 import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createMailer } from '../../services/mailer';
 import { lotBalanceNews } from '../../services/credits';
 import type { RedemptionDeskDeps } from '../../services/credits';
@@ -26,7 +25,14 @@ export async function loyaltyHarness(opts: { worker?: boolean } = {}) {
   const steadyClient = new Client({ connection: env.connection, namespace: env.namespace });
   // The API's redemption desk over the same servers, on Temporal's (skipped) clock.
   const mailer = createMailer(smtp.url);
-  const desk: RedemptionDeskDeps = { db, temporal: env.client, taskQueue, today, lots: lotBalanceNews(env.client, db, 50), mail: { mailer, from: 'Programs <programs@test.example>' } };
+  const desk: RedemptionDeskDeps = {
+    db,
+    temporal: env.client,
+    taskQueue,
+    today,
+    lots: lotBalanceNews(env.client, db, 50),
+    mail: { mailer, from: 'Programs <programs@test.example>' },
+  };
 
   /** Skips time to `time` (default 12:00 UTC) on `date`: timers due before then fire in order. */
   async function skipTo(date: IsoDate, time = '12:00:00') {
@@ -42,7 +48,16 @@ export async function loyaltyHarness(opts: { worker?: boolean } = {}) {
     const handle = await env.client.workflow.start(loyaltyAccount, {
       workflowId: loyaltyWorkflowId(accountId),
       taskQueue,
-      args: [{ accountId, nomination, nominatedBy: 'account-manager:test', nominatedOn, termsVersion: opts.termsVersion ?? 'T1', settings: defaultLoyaltySettings }],
+      args: [
+        {
+          accountId,
+          nomination,
+          nominatedBy: 'account-manager:test',
+          nominatedOn,
+          termsVersion: opts.termsVersion ?? 'T1',
+          settings: defaultLoyaltySettings,
+        },
+      ],
     });
     return { accountId, nominatedOn, handle, captainEmail: nomination.teamCaptain.email };
   }

@@ -37,7 +37,8 @@ export async function startSmtpServer(port = 0) {
       for (;;) {
         const hit = received.find(match);
         if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`No matching mail within ${ms} ms; received: ${received.map((m) => m.subject).join(' | ') || 'none'}`);
+        if (Date.now() > deadline)
+          throw new Error(`No matching mail within ${ms} ms; received: ${received.map((m) => m.subject).join(' | ') || 'none'}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },

@@ -6,12 +6,19 @@ import { connectDb } from '../../db/connect';
 import { createWorker } from '../../worker/createWorker';
 
 async function main() {
-  const need = (name: string) => process.env[name] ?? (() => { throw new Error(`${name} is required`); })();
+  const need = (name: string) =>
+    process.env[name] ??
+    (() => {
+      throw new Error(`${name} is required`);
+    })();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const db = connectDb(need('DATABASE_URL'));
   const mailer = createMailer(need('SMTP_URL'));
   const connection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
-  const temporal = new Client({ connection: await Connection.connect({ address: need('TEMPORAL_ADDRESS') }), namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  const temporal = new Client({
+    connection: await Connection.connect({ address: need('TEMPORAL_ADDRESS') }),
+    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+  });
   const worker = await createWorker({
     connection,
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',

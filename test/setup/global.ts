@@ -29,7 +29,12 @@ export default async function setup(project: TestProject) {
   let postgres: RunningPostgres | undefined;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    postgres = await startEmbeddedPostgres({ dataDir: join(scratch, 'pg'), port: await freePort(), persistent: false, password: 'test-only' });
+    postgres = await startEmbeddedPostgres({
+      dataDir: join(scratch, 'pg'),
+      port: await freePort(),
+      persistent: false,
+      password: 'test-only',
+    });
     databaseUrl = postgres.url;
   }
 

@@ -67,12 +67,18 @@ describe('Premier Certification', () => {
 
   it('CERT-1, CERT-3: a renewal that misses requirements is refused with every one listed; outside the window too', async () => {
     const c = await approved();
-    await expect(c.handle.executeUpdate(renewCertificationUpdate, { args: [fullRequirements()] })).rejects.toMatchObject({ cause: { type: 'Conflict' } });
+    await expect(c.handle.executeUpdate(renewCertificationUpdate, { args: [fullRequirements()] })).rejects.toMatchObject({
+      cause: { type: 'Conflict' },
+    });
     await h.skipTo(addDays(c.anniversary, -10));
     const lacking = { ...fullRequirements(), specializations: [], hybridItService: null, preSalesSupport: false };
     const refusal = await c.handle.executeUpdate(renewCertificationUpdate, { args: [lacking] }).catch((e) => e.cause);
     expect(refusal.type).toBe('Invalid');
-    expect(refusal.details.map((d: { field: string }) => d.field).sort()).toEqual(['hybridItService.type', 'preSalesSupport', 'specializations']);
+    expect(refusal.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'hybridItService.type',
+      'preSalesSupport',
+      'specializations',
+    ]);
     expect(await stateOf(c)).toBe('re-cert');
   });
 
@@ -122,7 +128,9 @@ describe('Premier Certification', () => {
       await c.handle.executeUpdate(nonComplianceNoticeUpdate, { args: [{ reason: '8x5 support lapsed', awareOn: addDays(on, -20) }] });
       await c.handle.executeUpdate(grantExtensionUpdate, { args: [{ until: addDays(on, 30), by: 'ops:test' }] });
     }
-    await expect(lost.handle.executeUpdate(revokeUpdate, { args: [{ reason: 'x', by: 'ops' }] })).rejects.toMatchObject({ cause: { type: 'Conflict' } });
+    await expect(lost.handle.executeUpdate(revokeUpdate, { args: [{ reason: 'x', by: 'ops' }] })).rejects.toMatchObject({
+      cause: { type: 'Conflict' },
+    });
     await h.skipTo(addDays(on, 10));
     await kept.handle.executeUpdate(markCompliantUpdate, { args: [{ by: 'ops:test' }] });
     await h.skipTo(addDays(on, 31));
@@ -135,7 +143,9 @@ describe('Premier Certification', () => {
     const c = await approved();
     const on = await h.today();
     await c.handle.executeUpdate(nonComplianceNoticeUpdate, { args: [{ reason: 'resale agreement expired', awareOn: addDays(on, -31) }] });
-    await expect(c.handle.executeUpdate(grantExtensionUpdate, { args: [{ until: addDays(on, 30), by: 'ops' }] })).rejects.toMatchObject({ cause: { type: 'Invalid' } });
+    await expect(c.handle.executeUpdate(grantExtensionUpdate, { args: [{ until: addDays(on, 30), by: 'ops' }] })).rejects.toMatchObject({
+      cause: { type: 'Invalid' },
+    });
     const revoked = await c.handle.executeUpdate(revokeUpdate, { args: [{ reason: 'no timely notice', by: 'ops:test' }] });
     expect(revoked.state).toBe('revoked');
     expect(await h.db('certifications').where({ id: c.id }).first()).toMatchObject({ state: 'revoked' });

@@ -31,9 +31,15 @@ describe('determinism: replaying certification histories', () => {
     await renewing.handle.executeUpdate(renewCertificationUpdate, { args: [fullRequirements()] });
     await h.skipTo(addDays(anniversary!, 10));
     const latest = h.env.client.workflow.getHandle(renewing.handle.workflowId);
-    await latest.executeUpdate(nonComplianceNoticeUpdate, { args: [{ reason: 'no pre-sales engineer', awareOn: addDays(anniversary!, 5) }] });
+    await latest.executeUpdate(nonComplianceNoticeUpdate, {
+      args: [{ reason: 'no pre-sales engineer', awareOn: addDays(anniversary!, 5) }],
+    });
     await latest.executeUpdate(grantExtensionUpdate, { args: [{ until: addDays(anniversary!, 60), by: 'ops:test' }] });
-    fresh.push({ name: 'certification-renewed', workflowId: renewing.handle.workflowId, history: await h.env.client.workflow.getHandle(renewing.handle.workflowId, firstRun).fetchHistory() });
+    fresh.push({
+      name: 'certification-renewed',
+      workflowId: renewing.handle.workflowId,
+      history: await h.env.client.workflow.getHandle(renewing.handle.workflowId, firstRun).fetchHistory(),
+    });
     fresh.push({ name: 'certification-extended', workflowId: renewing.handle.workflowId, history: await latest.fetchHistory() });
     // Refused, and revoked after a late notice.
     const refused = await applyForCertification(h.env, h.db, h.taskQueue);
@@ -42,7 +48,9 @@ describe('determinism: replaying certification histories', () => {
     fresh.push({ name: 'certification-refused', workflowId: refused.handle.workflowId, history: await refused.handle.fetchHistory() });
     const revoked = await applyForCertification(h.env, h.db, h.taskQueue);
     await revoked.handle.executeUpdate(decideCertificationUpdate, approve);
-    await revoked.handle.executeUpdate(nonComplianceNoticeUpdate, { args: [{ reason: 'agreement lapsed', awareOn: addDays(await h.today(), -45) }] });
+    await revoked.handle.executeUpdate(nonComplianceNoticeUpdate, {
+      args: [{ reason: 'agreement lapsed', awareOn: addDays(await h.today(), -45) }],
+    });
     await revoked.handle.executeUpdate(revokeUpdate, { args: [{ reason: 'late notice', by: 'ops:test' }] });
     await revoked.handle.result();
     fresh.push({ name: 'certification-revoked', workflowId: revoked.handle.workflowId, history: await revoked.handle.fetchHistory() });

@@ -5,7 +5,8 @@ import { decideExtensionUpdate, lotStateQuery, requestExtensionUpdate } from '..
 import { startPurchasedLot } from '../helpers/credits';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
-const ledgerOf = (h: LoyaltyHarness, lotId: string) => h.db('ledger_entries').where({ lot_id: lotId }).orderBy('id').select('kind', 'credits');
+const ledgerOf = (h: LoyaltyHarness, lotId: string) =>
+  h.db('ledger_entries').where({ lot_id: lotId }).orderBy('id').select('kind', 'credits');
 const balanceOf = async (h: LoyaltyHarness, lotId: string) => (await ledgerOf(h, lotId)).reduce((s, e) => s + e.credits, 0);
 
 // A lot's whole life on the time-skipping server, with a real worker, Postgres and SMTP.
@@ -39,7 +40,10 @@ describe('Learning Credit lots', () => {
     await h.skipTo(addDays(expiry, -1));
     expect(await balanceOf(h, lot.id)).toBe(110);
     await h.skipTo(expiry);
-    expect(await ledgerOf(h, lot.id)).toEqual([{ kind: 'purchase', credits: 110 }, { kind: 'forfeit', credits: -110 }]);
+    expect(await ledgerOf(h, lot.id)).toEqual([
+      { kind: 'purchase', credits: 110 },
+      { kind: 'forfeit', credits: -110 },
+    ]);
     await h.smtp.waitFor((m) => m.to.includes(ownerEmail) && m.subject === `110 Learning Credits expired (lot ${lot.id})`);
     expect(await handle.query(lotStateQuery)).toMatchObject({ state: 'expired', balance: 0, forfeited: 110 });
 
@@ -56,12 +60,24 @@ describe('Learning Credit lots', () => {
     await h.skipTo(addDays(expiry, 20));
     expect(await balanceOf(h, lot.id)).toBe(0);
 
-    await handle.executeUpdate(requestExtensionUpdate, { args: [{ requestId: `X-${lot.id}`, usagePlan: 'CCNP boot camp in Q3', by: 'owner' }] });
-    await expect(handle.executeUpdate(requestExtensionUpdate, { args: [{ requestId: `Y-${lot.id}`, usagePlan: 'again', by: 'owner' }] })).rejects.toMatchObject({ cause: { type: 'Conflict' } });
-    const state = await handle.executeUpdate(decideExtensionUpdate, { args: [{ requestId: `X-${lot.id}`, approve: true, by: 'ops:test' }] });
+    await handle.executeUpdate(requestExtensionUpdate, {
+      args: [{ requestId: `X-${lot.id}`, usagePlan: 'CCNP boot camp in Q3', by: 'owner' }],
+    });
+    await expect(
+      handle.executeUpdate(requestExtensionUpdate, { args: [{ requestId: `Y-${lot.id}`, usagePlan: 'again', by: 'owner' }] }),
+    ).rejects.toMatchObject({ cause: { type: 'Conflict' } });
+    const state = await handle.executeUpdate(decideExtensionUpdate, {
+      args: [{ requestId: `X-${lot.id}`, approve: true, by: 'ops:test' }],
+    });
     expect(state).toMatchObject({ state: 'active', expiresOn: extendedExpiry(expiry), balance: 10, forfeited: 0 });
-    expect(await ledgerOf(h, lot.id)).toEqual([{ kind: 'purchase', credits: 10 }, { kind: 'forfeit', credits: -10 }, { kind: 'extension', credits: 10 }]);
-    expect(await h.db('extension_requests').where({ lot_id: lot.id })).toMatchObject([{ status: 'approved', usage_plan: 'CCNP boot camp in Q3', decided_by: 'ops:test' }]);
+    expect(await ledgerOf(h, lot.id)).toEqual([
+      { kind: 'purchase', credits: 10 },
+      { kind: 'forfeit', credits: -10 },
+      { kind: 'extension', credits: 10 },
+    ]);
+    expect(await h.db('extension_requests').where({ lot_id: lot.id })).toMatchObject([
+      { status: 'approved', usage_plan: 'CCNP boot camp in Q3', decided_by: 'ops:test' },
+    ]);
 
     // At the new expiry the credits go for good: no second extension, so the lot closes at once.
     const final = await handle.result();
@@ -74,7 +90,9 @@ describe('Learning Credit lots', () => {
     const { lot, handle } = await startPurchasedLot(h.env, h.taskQueue, { credits: 100, invoiceDate });
     const expiry = addYears(invoiceDate, 1);
     await h.skipTo(addDays(expiry, -61));
-    await expect(handle.executeUpdate(requestExtensionUpdate, { args: [{ requestId: `E-${lot.id}`, usagePlan: 'plan', by: 'owner' }] })).rejects.toMatchObject({
+    await expect(
+      handle.executeUpdate(requestExtensionUpdate, { args: [{ requestId: `E-${lot.id}`, usagePlan: 'plan', by: 'owner' }] }),
+    ).rejects.toMatchObject({
       cause: { type: 'Invalid', message: expect.stringContaining(`open from ${addDays(expiry, -60)} to ${addDays(expiry, 60)}`) },
     });
     await h.skipTo(addDays(expiry, -60));

@@ -23,13 +23,30 @@ describe('determinism: replaying Learning Credit histories', () => {
     await h.skipTo(addDays(invoiceDate, 10));
     fresh.push({ name: 'credit-lot-waiting', history: await waiting.handle.fetchHistory() });
     // The daily release of due holds (one released), and an email handed over to a workflow.
-    const due = await requestRedemption(h.desk, { accountId: null, lotId: walk.lot.id, kind: 'digital-learning', credits: 5, autoApprove: false });
+    const due = await requestRedemption(h.desk, {
+      accountId: null,
+      lotId: walk.lot.id,
+      kind: 'digital-learning',
+      credits: 5,
+      autoApprove: false,
+    });
     await h.skipTo(due.state.holdUntil!, '00:00:01');
-    const holdsRun = await h.steadyClient.workflow.start(redemptionHolds, { workflowId: uniqueId('redemption-holds'), taskQueue: h.taskQueue, args: [] });
+    const holdsRun = await h.steadyClient.workflow.start(redemptionHolds, {
+      workflowId: uniqueId('redemption-holds'),
+      taskQueue: h.taskQueue,
+      args: [],
+    });
     expect((await holdsRun.result()).released).toBe(1);
-    const delivery = await h.steadyClient.workflow.start(deliverNotice, { workflowId: `notice-${uniqueId('x')}`, taskQueue: h.taskQueue, args: [`redemption-${due.redemptionId}:settled`] });
+    const delivery = await h.steadyClient.workflow.start(deliverNotice, {
+      workflowId: `notice-${uniqueId('x')}`,
+      taskQueue: h.taskQueue,
+      args: [`redemption-${due.redemptionId}:settled`],
+    });
     await delivery.result();
-    fresh.push({ name: 'credit-holds-run', history: await holdsRun.fetchHistory() }, { name: 'credit-notice-delivery', history: await delivery.fetchHistory() });
+    fresh.push(
+      { name: 'credit-holds-run', history: await holdsRun.fetchHistory() },
+      { name: 'credit-notice-delivery', history: await delivery.fetchHistory() },
+    );
     await h.skipTo(addDays(walk.lot.expiresOn, 61));
     expect((await walk.handle.result()).state).toBe('closed');
     fresh.push({ name: 'credit-lot-walk', history: await walk.handle.fetchHistory() });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, vi } from 'vitest';
 import { addMonths } from '../../domain/calendar';
 import { SAMPLE_CATALOGUE } from '../../domain/incentives';
 import type { Reading } from '../../domain/incentives';
@@ -12,7 +12,11 @@ import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
 const useCase = SAMPLE_CATALOGUE[0]!; // devices_reporting_pct >= 80 and active_users_pct >= 10/25/40/60/75
 let minute = 0;
-const reading = (metric: string, value: number): Reading => ({ metric, value, measuredAt: new Date(Date.UTC(2030, 0, 1, 0, ++minute)).toISOString() });
+const reading = (metric: string, value: number): Reading => ({
+  metric,
+  value,
+  measuredAt: new Date(Date.UTC(2030, 0, 1, 0, ++minute)).toISOString(),
+});
 
 describe('determinism: replaying incentive engagement histories', () => {
   let h: LoyaltyHarness;
@@ -22,7 +26,11 @@ describe('determinism: replaying incentive engagement histories', () => {
     h = await loyaltyHarness();
     const open = async () => {
       const { handle } = await openEngagement(h, useCase);
-      const paid = (n: number) => vi.waitFor(async () => expect((await handle.query(engagementStateQuery)).payments.length).toBe(n), { timeout: 10_000, interval: 100 });
+      const paid = (n: number) =>
+        vi.waitFor(async () => expect((await handle.query(engagementStateQuery)).payments.length).toBe(n), {
+          timeout: 10_000,
+          interval: 100,
+        });
       return { handle, paid };
     };
     // Every phase: readings a hair short, then the ones that complete it, then more that change nothing.

@@ -18,7 +18,8 @@ describe('Lifecycle Incentives', () => {
 
   async function open() {
     const { engagementId, handle } = await openEngagement(h, useCase);
-    const payments = async () => h.db('incentive_payments').where({ engagement_id: engagementId }).orderBy('phase_index').select('phase', 'amount_usd');
+    const payments = async () =>
+      h.db('incentive_payments').where({ engagement_id: engagementId }).orderBy('phase_index').select('phase', 'amount_usd');
     return { engagementId, handle, payments };
   }
   const settle = () => new Promise((r) => setTimeout(r, 400));
@@ -27,7 +28,10 @@ describe('Lifecycle Incentives', () => {
     const e = await open();
     const steps = [10, 25, 40, 60, 75];
     for (const [i, users] of steps.entries()) {
-      await e.handle.signal(readingsSignal, [{ metric: 'devices_reporting_pct', value: 85, measuredAt: at(i * 2) }, { metric: 'active_users_pct', value: users, measuredAt: at(i * 2 + 1) }]);
+      await e.handle.signal(readingsSignal, [
+        { metric: 'devices_reporting_pct', value: 85, measuredAt: at(i * 2) },
+        { metric: 'active_users_pct', value: users, measuredAt: at(i * 2 + 1) },
+      ]);
       await expect.poll(async () => (await e.payments()).length, { timeout: 10_000 }).toBe(i + 1);
     }
     expect(await e.payments()).toEqual(useCase.phases.map((p) => ({ phase: p.name, amount_usd: p.paymentUsd })));
@@ -38,7 +42,10 @@ describe('Lifecycle Incentives', () => {
 
   it('LCI-2: duplicate, late and out-of-order readings: only the newest per metric counts, and nothing pays twice', async () => {
     const e = await open();
-    const newest = [{ metric: 'devices_reporting_pct', value: 90, measuredAt: at(10) }, { metric: 'active_users_pct', value: 12, measuredAt: at(10) }];
+    const newest = [
+      { metric: 'devices_reporting_pct', value: 90, measuredAt: at(10) },
+      { metric: 'active_users_pct', value: 12, measuredAt: at(10) },
+    ];
     await e.handle.signal(readingsSignal, newest);
     await expect.poll(async () => (await e.payments()).length, { timeout: 10_000 }).toBe(1);
     await e.handle.signal(readingsSignal, newest); // the same batch again
@@ -52,7 +59,10 @@ describe('Lifecycle Incentives', () => {
 
   it('LCI-2: a goal missed by a hair does not advance', async () => {
     const e = await open();
-    await e.handle.signal(readingsSignal, [{ metric: 'devices_reporting_pct', value: 79.99, measuredAt: at(1) }, { metric: 'active_users_pct', value: 50, measuredAt: at(1) }]);
+    await e.handle.signal(readingsSignal, [
+      { metric: 'devices_reporting_pct', value: 79.99, measuredAt: at(1) },
+      { metric: 'active_users_pct', value: 50, measuredAt: at(1) },
+    ]);
     await settle();
     expect((await e.handle.query(engagementStateQuery)).phaseIndex).toBe(0);
     expect(await e.payments()).toEqual([]);

@@ -25,7 +25,13 @@ describe('loyalty account: awards and tiers over the years', () => {
     await h.skipTo(first, '00:01:00');
     const [lot] = await h.awards(accountId);
     // LOY-5: a $3M average is tier 1, 75 credits a quarter; CLC-2: the lot expires a year after the award.
-    expect(lot).toEqual({ lotId: `LA-${accountId}-${`FY${fiscalQuarterOf(first).fy}Q${fiscalQuarterOf(first).q}`}`, awardQuarter: expect.any(String), credits: 75, issuedOn: first, expiresOn: addYears(first, 1) });
+    expect(lot).toEqual({
+      lotId: `LA-${accountId}-${`FY${fiscalQuarterOf(first).fy}Q${fiscalQuarterOf(first).q}`}`,
+      awardQuarter: expect.any(String),
+      credits: 75,
+      issuedOn: first,
+      expiresOn: addYears(first, 1),
+    });
     const ledger = await h.db('ledger_entries').where({ lot_id: lot!.lotId });
     expect(ledger).toMatchObject([{ kind: 'award', credits: 75, idempotency_key: `${lot!.lotId}:award` }]);
     const mail = await h.smtp.waitFor((m) => m.to.includes(captainEmail) && /75 Learning Credits awarded/.test(m.subject));

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addYears, firstAwardDate, nextAwardDateAfter } from '../../domain/calendar';
 import { awardQuarterOf } from '../../domain/loyalty';
-import { acceptTermsUpdate, publishTermsUpdate, replaceCaptainUpdate, stateQuery, withdrawUpdate } from '../../workflows/loyaltyDefinitions';
+import {
+  acceptTermsUpdate,
+  publishTermsUpdate,
+  replaceCaptainUpdate,
+  stateQuery,
+  withdrawUpdate,
+} from '../../workflows/loyaltyDefinitions';
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 
 // Changes to a running account: a new Team Captain, new terms, withdrawal.
@@ -18,7 +24,10 @@ describe('loyalty account: captain, terms and withdrawal', () => {
     const state = await handle.executeUpdate(replaceCaptainUpdate, { args: [newCaptain] });
     expect(state.teamCaptain).toEqual(newCaptain);
     await h.smtp.waitFor((m) => m.to.includes(newCaptain.email) && /now .*Team Captain/.test(m.subject));
-    expect(await h.db('accounts').where({ id: accountId }).first()).toMatchObject({ captain_cco_id: 'spark', captain_email: newCaptain.email });
+    expect(await h.db('accounts').where({ id: accountId }).first()).toMatchObject({
+      captain_cco_id: 'spark',
+      captain_email: newCaptain.email,
+    });
 
     const first = firstAwardDate(acceptedOn);
     await h.skipTo(first);
@@ -28,7 +37,9 @@ describe('loyalty account: captain, terms and withdrawal', () => {
     await h.smtp.waitFor((m) => m.to.includes(newCaptain.email) && /Learning Credits awarded/.test(m.subject));
 
     await expect(handle.executeUpdate(publishTermsUpdate, { args: [{ version: 'T2' }] })).resolves.toMatchObject({ termsVersion: 'T2' });
-    await expect(handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T2', ccoId: 'dlee' }] })).rejects.toMatchObject({ cause: { type: 'Forbidden' } });
+    await expect(handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T2', ccoId: 'dlee' }] })).rejects.toMatchObject({
+      cause: { type: 'Forbidden' },
+    });
   });
 
   it('LOY-8: new terms must be accepted before the next award; until then the award is withheld', async () => {
@@ -39,7 +50,9 @@ describe('loyalty account: captain, terms and withdrawal', () => {
     const first = firstAwardDate(acceptedOn);
     await h.skipTo(first);
     expect(await h.awards(accountId)).toEqual([]);
-    await h.smtp.waitFor((m) => m.to.includes(captainEmail) && m.subject.includes(`${awardQuarterOf(first)} award is waiting for the new terms`));
+    await h.smtp.waitFor(
+      (m) => m.to.includes(captainEmail) && m.subject.includes(`${awardQuarterOf(first)} award is waiting for the new terms`),
+    );
 
     const accepted = await handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T2', ccoId: 'dlee' }] });
     expect(accepted.termsAccepted).toMatchObject({ version: 'T2', acceptedBy: 'dlee' });

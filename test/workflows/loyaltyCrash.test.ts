@@ -27,7 +27,15 @@ describe('loyalty account: a worker dies during an award', () => {
 
   function startWorkerProcess(): Promise<ChildProcess> {
     const proc = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'helpers', 'workerProcess.ts')], {
-      env: { ...process.env, TEMPORAL_ADDRESS: h.env.address, TEMPORAL_NAMESPACE: h.env.namespace ?? 'default', TASK_QUEUE: h.taskQueue, DATABASE_URL: h.dbUrl, SMTP_URL: h.smtp.url, WORKFLOW_BUNDLE: inject('workflowBundlePath') },
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: h.env.address,
+        TEMPORAL_NAMESPACE: h.env.namespace ?? 'default',
+        TASK_QUEUE: h.taskQueue,
+        DATABASE_URL: h.dbUrl,
+        SMTP_URL: h.smtp.url,
+        WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     return new Promise((resolve, reject) => {
@@ -39,7 +47,9 @@ describe('loyalty account: a worker dies during an award', () => {
   /** Waits until some session is blocked on a lock, i.e. the award's transaction is mid-way. */
   async function waitForBlockedWrite(db: Knex) {
     for (let i = 0; i < 400; i++) {
-      const { rows } = await db.raw("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%credit_lots%'");
+      const { rows } = await db.raw(
+        "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%credit_lots%'",
+      );
       if (rows[0].n > 0) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -83,10 +93,26 @@ describe('loyalty account: a worker dies during an award', () => {
       const acts = createActivities({ db: h.db, mailer, temporal: h.env.client, config: { mailFrom: 'p@test.example' } });
       const accountId = uniqueId('RE');
       const nomination = nominationFor('2026-11-24', { group: accountId });
-      await acts.recordNomination({ accountId, nomination, nominatedBy: 'am', nominatedOn: '2026-11-24', termsVersion: 'T1', lapsesOn: '2027-02-22' });
+      await acts.recordNomination({
+        accountId,
+        nomination,
+        nominatedBy: 'am',
+        nominatedOn: '2026-11-24',
+        termsVersion: 'T1',
+        lapsesOn: '2027-02-22',
+      });
       // No worker polls the harness's queue in this test: the lot's workflow waits for a later test's
       // worker (a workflow task left pending for good would stop the test server from skipping time).
-      const award = { accountId, companyName: nomination.company.name, captain: nomination.teamCaptain, quarter: 'FY2027Q3', awardDate: '2027-04-15', credits: 75, nextAwardDate: '2027-07-15', lotTaskQueue: h.taskQueue };
+      const award = {
+        accountId,
+        companyName: nomination.company.name,
+        captain: nomination.teamCaptain,
+        quarter: 'FY2027Q3',
+        awardDate: '2027-04-15',
+        credits: 75,
+        nextAwardDate: '2027-07-15',
+        lotTaskQueue: h.taskQueue,
+      };
       const first = await acts.awardAndStartLot(award);
       const lot = h.env.client.workflow.getHandle(creditLotWorkflowId(first.lotId));
       const lotRun = (await lot.describe()).runId;
@@ -111,8 +137,24 @@ describe('loyalty account: a worker dies during an award', () => {
       const acts = createActivities({ db: h.db, mailer: deadMailer, temporal: h.env.client, config: { mailFrom: 'p@test.example' } });
       const accountId = uniqueId('DOWN');
       const nomination = nominationFor('2026-11-24', { group: accountId });
-      await acts.recordNomination({ accountId, nomination, nominatedBy: 'am', nominatedOn: '2026-11-24', termsVersion: 'T1', lapsesOn: '2027-02-22' });
-      const award = { accountId, companyName: nomination.company.name, captain: nomination.teamCaptain, quarter: 'FY2027Q3', awardDate: '2027-04-15', credits: 75, nextAwardDate: '2027-07-15', lotTaskQueue: h.taskQueue };
+      await acts.recordNomination({
+        accountId,
+        nomination,
+        nominatedBy: 'am',
+        nominatedOn: '2026-11-24',
+        termsVersion: 'T1',
+        lapsesOn: '2027-02-22',
+      });
+      const award = {
+        accountId,
+        companyName: nomination.company.name,
+        captain: nomination.teamCaptain,
+        quarter: 'FY2027Q3',
+        awardDate: '2027-04-15',
+        credits: 75,
+        nextAwardDate: '2027-07-15',
+        lotTaskQueue: h.taskQueue,
+      };
       // The workflow then sends it with the sendNotice activity (loyaltyAccount award()).
       const done = await acts.awardAndStartLot(award);
       expect(done.noticeSent).toBe(false);
@@ -147,7 +189,9 @@ describe('loyalty account: a worker dies during an award', () => {
       expect(await h.db('ledger_entries').where({ lot_id: lots[0].id })).toHaveLength(1);
       expect(await h.db('notifications').where({ account_id: accountId, kind: 'award' }).whereNotNull('sent_at')).toHaveLength(1);
       expect(h.smtp.received.filter((m) => m.to.includes(captainEmail) && m.subject.includes(quarter))).toHaveLength(1);
-      const scheduled = ((await handle.fetchHistory()).events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      const scheduled = ((await handle.fetchHistory()).events ?? []).flatMap(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+      );
       expect(scheduled).toEqual(expect.arrayContaining(['recordAward', 'sendNotice', 'startCreditLot']));
       expect((await h.env.client.workflow.getHandle(creditLotWorkflowId(lots[0].id)).describe()).status.name).toBe('RUNNING');
     } finally {

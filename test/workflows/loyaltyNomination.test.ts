@@ -4,7 +4,13 @@ import { noticesFor } from '../../db/notifications';
 import { findAccount } from '../../db/loyalty';
 import { addDays, firstAwardDate } from '../../domain/calendar';
 import { loyaltyAccount } from '../../workflows/loyalty';
-import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId, stateQuery, withdrawUpdate } from '../../workflows/loyaltyDefinitions';
+import {
+  acceptTermsUpdate,
+  defaultLoyaltySettings,
+  loyaltyWorkflowId,
+  stateQuery,
+  withdrawUpdate,
+} from '../../workflows/loyaltyDefinitions';
 import { createTestDatabase } from '../helpers/db';
 import { nominationFor } from '../helpers/fixtures';
 import { startSmtpServer } from '../helpers/smtp';
@@ -38,7 +44,16 @@ describe('loyalty account: nomination and terms', () => {
     const handle = await env.client.workflow.start(loyaltyAccount, {
       workflowId: loyaltyWorkflowId(accountId),
       taskQueue,
-      args: [{ accountId, nomination: nominationFor(nominatedOn, { group: accountId }), nominatedBy: 'account-manager:test', nominatedOn, termsVersion: 'T1', settings: defaultLoyaltySettings }],
+      args: [
+        {
+          accountId,
+          nomination: nominationFor(nominatedOn, { group: accountId }),
+          nominatedBy: 'account-manager:test',
+          nominatedOn,
+          termsVersion: 'T1',
+          settings: defaultLoyaltySettings,
+        },
+      ],
     });
     return { accountId, nominatedOn, handle, captainEmail: `captain@${accountId.toLowerCase()}.example` };
   }
@@ -81,8 +96,12 @@ describe('loyalty account: nomination and terms', () => {
 
   it('LOY-4: acceptance of a stale terms version or by someone else is refused and changes nothing', async () => {
     const { handle } = await nominate();
-    await expect(handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T0', ccoId: 'dlee' }] })).rejects.toMatchObject({ cause: { type: 'Invalid', message: expect.stringMatching(/not the current version/) } });
-    await expect(handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T1', ccoId: 'intruder' }] })).rejects.toMatchObject({ cause: { type: 'Forbidden', message: expect.stringMatching(/only the account's Team Captain/) } });
+    await expect(handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T0', ccoId: 'dlee' }] })).rejects.toMatchObject({
+      cause: { type: 'Invalid', message: expect.stringMatching(/not the current version/) },
+    });
+    await expect(handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T1', ccoId: 'intruder' }] })).rejects.toMatchObject({
+      cause: { type: 'Forbidden', message: expect.stringMatching(/only the account's Team Captain/) },
+    });
     expect((await handle.query(stateQuery)).state).toBe('nominated');
   });
 

@@ -24,7 +24,11 @@ describe('determinism: replaying loyalty account histories', () => {
     await h.skipTo(nextAwardDateAfter(first));
     await busy.handle.executeUpdate(publishTermsUpdate, { args: [{ version: 'T2' }] });
     await h.skipTo(nextAwardDateAfter(nextRetierDateAfter(first)));
-    fresh.push({ name: 'loyalty-busy-year', workflowId: busy.handle.workflowId, history: await h.env.client.workflow.getHandle(busy.handle.workflowId, firstRun).fetchHistory() });
+    fresh.push({
+      name: 'loyalty-busy-year',
+      workflowId: busy.handle.workflowId,
+      history: await h.env.client.workflow.getHandle(busy.handle.workflowId, firstRun).fetchHistory(),
+    });
     fresh.push({ name: 'loyalty-busy-next-year', workflowId: busy.handle.workflowId, history: await busy.handle.fetchHistory() });
     // A nomination that lapses after its reminders.
     const lapsing = await h.nominate();

@@ -8,7 +8,8 @@ import { decideRedemption, requestRedemption, startPurchasedLot } from '../helpe
 import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
 import { uniqueId } from '../helpers/temporal';
 
-const ledgerOf = (h: LoyaltyHarness, lotId: string) => h.db('ledger_entries').where({ lot_id: lotId }).orderBy('id').select('kind', 'credits');
+const ledgerOf = (h: LoyaltyHarness, lotId: string) =>
+  h.db('ledger_entries').where({ lot_id: lotId }).orderBy('id').select('kind', 'credits');
 const balanceOf = async (h: LoyaltyHarness, lotId: string) => (await ledgerOf(h, lotId)).reduce((s, e) => s + e.credits, 0);
 
 // Redemptions through the API's desk against real lots: holds, approval, release by the daily run, and the
@@ -28,18 +29,36 @@ describe('redemptions', () => {
   }
 
   /** The daily schedule's run, on the day the test has skipped to. */
-  const releaseDueHolds = () => h.steadyClient.workflow.execute(redemptionHolds, { workflowId: uniqueId('redemption-holds'), taskQueue: h.taskQueue, args: [] });
+  const releaseDueHolds = () =>
+    h.steadyClient.workflow.execute(redemptionHolds, { workflowId: uniqueId('redemption-holds'), taskQueue: h.taskQueue, args: [] });
   const statusOf = async (id: string) => (await h.db('redemptions').where({ id }).first()).status;
 
   it('CLC-6, CLC-8: an approved request holds, then redeems: hold, release and redemption entries; the lot hears its balance', async () => {
     const { lot, handle: lotHandle } = await activeLot(100);
-    const r = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 30, autoApprove: false });
+    const r = await requestRedemption(h.desk, {
+      accountId: null,
+      lotId: lot.id,
+      kind: 'digital-learning',
+      credits: 30,
+      autoApprove: false,
+    });
     expect(r.state).toMatchObject({ status: 'pending', allocation: [{ lotId: lot.id, credits: 30 }] });
     expect(await balanceOf(h, lot.id)).toBe(70); // held credits cannot be spent twice
     // ALL-2: the notice was committed with the hold; it is emailed as the request answers.
-    expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:waiting` }).first()).toBeTruthy();
+    expect(
+      await h
+        .db('notifications')
+        .where({ id: `redemption-${r.redemptionId}:waiting` })
+        .first(),
+    ).toBeTruthy();
     await emailsInFlight();
-    expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:waiting` }).whereNotNull('sent_at').first()).toBeTruthy();
+    expect(
+      await h
+        .db('notifications')
+        .where({ id: `redemption-${r.redemptionId}:waiting` })
+        .whereNotNull('sent_at')
+        .first(),
+    ).toBeTruthy();
     await h.smtp.waitFor((m) => m.subject.includes(`redemption of 30 credits waits for your approval`));
     // The lot's Balance search attribute follows the hold (its news is batched, then signalled).
     await expect.poll(async () => (await lotHandle.query(lotStateQuery)).balance, { timeout: 15_000 }).toBe(70);
@@ -47,7 +66,13 @@ describe('redemptions', () => {
     const decided = await decideRedemption(h.desk, r.redemptionId, true);
     expect(decided).toMatchObject({ status: 'approved', decidedBy: 'team-captain:dlee', allocation: [{ lotId: lot.id, credits: 30 }] });
     await emailsInFlight();
-    expect(await h.db('notifications').where({ id: `redemption-${r.redemptionId}:settled` }).whereNotNull('sent_at').first()).toBeTruthy();
+    expect(
+      await h
+        .db('notifications')
+        .where({ id: `redemption-${r.redemptionId}:settled` })
+        .whereNotNull('sent_at')
+        .first(),
+    ).toBeTruthy();
     await h.smtp.waitFor((m) => m.subject === `Redemption ${r.redemptionId} approved`);
     expect(await ledgerOf(h, lot.id)).toEqual([
       { kind: 'purchase', credits: 100 },
@@ -63,7 +88,14 @@ describe('redemptions', () => {
 
   it('CLC-6: a rejected request releases its credits, and the lot hears it', async () => {
     const { lot, handle: lotHandle } = await activeLot(50);
-    const r = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'training', credits: 50, startsOn: addDays(await h.today(), 30), autoApprove: false });
+    const r = await requestRedemption(h.desk, {
+      accountId: null,
+      lotId: lot.id,
+      kind: 'training',
+      credits: 50,
+      startsOn: addDays(await h.today(), 30),
+      autoApprove: false,
+    });
     expect(await balanceOf(h, lot.id)).toBe(0);
     expect((await decideRedemption(h.desk, r.redemptionId, false)).status).toBe('rejected');
     expect(await balanceOf(h, lot.id)).toBe(50);
@@ -75,7 +107,13 @@ describe('redemptions', () => {
   it('CLC-6: a request not decided within 45 days is released by the daily run on the 45th day', async () => {
     const { lot } = await activeLot(20);
     const requestedOn = await h.today();
-    const r = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 20, autoApprove: false });
+    const r = await requestRedemption(h.desk, {
+      accountId: null,
+      lotId: lot.id,
+      kind: 'digital-learning',
+      credits: 20,
+      autoApprove: false,
+    });
     expect(r.state.holdUntil).toBe(addDays(requestedOn, 45));
     await h.skipTo(addDays(requestedOn, 44));
     expect(await releaseDueHolds()).toMatchObject({ on: addDays(requestedOn, 44), released: 0 });
@@ -93,12 +131,21 @@ describe('redemptions', () => {
   it('CLC-6: a hold never outlives the lot: released at its expiry, then the lot forfeits', async () => {
     const today = await h.today();
     const { lot } = await activeLot(40, addDays(addYears(today, -1), 20)); // expires in 20 days
-    const r = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 15, autoApprove: false });
+    const r = await requestRedemption(h.desk, {
+      accountId: null,
+      lotId: lot.id,
+      kind: 'digital-learning',
+      credits: 15,
+      autoApprove: false,
+    });
     expect(r.state.holdUntil).toBe(lot.expiresOn);
     await h.skipTo(lot.expiresOn);
     expect((await releaseDueHolds()).released).toBe(1);
     expect(await statusOf(r.redemptionId)).toBe('expired');
-    await vi.waitFor(async () => expect((await ledgerOf(h, lot.id)).filter((e) => e.kind === 'forfeit')).toEqual([{ kind: 'forfeit', credits: -40 }]), { timeout: 15_000 });
+    await vi.waitFor(
+      async () => expect((await ledgerOf(h, lot.id)).filter((e) => e.kind === 'forfeit')).toEqual([{ kind: 'forfeit', credits: -40 }]),
+      { timeout: 15_000 },
+    );
     expect(await balanceOf(h, lot.id)).toBe(0);
   });
 
@@ -109,7 +156,10 @@ describe('redemptions', () => {
     await emailsInFlight();
     await h.smtp.waitFor((m) => m.text.includes(r.redemptionId));
     // As if the process died after the commit, before the send, a quarter of an hour ago.
-    await h.db('notifications').where({ id: key }).update({ sent_at: null, created_at: h.db.raw("now() - interval '15 minutes'") });
+    await h
+      .db('notifications')
+      .where({ id: key })
+      .update({ sent_at: null, created_at: h.db.raw("now() - interval '15 minutes'") });
     expect((await releaseDueHolds()).resent).toBeGreaterThanOrEqual(1);
     expect(await h.db('notifications').where({ id: key }).whereNotNull('sent_at').first()).toBeTruthy();
     const copies = () => h.smtp.received.filter((m) => m.text.includes(r.redemptionId) && m.subject.includes('waits for your approval'));
@@ -121,14 +171,28 @@ describe('redemptions', () => {
   it('CLC-5: exam vouchers must be ordered five days before expiry; training must begin before it', async () => {
     const today = await h.today();
     const { lot } = await activeLot(10, addDays(addYears(today, -1), 4)); // expires in 4 days
-    await expect(requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'exam-voucher', credits: 1, autoApprove: true })).rejects.toThrow(
-      `exam vouchers must be ordered by ${addDays(lot.expiresOn, -5)}`,
-    );
-    await expect(requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'training', credits: 1, startsOn: lot.expiresOn, autoApprove: true })).rejects.toThrow(
-      `training must begin before ${lot.expiresOn}`,
-    );
+    await expect(
+      requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'exam-voucher', credits: 1, autoApprove: true }),
+    ).rejects.toThrow(`exam vouchers must be ordered by ${addDays(lot.expiresOn, -5)}`);
+    await expect(
+      requestRedemption(h.desk, {
+        accountId: null,
+        lotId: lot.id,
+        kind: 'training',
+        credits: 1,
+        startsOn: lot.expiresOn,
+        autoApprove: true,
+      }),
+    ).rejects.toThrow(`training must begin before ${lot.expiresOn}`);
     // An event may take place after expiry, if registered before it.
-    const event = await requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'event', credits: 5, startsOn: addDays(lot.expiresOn, 90), autoApprove: true });
+    const event = await requestRedemption(h.desk, {
+      accountId: null,
+      lotId: lot.id,
+      kind: 'event',
+      credits: 5,
+      startsOn: addDays(lot.expiresOn, 90),
+      autoApprove: true,
+    });
     expect(event.state.status).toBe('approved');
     expect(await balanceOf(h, lot.id)).toBe(5);
   });
@@ -137,7 +201,9 @@ describe('redemptions', () => {
     const { lot } = await activeLot(1500);
     // Half wait for approval (holds), half are auto-approved (redeemed at once): both draw on one balance.
     const results = await Promise.allSettled(
-      Array.from({ length: 200 }, (_, i) => requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 10, autoApprove: i % 2 === 0 })),
+      Array.from({ length: 200 }, (_, i) =>
+        requestRedemption(h.desk, { accountId: null, lotId: lot.id, kind: 'digital-learning', credits: 10, autoApprove: i % 2 === 0 }),
+      ),
     );
     const accepted = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r) => r.status === 'rejected');
