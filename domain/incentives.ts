@@ -1,6 +1,6 @@
+// Lifecycle Incentives 2.0 (LCI-1 … LCI-4): catalogue shapes, the rules that move an engagement, and the
+// sample catalogue seeded at install. Pure, so the engagement workflow can use them.
 import { addMonths, type IsoDate } from './calendar';
-
-// Lifecycle Incentives 2.0 (LCI-1 … LCI-3): catalogue shapes and the rules that move an engagement.
 
 export type Comparison = '>=' | '>' | '<=' | '<' | '==';
 
@@ -92,29 +92,21 @@ const phases = (metric: string, steps: [string, number, number][]) =>
     ],
   }));
 
+const useCase = (id: string, technology: string, name: string, metric: string, steps: [string, number, number][]): UseCase => ({
+  id,
+  technology,
+  name,
+  phases: phases(metric, steps),
+});
+
+/** Two technologies' use cases: a phase is met at these usage shares, and pays these amounts (USD). */
 export const SAMPLE_CATALOGUE: UseCase[] = [
-  {
-    id: 'collab-meetings',
-    technology: 'Collaboration (Webex)',
-    name: 'Hybrid meetings',
-    phases: phases('active_users_pct', [
-      ['Onboard', 10, 2000],
-      ['Implement', 25, 3000],
-      ['Use', 40, 4000],
-      ['Adopt', 60, 5000],
-      ['Optimize', 75, 6000],
-    ]),
-  },
-  {
-    id: 'security-mfa',
-    technology: 'Security (Duo)',
-    name: 'Multi-factor authentication',
-    phases: phases('enrolled_users_pct', [
-      ['Onboard', 10, 1500],
-      ['Implement', 30, 2500],
-      ['Use', 50, 3500],
-      ['Adopt', 70, 4500],
-      ['Optimize', 90, 5500],
-    ]),
-  },
+  // prettier-ignore
+  useCase('collab-meetings', 'Collaboration (Webex)', 'Hybrid meetings', 'active_users_pct', [
+    ['Onboard', 10, 2000], ['Implement', 25, 3000], ['Use', 40, 4000], ['Adopt', 60, 5000], ['Optimize', 75, 6000],
+  ]),
+  // prettier-ignore
+  useCase('security-mfa', 'Security (Duo)', 'Multi-factor authentication', 'enrolled_users_pct', [
+    ['Onboard', 10, 1500], ['Implement', 30, 2500], ['Use', 50, 3500], ['Adopt', 70, 4500], ['Optimize', 90, 5500],
+  ]),
 ];

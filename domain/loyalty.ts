@@ -1,6 +1,6 @@
-import { priorFiscalYears, type IsoDate, fiscalQuarterOf, fiscalYearOf, type FiscalQuarter } from './calendar';
-
-// Loyalty-account dates and amounts (LOY-4 … LOY-8), built on the calendar and the tier tables.
+// Customer Loyalty rules (LOY-1 … LOY-11): award and re-tier dates, nominations, tier tables, eligibility.
+// Pure: used inside workflows and by the API alike.
+import { fiscalQuarterOf, fiscalYearOf, priorFiscalYears, type FiscalQuarter, type IsoDate } from './calendar';
 
 /** An award quarter's business id, e.g. FY2027Q3: it names the award's lot and notice. */
 export const quarterLabel = ({ fy, q }: FiscalQuarter) => `FY${fy}Q${q}`;
