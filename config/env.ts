@@ -50,7 +50,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Cisco Programs <programs@loyalty.example>'),
   API_TOKENS: jsonTokens.optional(),
   TERMS_VERSION: z.string().min(1).max(32).default('2026-1'),
-  // LOY-2: the countries where the program runs; unset means the default list in domain/eligibility.ts.
+  // LOY-2: the countries where the program runs; unset means the default list in domain/loyalty.ts.
   PROGRAM_COUNTRIES: z
     .string()
     .transform((v) =>
