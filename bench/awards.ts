@@ -27,7 +27,7 @@ import type { Db } from '../db/connect';
 import { messageIdFor } from '../db/notifications';
 import { addDays, awardDateOf, firstAwardDate, fiscalYearOf, type IsoDate } from '../domain/calendar';
 import { creditLotWorkflowId } from '../workflows/creditsDefinitions';
-import { nominationFor } from '../test/helpers/fixtures';
+import { nominationFor } from '../test/helpers/loyalty';
 import { loyaltyAccount } from '../workflows/loyalty';
 import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId } from '../workflows/loyaltyDefinitions';
 import { startDevServer } from './devServer';

@@ -7,7 +7,7 @@ import type { Db } from '../db/connect';
 import { fiscalYearOf, priorFiscalYears, type IsoDate } from '../domain/calendar';
 import { nextRetierDateAfter } from '../domain/loyalty';
 import { tierFor, threeYearAverageUsd, FY22_TIER_TABLE } from '../domain/loyalty';
-import { nominationFor } from '../test/helpers/fixtures';
+import { nominationFor } from '../test/helpers/loyalty';
 import { defaultLoyaltySettings, loyaltyWorkflowId, type LoyaltyAccountState } from '../workflows/loyaltyDefinitions';
 import { loyaltyAccount } from '../workflows/loyalty';
 import { log, mapLimit, seconds, waitFor } from './lib';

@@ -23,7 +23,7 @@ const jsonTokens = z
       return z.NEVER;
     }
   })
-  .pipe(z.record(z.string().min(8, 'tokens must be at least 8 characters'), tokenHolderSchema));
+  .pipe(z.record(z.string().min(8, 'a token must be at least 8 characters'), tokenHolderSchema));
 
 const url = (protocols: string[]) =>
   z.string().refine(
@@ -50,7 +50,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Cisco Programs <programs@loyalty.example>'),
   API_TOKENS: jsonTokens.optional(),
   TERMS_VERSION: z.string().min(1).max(32).default('2026-1'),
-  // LOY-2: the countries where the program runs; unset means the default list in domain/eligibility.ts.
+  // LOY-2: the countries where the program runs; unset means the default list in domain/loyalty.ts.
   PROGRAM_COUNTRIES: z
     .string()
     .transform((v) =>
@@ -78,10 +78,12 @@ export class ConfigError extends Error {}
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
+    const lines = parsed.error.issues.flatMap((i) => {
       // A token is a secret and API_TOKENS keys are tokens: name the holder's field, never the key.
       const path = i.path[0] === 'API_TOKENS' && i.path.length > 1 ? ['API_TOKENS', '<token>', ...i.path.slice(2)] : i.path;
-      return `  ${path.join('.') || '(environment)'}: ${i.message}`;
+      // A refused record key reads only "Invalid key in record": the reasons are in its own issues.
+      const reasons = i.code === 'invalid_key' ? i.issues.map((k) => k.message) : [i.message];
+      return reasons.map((reason) => `  ${path.join('.') || '(environment)'}: ${reason}`);
     });
     throw new ConfigError(`Bad configuration:\n${lines.join('\n')}`);
   }

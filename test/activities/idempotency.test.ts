@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { createMailer } from '../../services/mailer';
 import { createTestDatabase } from '../helpers/db';
-import { nominationFor } from '../helpers/fixtures';
+import { nominationFor } from '../helpers/loyalty';
 import { startSmtpServer } from '../helpers/smtp';
 
 // ALL-2, LOY-7: an activity that Temporal retries after it already committed (the worker died before

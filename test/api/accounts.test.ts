@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
-import { nominationFor } from '../helpers/fixtures';
+import { nominationFor } from '../helpers/loyalty';
 import { uniqueId } from '../helpers/temporal';
 import { firstAwardDate } from '../../domain/calendar';
 import { loyaltySearchAttributes } from '../../workflows/loyaltyDefinitions';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addYears } from '../../domain/calendar';
 import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
-import { fullRequirements } from '../helpers/certifications';
+import { fullRequirements } from '../helpers/certification';
 
 const OPS = 'tok-ops-0000';
 const P1 = 'tok-partner-p1';

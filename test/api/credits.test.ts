@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addYears } from '../../domain/calendar';
 import { extendedExpiry } from '../../domain/credits';
 import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
-import { nominationFor } from '../helpers/fixtures';
+import { nominationFor } from '../helpers/loyalty';
 import { uniqueId } from '../helpers/temporal';
 import {
   ensureRedemptionHoldSchedule,

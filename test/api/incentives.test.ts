@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
-import { tokens } from '../helpers/api';
+import { apiHarness, tokens, type ApiHarness } from '../helpers/apiHarness';
 
 const P1 = 'tok-partner-p1';
 const OPS = 'tok-ops-0000';

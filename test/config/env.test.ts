@@ -33,4 +33,18 @@ describe('configuration', () => {
     });
     expect(() => loadEnv({ API_TOKENS: '{not json' })).toThrow(/API_TOKENS: is not valid JSON/);
   });
+
+  it('says why a token was refused, without printing it', () => {
+    const short = 'abc123';
+    let message = '';
+    try {
+      loadEnv({ API_TOKENS: JSON.stringify({ [short]: { role: 'ops' } }) });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toContain('API_TOKENS.<token>: a token must be at least 8 characters');
+    expect(message).not.toContain('Invalid key in record');
+    expect(message).not.toContain(short);
+  });
 });

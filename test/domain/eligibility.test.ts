@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateEligibility, PROGRAM_COUNTRIES } from '../../domain/loyalty';
-import { nominationFor } from '../helpers/fixtures';
+import { nominationFor } from '../helpers/loyalty';
 
 describe('eligibility (LOY-2)', () => {
   const asOf = '2026-11-24';

@@ -1,7 +1,52 @@
-import { devServerEnv, startWorker, uniqueTaskQueue } from './temporal';
+// The API suites' servers: the real Express app in-process, the real dev server, a worker, Postgres and SMTP.
+import type { Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import type { TokenMap } from '../../api/auth';
 import { createTestDatabase } from './db';
 import { startSmtpServer } from './smtp';
-import { startApi } from './api';
+import { devServerEnv, startWorker, uniqueTaskQueue } from './temporal';
+
+/** The bearer tokens the API under test accepts, one per role. */
+export const tokens: TokenMap = {
+  'tok-account-manager': { role: 'account-manager', name: 'am-test' },
+  'tok-ops-0000': { role: 'ops', name: 'ops-test' },
+  'tok-captain-dlee': { role: 'team-captain', ccoId: 'dlee' },
+  'tok-captain-other': { role: 'team-captain', ccoId: 'someone-else' },
+  'tok-partner-p1': { role: 'partner', partnerId: 'P-1' },
+};
+
+/** The real Express app in-process on a loopback port, with a tiny JSON client. */
+export async function startApi(deps: { temporal: Client; db: Knex; taskQueue: string; today?: () => string }) {
+  const app = createApp({
+    temporal: deps.temporal,
+    db: deps.db,
+    logger: pino({ level: 'silent' }),
+    config: { tokens, taskQueue: deps.taskQueue, termsVersion: 'T1' },
+    today: deps.today ?? (() => new Date().toISOString().slice(0, 10)),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const call = async (method: string, path: string, opts: { token?: string; body?: unknown; raw?: string } = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    });
+    const text = await res.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    return { status: res.status, body, headers: res.headers };
+  };
+  return { base, call, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
 
 /** The API in-process against the real dev server, a real worker, Postgres and SMTP. */
 export async function apiHarness() {

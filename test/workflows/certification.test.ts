@@ -12,14 +12,14 @@ import {
   renewCertificationUpdate,
   revokeUpdate,
 } from '../../workflows/certificationDefinitions';
-import { applyForCertification, fullRequirements } from '../helpers/certifications';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { applyForCertification, fullRequirements } from '../helpers/certification';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
 // Premier Certification walked through its renewal cycles on the time-skipping server.
 describe('Premier Certification', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   beforeAll(async () => {
-    h = await loyaltyHarness();
+    h = await workflowHarness();
   });
   afterAll(async () => h?.close());
 

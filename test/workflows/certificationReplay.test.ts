@@ -8,18 +8,18 @@ import {
   renewCertificationUpdate,
   revokeUpdate,
 } from '../../workflows/certificationDefinitions';
-import { applyForCertification, fullRequirements } from '../helpers/certifications';
+import { applyForCertification, fullRequirements } from '../helpers/certification';
 import { itReplays, type History } from '../helpers/histories';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
 // Determinism of the certification: certifications run for years, so today's code must replay what running
 // ones recorded under every tagged release (test/histories/certification-*.json).
 describe('determinism: replaying certification histories', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   const fresh: { name: string; workflowId: string; history: History }[] = [];
 
   beforeAll(async () => {
-    h = await loyaltyHarness();
+    h = await workflowHarness();
     const approve = { args: [{ approve: true, by: 'ops:test' }] as [{ approve: boolean; by: string }] };
     // A first cycle: approval, CSAT responses, Re-Cert window and reminders, renewal (continue-as-new),
     // then the second cycle running, with a non-compliance extension granted.

@@ -3,17 +3,17 @@ import { addDays, addYears } from '../../domain/calendar';
 import { extendedExpiry } from '../../domain/credits';
 import { decideExtensionUpdate, lotStateQuery, requestExtensionUpdate } from '../../workflows/creditsDefinitions';
 import { startPurchasedLot } from '../helpers/credits';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
-const ledgerOf = (h: LoyaltyHarness, lotId: string) =>
+const ledgerOf = (h: WorkflowHarness, lotId: string) =>
   h.db('ledger_entries').where({ lot_id: lotId }).orderBy('id').select('kind', 'credits');
-const balanceOf = async (h: LoyaltyHarness, lotId: string) => (await ledgerOf(h, lotId)).reduce((s, e) => s + e.credits, 0);
+const balanceOf = async (h: WorkflowHarness, lotId: string) => (await ledgerOf(h, lotId)).reduce((s, e) => s + e.credits, 0);
 
 // A lot's whole life on the time-skipping server, with a real worker, Postgres and SMTP.
 describe('Learning Credit lots', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   beforeAll(async () => {
-    h = await loyaltyHarness();
+    h = await workflowHarness();
   });
   afterAll(async () => h?.close());
 

@@ -3,18 +3,18 @@ import { addDays } from '../../domain/calendar';
 import { deliverNotice, redemptionHolds } from '../../workflows/creditsSchedules';
 import { requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { itReplays, type History } from '../helpers/histories';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 import { uniqueId } from '../helpers/temporal';
 
 // Determinism of the Learning Credit workflows: lots live for over a year, and the daily holds run and an
 // email's delivery may be running when a release ships, so today's code must replay what they recorded
 // under every tagged release (test/histories/credit-*.json).
 describe('determinism: replaying Learning Credit histories', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   const fresh: { name: string; history: History }[] = [];
 
   beforeAll(async () => {
-    h = await loyaltyHarness();
+    h = await workflowHarness();
     const invoiceDate = await h.today();
     // A whole life: activation, three reminders, forfeit, closed 60 days after expiry.
     const walk = await startPurchasedLot(h.env, h.taskQueue, { credits: 10, invoiceDate });

@@ -5,7 +5,7 @@ import type { Reading } from '../../domain/incentives';
 import { engagementStateQuery, readingsSignal } from '../../workflows/incentivesDefinitions';
 import { itReplays, type History } from '../helpers/histories';
 import { openEngagement } from '../helpers/incentives';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
 // Determinism of the engagement workflow: engagements run up to a year a phase, so today's code must replay
 // what running ones recorded under every tagged release (test/histories/incentive-*.json).
@@ -19,11 +19,11 @@ const reading = (metric: string, value: number): Reading => ({
 });
 
 describe('determinism: replaying incentive engagement histories', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   const fresh: { name: string; workflowId: string; history: History }[] = [];
 
   beforeAll(async () => {
-    h = await loyaltyHarness();
+    h = await workflowHarness();
     const open = async () => {
       const { handle } = await openEngagement(h, useCase);
       const paid = (n: number) =>

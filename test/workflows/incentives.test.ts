@@ -3,16 +3,16 @@ import { addMonths } from '../../domain/calendar';
 import { SAMPLE_CATALOGUE } from '../../domain/incentives';
 import { engagementStateQuery, readingsSignal } from '../../workflows/incentivesDefinitions';
 import { openEngagement } from '../helpers/incentives';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
 const useCase = SAMPLE_CATALOGUE[0]!; // hybrid meetings: devices_reporting_pct >= 80 and active_users_pct >= 10/25/40/60/75
 const at = (minute: number) => `2030-01-01T00:${String(minute).padStart(2, '0')}:00Z`;
 
 // Engagements moved by telemetry alone, on the time-skipping server.
 describe('Lifecycle Incentives', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   beforeAll(async () => {
-    h = await loyaltyHarness();
+    h = await workflowHarness();
   });
   afterAll(async () => h?.close());
 

@@ -3,13 +3,13 @@ import { addDays, addYears, awardDateOf, firstAwardDate, fiscalQuarterOf, fiscal
 import { retierDateOf } from '../../domain/loyalty';
 import { recordBookingsUpdate, stateQuery } from '../../workflows/loyaltyDefinitions';
 import { creditLotWorkflowId, lotStateQuery } from '../../workflows/creditsDefinitions';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
 // Enrolled accounts walked through fiscal years on the time-skipping server.
 describe('loyalty account: awards and tiers over the years', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   beforeAll(async () => {
-    h = await loyaltyHarness();
+    h = await workflowHarness();
   });
   afterAll(async () => h?.close());
 

@@ -8,13 +8,13 @@ import {
   stateQuery,
   withdrawUpdate,
 } from '../../workflows/loyaltyDefinitions';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
 // Changes to a running account: a new Team Captain, new terms, withdrawal.
 describe('loyalty account: captain, terms and withdrawal', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   beforeAll(async () => {
-    h = await loyaltyHarness();
+    h = await workflowHarness();
   });
   afterAll(async () => h?.close());
 

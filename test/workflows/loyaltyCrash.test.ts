@@ -4,21 +4,21 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { firstAwardDate } from '../../domain/calendar';
 import { awardQuarterOf } from '../../domain/loyalty';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 import { createActivities } from '../../activities';
 import { createMailer } from '../../services/mailer';
 import { creditLotWorkflowId } from '../../workflows/creditsDefinitions';
-import { nominationFor } from '../helpers/fixtures';
+import { nominationFor } from '../helpers/loyalty';
 import { startWorker, uniqueId } from '../helpers/temporal';
 import { freePort } from '../../scripts/services/freePort';
 
 // LOY-7, ALL-2: a worker killed in the middle of an award. The retry on another worker must not make a
 // second lot, ledger entry or email.
 describe('loyalty account: a worker dies during an award', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   let child: ChildProcess | undefined;
   beforeAll(async () => {
-    h = await loyaltyHarness({ worker: false });
+    h = await workflowHarness({ worker: false });
   });
   afterAll(async () => {
     child?.kill('SIGKILL');

@@ -3,16 +3,16 @@ import { firstAwardDate, nextAwardDateAfter } from '../../domain/calendar';
 import { nextRetierDateAfter } from '../../domain/loyalty';
 import { publishTermsUpdate, recordBookingsUpdate, replaceCaptainUpdate } from '../../workflows/loyaltyDefinitions';
 import { itReplays, type History } from '../helpers/histories';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
 // Determinism of the loyalty account: accounts run for years, so today's code must replay what running
 // accounts recorded under every tagged release (test/histories/loyalty-*.json).
 describe('determinism: replaying loyalty account histories', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   const fresh: { name: string; workflowId: string; history: History }[] = [];
 
   beforeAll(async () => {
-    h = await loyaltyHarness();
+    h = await workflowHarness();
     // A busy account-year: enrollment, an award, bookings, a new captain, new terms, the August re-tier,
     // awards withheld, and continue-as-new after the July award.
     const busy = await h.enrolled();

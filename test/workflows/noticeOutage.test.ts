@@ -9,7 +9,7 @@ import { engagementStateQuery, readingsSignal } from '../../workflows/incentives
 import { lotStateQuery } from '../../workflows/creditsDefinitions';
 import { requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { openEngagement } from '../helpers/incentives';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 import { startSmtpServer } from '../helpers/smtp';
 import { startWorker, uniqueId, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -21,14 +21,14 @@ import { startWorker, uniqueId, uniqueTaskQueue } from '../helpers/temporal';
 const RETRIES_MS = 150_000;
 
 describe('ALL-2: notices survive an SMTP outage', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   let port: number;
   let taskQueue: string;
   let worker: Awaited<ReturnType<typeof startWorker>>;
   let smtp: Awaited<ReturnType<typeof startSmtpServer>> | undefined;
 
   beforeAll(async () => {
-    h = await loyaltyHarness({ worker: false });
+    h = await workflowHarness({ worker: false });
     port = await freePort();
     taskQueue = uniqueTaskQueue();
     worker = await startWorker(h.env, { db: h.db, smtpUrl: `smtp://127.0.0.1:${port}?ignoreTLS=true`, taskQueue });

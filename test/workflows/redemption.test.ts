@@ -5,19 +5,19 @@ import { addDays, addYears } from '../../domain/calendar';
 import { lotStateQuery } from '../../workflows/creditsDefinitions';
 import { redemptionHolds } from '../../workflows/creditsSchedules';
 import { decideRedemption, requestRedemption, startPurchasedLot } from '../helpers/credits';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 import { uniqueId } from '../helpers/temporal';
 
-const ledgerOf = (h: LoyaltyHarness, lotId: string) =>
+const ledgerOf = (h: WorkflowHarness, lotId: string) =>
   h.db('ledger_entries').where({ lot_id: lotId }).orderBy('id').select('kind', 'credits');
-const balanceOf = async (h: LoyaltyHarness, lotId: string) => (await ledgerOf(h, lotId)).reduce((s, e) => s + e.credits, 0);
+const balanceOf = async (h: WorkflowHarness, lotId: string) => (await ledgerOf(h, lotId)).reduce((s, e) => s + e.credits, 0);
 
 // Redemptions through the API's desk against real lots: holds, approval, release by the daily run, and the
 // ledger that never goes negative.
 describe('redemptions', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   beforeAll(async () => {
-    h = await loyaltyHarness();
+    h = await workflowHarness();
   });
   afterAll(async () => h?.close());
 

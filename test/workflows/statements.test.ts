@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths } from '../../domain/calendar';
 import { monthlyStatements } from '../../workflows/creditsSchedules';
 import { decideRedemption, requestRedemption, startPurchasedLot } from '../helpers/credits';
-import { loyaltyHarness, type LoyaltyHarness } from '../helpers/loyaltyHarness';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 import { uniqueId } from '../helpers/temporal';
 
 // CLC-8: a month's statement is the ledger of that month, line by line, stored and emailed once.
 describe('monthly statements', () => {
-  let h: LoyaltyHarness;
+  let h: WorkflowHarness;
   beforeAll(async () => {
-    h = await loyaltyHarness();
+    h = await workflowHarness();
   });
   afterAll(async () => h?.close());
 

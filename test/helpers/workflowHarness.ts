@@ -8,12 +8,16 @@ import type { IsoDate } from '../../domain/calendar';
 import { loyaltyAccount } from '../../workflows/loyalty';
 import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
 import { createTestDatabase } from './db';
-import { nominationFor } from './fixtures';
+import { nominationFor } from './loyalty';
 import { startSmtpServer } from './smtp';
 import { startWorker, timeSkippingEnv, uniqueId, uniqueTaskQueue } from './temporal';
 
-/** A time-skipping Temporal server, a real worker, Postgres and SMTP, and steps for walking accounts. */
-export async function loyaltyHarness(opts: { worker?: boolean } = {}) {
+/**
+ * The servers of every lifecycle's workflow suite: a time-skipping Temporal server, a real worker (unless
+ * `worker: false`, for a test that runs its own), Postgres and SMTP; with the API's redemption desk and the
+ * steps for walking a loyalty account.
+ */
+export async function workflowHarness(opts: { worker?: boolean } = {}) {
   const [env, database, smtp] = await Promise.all([timeSkippingEnv(), createTestDatabase(), startSmtpServer()]);
   const taskQueue = uniqueTaskQueue();
   const worker = opts.worker === false ? undefined : await startWorker(env, { db: database.db, smtpUrl: smtp.url, taskQueue });
@@ -92,4 +96,4 @@ export async function loyaltyHarness(opts: { worker?: boolean } = {}) {
   };
 }
 
-export type LoyaltyHarness = Awaited<ReturnType<typeof loyaltyHarness>>;
+export type WorkflowHarness = Awaited<ReturnType<typeof workflowHarness>>;
