@@ -40,5 +40,25 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Layering: the API never reaches into activities (what both need lives in services/ or db/), and the
+    // worker is built from the program's code, never from the dev scripts.
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/activities', '**/activities/*'], message: 'Shared business transactions live in services/ or db/.' }] },
+      ],
+    },
+  },
+  {
+    files: ['worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/scripts/*'], message: 'scripts/ may use worker/, not the other way round.' }] },
+      ],
+    },
+  },
   prettier,
 );
