@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noticesFor } from '../../db/notifications';
-import { findAccount } from '../../db/loyalty';
+import { findAccount } from '../../db/loyaltyReads';
 import { addDays, firstAwardDate } from '../../domain/calendar';
 import { loyaltyAccount } from '../../workflows/loyalty';
 import {
