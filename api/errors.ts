@@ -1,4 +1,6 @@
-// One error hierarchy for the API: each knows its HTTP status and how it is shown as JSON.
+// One error hierarchy for the API: each knows its HTTP status and how it is shown as JSON. What other
+// layers throw (Temporal, domain refusals, an unreachable dependency) becomes one of these in
+// api/errorHandler.ts, the one place that maps failures to answers.
 
 export interface FieldError {
   field: string;
@@ -11,6 +13,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly errors: FieldError[] = [],
+    /** Seconds after which a retry may succeed (Retry-After), for a 503. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -26,4 +30,5 @@ export const forbidden = (message = 'Your role may not do this') => new HttpErro
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string, errors: FieldError[] = []) => new HttpError(409, 'conflict', message, errors);
 export const unprocessable = (message: string, errors: FieldError[]) => new HttpError(422, 'rule_violation', message, errors);
-export const unavailable = (message: string, errors: FieldError[] = []) => new HttpError(503, 'unavailable', message, errors);
+export const unavailable = (message: string, errors: FieldError[] = [], retryAfter = 5) =>
+  new HttpError(503, 'unavailable', message, errors, retryAfter);

@@ -8,6 +8,14 @@ import type { IsoDate } from '../domain/calendar';
 
 type Trx = Knex.Transaction;
 
+export const LOTS = 'credit_lots';
+export const LEDGER = 'ledger_entries';
+export const REDEMPTIONS = 'redemptions';
+export const ALLOCATIONS = 'redemption_allocations';
+export const EXTENSION_REQUESTS = 'extension_requests';
+
+export type RedemptionStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+
 export class CreditRefusal extends Error {
   constructor(readonly problems: { field: string; message: string }[]) {
     super(problems.map((p) => p.message).join('; '));
@@ -62,9 +70,9 @@ export async function placeHold(
   alsoInTransaction?: (trx: Trx, held: { holdUntil: IsoDate | null }) => Promise<void>,
 ): Promise<{ allocation: { lotId: string; credits: number }[]; holdUntil: IsoDate | null }> {
   return db.transaction(async (trx) => {
-    const done = await trx('redemption_allocations').where({ redemption_id: hold.redemptionId }).select('lot_id as lotId', 'credits');
+    const done = await trx(ALLOCATIONS).where({ redemption_id: hold.redemptionId }).select('lot_id as lotId', 'credits');
     if (done.length) {
-      const r = await trx('redemptions').where({ id: hold.redemptionId }).first('hold_until');
+      const r = await trx(REDEMPTIONS).where({ id: hold.redemptionId }).first('hold_until');
       await alsoInTransaction?.(trx, { holdUntil: r.hold_until });
       return { allocation: done, holdUntil: r.hold_until }; // a retry of a hold that committed
     }
@@ -84,7 +92,7 @@ export async function placeHold(
       .map((l) => l.expiresOn)
       .sort()[0]!;
     const holdUntil = hold.redeemNow ? null : holdReleaseDate(hold.request.requestedOn, earliestExpiry);
-    await trx('redemptions').insert({
+    await trx(REDEMPTIONS).insert({
       id: hold.redemptionId,
       account_id: hold.accountId,
       kind: hold.request.kind,
@@ -97,7 +105,7 @@ export async function placeHold(
       ...(hold.redeemNow ? { decided_by: 'auto-approval', decided_on: hold.request.requestedOn } : {}),
     });
     for (const a of allocation) {
-      await trx('redemption_allocations').insert({
+      await trx(ALLOCATIONS).insert({
         redemption_id: hold.redemptionId,
         lot_id: a.lotId,
         credits: a.credits,
@@ -142,13 +150,13 @@ export async function settleRedemption(
   alsoInTransaction?: (trx: Trx, status: string, allocations?: { lotId: string; credits: number }[]) => Promise<void>,
 ): Promise<string> {
   return db.transaction(async (trx) => {
-    const r = await trx('redemptions').where({ id }).forUpdate().first();
+    const r = await trx(REDEMPTIONS).where({ id }).forUpdate().first();
     if (!r) throw new Error(`No redemption ${id}`);
     if (r.status !== 'pending') {
       await alsoInTransaction?.(trx, r.status as string);
       return r.status as string;
     }
-    const allocations = await trx('redemption_allocations').where({ redemption_id: id });
+    const allocations = await trx(ALLOCATIONS).where({ redemption_id: id });
     await lockLots(trx, (q) =>
       q.whereIn(
         'id',
@@ -179,11 +187,11 @@ export async function settleRedemption(
           key: `${id}:${a.lot_id}:redemption`,
           on,
         });
-      await trx('redemption_allocations')
+      await trx(ALLOCATIONS)
         .where({ redemption_id: id, lot_id: a.lot_id })
         .update({ status: outcome === 'approved' ? 'redeemed' : 'released' });
     }
-    await trx('redemptions').where({ id }).update({ status: outcome, decided_by: by, decided_on: on });
+    await trx(REDEMPTIONS).where({ id }).update({ status: outcome, decided_by: by, decided_on: on });
     await alsoInTransaction?.(
       trx,
       outcome,
@@ -197,7 +205,7 @@ export async function settleRedemption(
 export async function forfeitLot(db: Knex, lotId: string, expiry: IsoDate): Promise<number> {
   return db.transaction(async (trx) => {
     await lockLots(trx, (q) => q.where({ id: lotId }));
-    const held = await trx('redemption_allocations').where({ lot_id: lotId, status: 'held' });
+    const held = await trx(ALLOCATIONS).where({ lot_id: lotId, status: 'held' });
     for (const a of held) {
       await ledger(trx, {
         lotId,
@@ -208,7 +216,7 @@ export async function forfeitLot(db: Knex, lotId: string, expiry: IsoDate): Prom
         key: `${a.redemption_id}:${lotId}:release`,
         on: expiry,
       });
-      await trx('redemption_allocations').where({ redemption_id: a.redemption_id, lot_id: lotId }).update({ status: 'released' });
+      await trx(ALLOCATIONS).where({ redemption_id: a.redemption_id, lot_id: lotId }).update({ status: 'released' });
     }
     const balance = await lotBalance(trx, lotId);
     if (balance > 0)
@@ -247,14 +255,9 @@ export async function extendLot(
       on: input.on,
     });
     await trx(LOTS).where({ id: lotId }).update({ expires_on: input.newExpiry, extended_to: input.newExpiry, state: 'active' });
-    await trx('extension_requests')
-      .where({ id: input.requestId })
-      .update({ status: 'approved', decided_by: input.by, decided_on: input.on });
+    await trx(EXTENSION_REQUESTS).where({ id: input.requestId }).update({ status: 'approved', decided_by: input.by, decided_on: input.on });
   });
 }
-
-export const LOTS = 'credit_lots';
-export const LEDGER = 'ledger_entries';
 
 export interface AwardLot {
   id: string;

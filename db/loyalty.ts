@@ -7,20 +7,8 @@ import { noticeInsert, type Notice } from './notifications';
 export const ACCOUNTS = 'accounts';
 export const TIER_TABLES = 'tier_tables';
 export const TERMS_VERSIONS = 'terms_versions';
-
-export interface AccountRow {
-  id: string;
-  corporateGroupId: string;
-  state: string;
-  tier: number | null;
-  captainName: string;
-  captainEmail: string;
-  captainCcoId: string;
-  nominatedBy: string;
-  nominatedOn: string;
-  termsVersion: string;
-  nextAwardDate: string | null;
-}
+export const COMPANIES = 'companies';
+export const BOOKINGS = 'bookings';
 
 /** Inserts the account, its company and its bookings; a retry of the same nomination changes nothing. */
 export async function insertNominatedAccount(
@@ -42,12 +30,12 @@ export async function insertNominatedAccount(
     })
     .onConflict('id')
     .ignore();
-  await trx('companies')
+  await trx(COMPANIES)
     .insert({ id: n.company.id, account_id: accountId, name: n.company.name, country: n.company.country, end_user: n.company.endUser })
     .onConflict('id')
     .ignore();
   if (n.bookings.length > 0) {
-    await trx('bookings')
+    await trx(BOOKINGS)
       .insert(
         n.bookings.map((b: Nomination['bookings'][number]) => ({
           account_id: accountId,
@@ -113,56 +101,27 @@ function accountUpdate(db: Knex | Knex.Transaction, accountId: string, changes: 
     });
 }
 
-export async function listAccounts(
-  db: Knex,
-  filter: { state?: string; tier?: number; limit: number; offset: number },
-): Promise<AccountRow[]> {
-  const q = db(ACCOUNTS).orderBy('id').limit(filter.limit).offset(filter.offset);
-  if (filter.state) q.where({ state: filter.state });
-  if (filter.tier !== undefined) q.where({ tier: filter.tier });
-  return (await q).map(toAccount);
+interface TierTableRecord {
+  fiscal_year: number;
+  bands: TierBand[];
+  updated_by: string;
+}
+interface TermsVersionRecord {
+  version: string;
+  published_by: string;
+  published_at: Date;
 }
 
-export async function findAccount(db: Knex, accountId: string): Promise<AccountRow | undefined> {
-  const row = await db(ACCOUNTS).where({ id: accountId }).first();
-  return row && toAccount(row);
-}
-
-/** LOY-3: the account a company or its corporate group already belongs to, if any. */
-export async function findAccountOfCompanyOrGroup(db: Knex, companyId: string, corporateGroupId: string): Promise<string | undefined> {
-  const byCompany = await db('companies').where({ id: companyId }).first('account_id');
-  if (byCompany) return byCompany.account_id as string;
-  const byGroup = await db(ACCOUNTS).where({ corporate_group_id: corporateGroupId }).first('id');
-  return byGroup?.id as string | undefined;
-}
-
-function toAccount(row: Record<string, unknown>): AccountRow {
-  const d = row.nominated_on as string;
-  return {
-    id: row.id as string,
-    corporateGroupId: row.corporate_group_id as string,
-    state: row.state as string,
-    tier: (row.tier as number | null) ?? null,
-    captainName: row.captain_name as string,
-    captainEmail: row.captain_email as string,
-    captainCcoId: row.captain_cco_id as string,
-    nominatedBy: row.nominated_by as string,
-    nominatedOn: d,
-    termsVersion: row.terms_version as string,
-    nextAwardDate: (row.next_award_date as string | null) ?? null,
-  };
-}
-
-const toTable = (row: { fiscal_year: number; bands: TierBand[] }): TierTable => ({ fiscalYear: row.fiscal_year, bands: row.bands });
+const toTable = (row: TierTableRecord): TierTable => ({ fiscalYear: row.fiscal_year, bands: row.bands });
 
 /** LOY-5: the table of `fy`, or else the latest earlier one. */
 export async function tierTableFor(db: Knex, fy: number): Promise<TierTable | undefined> {
-  const row = await db(TIER_TABLES).where('fiscal_year', '<=', fy).orderBy('fiscal_year', 'desc').first();
+  const row = await db<TierTableRecord>(TIER_TABLES).where('fiscal_year', '<=', fy).orderBy('fiscal_year', 'desc').first();
   return row && toTable(row);
 }
 
 export async function findTierTable(db: Knex, fy: number): Promise<TierTable | undefined> {
-  const row = await db(TIER_TABLES).where({ fiscal_year: fy }).first();
+  const row = await db<TierTableRecord>(TIER_TABLES).where({ fiscal_year: fy }).first();
   return row && toTable(row);
 }
 
@@ -175,17 +134,12 @@ export async function putTierTable(db: Knex, table: TierTable, updatedBy: string
 
 /** The latest published terms version, if ops have published any (else the configured one applies). */
 export async function latestTermsVersion(db: Knex): Promise<string | undefined> {
-  const row = await db(TERMS_VERSIONS).orderBy('published_at', 'desc').orderBy('version', 'desc').first('version');
-  return row?.version as string | undefined;
+  const row = await db<TermsVersionRecord>(TERMS_VERSIONS).orderBy('published_at', 'desc').orderBy('version', 'desc').first('version');
+  return row?.version;
 }
 
 /** Records a version once; false when it was already published. */
 export async function publishTermsVersion(db: Knex, version: string, by: string): Promise<boolean> {
   const inserted = await db(TERMS_VERSIONS).insert({ version, published_by: by }).onConflict('version').ignore().returning('version');
   return inserted.length > 0;
-}
-
-/** Accounts whose workflows are still open, for fanning out a new terms version. */
-export async function openAccountIds(db: Knex): Promise<string[]> {
-  return db('accounts').whereIn('state', ['nominated', 'enrolled']).orderBy('id').pluck('id');
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { WorkflowExecutionAlreadyStartedError, type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Mailer } from './mailer';
 import { deliverNotice } from './outbox';
-import { CreditRefusal, type Hold, balancesOf, placeHold, settleRedemption } from '../db/credits';
+import { ALLOCATIONS, CreditRefusal, type Hold, balancesOf, placeHold, settleRedemption } from '../db/credits';
 import type { IsoDate } from '../domain/calendar';
 import type { RedemptionKind } from '../domain/credits';
 import { deliverNotice as deliverNoticeWorkflow } from '../workflows/creditsSchedules';
@@ -65,11 +65,7 @@ export async function settleWithNotice(
   let allocation: Allocation = [];
   const status = await settleRedemption(db, input.redemptionId, input.outcome, input.by, input.on, async (trx, outcome, read) => {
     allocation =
-      read ??
-      (await trx('redemption_allocations')
-        .where({ redemption_id: input.redemptionId })
-        .orderBy('lot_id')
-        .select('lot_id as lotId', 'credits'));
+      read ?? (await trx(ALLOCATIONS).where({ redemption_id: input.redemptionId }).orderBy('lot_id').select('lot_id as lotId', 'credits'));
     const text = notices.redemptionSettled({
       name: input.notice.to.name,
       redemptionId: input.redemptionId,
@@ -182,7 +178,7 @@ export async function requestRedemption(d: RedemptionDeskDeps, input: Redemption
   };
 }
 
-/** The request as the API has read it (db/creditReads redemptionRow). */
+/** The request as the API has read it (db/creditsReads redemptionRow). */
 export interface DeskRedemption {
   id: string;
   accountId: string | null;

@@ -1,5 +1,8 @@
-import { Router, type Request } from 'express';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
+import type { Role, TokenHolder } from '../../config/env';
+import { registerPartner } from '../../db/certification';
+import { findCertification, findPartner, listCertifications } from '../../db/certificationReads';
 import { unmetRequirements } from '../../domain/certification';
 import { certification } from '../../workflows/certification';
 import {
@@ -15,59 +18,54 @@ import {
   nonComplianceNoticeUpdate,
   renewCertificationUpdate,
   revokeUpdate,
+  type CertificationState,
 } from '../../workflows/certificationDefinitions';
-import { actorOf, allow, holderOf } from '../auth';
-import { conflict, forbidden, notFound, unprocessable } from '../errors';
-import {
-  applicationSchema,
-  certificationDecisionSchema,
-  certificationIdParam,
-  certificationListQuery,
-  csatSchema,
-  extensionSchema,
-  noticeSchema,
-  partnerSchema,
-  requirementsSchema,
-  revocationSchema,
-} from '../schemas/certification';
-import { fromTemporal } from '../temporalErrors';
-import { parse } from '../validate';
 import type { AppDeps } from '../app';
+import { actorOf } from '../auth';
+import { conflict, forbidden, notFound, unprocessable } from '../errors';
+import { route } from '../route';
+import * as s from '../schemas/certification';
 
-/** ALL-3: a partner sees and acts on its own certifications only (ids start with its partner id). */
-async function ownedCertification(req: Request, db: AppDeps['db'], id: string) {
-  const row = await db('certifications').where({ id }).first('id', 'partner_id');
+type Handle = WorkflowHandle<typeof certification>;
+
+/** ALL-3: a partner sees and acts on its own certifications only. */
+async function ownedCertification(db: AppDeps['db'], holder: TokenHolder, id: string): Promise<string> {
+  const row = await findCertification(db, id);
   if (!row) throw notFound(`Certification ${id}`);
-  const holder = holderOf(req);
-  if (holder.role === 'partner' && holder.partnerId !== row.partner_id) throw forbidden('This is not your certification');
+  if (holder.role === 'partner' && holder.partnerId !== row.partnerId) throw forbidden('This is not your certification');
   return id;
 }
 
-const handleOf = (temporal: Client, id: string) => temporal.workflow.getHandle(certificationWorkflowId(id));
-async function call<T>(id: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw fromTemporal(err, `Certification ${id}`);
-  }
-}
+const handleOf = (temporal: Client, id: string): Handle => temporal.workflow.getHandle(certificationWorkflowId(id));
 
-export function certificationRoutes({ temporal, db, config }: AppDeps): Router {
-  const router = Router();
+const registerPartnerRoute = route({
+  method: 'post',
+  path: '/v1/partners',
+  roles: ['ops'],
+  summary: 'Register a partner, which may then apply for certifications (CERT-1) and open engagements (LCI-1)',
+  request: { body: s.partnerSchema },
+  responses: { 201: { description: 'Registered', schema: s.partnerSchema } },
+  errors: { 409: 'Already registered' },
+  handler: async ({ body: partner }, { db }) => {
+    if (!(await registerPartner(db, partner)))
+      throw conflict(`Partner ${partner.id} is already registered`, [{ field: 'id', message: 'already registered' }]);
+    return { status: 201, body: partner };
+  },
+});
 
-  router.post('/v1/partners', allow('ops'), async (req, res) => {
-    const partner = parse(partnerSchema, req.body);
-    const inserted = await db('partners').insert(partner).onConflict('id').ignore().returning('id');
-    if (!inserted.length) throw conflict(`Partner ${partner.id} is already registered`, [{ field: 'id', message: 'already registered' }]);
-    res.status(201).json(partner);
-  });
-
-  // CERT-1: only a Registered Partner applies, for itself; a refusal lists every requirement missed.
-  router.post('/v1/certifications', allow('partner'), async (req, res) => {
-    const holder = holderOf(req);
+const apply = route({
+  method: 'post',
+  path: '/v1/certifications',
+  roles: ['partner'],
+  summary: 'A Registered Partner applies for itself; a refusal lists every requirement missed (CERT-1)',
+  request: { body: s.applicationSchema },
+  responses: {
+    201: { description: 'Applied; its workflow runs', schema: s.certificationCreatedSchema, location: '/v1/certifications/{id}' },
+  },
+  errors: { 409: 'Already applied', 422: 'Every unmet requirement' },
+  handler: async ({ body: { country, requirements }, holder }, { temporal, db, config }) => {
     const partnerId = holder.role === 'partner' ? holder.partnerId : '';
-    const { country, requirements } = parse(applicationSchema, req.body);
-    const partner = await db('partners').where({ id: partnerId }).first('email');
+    const partner = await findPartner(db, partnerId);
     if (!partner) throw forbidden(`${partnerId} is not a Registered Partner`);
     const unmet = unmetRequirements(requirements);
     if (unmet.length)
@@ -83,51 +81,91 @@ export function certificationRoutes({ temporal, db, config }: AppDeps): Router {
       args: [{ id, partnerId, country, partnerEmail: partner.email, requirements }],
       staticSummary: `Premier Certification ${partnerId} in ${country}`,
     });
-    await call(id, () => temporal.workflow.executeUpdateWithStart(certificationRecordedUpdate, { startWorkflowOperation: start }));
-    res
-      .status(201)
-      .location(`/v1/certifications/${id}`)
-      .json({ certificationId: id, workflowId: certificationWorkflowId(id) });
+    await temporal.workflow.executeUpdateWithStart(certificationRecordedUpdate, { startWorkflowOperation: start });
+    return { status: 201, body: { certificationId: id, workflowId: certificationWorkflowId(id) }, location: { id } };
+  },
+});
+
+const list = route({
+  method: 'get',
+  path: '/v1/certifications',
+  roles: ['ops', 'partner'],
+  summary: 'Certifications by state, from the read model (ops: all; a partner: its own; ALL-3)',
+  request: { query: s.certificationListQuery },
+  responses: { 200: { description: 'The certifications', schema: s.certificationListSchema } },
+  handler: async ({ query: { state }, holder }, { db }) => {
+    const partnerId = holder.role === 'partner' ? holder.partnerId : undefined;
+    return { status: 200, body: { certifications: await listCertifications(db, { state, partnerId }) } };
+  },
+});
+
+const read = route({
+  method: 'get',
+  path: '/v1/certifications/{id}',
+  roles: ['ops', 'partner'],
+  summary: "A certification's state, from its workflow (ALL-3)",
+  request: { params: s.certificationIdParam },
+  responses: { 200: { description: 'The certification', schema: s.certificationStateSchema } },
+  errors: { 404: 'No such certification' },
+  handler: async ({ params, holder }, { temporal, db }) => {
+    const id = await ownedCertification(db, holder, params.id);
+    return { status: 200, body: await handleOf(temporal, id).query(certificationStateQuery) };
+  },
+});
+
+/** A command on a certification: an update of its workflow, whose validator states the rule broken. */
+function command<B extends z.ZodType>(
+  suffix: string,
+  roles: readonly Role[],
+  summary: string,
+  body: B,
+  run: (handle: Handle, body: z.output<B>, by: string) => Promise<CertificationState>,
+) {
+  return route({
+    method: 'post',
+    path: `/v1/certifications/{id}/${suffix}`,
+    roles,
+    summary,
+    request: { params: s.certificationIdParam, body },
+    responses: { 200: { description: 'The certification after the command', schema: s.certificationStateSchema } },
+    errors: { 404: 'No such certification', 409: 'Not allowed in the current state', 422: 'A rule is broken' },
+    handler: async ({ params, body: input, holder }, { temporal, db }) => {
+      const id = await ownedCertification(db, holder, params.id);
+      return { status: 200, body: await run(handleOf(temporal, id), input as z.output<B>, actorOf(holder)) };
+    },
   });
-
-  router.get('/v1/certifications', allow('ops', 'partner'), async (req, res) => {
-    const { state } = parse(certificationListQuery, req.query);
-    const holder = holderOf(req);
-    const q = db('certifications')
-      .orderBy('id')
-      .select('id', 'partner_id as partnerId', 'country', 'state', 'certified_on as certifiedOn', 'anniversary');
-    if (state) q.where({ state });
-    if (holder.role === 'partner') q.where({ partner_id: holder.partnerId });
-    res.json({ certifications: await q });
-  });
-
-  router.get('/v1/certifications/:id', allow('ops', 'partner'), async (req, res) => {
-    const id = await ownedCertification(req, db, parse(certificationIdParam, req.params).id);
-    res.json(await call(id, () => handleOf(temporal, id).query(certificationStateQuery)));
-  });
-
-  // Each command goes to the certification's workflow as an update; its validator states the rule broken.
-  const command = (path: string, roles: ('ops' | 'partner')[], run: (h: ReturnType<typeof handleOf>, req: Request) => Promise<unknown>) =>
-    router.post(`/v1/certifications/:id/${path}`, allow(...roles), async (req, res) => {
-      const id = await ownedCertification(req, db, parse(certificationIdParam, req.params).id);
-      res.json(await call(id, () => run(handleOf(temporal, id), req)));
-    });
-  command('decision', ['ops'], (h, req) =>
-    h.executeUpdate(decideCertificationUpdate, { args: [{ ...parse(certificationDecisionSchema, req.body), by: actorOf(holderOf(req)) }] }),
-  );
-  command('renewal', ['partner'], (h, req) => h.executeUpdate(renewCertificationUpdate, { args: [parse(requirementsSchema, req.body)] }));
-  command('csat-responses', ['ops'], (h, req) => h.executeUpdate(csatResponsesUpdate, { args: [parse(csatSchema, req.body)] }));
-  command('non-compliance-notices', ['partner'], (h, req) =>
-    h.executeUpdate(nonComplianceNoticeUpdate, { args: [parse(noticeSchema, req.body)] }),
-  );
-  command('extension', ['ops'], (h, req) =>
-    h.executeUpdate(grantExtensionUpdate, { args: [{ ...parse(extensionSchema, req.body), by: actorOf(holderOf(req)) }] }),
-  );
-  command('compliance', ['ops'], (h, req) => h.executeUpdate(markCompliantUpdate, { args: [{ by: actorOf(holderOf(req)) }] }));
-  command('gold', ['ops'], (h, req) => h.executeUpdate(moveToGoldUpdate, { args: [{ by: actorOf(holderOf(req)) }] }));
-  command('revocation', ['ops'], (h, req) =>
-    h.executeUpdate(revokeUpdate, { args: [{ ...parse(revocationSchema, req.body), by: actorOf(holderOf(req)) }] }),
-  );
-
-  return router;
 }
+
+// Ops' word is the whole command: nothing to send.
+const noBody = z.object({}).optional();
+
+export const certificationRoutes = [
+  registerPartnerRoute,
+  apply,
+  list,
+  read,
+  command('decision', ['ops'], 'Ops approve or refuse an application (CERT-1)', s.certificationDecisionSchema, (h, b, by) =>
+    h.executeUpdate(decideCertificationUpdate, { args: [{ ...b, by }] }),
+  ),
+  command('renewal', ['partner'], 'The partner renews in the window with every requirement met (CERT-3)', s.requirementsSchema, (h, b) =>
+    h.executeUpdate(renewCertificationUpdate, { args: [b] }),
+  ),
+  command('csat-responses', ['ops'], 'Record survey responses and the Low Score Follow-Up (CERT-4)', s.csatSchema, (h, b) =>
+    h.executeUpdate(csatResponsesUpdate, { args: [b] }),
+  ),
+  command('non-compliance-notices', ['partner'], 'The partner reports non-compliance (CERT-5)', s.noticeSchema, (h, b) =>
+    h.executeUpdate(nonComplianceNoticeUpdate, { args: [b] }),
+  ),
+  command('extension', ['ops'], 'Ops grant a compliance extension after timely notice (CERT-5)', s.extensionSchema, (h, b, by) =>
+    h.executeUpdate(grantExtensionUpdate, { args: [{ ...b, by }] }),
+  ),
+  command('compliance', ['ops'], 'Ops record that the partner is compliant again (CERT-5)', noBody, (h, _b, by) =>
+    h.executeUpdate(markCompliantUpdate, { args: [{ by }] }),
+  ),
+  command('gold', ['ops'], 'The partner moves from Premier to Gold (CERT-4)', noBody, (h, _b, by) =>
+    h.executeUpdate(moveToGoldUpdate, { args: [{ by }] }),
+  ),
+  command('revocation', ['ops'], 'Ops revoke (CERT-5)', s.revocationSchema, (h, b, by) =>
+    h.executeUpdate(revokeUpdate, { args: [{ ...b, by }] }),
+  ),
+];

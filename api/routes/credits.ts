@@ -1,40 +1,10 @@
-import { Router, type Response, type Request } from 'express';
-import { stringify } from 'csv-stringify/sync';
-import {
-  balancesByAccount,
-  expiringWithin,
-  redemptionsBetween,
-  accountOwner,
-  extensionRequestRow,
-  lotRow,
-  lotsOfAccount,
-  redemptionRow,
-} from '../../db/creditsReads';
-import { findStatement } from '../../db/creditsStatements';
-import { addDays } from '../../domain/calendar';
-import { allow, holderOf, actorOf } from '../auth';
-import { forbidden, notFound, conflict, unprocessable } from '../errors';
-import {
-  expiringQuery,
-  monthParam,
-  periodQuery,
-  reportFormat,
-  autoApprovalSchema,
-  decisionSchema,
-  extensionRequestSchema,
-  lotIdParam,
-  purchaseSchema,
-  redemptionSchema,
-} from '../schemas/credits';
-import { parse } from '../validate';
-import type { AppDeps } from '../app';
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { TokenHolder } from '../../config/env';
+import { accountOwner, allocationsOf, extensionRequestRow, lotRow, redemptionRow, type AccountOwner } from '../../db/creditsReads';
 import { CLC_COUNTRIES, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
+import { decideRedemption, lotBalanceNews, requestRedemption, type RedemptionDeskDeps } from '../../services/credits';
 import { creditLot } from '../../workflows/credits';
-import { CreditRefusal } from '../../db/credits';
-import { lotBalanceNews } from '../../services/credits';
-import { decideRedemption, RedemptionConflict, requestRedemption, type RedemptionDeskDeps } from '../../services/credits';
 import {
   creditLotWorkflowId,
   decideExtensionUpdate,
@@ -44,227 +14,224 @@ import {
   type LotRecord,
 } from '../../workflows/creditsDefinitions';
 import { loyaltyWorkflowId, setAutoApprovalUpdate } from '../../workflows/loyaltyDefinitions';
+import type { AppDeps } from '../app';
+import { actorOf } from '../auth';
+import { conflict, notFound, unprocessable } from '../errors';
+import { route } from '../route';
 import { accountIdParam } from '../schemas/loyalty';
-import { fromTemporal } from '../temporalErrors';
+import * as s from '../schemas/credits';
+import { assertCaptainOf, READERS, statementRoutes } from './creditsStatements';
 
-/** ALL-3: a Team Captain acts only on its own account's credits. */
-async function assertCaptainOf(req: Request, db: AppDeps['db'], accountId: string | null, known?: { captainCcoId: string }) {
-  const holder = holderOf(req);
-  if (holder.role !== 'team-captain') return;
-  // `known`: the account the route has just read, so a redemption asks Postgres once, not twice.
-  const owner = known ?? (accountId ? await accountOwner(db, accountId) : undefined);
-  if (!owner || owner.captainCcoId !== holder.ccoId) throw forbidden("These are not your account's credits");
+const lotHandle = (temporal: Client, lotId: string) => temporal.workflow.getHandle(creditLotWorkflowId(lotId));
+
+async function existingLot(db: AppDeps['db'], lotId: string) {
+  const row = await lotRow(db, lotId);
+  if (!row) throw notFound(`Lot ${lotId}`);
+  return row;
 }
 
-async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw fromTemporal(err, what);
-  }
+// The redemption desk of each app: its lots' balance news is batched per app (services/credits.ts).
+const desks = new WeakMap<AppDeps, RedemptionDeskDeps>();
+function deskOf(deps: AppDeps): RedemptionDeskDeps {
+  const { db, temporal, config, today, mail } = deps;
+  const desk = desks.get(deps) ?? { db, temporal, taskQueue: config.taskQueue, today, mail, lots: lotBalanceNews(temporal, db) };
+  desks.set(deps, desk);
+  return desk;
 }
 
-export function creditRoutes({ temporal, db, config, today, mail }: AppDeps): Router {
-  const router = Router();
-  const desk: RedemptionDeskDeps = { db, temporal, taskQueue: config.taskQueue, today, mail, lots: lotBalanceNews(temporal, db) };
-  const countries = config.programCountries ?? CLC_COUNTRIES;
+/** CLC-1: the lot a purchase becomes, or the reasons it breaks the rules (422). */
+function purchasedLot(body: s.Purchase, account: AccountOwner | undefined, countries: readonly string[]): LotRecord {
+  const { credits, problems } = orderCredits(body.packages);
+  const reasons = problems.map((message) => ({ field: message.split(':')[0]!, message }));
+  if (!countries.includes(body.country))
+    reasons.push({ field: 'country', message: `${body.country} is not cleared for Cisco Learning Credits` });
+  if (body.accountId && !account) reasons.push({ field: 'accountId', message: `no account ${body.accountId}` });
+  if (reasons.length) throw unprocessable('The purchase breaks the Learning Credit rules', reasons);
+  return {
+    id: `LP-${randomUUID().slice(0, 12)}`,
+    accountId: body.accountId ?? null,
+    ownerName: account?.captainName ?? body.owner!.name,
+    ownerEmail: account?.captainEmail ?? body.owner!.email,
+    country: body.country,
+    source: 'purchase',
+    credits,
+    issuedOn: body.invoiceDate,
+    activatesOn: purchaseActivationDate(body.invoiceDate),
+    expiresOn: lotExpiryDate(body.invoiceDate),
+    awardQuarter: null,
+  };
+}
 
-  // CLC-1, CLC-2: a purchase becomes a lot, whose workflow answers once the lot is in the ledger.
-  router.post('/v1/purchases', allow('ops', 'account-manager'), async (req, res) => {
-    const body = parse(purchaseSchema, req.body);
-    const { credits, problems } = orderCredits(body.packages);
-    const reasons = problems.map((message) => ({ field: message.split(':')[0]!, message }));
-    if (!countries.includes(body.country))
-      reasons.push({ field: 'country', message: `${body.country} is not cleared for Cisco Learning Credits` });
+const purchase = route({
+  method: 'post',
+  path: '/v1/purchases',
+  roles: ['ops', 'account-manager'],
+  summary: 'Record a purchase of credits as a new lot, whose workflow answers once it is in the ledger (CLC-1, CLC-2)',
+  request: { body: s.purchaseSchema },
+  responses: {
+    201: { description: 'The lot, active five days after invoice', schema: s.purchaseCreatedSchema, location: '/v1/lots/{id}' },
+  },
+  errors: { 422: 'Package sizes, country or account not allowed' },
+  handler: async ({ body }, { temporal, db, config }) => {
     const account = body.accountId ? await accountOwner(db, body.accountId) : undefined;
-    if (body.accountId && !account) reasons.push({ field: 'accountId', message: `no account ${body.accountId}` });
-    if (reasons.length) throw unprocessable('The purchase breaks the Learning Credit rules', reasons);
-    const lot: LotRecord = {
-      id: `LP-${randomUUID().slice(0, 12)}`,
-      accountId: body.accountId ?? null,
-      ownerName: account?.captainName ?? body.owner!.name,
-      ownerEmail: account?.captainEmail ?? body.owner!.email,
-      country: body.country,
-      source: 'purchase',
-      credits,
-      issuedOn: body.invoiceDate,
-      activatesOn: purchaseActivationDate(body.invoiceDate),
-      expiresOn: lotExpiryDate(body.invoiceDate),
-      awardQuarter: null,
-    };
+    const lot = purchasedLot(body, account, config.programCountries ?? CLC_COUNTRIES);
     const start = new WithStartWorkflowOperation(creditLot, {
       workflowId: creditLotWorkflowId(lot.id),
       taskQueue: config.taskQueue,
       args: [{ lot }],
       workflowIdConflictPolicy: 'FAIL',
-      staticSummary: `Lot ${lot.id}: ${credits} purchased credits`,
+      staticSummary: `Lot ${lot.id}: ${lot.credits} purchased credits`,
     });
-    await call(`Lot ${lot.id}`, () => temporal.workflow.executeUpdateWithStart(lotRecordedUpdate, { startWorkflowOperation: start }));
-    res
-      .status(201)
-      .location(`/v1/lots/${lot.id}`)
-      .json({ lotId: lot.id, workflowId: creditLotWorkflowId(lot.id), credits, activatesOn: lot.activatesOn, expiresOn: lot.expiresOn });
-  });
+    await temporal.workflow.executeUpdateWithStart(lotRecordedUpdate, { startWorkflowOperation: start });
+    const { id, credits, activatesOn, expiresOn } = lot;
+    return { status: 201, body: { lotId: id, workflowId: creditLotWorkflowId(id), credits, activatesOn, expiresOn }, location: { id } };
+  },
+});
 
-  router.get('/v1/lots/:id', allow('ops', 'account-manager', 'team-captain'), async (req, res) => {
-    const { id } = parse(lotIdParam, req.params);
-    const row = await lotRow(db, id);
-    if (!row) throw notFound(`Lot ${id}`);
-    await assertCaptainOf(req, db, row.accountId);
-    const state = await call(`Lot ${id}`, () => temporal.workflow.getHandle(creditLotWorkflowId(id)).query(lotStateQuery));
-    res.json({ ...state, balance: row.balance });
-  });
+const readLot = route({
+  method: 'get',
+  path: '/v1/lots/{id}',
+  roles: READERS,
+  summary: "A lot's state, from its workflow, and its balance, from the ledger (ALL-3)",
+  request: { params: s.lotIdParam },
+  responses: { 200: { description: 'The lot', schema: s.lotSchema } },
+  errors: { 404: 'No such lot' },
+  handler: async ({ params: { id }, holder }, { temporal, db }) => {
+    const row = await existingLot(db, id);
+    await assertCaptainOf(db, holder, row.accountId);
+    return { status: 200, body: { ...(await lotHandle(temporal, id).query(lotStateQuery)), balance: row.balance } };
+  },
+});
 
-  router.get('/v1/accounts/:id/lots', allow('ops', 'account-manager', 'team-captain'), async (req, res) => {
-    const { id } = parse(accountIdParam, req.params);
-    await assertCaptainOf(req, db, id);
-    res.json({ accountId: id, lots: await lotsOfAccount(db, id) });
-  });
+const autoApproval = route({
+  method: 'put',
+  path: '/v1/accounts/{id}/auto-approval',
+  roles: ['team-captain'],
+  summary: "The account's own Team Captain turns auto-approval on or off, through the account's workflow (CLC-6)",
+  request: { params: accountIdParam, body: s.autoApprovalSchema },
+  responses: { 200: { description: 'The setting now', schema: s.autoApprovalStateSchema } },
+  errors: { 404: 'No such account' },
+  handler: async ({ params: { id }, body: { enabled }, holder }, { temporal, db }) => {
+    await assertCaptainOf(db, holder, id);
+    const handle = temporal.workflow.getHandle(loyaltyWorkflowId(id));
+    const state = await handle.executeUpdate(setAutoApprovalUpdate, { args: [{ enabled }] });
+    return { status: 200, body: { accountId: id, autoApproval: state.autoApproval } };
+  },
+});
 
-  router.get('/v1/accounts/:id/balance', allow('ops', 'account-manager', 'team-captain'), async (req, res) => {
-    const { id } = parse(accountIdParam, req.params);
-    await assertCaptainOf(req, db, id);
-    const lots = await lotsOfAccount(db, id);
-    res.json({
-      accountId: id,
-      balance: lots.reduce((s, l) => s + l.balance, 0),
-      lots: lots.filter((l) => l.balance > 0).map((l) => ({ lotId: l.id, balance: l.balance, expiresOn: l.expiresOn })),
-    });
-  });
-
-  // CLC-6: the captain turns auto-approval on or off, through the account's workflow.
-  router.put('/v1/accounts/:id/auto-approval', allow('team-captain'), async (req, res) => {
-    const { id } = parse(accountIdParam, req.params);
-    const { enabled } = parse(autoApprovalSchema, req.body);
-    await assertCaptainOf(req, db, id);
-    const state = await call(`Account ${id}`, () =>
-      temporal.workflow.getHandle(loyaltyWorkflowId(id)).executeUpdate(setAutoApprovalUpdate, { args: [{ enabled }] }),
-    );
-    res.json({ accountId: id, autoApproval: state.autoApproval });
-  });
-
-  // CLC-4: the one extension request, with its usage plan.
-  router.post('/v1/lots/:id/extension-requests', allow('ops', 'team-captain'), async (req, res) => {
-    const { id } = parse(lotIdParam, req.params);
-    const { usagePlan } = parse(extensionRequestSchema, req.body);
-    const row = await lotRow(db, id);
-    if (!row) throw notFound(`Lot ${id}`);
-    await assertCaptainOf(req, db, row.accountId);
+const requestExtension = route({
+  method: 'post',
+  path: '/v1/lots/{id}/extension-requests',
+  roles: ['ops', 'team-captain'],
+  summary: 'Ask for the one six-month extension, with a usage plan (CLC-4)',
+  request: { params: s.lotIdParam, body: s.extensionRequestSchema },
+  responses: { 201: { description: 'Asked; ops decide', schema: s.extensionRequestedSchema } },
+  errors: { 404: 'No such lot', 409: 'Already asked', 422: 'Outside the window' },
+  handler: async ({ params: { id }, body: { usagePlan }, holder }, { temporal, db }) => {
+    await assertCaptainOf(db, holder, (await existingLot(db, id)).accountId);
     const requestId = `XR-${randomUUID().slice(0, 12)}`;
-    await call(`Lot ${id}`, () =>
-      lotHandle(temporal, id).executeUpdate(requestExtensionUpdate, { args: [{ requestId, usagePlan, by: actorOf(holderOf(req)) }] }),
-    );
-    res.status(201).json({ requestId, lotId: id, status: 'pending' });
-  });
+    await lotHandle(temporal, id).executeUpdate(requestExtensionUpdate, { args: [{ requestId, usagePlan, by: actorOf(holder) }] });
+    return { status: 201, body: { requestId, lotId: id, status: 'pending' as const } };
+  },
+});
 
-  router.post('/v1/extension-requests/:id/decision', allow('ops'), async (req, res) => {
-    const { id } = parse(lotIdParam, req.params);
-    const { approve } = parse(decisionSchema, req.body);
+const decideExtension = route({
+  method: 'post',
+  path: '/v1/extension-requests/{id}/decision',
+  roles: ['ops'],
+  summary: 'Ops approve or deny an extension (CLC-4)',
+  request: { params: s.lotIdParam, body: s.decisionSchema },
+  responses: { 200: { description: 'Decided; the lot as it is now', schema: s.extensionDecidedSchema } },
+  errors: { 404: 'No such request', 409: 'Already decided' },
+  handler: async ({ params: { id }, body: { approve }, holder }, { temporal, db }) => {
     const request = await extensionRequestRow(db, id);
     if (!request) throw notFound(`Extension request ${id}`);
-    const state = await call(`Lot ${request.lotId}`, () =>
-      lotHandle(temporal, request.lotId).executeUpdate(decideExtensionUpdate, {
-        args: [{ requestId: id, approve, by: actorOf(holderOf(req)) }],
-      }),
-    );
-    res.json({
-      requestId: id,
-      status: approve ? 'approved' : 'denied',
-      lot: { id: request.lotId, state: state.state, expiresOn: state.expiresOn, balance: state.balance },
-    });
-  });
+    const by = actorOf(holder);
+    const lot = await lotHandle(temporal, request.lotId).executeUpdate(decideExtensionUpdate, { args: [{ requestId: id, approve, by }] });
+    const { state, expiresOn, balance } = lot;
+    return {
+      status: 200,
+      body: {
+        requestId: id,
+        status: approve ? ('approved' as const) : ('denied' as const),
+        lot: { id: request.lotId, state, expiresOn, balance },
+      },
+    };
+  },
+});
 
-  // CLC-5, CLC-6, CLC-7: a request holds credits nearest expiry first; 422 names the rule it breaks.
-  router.post('/v1/redemptions', allow('ops', 'team-captain'), async (req, res) => {
-    const body = parse(redemptionSchema, req.body);
-    const lot = body.lotId ? await lotRow(db, body.lotId) : undefined;
-    if (body.lotId && !lot) throw notFound(`Lot ${body.lotId}`);
+const redeem = route({
+  method: 'post',
+  path: '/v1/redemptions',
+  roles: ['ops', 'team-captain'],
+  summary: 'Redeem credits, nearest expiry first; held until the Team Captain decides, unless auto-approved (CLC-5, CLC-6, CLC-7)',
+  request: { body: s.redemptionSchema },
+  responses: { 201: { description: 'Held, or redeemed', schema: s.redemptionStateSchema, location: '/v1/redemptions/{id}' } },
+  errors: { 404: 'No such lot or account', 422: 'Not enough credits, or a redemption rule broken' },
+  handler: async ({ body, holder }, deps) => {
+    const lot = body.lotId ? await existingLot(deps.db, body.lotId) : undefined;
     const accountId = body.accountId ?? lot?.accountId ?? null;
-    const account = accountId ? await accountOwner(db, accountId) : undefined;
+    const account = accountId ? await accountOwner(deps.db, accountId) : undefined;
     if (accountId && !account) throw notFound(`Account ${accountId}`);
-    await assertCaptainOf(req, db, accountId, account);
+    await assertCaptainOf(deps.db, holder, accountId, account);
     const redemptionId = `RD-${randomUUID().slice(0, 12)}`;
-    const input = {
+    const state = await requestRedemption(deskOf(deps), {
+      ...body,
       redemptionId,
       accountId,
-      lotId: body.lotId,
-      kind: body.kind,
-      credits: body.credits,
-      startsOn: body.startsOn,
-      details: body.details,
-      requestedBy: actorOf(holderOf(req)),
+      requestedBy: actorOf(holder),
       // Without an account there is no captain to ask: the ops request stands approved.
       autoApprove: account ? account.autoApproval : true,
       approverEmail: account?.captainEmail ?? lot?.ownerEmail ?? '',
-    };
-    try {
-      const state = await requestRedemption(desk, input);
-      res.status(201).location(`/v1/redemptions/${redemptionId}`).json(state);
-    } catch (err) {
-      if (err instanceof CreditRefusal) throw unprocessable(err.message, err.problems);
-      throw err;
-    }
-  });
+    });
+    return { status: 201, body: state, location: { id: redemptionId } };
+  },
+});
 
-  // CLC-6: only the account's own Team Captain decides.
-  router.post('/v1/redemptions/:id/decision', allow('team-captain'), async (req, res) => {
-    const { id } = parse(lotIdParam, req.params);
-    const { approve } = parse(decisionSchema, req.body);
-    const row = await redemptionRow(db, id);
-    if (!row) throw notFound(`Redemption ${id}`);
-    await assertCaptainOf(req, db, row.accountId, row.accountId ? { captainCcoId: row.captainCcoId } : undefined);
+async function ownRedemption(db: AppDeps['db'], holder: TokenHolder, id: string) {
+  const row = await redemptionRow(db, id);
+  if (!row) throw notFound(`Redemption ${id}`);
+  await assertCaptainOf(db, holder, row.accountId, row.accountId ? { captainCcoId: row.captainCcoId } : undefined);
+  return row;
+}
+
+const readRedemption = route({
+  method: 'get',
+  path: '/v1/redemptions/{id}',
+  roles: READERS,
+  summary: 'A redemption, its status and the lots it draws from (CLC-6; ALL-3)',
+  request: { params: s.lotIdParam },
+  responses: { 200: { description: 'The redemption', schema: s.redemptionStateSchema } },
+  errors: { 404: 'No such redemption' },
+  handler: async ({ params: { id }, holder }, { db }) => {
+    const { status, credits, holdUntil, decidedBy } = await ownRedemption(db, holder, id);
+    return { status: 200, body: { redemptionId: id, status, credits, allocation: await allocationsOf(db, id), holdUntil, decidedBy } };
+  },
+});
+
+const decideRedemptionRoute = route({
+  method: 'post',
+  path: '/v1/redemptions/{id}/decision',
+  roles: ['team-captain'],
+  summary: "The account's own Team Captain approves or rejects (CLC-6)",
+  request: { params: s.lotIdParam, body: s.decisionSchema },
+  responses: { 200: { description: 'Decided', schema: s.redemptionStateSchema } },
+  errors: { 404: 'No such redemption', 409: 'Already decided, or its credits expired' },
+  handler: async ({ params: { id }, body: { approve }, holder }, deps) => {
+    const row = await ownRedemption(deps.db, holder, id);
     if (row.status !== 'pending') throw conflict(`Redemption ${id} is already ${row.status}`);
-    try {
-      res.json(await decideRedemption(desk, row, { approve, by: actorOf(holderOf(req)) }));
-    } catch (err) {
-      if (err instanceof RedemptionConflict) throw conflict(err.message, err.problems);
-      throw err;
-    }
-  });
+    return { status: 200, body: await decideRedemption(deskOf(deps), row, { approve, by: actorOf(holder) }) };
+  },
+});
 
-  return router;
-}
-
-const lotHandle = (temporal: Client, lotId: string) => temporal.workflow.getHandle(creditLotWorkflowId(lotId));
-
-/** A report as JSON, or as CSV with a header row when `format=csv`. */
-function send(res: Response, format: 'json' | 'csv', name: string, rows: Record<string, unknown>[]) {
-  if (format === 'json') return res.json({ [name]: rows });
-  res
-    .type('text/csv')
-    .attachment(`${name}.csv`)
-    .send(stringify(rows, { header: true, columns: rows[0] ? Object.keys(rows[0]) : undefined }));
-}
-
-/** CLC-8: statements and reports, read from Postgres. */
-export function reportRoutes({ db, today }: AppDeps): Router {
-  const router = Router();
-
-  router.get('/v1/accounts/:id/statements/:month', allow('ops', 'account-manager', 'team-captain'), async (req, res) => {
-    const { id, month } = parse(monthParam, req.params);
-    const holder = holderOf(req);
-    if (holder.role === 'team-captain' && (await accountOwner(db, id))?.captainCcoId !== holder.ccoId)
-      throw forbidden('This is not your account');
-    const statement = await findStatement(db, id, month);
-    if (!statement) throw notFound(`A statement for ${id} in ${month}`);
-    res.json(statement);
-  });
-
-  router.get('/v1/reports/balances', allow('ops', 'account-manager'), async (req, res) => {
-    const { format } = parse(reportFormat, req.query);
-    send(res, format, 'balances', await balancesByAccount(db));
-  });
-
-  router.get('/v1/reports/expiring', allow('ops', 'account-manager'), async (req, res) => {
-    const { format, days } = parse(expiringQuery, req.query);
-    const from = today();
-    send(res, format, 'expiring', await expiringWithin(db, from, addDays(from, days)));
-  });
-
-  router.get('/v1/reports/redemptions', allow('ops', 'account-manager'), async (req, res) => {
-    const { format, from, to } = parse(periodQuery, req.query);
-    send(res, format, 'redemptions', await redemptionsBetween(db, from, to));
-  });
-
-  return router;
-}
+export const creditsRoutes = [
+  purchase,
+  readLot,
+  autoApproval,
+  requestExtension,
+  decideExtension,
+  redeem,
+  readRedemption,
+  decideRedemptionRoute,
+  ...statementRoutes,
+];

@@ -1,50 +1,54 @@
-import { Router, type Request } from 'express';
-import { currentUseCases, findUseCase, putUseCase, retireUseCase } from '../../db/incentives';
-import { actorOf, allow, holderOf } from '../auth';
-import { notFound, conflict, forbidden, unavailable } from '../errors';
-import { idParam, useCaseSchema, engagementSchema, successPlanSchema, telemetrySchema } from '../schemas/incentives';
-import { parse } from '../validate';
-import type { AppDeps } from '../app';
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { openEngagementsOf, storeReadings } from '../../db/incentives';
+import type { TokenHolder } from '../../config/env';
+import { findPartner } from '../../db/certificationReads';
+import { keepSuccessPlan, putUseCase, retireUseCase, storeReadings } from '../../db/incentives';
+import { currentUseCases, engagementOwner, findUseCase, openEngagementCount, openEngagementsOf, payments } from '../../db/incentivesReads';
 import { goalProgress, newestPerMetric, type Reading, type UseCase } from '../../domain/incentives';
 import { incentiveEngagement } from '../../workflows/incentives';
 import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentivesDefinitions';
+import type { AppDeps } from '../app';
+import { actorOf } from '../auth';
+import { conflict, forbidden, notFound, unavailable } from '../errors';
 import { settleInParallel } from '../inParallel';
-import { fromTemporal } from '../temporalErrors';
+import { route } from '../route';
+import * as s from '../schemas/incentives';
 
 /** Signals in flight per telemetry batch: enough to hide Temporal's round trips, few enough not to flood it. */
 const SIGNAL_CONCURRENCY = 32;
 
 /** ALL-3: a partner sees and acts on its own engagements only. */
-async function ownEngagement(req: Request, db: AppDeps['db'], engagementId: string) {
-  const row = await db('engagements').where({ id: engagementId }).first('id', 'partner_id');
+async function ownEngagement(db: AppDeps['db'], holder: TokenHolder, engagementId: string) {
+  const row = await engagementOwner(db, engagementId);
   if (!row) throw notFound(`Engagement ${engagementId}`);
-  const holder = holderOf(req);
-  if (holder.role === 'partner' && holder.partnerId !== row.partner_id) throw forbidden('This is not your engagement');
-  return row;
+  if (holder.role === 'partner' && holder.partnerId !== row.partnerId) throw forbidden('This is not your engagement');
 }
 
-export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
-  const router = Router();
+/** The use case a new engagement copies: a later replace of it does not move the engagement's goalposts. */
+async function offeredUseCase(db: AppDeps['db'], useCaseId: string): Promise<UseCase> {
+  const entry = await findUseCase(db, useCaseId);
+  if (!entry) throw notFound(`Use case ${useCaseId}`);
+  if (entry.retiredAt) throw conflict(`Use case ${useCaseId} is retired`, [{ field: 'useCaseId', message: 'retired' }]);
+  return { id: entry.id, technology: entry.technology, name: entry.name, version: entry.version, phases: entry.phases };
+}
 
-  // LCI-1: a partner opens an engagement for a customer and a use case (ops may for any partner).
-  router.post('/v1/engagements', allow('partner', 'ops'), async (req, res) => {
-    const body = parse(engagementSchema, req.body);
-    const holder = holderOf(req);
+const open = route({
+  method: 'post',
+  path: '/v1/engagements',
+  roles: ['partner', 'ops'],
+  summary: 'A partner opens an engagement for a customer and a use case; ops name the partner (LCI-1)',
+  request: { body: s.engagementSchema },
+  responses: { 201: { description: 'Opened; its workflow runs', schema: s.engagementCreatedSchema, location: '/v1/engagements/{id}' } },
+  errors: { 404: 'No such partner or use case', 409: 'The use case is retired' },
+  handler: async ({ body, holder }, { temporal, db, config }) => {
     const partnerId = holder.role === 'partner' ? holder.partnerId : body.partnerId;
     if (!partnerId) throw forbidden('ops name the partner');
     if (holder.role === 'partner' && body.partnerId && body.partnerId !== partnerId)
       throw forbidden('A partner opens engagements for itself');
-    const partner = await db('partners').where({ id: partnerId }).first('email');
+    const partner = await findPartner(db, partnerId);
     if (!partner) throw notFound(`Partner ${partnerId}`);
-    const entry = await findUseCase(db, body.useCaseId);
-    if (!entry) throw notFound(`Use case ${body.useCaseId}`);
-    if (entry.retiredAt) throw conflict(`Use case ${body.useCaseId} is retired`, [{ field: 'useCaseId', message: 'retired' }]);
-    // The engagement carries its own copy: a later replace of the use case does not move its goalposts.
-    const useCase: UseCase = { id: entry.id, technology: entry.technology, name: entry.name, version: entry.version, phases: entry.phases };
+    const useCase = await offeredUseCase(db, body.useCaseId);
     const engagementId = `EN-${randomUUID().slice(0, 12)}`;
     const start = new WithStartWorkflowOperation(incentiveEngagement, {
       workflowId: incentiveWorkflowId(engagementId),
@@ -52,55 +56,74 @@ export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
       workflowIdConflictPolicy: 'FAIL',
       args: [{ engagementId, partnerId, customerId: body.customerId, partnerEmail: partner.email, useCase }],
     });
-    try {
-      await temporal.workflow.executeUpdateWithStart(engagementRecordedUpdate, { startWorkflowOperation: start });
-    } catch (err) {
-      throw fromTemporal(err, `Engagement ${engagementId}`);
-    }
-    res.status(201).json({ engagementId, workflowId: incentiveWorkflowId(engagementId) });
-  });
+    await temporal.workflow.executeUpdateWithStart(engagementRecordedUpdate, { startWorkflowOperation: start });
+    return { status: 201, body: { engagementId, workflowId: incentiveWorkflowId(engagementId) }, location: { id: engagementId } };
+  },
+});
 
-  router.get('/v1/engagements/:id', allow('ops', 'partner'), async (req, res) => {
-    const { id: engagementId } = parse(idParam, req.params);
-    await ownEngagement(req, db, engagementId);
-    const s = await temporal.workflow
-      .getHandle(incentiveWorkflowId(engagementId))
-      .query(engagementStateQuery)
-      .catch((err) => Promise.reject(fromTemporal(err, `Engagement ${engagementId}`)));
-    const phase = s.useCase.phases[s.phaseIndex];
-    res.json({
-      ...s,
-      phase: s.state === 'active' ? phase?.name : s.state,
-      progress: s.state === 'active' && phase ? goalProgress(phase, s.latest) : [],
-    });
-  });
+const read = route({
+  method: 'get',
+  path: '/v1/engagements/{id}',
+  roles: ['ops', 'partner'],
+  summary: "An engagement's phase and progress against each goal, from its workflow (ALL-3)",
+  request: { params: s.idParam },
+  responses: { 200: { description: 'The engagement', schema: s.engagementStateSchema } },
+  errors: { 404: 'No such engagement' },
+  handler: async ({ params: { id }, holder }, { temporal, db }) => {
+    await ownEngagement(db, holder, id);
+    const state = await temporal.workflow.getHandle(incentiveWorkflowId(id)).query(engagementStateQuery);
+    const phase = state.useCase.phases[state.phaseIndex];
+    const active = state.state === 'active';
+    return {
+      status: 200,
+      body: { ...state, phase: active ? phase?.name : state.state, progress: active && phase ? goalProgress(phase, state.latest) : [] },
+    };
+  },
+});
 
-  // LCI-3: a Customer Success Plan is kept with the engagement, never required.
-  router.post('/v1/engagements/:id/success-plan', allow('partner'), async (req, res) => {
-    const { id: engagementId } = parse(idParam, req.params);
-    const { document } = parse(successPlanSchema, req.body);
-    await ownEngagement(req, db, engagementId);
-    await db('engagements').where({ id: engagementId }).update({ success_plan: document, updated_at: db.fn.now() });
-    res.status(201).json({ engagementId, kept: true });
-  });
+const successPlan = route({
+  method: 'post',
+  path: '/v1/engagements/{id}/success-plan',
+  roles: ['partner'],
+  summary: 'Attach a Customer Success Plan: kept, never required (LCI-3)',
+  request: { params: s.idParam, body: s.successPlanSchema },
+  responses: { 201: { description: 'Kept', schema: s.successPlanKeptSchema } },
+  errors: { 404: 'No such engagement' },
+  handler: async ({ params: { id }, body: { document }, holder }, { db }) => {
+    await ownEngagement(db, holder, id);
+    await keepSuccessPlan(db, id, document);
+    return { status: 201, body: { engagementId: id, kept: true as const } };
+  },
+});
 
-  // LCI-2: readings are stored once (a resent reading id is ignored) and delivered to the open engagements
-  // watching each customer: one signal per engagement per batch, carrying the newest reading of each metric.
-  // Resent readings are delivered again, harmlessly (the newest per metric wins), so a batch that got a 503
-  // because some engagement could not be told reaches it when the sender retries.
-  router.post('/v1/telemetry', allow('telemetry'), async (req, res) => {
+/** The newest reading of each metric, by customer: what one signal tells each engagement watching it. */
+function newestByCustomer(readings: readonly (Reading & { customerId: string })[]): Map<string, Reading[]> {
+  const byCustomer = new Map<string, Reading[]>();
+  for (const r of readings) {
+    const list = byCustomer.get(r.customerId) ?? byCustomer.set(r.customerId, []).get(r.customerId)!;
+    list.push({ metric: r.metric, value: r.value, measuredAt: r.measuredAt });
+  }
+  return new Map([...byCustomer].map(([customerId, list]) => [customerId, newestPerMetric(list)]));
+}
+
+// LCI-2: readings are stored once (a resent reading id is ignored) and delivered to the open engagements
+// watching each customer. Resent readings are delivered again, harmlessly (the newest per metric wins),
+// so a batch that got a 503 because some engagement could not be told reaches it when the sender retries.
+const telemetry = route({
+  method: 'post',
+  path: '/v1/telemetry',
+  roles: ['telemetry'],
+  summary: 'A batch of readings, stored once and signalled to the engagements watching each customer (LCI-2)',
+  request: { body: s.telemetrySchema },
+  responses: { 202: { description: 'Stored and delivered', schema: s.telemetryAcceptedSchema } },
+  handler: async ({ body, req }, { temporal, db }) => {
     // One format for every time (milliseconds, Z), so comparing the strings compares the instants.
-    const readings = parse(telemetrySchema, req.body).readings.map((r) => ({ ...r, measuredAt: new Date(r.measuredAt).toISOString() }));
+    const readings = body.readings.map((r) => ({ ...r, measuredAt: new Date(r.measuredAt).toISOString() }));
     const accepted = await storeReadings(db, readings);
-    const byCustomer = new Map<string, Reading[]>();
-    for (const r of readings) {
-      const list = byCustomer.get(r.customerId) ?? byCustomer.set(r.customerId, []).get(r.customerId)!;
-      list.push({ metric: r.metric, value: r.value, measuredAt: r.measuredAt });
-    }
-    const newest = new Map([...byCustomer].map(([customerId, list]) => [customerId, newestPerMetric(list)]));
-    const engagements = await openEngagementsOf(db, [...byCustomer.keys()]);
+    const newest = newestByCustomer(readings);
+    const engagements = await openEngagementsOf(db, [...newest.keys()]);
     const failures = await settleInParallel(engagements, SIGNAL_CONCURRENCY, (e) =>
-      temporal.workflow.getHandle(incentiveWorkflowId(e.id)).signal(readingsSignal, newest.get(e.customer_id)!),
+      temporal.workflow.getHandle(incentiveWorkflowId(e.id)).signal(readingsSignal, newest.get(e.customerId)!),
     );
     // An engagement that closed since the read model said "active" needs nothing more.
     const undelivered = failures.filter((f) => !(f.error instanceof WorkflowNotFoundError));
@@ -111,64 +134,81 @@ export function incentiveRoutes({ temporal, db, config }: AppDeps): Router {
         undelivered.map((f) => ({ field: 'engagement', message: f.item.id })),
       );
     }
-    res.status(202).json({ accepted, duplicates: readings.length - accepted, engagementsSignalled: engagements.length - failures.length });
-  });
+    const body202 = { accepted, duplicates: readings.length - accepted, engagementsSignalled: engagements.length - failures.length };
+    return { status: 202, body: body202 };
+  },
+});
 
-  router.get('/v1/payments', allow('ops', 'partner'), async (req, res) => {
-    const holder = holderOf(req);
-    const q = db('incentive_payments as p')
-      .join('engagements as e', 'e.id', 'p.engagement_id')
-      .orderBy(['p.approved_on', 'p.engagement_id', 'p.phase_index'])
-      .select(
-        'p.engagement_id as engagementId',
-        'e.partner_id as partnerId',
-        'e.customer_id as customerId',
-        'p.phase',
-        'p.amount_usd as amountUsd',
-        'p.approved_on as approvedOn',
-      );
-    if (holder.role === 'partner') q.where('e.partner_id', holder.partnerId);
-    res.json({ payments: await q });
-  });
+const paymentsRoute = route({
+  method: 'get',
+  path: '/v1/payments',
+  roles: ['ops', 'partner'],
+  summary: 'Phase payments approved (ops: all; a partner: its own; LCI-2)',
+  request: {},
+  responses: { 200: { description: 'The payments, oldest first', schema: s.paymentsSchema } },
+  handler: async ({ holder }, { db }) => ({
+    status: 200,
+    body: { payments: await payments(db, holder.role === 'partner' ? holder.partnerId : undefined) },
+  }),
+});
 
-  return router;
-}
+// LCI-1: the catalogue is data that ops maintain. A new engagement copies its use case into its workflow,
+// so replacing or retiring one changes only engagements opened afterwards (the answer says how many run on).
+const catalogue = route({
+  method: 'get',
+  path: '/v1/catalogue',
+  roles: ['ops', 'partner'],
+  summary: 'The use cases offered to new engagements, with phases, goals and payments (LCI-1)',
+  request: {},
+  responses: { 200: { description: 'The catalogue', schema: s.catalogueSchema } },
+  handler: async (_input, { db }) => ({ status: 200, body: { useCases: await currentUseCases(db) } }),
+});
 
-/**
- * LCI-1: the catalogue is data that ops maintain. A new engagement copies its use case into its workflow,
- * so replacing or retiring one changes only engagements opened afterwards: running ones keep the phases,
- * goals and payments they started with (the response says how many).
- */
-export function catalogueRoutes({ db }: AppDeps): Router {
-  const router = Router();
-  const openEngagements = async (useCaseId: string) =>
-    Number((await db('engagements').where({ use_case_id: useCaseId, state: 'active' }).count({ n: '*' }))[0]!.n);
-
-  router.get('/v1/catalogue', allow('ops', 'partner'), async (_req, res) => {
-    res.json({ useCases: await currentUseCases(db) });
-  });
-
-  router.get('/v1/catalogue/use-cases/:id', allow('ops', 'partner'), async (req, res) => {
-    const { id } = parse(idParam, req.params);
+const readUseCase = route({
+  method: 'get',
+  path: '/v1/catalogue/use-cases/{id}',
+  roles: ['ops', 'partner'],
+  summary: 'One use case, retired or not (LCI-1)',
+  request: { params: s.idParam },
+  responses: { 200: { description: 'The use case and its version', schema: s.catalogueEntrySchema } },
+  errors: { 404: 'No such use case' },
+  handler: async ({ params: { id } }, { db }) => {
     const useCase = await findUseCase(db, id);
     if (!useCase) throw notFound(`Use case ${id}`);
-    res.json(useCase);
-  });
+    return { status: 200, body: useCase };
+  },
+});
 
-  router.put('/v1/catalogue/use-cases/:id', allow('ops'), async (req, res) => {
-    const { id } = parse(idParam, req.params);
-    const body = parse(useCaseSchema, req.body);
-    const { entry, created } = await putUseCase(db, { id, ...body }, actorOf(holderOf(req)));
-    res.status(created ? 201 : 200).json({ ...entry, openEngagements: created ? 0 : await openEngagements(id) });
-  });
+const putUseCaseRoute = route({
+  method: 'put',
+  path: '/v1/catalogue/use-cases/{id}',
+  roles: ['ops'],
+  summary: 'Create or replace a use case; open engagements keep the phases they started with (LCI-1)',
+  request: { params: s.idParam, body: s.useCaseSchema },
+  responses: {
+    200: { description: 'Replaced: a new version', schema: s.catalogueChangeSchema },
+    201: { description: 'Created', schema: s.catalogueChangeSchema },
+  },
+  handler: async ({ params: { id }, body, holder }, { db }) => {
+    const { entry, created } = await putUseCase(db, { id, ...body }, actorOf(holder));
+    return { status: created ? 201 : 200, body: { ...entry, openEngagements: created ? 0 : await openEngagementCount(db, id) } };
+  },
+});
 
-  // Retired, not deleted: engagements and payments reference the use case, and running ones go on.
-  router.delete('/v1/catalogue/use-cases/:id', allow('ops'), async (req, res) => {
-    const { id } = parse(idParam, req.params);
-    const entry = await retireUseCase(db, id, actorOf(holderOf(req)));
+// Retired, not deleted: engagements and payments reference the use case, and running ones go on.
+const retire = route({
+  method: 'delete',
+  path: '/v1/catalogue/use-cases/{id}',
+  roles: ['ops'],
+  summary: 'Retire a use case: no new engagements; open ones go on (LCI-1)',
+  request: { params: s.idParam },
+  responses: { 200: { description: 'Retired', schema: s.catalogueChangeSchema } },
+  errors: { 404: 'No such use case' },
+  handler: async ({ params: { id }, holder }, { db }) => {
+    const entry = await retireUseCase(db, id, actorOf(holder));
     if (!entry) throw notFound(`Use case ${id}`);
-    res.json({ ...entry, openEngagements: await openEngagements(id) });
-  });
+    return { status: 200, body: { ...entry, openEngagements: await openEngagementCount(db, id) } };
+  },
+});
 
-  return router;
-}
+export const incentivesRoutes = [catalogue, readUseCase, putUseCaseRoute, retire, open, read, successPlan, telemetry, paymentsRoute];

@@ -1,7 +1,8 @@
 import { z } from './common';
 import { isIsoDate } from '../../domain/calendar';
 
-// Request shapes of the Premier Certification API (CERT-1 … CERT-5).
+// Request and response shapes of the Premier Certification API (CERT-1 … CERT-5): the declarations in
+// api/routes/certification.ts validate with them and document them in /openapi.json.
 
 const id = z
   .string()
@@ -43,3 +44,51 @@ export const revocationSchema = z.object({ reason: z.string().trim().min(3).max(
 export const certificationListQuery = z.object({
   state: z.enum(['applied', 'refused', 'approved', 're-cert', 'lapsed', 'revoked']).optional(),
 });
+
+// Answers.
+
+const certState = z.enum(['applied', 'refused', 'approved', 're-cert', 'lapsed', 'revoked']);
+
+export const certificationCreatedSchema = z.object({ certificationId: z.string(), workflowId: z.string() }).openapi('CertificationCreated');
+
+export const certificationListSchema = z
+  .object({
+    certifications: z.array(
+      z.object({
+        id: z.string(),
+        partnerId: z.string(),
+        country: z.string(),
+        state: certState,
+        certifiedOn: z.string().nullable(),
+        anniversary: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('CertificationList');
+
+export const certificationStateSchema = z
+  .object({
+    id: z.string(),
+    partnerId: z.string(),
+    country: z.string(),
+    partnerEmail: z.string(),
+    state: certState,
+    requirements: requirementsSchema,
+    certifiedOn: z.string().nullable(),
+    anniversary: z.string().nullable(),
+    done: z.array(z.string()),
+    csatResponses: z.array(z.object({ on: z.string(), count: z.number().int() })),
+    lowScoreFollowUpDone: z.boolean(),
+    measurements: z.array(z.object({ on: z.string(), passed: z.boolean(), shortfalls: z.array(z.string()) })),
+    goldSince: z.string().nullable().optional(),
+    nonCompliance: z
+      .object({
+        reason: z.string(),
+        awareOn: z.string(),
+        noticeOn: z.string().nullable(),
+        timely: z.boolean(),
+        extensionUntil: z.string().nullable(),
+      })
+      .nullable(),
+  })
+  .openapi('CertificationState');

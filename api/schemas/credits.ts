@@ -1,7 +1,8 @@
 import { z } from './common';
 import { isIsoDate } from '../../domain/calendar';
 
-// Request shapes of the Learning Credit API (CLC-1 … CLC-8), also the source of its OpenAPI document.
+// Request and response shapes of the Learning Credit API (CLC-1 … CLC-8): the declarations in
+// api/routes/credits.ts validate with them and document them in /openapi.json.
 
 const isoDate = z.string().refine(isIsoDate, 'a calendar date as YYYY-MM-DD');
 const id = z
@@ -23,6 +24,8 @@ export const purchaseSchema = z
   })
   .refine((p) => p.accountId || p.owner, { message: 'an account or an owner is required', path: ['owner'] })
   .openapi('Purchase');
+
+export type Purchase = z.infer<typeof purchaseSchema>;
 
 export const lotIdParam = z.object({ id });
 export const extensionRequestSchema = z
@@ -52,3 +55,142 @@ export const autoApprovalSchema = z.object({ enabled: z.boolean() }).openapi('Au
 export const reportFormat = z.object({ format: z.enum(['json', 'csv']).default('json') });
 export const expiringQuery = reportFormat.extend({ days: z.coerce.number().int().min(1).max(730).default(90) });
 export const periodQuery = reportFormat.extend({ from: isoDate, to: isoDate });
+
+// Answers.
+
+const lotState = z.enum(['pending', 'active', 'expired', 'closed']);
+const allocation = z.array(z.object({ lotId: z.string(), credits: z.number().int() }));
+
+export const purchaseCreatedSchema = z
+  .object({ lotId: z.string(), workflowId: z.string(), credits: z.number().int(), activatesOn: z.string(), expiresOn: z.string() })
+  .openapi('PurchaseCreated');
+
+export const lotSchema = z
+  .object({
+    lot: z.object({
+      id: z.string(),
+      accountId: z.string().nullable(),
+      ownerName: z.string(),
+      ownerEmail: z.string(),
+      country: z.string().nullable(),
+      source: z.enum(['award', 'purchase']),
+      credits: z.number().int(),
+      issuedOn: z.string(),
+      activatesOn: z.string(),
+      expiresOn: z.string(),
+      awardQuarter: z.string().nullable(),
+    }),
+    state: lotState,
+    expiresOn: z.string(),
+    balance: z.number().int(),
+    remindedOn: z.array(z.string()),
+    forfeited: z.number().int(),
+    extension: z
+      .object({
+        requestId: z.string(),
+        usagePlan: z.string(),
+        requestedBy: z.string(),
+        requestedOn: z.string(),
+        status: z.enum(['pending', 'approved', 'denied']),
+      })
+      .nullable(),
+    closesOn: z.string(),
+  })
+  .openapi('Lot');
+
+export const accountLotsSchema = z
+  .object({
+    accountId: z.string(),
+    lots: z.array(
+      z.object({
+        id: z.string(),
+        source: z.enum(['award', 'purchase']),
+        state: z.string(),
+        credits: z.number().int(),
+        issuedOn: z.string(),
+        activatesOn: z.string(),
+        expiresOn: z.string(),
+        balance: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('AccountLots');
+
+export const accountBalanceSchema = z
+  .object({
+    accountId: z.string(),
+    balance: z.number().int(),
+    lots: z.array(z.object({ lotId: z.string(), balance: z.number().int(), expiresOn: z.string() })),
+  })
+  .openapi('AccountBalance');
+
+export const autoApprovalStateSchema = z.object({ accountId: z.string(), autoApproval: z.boolean() }).openapi('AutoApprovalState');
+
+export const extensionRequestedSchema = z
+  .object({ requestId: z.string(), lotId: z.string(), status: z.literal('pending') })
+  .openapi('ExtensionRequested');
+
+export const extensionDecidedSchema = z
+  .object({
+    requestId: z.string(),
+    status: z.enum(['approved', 'denied']),
+    lot: z.object({ id: z.string(), state: lotState, expiresOn: z.string(), balance: z.number().int() }),
+  })
+  .openapi('ExtensionDecided');
+
+export const redemptionStateSchema = z
+  .object({
+    redemptionId: z.string(),
+    status: z.enum(['pending', 'approved', 'rejected', 'expired']),
+    credits: z.number().int(),
+    allocation,
+    holdUntil: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+  })
+  .openapi('RedemptionState');
+
+export const statementSchema = z
+  .object({
+    ownerEmail: z.string(),
+    month: z.string(),
+    accountId: z.string().nullable(),
+    openingBalance: z.number().int(),
+    closingBalance: z.number().int(),
+    lines: z.array(z.object({ on: z.string(), lotId: z.string(), kind: z.string(), credits: z.number().int(), reason: z.string() })),
+  })
+  .openapi('Statement');
+
+export const balancesReportSchema = z
+  .object({ balances: z.array(z.object({ accountId: z.string(), balance: z.number().int() })) })
+  .openapi('BalancesReport');
+
+export const expiringReportSchema = z
+  .object({
+    expiring: z.array(
+      z.object({
+        lotId: z.string(),
+        accountId: z.string().nullable(),
+        ownerEmail: z.string(),
+        expiresOn: z.string(),
+        balance: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('ExpiringReport');
+
+export const redemptionsReportSchema = z
+  .object({
+    redemptions: z.array(
+      z.object({
+        id: z.string(),
+        accountId: z.string().nullable(),
+        kind: z.string(),
+        credits: z.number().int(),
+        status: z.enum(['pending', 'approved', 'rejected', 'expired']),
+        requestedOn: z.string(),
+        decidedOn: z.string().nullable(),
+        requestedBy: z.string(),
+      }),
+    ),
+  })
+  .openapi('RedemptionsReport');

@@ -1,6 +1,7 @@
 import { z } from './common';
 
-// Request shapes of the Lifecycle Incentives API (LCI-1 … LCI-3).
+// Request and response shapes of the Lifecycle Incentives API (LCI-1 … LCI-3): the declarations in
+// api/routes/incentives.ts validate with them and document them in /openapi.json.
 
 const id = z
   .string()
@@ -60,3 +61,60 @@ export const useCaseSchema = z
       }),
   })
   .openapi('UseCaseDefinition');
+
+// Answers.
+
+const useCaseAnswer = {
+  id: z.string(),
+  technology: z.string(),
+  name: z.string(),
+  phases: z.array(phaseSchema),
+  version: z.number().int(),
+};
+export const catalogueEntrySchema = z.object({ ...useCaseAnswer, retiredAt: z.string().nullable() }).openapi('CatalogueEntry');
+export const catalogueSchema = z.object({ useCases: z.array(catalogueEntrySchema) }).openapi('Catalogue');
+export const catalogueChangeSchema = catalogueEntrySchema
+  .extend({ openEngagements: z.number().int().openapi({ description: 'Engagements that keep the version they started on' }) })
+  .openapi('CatalogueChange');
+
+export const engagementCreatedSchema = z.object({ engagementId: z.string(), workflowId: z.string() }).openapi('EngagementCreated');
+
+const reading = z.object({ metric: z.string(), value: z.number(), measuredAt: z.string() });
+export const engagementStateSchema = z
+  .object({
+    engagementId: z.string(),
+    partnerId: z.string(),
+    customerId: z.string(),
+    partnerEmail: z.string(),
+    useCase: z.object({ ...useCaseAnswer, version: z.number().int().optional() }),
+    state: z.enum(['active', 'completed', 'expired']),
+    phaseIndex: z.number().int(),
+    phaseStartedOn: z.string(),
+    deadline: z.string(),
+    latest: z.record(z.string(), reading),
+    payments: z.array(z.object({ phase: z.string(), amountUsd: z.number(), approvedOn: z.string() })),
+    phase: z.string().optional().openapi({ description: 'The phase name while active, else the end state' }),
+    progress: z.array(goalSchema.extend({ value: z.number().nullable(), met: z.boolean() })),
+  })
+  .openapi('Engagement');
+
+export const successPlanKeptSchema = z.object({ engagementId: z.string(), kept: z.literal(true) }).openapi('SuccessPlanKept');
+
+export const telemetryAcceptedSchema = z
+  .object({ accepted: z.number().int(), duplicates: z.number().int(), engagementsSignalled: z.number().int() })
+  .openapi('TelemetryAccepted');
+
+export const paymentsSchema = z
+  .object({
+    payments: z.array(
+      z.object({
+        engagementId: z.string(),
+        partnerId: z.string(),
+        customerId: z.string(),
+        phase: z.string(),
+        amountUsd: z.number().int(),
+        approvedOn: z.string(),
+      }),
+    ),
+  })
+  .openapi('Payments');

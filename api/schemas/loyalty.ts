@@ -1,9 +1,16 @@
 import { z } from './common';
 
-// Request and response shapes: the same zod schemas validate requests and generate /openapi.json.
+// Request and response shapes of the Customer Loyalty API (LOY-1 … LOY-11): the declarations in
+// api/routes/loyalty.ts validate with them and document them in /openapi.json.
 
 const money = z.number().finite().nonnegative();
 
+const bandSchema = z.object({
+  tier: z.number().int().min(1).max(5),
+  minUsd: money,
+  maxUsd: money.nullable(),
+  quarterlyCredits: z.number().int().positive(),
+});
 export const nominationSchema = z
   .object({
     company: z.object({
@@ -85,20 +92,7 @@ export const accountListQuery = z.object({
 
 export const fiscalYearParam = z.object({ fy: z.coerce.number().int().min(2000).max(2100) });
 
-export const tierTableSchema = z
-  .object({
-    bands: z
-      .array(
-        z.object({
-          tier: z.number().int().min(1).max(5),
-          minUsd: money,
-          maxUsd: money.nullable(),
-          quarterlyCredits: z.number().int().positive(),
-        }),
-      )
-      .length(5),
-  })
-  .openapi('TierTable');
+export const tierTableSchema = z.object({ bands: z.array(bandSchema).length(5) }).openapi('TierTable');
 
 export const accountIdParam = z.object({
   id: z
@@ -114,13 +108,17 @@ export const withdrawalSchema = z.object({ reason: z.string().trim().min(1).max(
 
 export const nominationCreatedSchema = z.object({ accountId: z.string(), workflowId: z.string() }).openapi('NominationCreated');
 
+const bookingsRow = z.object({ fiscalYear: z.number().int(), directUsd: z.number(), indirectUsd: z.number() });
+const captainSchema = z.object({ name: z.string(), email: z.string(), ccoId: z.string() });
+const loyaltyState = z.enum(['nominated', 'enrolled', 'lapsed', 'withdrawn']);
+
 export const accountStateSchema = z
   .object({
     accountId: z.string(),
-    state: z.enum(['nominated', 'enrolled', 'lapsed', 'withdrawn']),
+    state: loyaltyState,
     companyName: z.string(),
     corporateGroupId: z.string(),
-    teamCaptain: z.object({ name: z.string(), email: z.string(), ccoId: z.string() }),
+    teamCaptain: captainSchema,
     nominatedOn: z.string(),
     lapsesOn: z.string(),
     termsVersion: z.string(),
@@ -133,6 +131,9 @@ export const accountStateSchema = z
     captainChanges: z.number().int(),
     awardsMade: z.number().int(),
     creditsAwarded: z.number().int(),
+    lastAward: z.object({ quarter: z.string(), lotId: z.string(), credits: z.number().int(), awardDate: z.string() }).nullable(),
+    autoApproval: z.boolean(),
+    bookings: z.array(bookingsRow),
     awards: z
       .array(
         z.object({ lotId: z.string(), awardQuarter: z.string(), credits: z.number().int(), issuedOn: z.string(), expiresOn: z.string() }),
@@ -140,3 +141,33 @@ export const accountStateSchema = z
       .optional(),
   })
   .openapi('AccountState');
+
+export const accountListSchema = z
+  .object({
+    accounts: z.array(
+      z.object({
+        id: z.string(),
+        corporateGroupId: z.string(),
+        state: loyaltyState,
+        tier: z.number().int().nullable(),
+        captainName: z.string(),
+        captainEmail: z.string(),
+        captainCcoId: z.string(),
+        nominatedBy: z.string(),
+        nominatedOn: z.string(),
+        termsVersion: z.string(),
+        nextAwardDate: z.string().nullable(),
+      }),
+    ),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .openapi('AccountList');
+
+export const tierTableInForceSchema = z
+  .object({ fiscalYear: z.number().int(), effectiveFrom: z.number().int(), bands: z.array(bandSchema) })
+  .openapi('TierTableInForce');
+
+export const termsPublishedSchema = z
+  .object({ version: z.string(), accounts: z.number().int(), failed: z.array(z.string()) })
+  .openapi('TermsPublished');

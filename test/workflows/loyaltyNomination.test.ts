@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noticesFor } from '../../db/notifications';
-import { findAccount } from '../../db/loyalty';
+import { findAccount } from '../../db/loyaltyReads';
 import { addDays, firstAwardDate } from '../../domain/calendar';
 import { acceptTermsUpdate, stateQuery, withdrawUpdate } from '../../workflows/loyaltyDefinitions';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';

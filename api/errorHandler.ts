@@ -1,0 +1,101 @@
+import type { NextFunction, Request, Response } from 'express';
+import { isGrpcServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { CreditRefusal } from '../db/credits';
+import { RedemptionConflict } from '../services/credits';
+import { failureTypes } from '../workflows/definitions';
+import { certificationWorkflowId } from '../workflows/certificationDefinitions';
+import { creditLotWorkflowId } from '../workflows/creditsDefinitions';
+import { incentiveWorkflowId } from '../workflows/incentivesDefinitions';
+import { loyaltyWorkflowId } from '../workflows/loyaltyDefinitions';
+import { conflict, forbidden, HttpError, notFound, unavailable, unprocessable, type FieldError } from './errors';
+
+// Every failure becomes its HTTP answer here, once: routes throw, they never translate.
+
+/** What a workflow id names, for "Account X not found": each lifecycle's id is its prefix plus the resource id. */
+const subjects: [prefix: string, noun: string][] = [
+  [loyaltyWorkflowId(''), 'Account'],
+  [creditLotWorkflowId(''), 'Lot'],
+  [certificationWorkflowId(''), 'Certification'],
+  [incentiveWorkflowId(''), 'Engagement'],
+];
+function subjectOf(workflowId: string): string {
+  const match = subjects.find(([prefix]) => workflowId.startsWith(prefix));
+  return match ? `${match[1]} ${workflowId.slice(match[0].length)}` : `Workflow ${workflowId}`;
+}
+
+function fromFailure(failure: ApplicationFailure): HttpError | undefined {
+  switch (failure.type) {
+    case failureTypes.conflict:
+      return conflict(failure.message);
+    case failureTypes.forbidden:
+      return forbidden(failure.message);
+    case failureTypes.invalid: {
+      const fields = (failure.details ?? []).filter(
+        (d): d is Partial<FieldError> & { field: string } => typeof d === 'object' && d !== null && 'field' in d,
+      );
+      return unprocessable(
+        failure.message,
+        fields.map((f) => ({ field: f.field, message: f.message ?? failure.message })),
+      );
+    }
+  }
+}
+
+/** The error and the causes it wraps (Temporal's ServiceError, Node's AggregateError of connection attempts). */
+function* chain(err: unknown, depth = 0): Generator<unknown> {
+  if (err === null || err === undefined || depth > 5) return;
+  yield err;
+  if (err instanceof AggregateError) for (const e of err.errors) yield* chain(e, depth + 1);
+  if (err instanceof Error) yield* chain(err.cause, depth + 1);
+}
+
+const UNREACHABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+// Postgres: connection exceptions (class 08), shutting down or starting (57P0x), too many connections.
+const pgUnavailable = (code: string) => code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300';
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+
+/** Which dependency does not answer, if that is what the error says. */
+function unreachable(err: unknown): 'Temporal' | 'The database' | undefined {
+  for (const e of chain(err)) {
+    if (isGrpcServiceError(e) && (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED)) return 'Temporal';
+    if (e instanceof Error && e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return 'Temporal';
+    if (e instanceof Error && e.name === 'KnexTimeoutError') return 'The database';
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNREACHABLE_SOCKET.has(code) || pgUnavailable(code))) return 'The database';
+  }
+}
+
+/** The HTTP answer to a failure; undefined for one that is ours (a bug: 500). */
+export function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof WorkflowNotFoundError) return notFound(subjectOf(err.workflowId));
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return conflict(`${subjectOf(err.workflowId)} already exists`);
+  const failure = err instanceof WorkflowUpdateFailedError ? err.cause : err;
+  if (failure instanceof ApplicationFailure) {
+    const mapped = fromFailure(failure);
+    if (mapped) return mapped;
+  }
+  if (err instanceof CreditRefusal) return unprocessable(err.message, err.problems);
+  if (err instanceof RedemptionConflict) return conflict(err.message, err.problems);
+  // express.json() reports an unparsable body with a 4xx status: the caller's fault.
+  const status = (err as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return new HttpError(status, 'invalid_request', 'The body is not valid JSON', [{ field: '(body)', message: (err as Error).message }]);
+  const down = unreachable(err);
+  if (down) return unavailable(`${down} is not answering; try again shortly`);
+}
+
+/** The app's last middleware: every failure answered as JSON, with its status; only a bug is a 500. */
+export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const http = toHttpError(err);
+  if (http) {
+    if (http.retryAfter !== undefined) res.setHeader('Retry-After', String(http.retryAfter));
+    if (http.status >= 500) req.log.warn({ err }, http.message);
+    res.status(http.status).json(http);
+    return;
+  }
+  req.log.error({ err }, 'unhandled error');
+  res.status(500).json({ error: 'internal', message: 'Something went wrong; the request id names it in the logs' });
+}

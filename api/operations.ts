@@ -1,0 +1,8 @@
+// Every operation of the API, capability by capability: what app.ts serves and openapi.ts documents.
+import type { Operation } from './route';
+import { certificationRoutes } from './routes/certification';
+import { creditsRoutes } from './routes/credits';
+import { incentivesRoutes } from './routes/incentives';
+import { loyaltyRoutes } from './routes/loyalty';
+
+export const operations: readonly Operation[] = [...loyaltyRoutes, ...creditsRoutes, ...certificationRoutes, ...incentivesRoutes];

@@ -1,0 +1,115 @@
+import { accountOwner, balancesByAccount, expiringWithin, lotsOfAccount, redemptionsBetween } from '../../db/creditsReads';
+import { findStatement } from '../../db/creditsStatements';
+import { addDays } from '../../domain/calendar';
+import { forbidden, notFound } from '../errors';
+import { route } from '../route';
+import * as s from '../schemas/credits';
+import { accountIdParam } from '../schemas/loyalty';
+import type { TokenHolder } from '../../config/env';
+import type { AppDeps } from '../app';
+
+// What Learning Credits read from Postgres: an account's lots and balance, its monthly statements, and
+// ops' reports as JSON or CSV (CLC-8).
+
+export const READERS = ['ops', 'account-manager', 'team-captain'] as const;
+
+/** ALL-3: a Team Captain acts only on its own account's credits. `known`: the account the route has just read. */
+export async function assertCaptainOf(
+  db: AppDeps['db'],
+  holder: TokenHolder,
+  accountId: string | null,
+  known?: { captainCcoId: string | null },
+) {
+  if (holder.role !== 'team-captain') return;
+  const owner = known ?? (accountId ? await accountOwner(db, accountId) : undefined);
+  if (!owner || owner.captainCcoId !== holder.ccoId) throw forbidden("These are not your account's credits");
+}
+
+const REPORT_READERS = ['ops', 'account-manager'] as const;
+
+/** A report's answer: JSON, and its CSV rendering when asked for (one row per line, with a header). */
+const report = <K extends string, Row extends object>(format: 'json' | 'csv', name: K, rows: Row[]) => ({
+  status: 200 as const,
+  body: { [name]: rows } as Record<K, Row[]>,
+  ...(format === 'csv' ? { csv: { filename: `${name}.csv`, rows } } : {}),
+});
+
+const accountLots = route({
+  method: 'get',
+  path: '/v1/accounts/{id}/lots',
+  roles: READERS,
+  summary: "An account's lots with their balances (ALL-3)",
+  request: { params: accountIdParam },
+  responses: { 200: { description: 'The lots, nearest expiry first', schema: s.accountLotsSchema } },
+  handler: async ({ params: { id }, holder }, { db }) => {
+    await assertCaptainOf(db, holder, id);
+    return { status: 200, body: { accountId: id, lots: await lotsOfAccount(db, id) } };
+  },
+});
+
+const accountBalance = route({
+  method: 'get',
+  path: '/v1/accounts/{id}/balance',
+  roles: READERS,
+  summary: "An account's balance, by lot (ALL-3)",
+  request: { params: accountIdParam },
+  responses: { 200: { description: 'The balance and the lots holding it', schema: s.accountBalanceSchema } },
+  handler: async ({ params: { id }, holder }, { db }) => {
+    await assertCaptainOf(db, holder, id);
+    const lots = await lotsOfAccount(db, id);
+    const held = lots.filter((l) => l.balance > 0).map((l) => ({ lotId: l.id, balance: l.balance, expiresOn: l.expiresOn }));
+    return { status: 200, body: { accountId: id, balance: lots.reduce((sum, l) => sum + l.balance, 0), lots: held } };
+  },
+});
+
+const statement = route({
+  method: 'get',
+  path: '/v1/accounts/{id}/statements/{month}',
+  roles: ['ops', 'account-manager', 'team-captain'],
+  summary: "A monthly statement of an account's activity (CLC-8; ALL-3: a Team Captain reads its own)",
+  request: { params: s.monthParam },
+  responses: { 200: { description: 'The statement', schema: s.statementSchema } },
+  errors: { 404: 'No statement for that month' },
+  handler: async ({ params: { id, month }, holder }, { db }) => {
+    if (holder.role === 'team-captain' && (await accountOwner(db, id))?.captainCcoId !== holder.ccoId)
+      throw forbidden('This is not your account');
+    const found = await findStatement(db, id, month);
+    if (!found) throw notFound(`A statement for ${id} in ${month}`);
+    return { status: 200, body: found };
+  },
+});
+
+const balances = route({
+  method: 'get',
+  path: '/v1/reports/balances',
+  roles: REPORT_READERS,
+  summary: 'Balances by account, JSON or CSV (CLC-8)',
+  request: { query: s.reportFormat },
+  responses: { 200: { description: 'The balances', schema: s.balancesReportSchema, csv: true } },
+  handler: async ({ query: { format } }, { db }) => report(format, 'balances', await balancesByAccount(db)),
+});
+
+const expiring = route({
+  method: 'get',
+  path: '/v1/reports/expiring',
+  roles: REPORT_READERS,
+  summary: 'Credits expiring in the next N days, JSON or CSV (CLC-8)',
+  request: { query: s.expiringQuery },
+  responses: { 200: { description: 'The lots with credits left, nearest expiry first', schema: s.expiringReportSchema, csv: true } },
+  handler: async ({ query: { format, days } }, { db, today }) => {
+    const from = today();
+    return report(format, 'expiring', await expiringWithin(db, from, addDays(from, days)));
+  },
+});
+
+const redemptions = route({
+  method: 'get',
+  path: '/v1/reports/redemptions',
+  roles: REPORT_READERS,
+  summary: 'Redemptions requested in a period, JSON or CSV (CLC-8)',
+  request: { query: s.periodQuery },
+  responses: { 200: { description: 'The redemptions', schema: s.redemptionsReportSchema, csv: true } },
+  handler: async ({ query: { format, from, to } }, { db }) => report(format, 'redemptions', await redemptionsBetween(db, from, to)),
+});
+
+export const statementRoutes = [accountLots, accountBalance, statement, balances, expiring, redemptions];

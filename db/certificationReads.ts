@@ -1,0 +1,52 @@
+import type { Knex } from 'knex';
+import type { CertState } from '../workflows/certificationDefinitions';
+import { CERTIFICATIONS, PARTNERS, type Partner } from './certification';
+
+// Read models of Premier Certification: partners, and certifications as their workflows last wrote them.
+
+interface CertificationRecord {
+  id: string;
+  partner_id: string;
+  country: string;
+  state: CertState;
+  certified_on: string | null;
+  anniversary: string | null;
+}
+
+export interface CertificationRow {
+  id: string;
+  partnerId: string;
+  country: string;
+  state: CertState;
+  certifiedOn: string | null;
+  anniversary: string | null;
+}
+
+const toCertification = (r: CertificationRecord): CertificationRow => ({
+  id: r.id,
+  partnerId: r.partner_id,
+  country: r.country,
+  state: r.state,
+  certifiedOn: r.certified_on,
+  anniversary: r.anniversary,
+});
+
+export async function findPartner(db: Knex, id: string): Promise<Partner | undefined> {
+  return db<Partner>(PARTNERS).where({ id }).first('id', 'name', 'email');
+}
+
+export async function findCertification(db: Knex, id: string): Promise<CertificationRow | undefined> {
+  const row = await db<CertificationRecord>(CERTIFICATIONS).where({ id }).first();
+  return row && toCertification(row);
+}
+
+/** Certifications by id, in a state and of a partner when asked. */
+export async function listCertifications(db: Knex, filter: { state?: CertState; partnerId?: string }): Promise<CertificationRow[]> {
+  const rows = await db<CertificationRecord>(CERTIFICATIONS)
+    .modify((q) => {
+      if (filter.state) void q.where({ state: filter.state });
+      if (filter.partnerId) void q.where({ partner_id: filter.partnerId });
+    })
+    .orderBy('id');
+  return rows.map(toCertification);
+}

@@ -1,0 +1,78 @@
+import type { Knex } from 'knex';
+import type { LoyaltyState } from '../workflows/loyaltyDefinitions';
+import { ACCOUNTS, COMPANIES } from './loyalty';
+
+// Read models of Customer Loyalty accounts, kept current by the account workflows' activities: lists for
+// the API, and the LOY-3 lookup of who already belongs to an account.
+
+export interface AccountRow {
+  id: string;
+  corporateGroupId: string;
+  state: LoyaltyState;
+  tier: number | null;
+  captainName: string;
+  captainEmail: string;
+  captainCcoId: string;
+  nominatedBy: string;
+  nominatedOn: string;
+  termsVersion: string;
+  nextAwardDate: string | null;
+}
+
+/** The `accounts` table as Postgres returns it (DATE columns as 'YYYY-MM-DD', db/connect.ts). */
+export interface AccountRecord {
+  id: string;
+  corporate_group_id: string;
+  state: LoyaltyState;
+  tier: number | null;
+  captain_name: string;
+  captain_email: string;
+  captain_cco_id: string;
+  auto_approval: boolean;
+  nominated_by: string;
+  nominated_on: string;
+  terms_version: string;
+  next_award_date: string | null;
+}
+
+const toAccount = (row: AccountRecord): AccountRow => ({
+  id: row.id,
+  corporateGroupId: row.corporate_group_id,
+  state: row.state,
+  tier: row.tier ?? null,
+  captainName: row.captain_name,
+  captainEmail: row.captain_email,
+  captainCcoId: row.captain_cco_id,
+  nominatedBy: row.nominated_by,
+  nominatedOn: row.nominated_on,
+  termsVersion: row.terms_version,
+  nextAwardDate: row.next_award_date ?? null,
+});
+
+export async function listAccounts(
+  db: Knex,
+  filter: { state?: LoyaltyState; tier?: number; limit: number; offset: number },
+): Promise<AccountRow[]> {
+  const q = db<AccountRecord>(ACCOUNTS).orderBy('id').limit(filter.limit).offset(filter.offset);
+  if (filter.state) void q.where({ state: filter.state });
+  if (filter.tier !== undefined) void q.where({ tier: filter.tier });
+  return (await q).map(toAccount);
+}
+
+export async function findAccount(db: Knex, accountId: string): Promise<AccountRow | undefined> {
+  const row = await db<AccountRecord>(ACCOUNTS).where({ id: accountId }).first();
+  return row && toAccount(row);
+}
+
+/** LOY-3: the account a company or its corporate group already belongs to, if any. */
+export async function findAccountOfCompanyOrGroup(db: Knex, companyId: string, corporateGroupId: string): Promise<string | undefined> {
+  const byCompany = await db<{ id: string; account_id: string }>(COMPANIES).where({ id: companyId }).first('account_id');
+  if (byCompany) return byCompany.account_id;
+  const byGroup = await db<AccountRecord>(ACCOUNTS).where({ corporate_group_id: corporateGroupId }).first('id');
+  return byGroup?.id;
+}
+
+/** Accounts whose workflows are still open, for fanning out a new terms version. */
+export async function openAccountIds(db: Knex): Promise<string[]> {
+  return db<AccountRecord>(ACCOUNTS).whereIn('state', ['nominated', 'enrolled']).orderBy('id').pluck('id');
+}
