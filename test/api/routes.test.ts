@@ -9,7 +9,7 @@ import { operations } from '../../api/operations';
 import { connectDb } from '../../db/connect';
 import { CreditRefusal } from '../../db/credits';
 import { RedemptionConflict } from '../../services/credits';
-import { tokens } from '../helpers/api';
+import { tokens } from '../helpers/apiHarness';
 
 /** The app over a Postgres that does not answer and no Temporal: enough for the document and the 503s. */
 async function appWithoutDependencies() {
