@@ -2,13 +2,16 @@ import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { extendLot, forfeitLot, lotBalance } from '../db/credits';
-import { enqueueNotice } from '../db/notifications';
-import { buildStatements } from '../db/creditsStatements';
+import { enqueueNotice, noticeKey, noticeKeySql } from '../db/notifications';
+import { buildStatements, unsentStatementNotices } from '../db/creditsStatements';
 import type { IsoDate } from '../domain/calendar';
 import { creditLotWorkflowId, type LotRecord } from '../workflows/creditsDefinitions';
 import { HOLD_DAYS } from '../domain/credits';
-import * as notices from '../emails/credits';
+import * as emails from '../emails/credits';
+import type { Email } from '../emails/letter';
 import { APPROVER_NAME, settleWithNotice, tellLots as tellLotsOf, type RedemptionNotice } from '../services/credits';
+import { sendNotice } from '../services/outbox';
+import type { ActivityDeps } from './index';
 
 // Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
 
@@ -22,16 +25,10 @@ async function ownerOf(db: Knex, lotId: string): Promise<{ name: string; email: 
   return { name: row.captain_name ?? row.owner_name, email: row.captain_email ?? row.owner_email, accountId: row.account_id };
 }
 
-async function notifyOwner(
-  db: Knex,
-  lotId: string,
-  event: string,
-  kind: string,
-  text: (owner: { name: string }) => { subject: string; body: string },
-) {
+async function notifyOwner(db: Knex, lotId: string, event: string, kind: string, email: (owner: { name: string }) => Email) {
   const owner = await ownerOf(db, lotId);
-  const id = `lot-${lotId}:${event}`;
-  await enqueueNotice(db, { id, accountId: owner.accountId, kind, recipient: owner.email, ...text(owner) });
+  const id = noticeKey('lot', lotId, event);
+  await enqueueNotice(db, { id, accountId: owner.accountId, kind, recipient: owner.email, ...email(owner) });
   return id;
 }
 
@@ -53,7 +50,7 @@ export async function startLotWorkflow(temporal: Client, lot: LotRecord, taskQue
   }
 }
 
-export function createCreditActivities({ db, temporal }: { db: Knex; temporal: Client }) {
+export function createCreditActivities({ db, temporal, mailer, config }: ActivityDeps) {
   const tellLots = (lotIds: string[]) => tellLotsOf(temporal, db, lotIds);
 
   return {
@@ -99,7 +96,7 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
     async activateLot(lot: LotRecord): Promise<string> {
       await db('credit_lots').where({ id: lot.id, state: 'pending' }).update({ state: 'active' });
       return notifyOwner(db, lot.id, 'active', 'lot-active', (o) =>
-        notices.active({ ...o, lotId: lot.id, credits: lot.credits, expiresOn: lot.expiresOn }),
+        emails.active({ ...o, lotId: lot.id, credits: lot.credits, expiresOn: lot.expiresOn }),
       );
     },
 
@@ -112,7 +109,7 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
       const balance = await lotBalance(db, input.lotId);
       if (balance <= 0) return { balance, noticeKey: null };
       const noticeKey = await notifyOwner(db, input.lotId, `reminder-${input.expiresOn}-${input.daysBefore}`, 'lot-reminder', (o) =>
-        notices.reminder({ ...o, ...input, balance }),
+        emails.reminder({ ...o, ...input, balance }),
       );
       return { balance, noticeKey };
     },
@@ -126,7 +123,7 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
       const forfeited = await forfeitLot(db, input.lotId, input.expiresOn);
       if (forfeited === 0) return { forfeited, noticeKey: null };
       const noticeKey = await notifyOwner(db, input.lotId, `forfeit-${input.expiresOn}`, 'lot-forfeit', (o) =>
-        notices.forfeited({ ...o, ...input, forfeited }),
+        emails.forfeited({ ...o, ...input, forfeited }),
       );
       return { forfeited, noticeKey };
     },
@@ -161,7 +158,7 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
           .where({ id: input.requestId })
           .update({ status: 'denied', decided_by: input.by, decided_on: input.on });
       return notifyOwner(db, input.lotId, `extension-${input.approve ? 'approved' : 'denied'}`, 'lot-extension', (o) =>
-        notices.extensionDecided({
+        emails.extensionDecided({
           ...o,
           lotId: input.lotId,
           approved: input.approve,
@@ -171,7 +168,15 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
       );
     },
 
+    /** CLC-8: the month's statements stored, each with its notice; returns how many. */
     buildStatements: (month: string) => buildStatements(db, month),
+
+    /** CLC-8: sends the month's statements not yet sent; returns how many went out. */
+    async sendStatements(month: string): Promise<number> {
+      const keys = await unsentStatementNotices(db, month);
+      for (const key of keys) await sendNotice({ db, mailer, mailFrom: config.mailFrom }, key);
+      return keys.length;
+    },
 
     async closeLot(lotId: string): Promise<void> {
       await db('credit_lots').where({ id: lotId }).update({ state: 'closed' });
@@ -183,7 +188,7 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
      */
     async expireDueHolds(input: { on: IsoDate; limit: number }): Promise<{ noticeKeys: string[]; more: boolean }> {
       const due = await db('redemptions as r')
-        .leftJoin('notifications as n', 'n.id', db.raw("'redemption-' || r.id || ':waiting'"))
+        .leftJoin('notifications as n', 'n.id', noticeKeySql(db, 'redemption', 'r.id', 'waiting'))
         .where({ 'r.status': 'pending' })
         .where('r.hold_until', '<=', input.on)
         .orderBy(['r.hold_until', 'r.id'])
