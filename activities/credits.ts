@@ -9,7 +9,7 @@ import { creditLotWorkflowId, type LotRecord } from '../workflows/creditsDefinit
 import { HOLD_DAYS } from '../domain/credits';
 import * as emails from '../emails/credits';
 import type { Email } from '../emails/letter';
-import { APPROVER_NAME, settleWithNotice, tellLots as tellLotsOf, type RedemptionNotice } from '../services/credits';
+import { APPROVER_NAME, settleWithNotice, tellLots, type RedemptionNotice } from '../services/credits';
 import { sendNotice } from '../services/outbox';
 import type { ActivityDeps } from './index';
 
@@ -32,6 +32,52 @@ async function notifyOwner(db: Knex, lotId: string, event: string, kind: string,
   return id;
 }
 
+/** CLC-2: a purchased lot and its first ledger entry, each written once. */
+async function insertPurchasedLot(trx: Knex.Transaction, lot: LotRecord): Promise<void> {
+  await trx('credit_lots')
+    .insert({
+      id: lot.id,
+      account_id: lot.accountId,
+      owner_name: lot.ownerName,
+      owner_email: lot.ownerEmail,
+      country: lot.country,
+      source: 'purchase',
+      state: 'pending',
+      credits: lot.credits,
+      issued_on: lot.issuedOn,
+      activates_on: lot.activatesOn,
+      expires_on: lot.expiresOn,
+    })
+    .onConflict('id')
+    .ignore();
+  await trx('ledger_entries')
+    .insert({
+      lot_id: lot.id,
+      kind: 'purchase',
+      credits: lot.credits,
+      actor: 'system:purchase',
+      reason: `purchase invoiced ${lot.issuedOn}`,
+      idempotency_key: `${lot.id}:purchase`,
+      occurred_on: lot.issuedOn,
+    })
+    .onConflict('idempotency_key')
+    .ignore();
+}
+
+type DueHold = { id: string; account_id: string | null; kind: string; credits: number; recipient: string | null };
+
+/** CLC-6: a hold run out, released, with its notice to whoever was asked to approve it. */
+function expireHold(db: Knex, r: DueHold, on: IsoDate) {
+  const notice: RedemptionNotice = {
+    to: { name: APPROVER_NAME, email: r.recipient ?? '' },
+    accountId: r.account_id,
+    credits: r.credits,
+    kind: r.kind,
+  };
+  const by = `system:hold-expired-after-${HOLD_DAYS}-days`;
+  return settleWithNotice(db, { redemptionId: r.id, outcome: 'expired', by, on, notice });
+}
+
 /**
  * Starts a lot's lifecycle once: running, the start is a no-op (a retry finds it and leaves it be);
  * already closed, it is not started again.
@@ -50,9 +96,12 @@ export async function startLotWorkflow(temporal: Client, lot: LotRecord, taskQue
   }
 }
 
-export function createCreditActivities({ db, temporal, mailer, config }: ActivityDeps) {
-  const tellLots = (lotIds: string[]) => tellLotsOf(temporal, db, lotIds);
+export function createCreditActivities(deps: ActivityDeps) {
+  return { ...lotActivities(deps), ...extensionActivities(deps), ...scheduledActivities(deps) };
+}
 
+/** CLC-2, CLC-3: a lot's own life: recorded, started, activated, reminded, forfeited, closed. */
+function lotActivities({ db, temporal }: ActivityDeps) {
   return {
     /** Starts a lot's lifecycle workflow, once. */
     async startCreditLot(lot: LotRecord): Promise<void> {
@@ -60,38 +109,7 @@ export function createCreditActivities({ db, temporal, mailer, config }: Activit
     },
 
     /** CLC-2: a purchased lot and its first ledger entry (an award's are written with the award). */
-    async recordLot(lot: LotRecord): Promise<void> {
-      await db.transaction(async (trx) => {
-        await trx('credit_lots')
-          .insert({
-            id: lot.id,
-            account_id: lot.accountId,
-            owner_name: lot.ownerName,
-            owner_email: lot.ownerEmail,
-            country: lot.country,
-            source: 'purchase',
-            state: 'pending',
-            credits: lot.credits,
-            issued_on: lot.issuedOn,
-            activates_on: lot.activatesOn,
-            expires_on: lot.expiresOn,
-          })
-          .onConflict('id')
-          .ignore();
-        await trx('ledger_entries')
-          .insert({
-            lot_id: lot.id,
-            kind: 'purchase',
-            credits: lot.credits,
-            actor: 'system:purchase',
-            reason: `purchase invoiced ${lot.issuedOn}`,
-            idempotency_key: `${lot.id}:purchase`,
-            occurred_on: lot.issuedOn,
-          })
-          .onConflict('idempotency_key')
-          .ignore();
-      });
-    },
+    recordLot: (lot: LotRecord) => db.transaction((trx) => insertPurchasedLot(trx, lot)),
 
     async activateLot(lot: LotRecord): Promise<string> {
       await db('credit_lots').where({ id: lot.id, state: 'pending' }).update({ state: 'active' });
@@ -128,6 +146,15 @@ export function createCreditActivities({ db, temporal, mailer, config }: Activit
       return { forfeited, noticeKey };
     },
 
+    async closeLot(lotId: string): Promise<void> {
+      await db('credit_lots').where({ id: lotId }).update({ state: 'closed' });
+    },
+  };
+}
+
+/** CLC-4: the one extension of a lot, requested and decided. */
+function extensionActivities({ db }: ActivityDeps) {
+  return {
     async recordExtensionRequest(input: { lotId: string; requestId: string; usagePlan: string; by: string; on: IsoDate }): Promise<void> {
       await db('extension_requests')
         .insert({
@@ -167,7 +194,12 @@ export function createCreditActivities({ db, temporal, mailer, config }: Activit
         }),
       );
     },
+  };
+}
 
+/** CLC-6, CLC-8: what the daily and monthly schedules run: statements, expired holds, unsent notices. */
+function scheduledActivities({ db, temporal, mailer, config }: ActivityDeps) {
+  return {
     /** CLC-8: the month's statements stored, each with its notice; returns how many. */
     buildStatements: (month: string) => buildStatements(db, month),
 
@@ -176,10 +208,6 @@ export function createCreditActivities({ db, temporal, mailer, config }: Activit
       const keys = await unsentStatementNotices(db, month);
       for (const key of keys) await sendNotice({ db, mailer, mailFrom: config.mailFrom }, key);
       return keys.length;
-    },
-
-    async closeLot(lotId: string): Promise<void> {
-      await db('credit_lots').where({ id: lotId }).update({ state: 'closed' });
     },
 
     /**
@@ -196,24 +224,12 @@ export function createCreditActivities({ db, temporal, mailer, config }: Activit
         .select('r.id', 'r.account_id', 'r.kind', 'r.credits', 'n.recipient');
       const noticeKeys: string[] = [];
       const lotIds = new Set<string>();
-      for (const r of due.slice(0, input.limit)) {
-        const notice: RedemptionNotice = {
-          to: { name: APPROVER_NAME, email: r.recipient ?? '' },
-          accountId: r.account_id,
-          credits: r.credits,
-          kind: r.kind,
-        };
-        const settled = await settleWithNotice(db, {
-          redemptionId: r.id,
-          outcome: 'expired',
-          by: `system:hold-expired-after-${HOLD_DAYS}-days`,
-          on: input.on,
-          notice,
-        });
+      for (const r of due.slice(0, input.limit) as DueHold[]) {
+        const settled = await expireHold(db, r, input.on);
         noticeKeys.push(settled.noticeKey);
         for (const id of settled.lotIds) lotIds.add(id);
       }
-      if (lotIds.size) await tellLots([...lotIds]);
+      if (lotIds.size) await tellLots(temporal, db, [...lotIds]);
       return { noticeKeys, more: due.length > input.limit };
     },
 

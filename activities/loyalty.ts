@@ -81,7 +81,12 @@ export interface AwardAndStartLotInput extends AwardInput {
   lotTaskQueue: string;
 }
 
-export function createLoyaltyActivities({ db, temporal, mailer, config }: ActivityDeps) {
+export function createLoyaltyActivities(deps: ActivityDeps) {
+  return { ...nominationActivities(deps), ...tierActivities(deps), ...accountActivities(deps), ...awardActivities(deps) };
+}
+
+/** LOY-1 … LOY-5: from nomination to enrollment, or to the nomination's lapse. */
+function nominationActivities({ db }: ActivityDeps) {
   return {
     async recordNomination(input: {
       accountId: string;
@@ -123,6 +128,20 @@ export function createLoyaltyActivities({ db, temporal, mailer, config }: Activi
       const email = emails.enrolled({ ...factsOf(input), firstAwardDate: input.firstAwardDate, tier: input.tier });
       return changeAndNotify(db, input, changes, 'enrolled', 'enrolled', email);
     },
+  };
+}
+
+/** LOY-5, LOY-6: the tier tables, the bookings they are applied to, and each year's new tier. */
+function tierActivities({ db }: ActivityDeps) {
+  return {
+    /** LOY-6: a fiscal year's bookings (a later report of the same year replaces the earlier one). */
+    async recordBookings(input: { accountId: string; bookings: Bookings }): Promise<void> {
+      const b = input.bookings;
+      await db('bookings')
+        .insert({ account_id: input.accountId, fiscal_year: b.fiscalYear, direct_usd: b.directUsd, indirect_usd: b.indirectUsd })
+        .onConflict(['account_id', 'fiscal_year'])
+        .merge();
+    },
 
     /** LOY-5: the tier table of a fiscal year (or the latest earlier one). */
     async tierTableFor(fy: number): Promise<TierTable> {
@@ -138,34 +157,12 @@ export function createLoyaltyActivities({ db, temporal, mailer, config }: Activi
       const email = emails.newTier({ ...input, ...factsOf(input) });
       return changeAndNotify(db, input, { tier: input.tier }, `tier-FY${input.fy}`, 'tier', email);
     },
+  };
+}
 
-    /** LOY-7: the quarter's credits as a new lot, its ledger entry and the captain's notice, once. */
-    recordAward: (input: AwardInput) => writeAward(db, input),
-
-    /**
-     * LOY-7 as one step, run as a local activity inside the award's workflow task: the award's rows (one
-     * statement), then the lot's own workflow and the captain's email at the same time. One workflow task
-     * per award instead of four workflow tasks and three activity tasks: server round trips and worker CPU
-     * per award are what bound award throughput (bench/awards.ts). Retried whole, it repeats nothing: the
-     * rows are keyed by business ids, a lot workflow already started is left be, a notice already sent is
-     * not sent again. `noticeSent: false` when only the email failed: the workflow then sends it with the
-     * `sendNotice` activity, which the server retries for as long as the mail server is down.
-     */
-    async awardAndStartLot(input: AwardAndStartLotInput): Promise<{ lotId: string; noticeKey: string; noticeSent?: boolean }> {
-      const { lotId, noticeKey } = await writeAward(db, input);
-      const [, noticeSent] = await Promise.all([
-        startLotWorkflow(temporal, awardLotRecord({ ...input, lotId }), input.lotTaskQueue),
-        sendNotice({ db, mailer, mailFrom: config.mailFrom }, noticeKey).then(
-          () => true,
-          (err: unknown) => {
-            warn('award email not sent; the workflow retries it as an activity', { noticeKey, error: String(err) });
-            return false;
-          },
-        ),
-      ]);
-      return { lotId, noticeKey, noticeSent };
-    },
-
+/** LOY-7 … LOY-9: an enrolled account's terms, captain, approvals and end. */
+function accountActivities({ db }: ActivityDeps) {
+  return {
     /** LOY-8: an award not made because the current terms are not accepted. */
     async recordAwardWithheld(
       input: AccountParty & { quarter: string; termsVersion: string; nextAwardDate: IsoDate | null },
@@ -197,15 +194,6 @@ export function createLoyaltyActivities({ db, temporal, mailer, config }: Activi
       );
     },
 
-    /** LOY-6: a fiscal year's bookings (a later report of the same year replaces the earlier one). */
-    async recordBookings(input: { accountId: string; bookings: Bookings }): Promise<void> {
-      const b = input.bookings;
-      await db('bookings')
-        .insert({ account_id: input.accountId, fiscal_year: b.fiscalYear, direct_usd: b.directUsd, indirect_usd: b.indirectUsd })
-        .onConflict(['account_id', 'fiscal_year'])
-        .merge();
-    },
-
     async recordAutoApproval(input: { accountId: string; enabled: boolean }): Promise<void> {
       await db('accounts').where({ id: input.accountId }).update({ auto_approval: input.enabled, updated_at: db.fn.now() });
     },
@@ -213,6 +201,38 @@ export function createLoyaltyActivities({ db, temporal, mailer, config }: Activi
     async recordWithdrawal(input: AccountParty & { reason: string }): Promise<string> {
       const changes = { state: 'withdrawn', nextAwardDate: null };
       return changeAndNotify(db, input, changes, 'withdrawn', 'withdrawn', emails.withdrawn({ ...factsOf(input), reason: input.reason }));
+    },
+  };
+}
+
+/** LOY-7: the quarter's award, as activities or as one local activity. */
+function awardActivities({ db, temporal, mailer, config }: ActivityDeps) {
+  return {
+    /** LOY-7: the quarter's credits as a new lot, its ledger entry and the captain's notice, once. */
+    recordAward: (input: AwardInput) => writeAward(db, input),
+
+    /**
+     * LOY-7 as one step, run as a local activity inside the award's workflow task: the award's rows (one
+     * statement), then the lot's own workflow and the captain's email at the same time. One workflow task
+     * per award instead of four workflow tasks and three activity tasks: server round trips and worker CPU
+     * per award are what bound award throughput (bench/awards.ts). Retried whole, it repeats nothing: the
+     * rows are keyed by business ids, a lot workflow already started is left be, a notice already sent is
+     * not sent again. `noticeSent: false` when only the email failed: the workflow then sends it with the
+     * `sendNotice` activity, which the server retries for as long as the mail server is down.
+     */
+    async awardAndStartLot(input: AwardAndStartLotInput): Promise<{ lotId: string; noticeKey: string; noticeSent?: boolean }> {
+      const { lotId, noticeKey } = await writeAward(db, input);
+      const [, noticeSent] = await Promise.all([
+        startLotWorkflow(temporal, awardLotRecord({ ...input, lotId }), input.lotTaskQueue),
+        sendNotice({ db, mailer, mailFrom: config.mailFrom }, noticeKey).then(
+          () => true,
+          (err: unknown) => {
+            warn('award email not sent; the workflow retries it as an activity', { noticeKey, error: String(err) });
+            return false;
+          },
+        ),
+      ]);
+      return { lotId, noticeKey, noticeSent };
     },
   };
 }
