@@ -13,7 +13,7 @@ export class Engagement {
   recorded: boolean;
   /** Readings came since the engagement last looked. */
   fresh = false;
-  deadline: ReturnType<typeof deadlineTimer> | undefined;
+  phaseTimer: ReturnType<typeof deadlineTimer> | undefined;
   private upserted: string | undefined;
 
   constructor(input: EngagementInput) {
@@ -54,8 +54,8 @@ export class Engagement {
 
   /** LCI-3: the current phase's deadline timer, armed anew when the phase changes. */
   armDeadline(): void {
-    this.deadline?.cancel();
-    this.deadline = deadlineTimer(this.s.deadline);
+    this.phaseTimer?.cancel();
+    this.phaseTimer = deadlineTimer(this.s.deadline);
   }
 
   /** ALL-1: what ops search by (only when the phase changed) and read in the Web UI. */

@@ -59,14 +59,14 @@ function advancePhase(e: Engagement, approvedOn: IsoDate): void {
     e.armDeadline();
   } else {
     s.state = 'completed';
-    e.deadline?.cancel();
+    e.phaseTimer?.cancel();
   }
 }
 
 /** Waits for readings, the phase's deadline, or the suggestion to continue as new. */
 export async function waitForReadings(e: Engagement): Promise<'readings' | 'deadline' | 'suggested'> {
   e.fresh = false;
-  const timer = e.deadline!;
+  const timer = e.phaseTimer!;
   await condition(() => e.fresh || timer.passed() || workflowInfo().continueAsNewSuggested);
   const woke = e.fresh || !timer.passed();
   if (!woke) return 'deadline';
