@@ -2,13 +2,16 @@ import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { extendLot, forfeitLot, lotBalance } from '../db/credits';
-import { enqueueNotice } from '../db/notifications';
-import { buildStatements } from '../db/creditsStatements';
+import { enqueueNotice, noticeKey, noticeKeySql } from '../db/notifications';
+import { buildStatements, unsentStatementNotices } from '../db/creditsStatements';
 import type { IsoDate } from '../domain/calendar';
 import { creditLotWorkflowId, type LotRecord } from '../workflows/creditsDefinitions';
 import { HOLD_DAYS } from '../domain/credits';
-import * as notices from '../emails/credits';
-import { APPROVER_NAME, settleWithNotice, tellLots as tellLotsOf, type RedemptionNotice } from '../services/credits';
+import * as emails from '../emails/credits';
+import type { Email } from '../emails/letter';
+import { APPROVER_NAME, settleWithNotice, tellLots, type RedemptionNotice } from '../services/credits';
+import { sendNotice } from '../services/outbox';
+import type { ActivityDeps } from './index';
 
 // Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
 
@@ -22,17 +25,57 @@ async function ownerOf(db: Knex, lotId: string): Promise<{ name: string; email: 
   return { name: row.captain_name ?? row.owner_name, email: row.captain_email ?? row.owner_email, accountId: row.account_id };
 }
 
-async function notifyOwner(
-  db: Knex,
-  lotId: string,
-  event: string,
-  kind: string,
-  text: (owner: { name: string }) => { subject: string; body: string },
-) {
+async function notifyOwner(db: Knex, lotId: string, event: string, kind: string, email: (owner: { name: string }) => Email) {
   const owner = await ownerOf(db, lotId);
-  const id = `lot-${lotId}:${event}`;
-  await enqueueNotice(db, { id, accountId: owner.accountId, kind, recipient: owner.email, ...text(owner) });
+  const id = noticeKey('lot', lotId, event);
+  await enqueueNotice(db, { id, accountId: owner.accountId, kind, recipient: owner.email, ...email(owner) });
   return id;
+}
+
+/** CLC-2: a purchased lot and its first ledger entry, each written once. */
+async function insertPurchasedLot(trx: Knex.Transaction, lot: LotRecord): Promise<void> {
+  await trx('credit_lots')
+    .insert({
+      id: lot.id,
+      account_id: lot.accountId,
+      owner_name: lot.ownerName,
+      owner_email: lot.ownerEmail,
+      country: lot.country,
+      source: 'purchase',
+      state: 'pending',
+      credits: lot.credits,
+      issued_on: lot.issuedOn,
+      activates_on: lot.activatesOn,
+      expires_on: lot.expiresOn,
+    })
+    .onConflict('id')
+    .ignore();
+  await trx('ledger_entries')
+    .insert({
+      lot_id: lot.id,
+      kind: 'purchase',
+      credits: lot.credits,
+      actor: 'system:purchase',
+      reason: `purchase invoiced ${lot.issuedOn}`,
+      idempotency_key: `${lot.id}:purchase`,
+      occurred_on: lot.issuedOn,
+    })
+    .onConflict('idempotency_key')
+    .ignore();
+}
+
+type DueHold = { id: string; account_id: string | null; kind: string; credits: number; recipient: string | null };
+
+/** CLC-6: a hold run out, released, with its notice to whoever was asked to approve it. */
+function expireHold(db: Knex, r: DueHold, on: IsoDate) {
+  const notice: RedemptionNotice = {
+    to: { name: APPROVER_NAME, email: r.recipient ?? '' },
+    accountId: r.account_id,
+    credits: r.credits,
+    kind: r.kind,
+  };
+  const by = `system:hold-expired-after-${HOLD_DAYS}-days`;
+  return settleWithNotice(db, { redemptionId: r.id, outcome: 'expired', by, on, notice });
 }
 
 /**
@@ -53,9 +96,12 @@ export async function startLotWorkflow(temporal: Client, lot: LotRecord, taskQue
   }
 }
 
-export function createCreditActivities({ db, temporal }: { db: Knex; temporal: Client }) {
-  const tellLots = (lotIds: string[]) => tellLotsOf(temporal, db, lotIds);
+export function createCreditActivities(deps: ActivityDeps) {
+  return { ...lotActivities(deps), ...extensionActivities(deps), ...scheduledActivities(deps) };
+}
 
+/** CLC-2, CLC-3: a lot's own life: recorded, started, activated, reminded, forfeited, closed. */
+function lotActivities({ db, temporal }: ActivityDeps) {
   return {
     /** Starts a lot's lifecycle workflow, once. */
     async startCreditLot(lot: LotRecord): Promise<void> {
@@ -63,43 +109,12 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
     },
 
     /** CLC-2: a purchased lot and its first ledger entry (an award's are written with the award). */
-    async recordLot(lot: LotRecord): Promise<void> {
-      await db.transaction(async (trx) => {
-        await trx('credit_lots')
-          .insert({
-            id: lot.id,
-            account_id: lot.accountId,
-            owner_name: lot.ownerName,
-            owner_email: lot.ownerEmail,
-            country: lot.country,
-            source: 'purchase',
-            state: 'pending',
-            credits: lot.credits,
-            issued_on: lot.issuedOn,
-            activates_on: lot.activatesOn,
-            expires_on: lot.expiresOn,
-          })
-          .onConflict('id')
-          .ignore();
-        await trx('ledger_entries')
-          .insert({
-            lot_id: lot.id,
-            kind: 'purchase',
-            credits: lot.credits,
-            actor: 'system:purchase',
-            reason: `purchase invoiced ${lot.issuedOn}`,
-            idempotency_key: `${lot.id}:purchase`,
-            occurred_on: lot.issuedOn,
-          })
-          .onConflict('idempotency_key')
-          .ignore();
-      });
-    },
+    recordLot: (lot: LotRecord) => db.transaction((trx) => insertPurchasedLot(trx, lot)),
 
     async activateLot(lot: LotRecord): Promise<string> {
       await db('credit_lots').where({ id: lot.id, state: 'pending' }).update({ state: 'active' });
       return notifyOwner(db, lot.id, 'active', 'lot-active', (o) =>
-        notices.active({ ...o, lotId: lot.id, credits: lot.credits, expiresOn: lot.expiresOn }),
+        emails.active({ ...o, lotId: lot.id, credits: lot.credits, expiresOn: lot.expiresOn }),
       );
     },
 
@@ -112,7 +127,7 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
       const balance = await lotBalance(db, input.lotId);
       if (balance <= 0) return { balance, noticeKey: null };
       const noticeKey = await notifyOwner(db, input.lotId, `reminder-${input.expiresOn}-${input.daysBefore}`, 'lot-reminder', (o) =>
-        notices.reminder({ ...o, ...input, balance }),
+        emails.reminder({ ...o, ...input, balance }),
       );
       return { balance, noticeKey };
     },
@@ -126,11 +141,20 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
       const forfeited = await forfeitLot(db, input.lotId, input.expiresOn);
       if (forfeited === 0) return { forfeited, noticeKey: null };
       const noticeKey = await notifyOwner(db, input.lotId, `forfeit-${input.expiresOn}`, 'lot-forfeit', (o) =>
-        notices.forfeited({ ...o, ...input, forfeited }),
+        emails.forfeited({ ...o, ...input, forfeited }),
       );
       return { forfeited, noticeKey };
     },
 
+    async closeLot(lotId: string): Promise<void> {
+      await db('credit_lots').where({ id: lotId }).update({ state: 'closed' });
+    },
+  };
+}
+
+/** CLC-4: the one extension of a lot, requested and decided. */
+function extensionActivities({ db }: ActivityDeps) {
+  return {
     async recordExtensionRequest(input: { lotId: string; requestId: string; usagePlan: string; by: string; on: IsoDate }): Promise<void> {
       await db('extension_requests')
         .insert({
@@ -161,7 +185,7 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
           .where({ id: input.requestId })
           .update({ status: 'denied', decided_by: input.by, decided_on: input.on });
       return notifyOwner(db, input.lotId, `extension-${input.approve ? 'approved' : 'denied'}`, 'lot-extension', (o) =>
-        notices.extensionDecided({
+        emails.extensionDecided({
           ...o,
           lotId: input.lotId,
           approved: input.approve,
@@ -170,11 +194,20 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
         }),
       );
     },
+  };
+}
 
+/** CLC-6, CLC-8: what the daily and monthly schedules run: statements, expired holds, unsent notices. */
+function scheduledActivities({ db, temporal, mailer, config }: ActivityDeps) {
+  return {
+    /** CLC-8: the month's statements stored, each with its notice; returns how many. */
     buildStatements: (month: string) => buildStatements(db, month),
 
-    async closeLot(lotId: string): Promise<void> {
-      await db('credit_lots').where({ id: lotId }).update({ state: 'closed' });
+    /** CLC-8: sends the month's statements not yet sent; returns how many went out. */
+    async sendStatements(month: string): Promise<number> {
+      const keys = await unsentStatementNotices(db, month);
+      for (const key of keys) await sendNotice({ db, mailer, mailFrom: config.mailFrom }, key);
+      return keys.length;
     },
 
     /**
@@ -183,7 +216,7 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
      */
     async expireDueHolds(input: { on: IsoDate; limit: number }): Promise<{ noticeKeys: string[]; more: boolean }> {
       const due = await db('redemptions as r')
-        .leftJoin('notifications as n', 'n.id', db.raw("'redemption-' || r.id || ':waiting'"))
+        .leftJoin('notifications as n', 'n.id', noticeKeySql(db, 'redemption', 'r.id', 'waiting'))
         .where({ 'r.status': 'pending' })
         .where('r.hold_until', '<=', input.on)
         .orderBy(['r.hold_until', 'r.id'])
@@ -191,24 +224,12 @@ export function createCreditActivities({ db, temporal }: { db: Knex; temporal: C
         .select('r.id', 'r.account_id', 'r.kind', 'r.credits', 'n.recipient');
       const noticeKeys: string[] = [];
       const lotIds = new Set<string>();
-      for (const r of due.slice(0, input.limit)) {
-        const notice: RedemptionNotice = {
-          to: { name: APPROVER_NAME, email: r.recipient ?? '' },
-          accountId: r.account_id,
-          credits: r.credits,
-          kind: r.kind,
-        };
-        const settled = await settleWithNotice(db, {
-          redemptionId: r.id,
-          outcome: 'expired',
-          by: `system:hold-expired-after-${HOLD_DAYS}-days`,
-          on: input.on,
-          notice,
-        });
+      for (const r of due.slice(0, input.limit) as DueHold[]) {
+        const settled = await expireHold(db, r, input.on);
         noticeKeys.push(settled.noticeKey);
         for (const id of settled.lotIds) lotIds.add(id);
       }
-      if (lotIds.size) await tellLots([...lotIds]);
+      if (lotIds.size) await tellLots(temporal, db, [...lotIds]);
       return { noticeKeys, more: due.length > input.limit };
     },
 

@@ -1,10 +1,27 @@
 import type { Knex } from 'knex';
-import { enqueueNotice } from '../db/notifications';
+import { enqueueNotice, noticeKey, partnerNameFor } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
+import type { Email } from '../emails/letter';
 import * as emails from '../emails/incentives';
+import type { ActivityDeps } from './index';
 
 // LCI-2: engagements' read model and phase payments, each written once (keyed by engagement and phase).
-export function createIncentiveActivities({ db }: { db: Knex }) {
+
+/** Records a notice for the engagement's partner (in the caller's transaction) and returns its key. */
+async function notify(
+  trx: Knex.Transaction,
+  a: { engagementId: string; partnerEmail: string },
+  event: string,
+  kind: string,
+  email: (name: string | undefined) => Email,
+): Promise<string> {
+  const id = noticeKey('incentive', a.engagementId, event);
+  const name = await partnerNameFor(trx, a.partnerEmail);
+  await enqueueNotice(trx, { id, accountId: null, kind, recipient: a.partnerEmail, ...email(name) });
+  return id;
+}
+
+export function createIncentiveActivities({ db }: ActivityDeps) {
   return {
     async recordEngagement(input: {
       engagementId: string;
@@ -50,30 +67,15 @@ export function createIncentiveActivities({ db }: { db: Knex }) {
         await trx('engagements')
           .where({ id: input.engagementId })
           .update({ phase: input.nextPhase, state: input.nextPhase ? 'active' : 'completed', updated_at: trx.fn.now() });
-        const id = `incentive-${input.engagementId}:payment-${input.phaseIndex}`;
-        await enqueueNotice(trx, {
-          id,
-          accountId: null,
-          kind: 'incentive-payment',
-          recipient: input.partnerEmail,
-          ...emails.phasePaid(input),
-        });
-        return id;
+        return notify(trx, input, `payment-${input.phaseIndex}`, 'incentive-payment', (name) => emails.phasePaid({ ...input, name }));
       });
     },
 
+    /** LCI-3: a phase not completed within 12 months ends the engagement; returns the notice key. */
     async recordEngagementExpiry(input: { engagementId: string; partnerEmail: string; phase: string; deadline: IsoDate }): Promise<string> {
       return db.transaction(async (trx) => {
         await trx('engagements').where({ id: input.engagementId }).update({ state: 'expired', updated_at: trx.fn.now() });
-        const id = `incentive-${input.engagementId}:expired`;
-        await enqueueNotice(trx, {
-          id,
-          accountId: null,
-          kind: 'incentive-expired',
-          recipient: input.partnerEmail,
-          ...emails.engagementExpired(input),
-        });
-        return id;
+        return notify(trx, input, 'expired', 'incentive-expired', (name) => emails.engagementExpired({ ...input, name }));
       });
     },
   };

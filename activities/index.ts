@@ -4,10 +4,8 @@ import { createCertificationActivities } from './certification';
 import { createCreditActivities } from './credits';
 import { createIncentiveActivities } from './incentives';
 import { createLoyaltyActivities } from './loyalty';
-import { createAwardActivities } from './loyalty';
 import type { Mailer } from '../services/mailer';
 import { sendNotice } from '../services/outbox';
-import { unsentStatementNotices } from '../db/creditsStatements';
 
 export interface ActivityDeps {
   db: Knex;
@@ -18,20 +16,15 @@ export interface ActivityDeps {
 }
 
 /** Every activity, built over its dependencies; workflows proxy `Activities` by type only. */
-export function createActivities({ db, mailer, config, temporal }: ActivityDeps) {
+export function createActivities(deps: ActivityDeps) {
+  const { db, mailer, config } = deps;
   return {
-    ...createLoyaltyActivities({ db }),
-    ...createAwardActivities({ db, temporal, mailer, config }),
-    ...createCreditActivities({ db, temporal }),
-    ...createCertificationActivities({ db }),
-    ...createIncentiveActivities({ db }),
+    ...createLoyaltyActivities(deps),
+    ...createCreditActivities(deps),
+    ...createCertificationActivities(deps),
+    ...createIncentiveActivities(deps),
+    /** ALL-2: sends one recorded notice from the outbox, once (every capability's notices). */
     sendNotice: (key: string) => sendNotice({ db, mailer, mailFrom: config.mailFrom }, key),
-    /** CLC-8: sends the month's statements not yet sent; returns how many went out. */
-    async sendStatements(month: string): Promise<number> {
-      const keys = await unsentStatementNotices(db, month);
-      for (const key of keys) await sendNotice({ db, mailer, mailFrom: config.mailFrom }, key);
-      return keys.length;
-    },
   };
 }
 

@@ -1,47 +1,52 @@
 import { log } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { awardLotRecord } from '../workflows/creditsDefinitions';
 import { startLotWorkflow } from './credits';
-import type { Mailer } from '../services/mailer';
+import type { ActivityDeps } from './index';
 import { sendNotice } from '../services/outbox';
-import { insertNominatedAccount, updateAccount, writeAwardRows } from '../db/loyalty';
-import { enqueueNotice } from '../db/notifications';
-import { tierTableFor } from '../db/loyalty';
+import { insertNominatedAccount, tierTableFor, updateAccount, writeAwardRows } from '../db/loyalty';
+import { enqueueNotice, noticeKey } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
 import { lotExpiryDate } from '../domain/credits';
-import type { Nomination } from '../domain/loyalty';
-import type { Bookings, TierTable } from '../domain/loyalty';
-import * as notices from '../emails/loyalty';
+import type { Bookings, Nomination, TierTable } from '../domain/loyalty';
+import * as emails from '../emails/loyalty';
+import type { Email } from '../emails/letter';
 
 // Each activity records one fact and its notice in one transaction, keyed by business ids, and returns
 // the notice key for `sendNotice`. Retried, it writes nothing twice (ALL-2).
 
 type Person = { name: string; email: string };
-type Db = Knex | Knex.Transaction;
 
-const noticeKey = (accountId: string, event: string) => `account-${accountId}:${event}`;
-
-/** Records a notice for the account's Team Captain and returns its key. */
-async function notify(
-  db: Db,
-  accountId: string,
-  event: string,
-  kind: string,
-  to: Person,
-  text: { subject: string; body: string },
-): Promise<string> {
-  const id = noticeKey(accountId, event);
-  await enqueueNotice(db, { id, accountId, kind, recipient: to.email, ...text });
-  return id;
-}
-
-export const awardLotId = (accountId: string, quarter: string) => `LA-${accountId}-${quarter}`;
-
-export interface AwardInput {
+/** Who a loyalty notice is about and for: the account, its company and its Team Captain. */
+export interface AccountParty {
   accountId: string;
   companyName: string;
   captain: Person;
+}
+
+type AccountChanges = Parameters<typeof updateAccount>[2];
+
+/** The facts every loyalty email starts from. */
+const factsOf = (a: AccountParty) => ({ companyName: a.companyName, name: a.captain.name });
+
+/** Records a notice for the account's Team Captain (in the caller's transaction) and returns its key. */
+async function notify(db: Knex | Knex.Transaction, a: AccountParty, event: string, kind: string, email: Email): Promise<string> {
+  const id = noticeKey('account', a.accountId, event);
+  await enqueueNotice(db, { id, accountId: a.accountId, kind, recipient: a.captain.email, ...email });
+  return id;
+}
+
+/** The account row changed and its notice recorded in one transaction; returns the notice key. */
+function changeAndNotify(db: Knex, a: AccountParty, changes: AccountChanges, event: string, kind: string, email: Email) {
+  return db.transaction(async (trx) => {
+    await updateAccount(trx, a.accountId, changes);
+    return notify(trx, a, event, kind, email);
+  });
+}
+
+const awardLotId = (accountId: string, quarter: string) => `LA-${accountId}-${quarter}`;
+
+export interface AwardInput extends AccountParty {
   quarter: string;
   awardDate: IsoDate;
   credits: number;
@@ -49,18 +54,11 @@ export interface AwardInput {
 }
 
 /** LOY-7: the award's lot, its ledger entry, the account's next award date and the captain's notice, at once. */
-export async function writeAward(db: Knex, input: AwardInput): Promise<{ lotId: string; noticeKey: string }> {
+async function writeAward(db: Knex, input: AwardInput): Promise<{ lotId: string; noticeKey: string }> {
   const lotId = awardLotId(input.accountId, input.quarter);
   const expiresOn = lotExpiryDate(input.awardDate); // CLC-2: an awarded lot expires a year after its award
-  const key = noticeKey(input.accountId, `award-${input.quarter}`);
-  const text = notices.award({
-    companyName: input.companyName,
-    captainName: input.captain.name,
-    credits: input.credits,
-    quarter: input.quarter,
-    lotId,
-    expiresOn,
-  });
+  const key = noticeKey('account', input.accountId, `award-${input.quarter}`);
+  const email = emails.award({ ...factsOf(input), credits: input.credits, quarter: input.quarter, lotId, expiresOn });
   await writeAwardRows(db, {
     lot: {
       id: lotId,
@@ -73,12 +71,22 @@ export async function writeAward(db: Knex, input: AwardInput): Promise<{ lotId: 
     },
     actor: 'system:loyalty-award',
     nextAwardDate: input.nextAwardDate,
-    notice: { id: key, accountId: input.accountId, kind: 'award', recipient: input.captain.email, ...text },
+    notice: { id: key, accountId: input.accountId, kind: 'award', recipient: input.captain.email, ...email },
   });
   return { lotId, noticeKey: key };
 }
 
-export function createLoyaltyActivities({ db }: { db: Knex }) {
+export interface AwardAndStartLotInput extends AwardInput {
+  /** The queue the lot's workflow runs on (the account's own, unless a deployment separates them). */
+  lotTaskQueue: string;
+}
+
+export function createLoyaltyActivities(deps: ActivityDeps) {
+  return { ...nominationActivities(deps), ...tierActivities(deps), ...accountActivities(deps), ...awardActivities(deps) };
+}
+
+/** LOY-1 … LOY-5: from nomination to enrollment, or to the nomination's lapse. */
+function nominationActivities({ db }: ActivityDeps) {
   return {
     async recordNomination(input: {
       accountId: string;
@@ -89,59 +97,22 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
       lapsesOn: IsoDate;
     }): Promise<string> {
       const { company, teamCaptain } = input.nomination;
+      const party = { accountId: input.accountId, companyName: company.name, captain: teamCaptain };
+      const email = emails.termsWaiting({ ...factsOf(party), termsVersion: input.termsVersion, lapsesOn: input.lapsesOn });
       return db.transaction(async (trx) => {
         await insertNominatedAccount(trx, input);
-        return notify(
-          trx,
-          input.accountId,
-          'terms-waiting',
-          'terms-waiting',
-          teamCaptain,
-          notices.termsWaiting({
-            companyName: company.name,
-            captainName: teamCaptain.name,
-            termsVersion: input.termsVersion,
-            lapsesOn: input.lapsesOn,
-          }),
-        );
+        return notify(trx, party, 'terms-waiting', 'terms-waiting', email);
       });
     },
 
-    async recordTermsReminder(input: {
-      accountId: string;
-      reminderNumber: number;
-      companyName: string;
-      captain: Person;
-      termsVersion: string;
-      lapsesOn: IsoDate;
-    }): Promise<string> {
-      return notify(
-        db,
-        input.accountId,
-        `terms-${input.termsVersion}-reminder-${input.reminderNumber}`,
-        'terms-reminder',
-        input.captain,
-        notices.termsReminder({
-          companyName: input.companyName,
-          captainName: input.captain.name,
-          termsVersion: input.termsVersion,
-          lapsesOn: input.lapsesOn,
-        }),
-      );
+    /** LOY-4: a reminder while the terms wait. */
+    async recordTermsReminder(input: AccountParty & { reminderNumber: number; termsVersion: string; lapsesOn: IsoDate }): Promise<string> {
+      const email = emails.termsReminder({ ...factsOf(input), termsVersion: input.termsVersion, lapsesOn: input.lapsesOn });
+      return notify(db, input, `terms-${input.termsVersion}-reminder-${input.reminderNumber}`, 'terms-reminder', email);
     },
 
-    async recordLapse(input: { accountId: string; companyName: string; captain: Person }): Promise<string> {
-      return db.transaction(async (trx) => {
-        await updateAccount(trx, input.accountId, { state: 'lapsed' });
-        return notify(
-          trx,
-          input.accountId,
-          'lapsed',
-          'lapsed',
-          input.captain,
-          notices.nominationLapsed({ companyName: input.companyName, captainName: input.captain.name }),
-        );
-      });
+    async recordLapse(input: AccountParty): Promise<string> {
+      return changeAndNotify(db, input, { state: 'lapsed' }, 'lapsed', 'lapsed', emails.nominationLapsed(factsOf(input)));
     },
 
     /** LOY-4: who accepted which version, when. */
@@ -152,29 +123,24 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
         .ignore();
     },
 
-    async recordEnrollment(input: {
-      accountId: string;
-      companyName: string;
-      captain: Person;
-      firstAwardDate: IsoDate;
-      tier: number | null;
-    }): Promise<string> {
-      return db.transaction(async (trx) => {
-        await updateAccount(trx, input.accountId, { state: 'enrolled', tier: input.tier, nextAwardDate: input.firstAwardDate });
-        return notify(
-          trx,
-          input.accountId,
-          'enrolled',
-          'enrolled',
-          input.captain,
-          notices.enrolled({
-            companyName: input.companyName,
-            captainName: input.captain.name,
-            firstAwardDate: input.firstAwardDate,
-            tier: input.tier,
-          }),
-        );
-      });
+    async recordEnrollment(input: AccountParty & { firstAwardDate: IsoDate; tier: number | null }): Promise<string> {
+      const changes = { state: 'enrolled', tier: input.tier, nextAwardDate: input.firstAwardDate };
+      const email = emails.enrolled({ ...factsOf(input), firstAwardDate: input.firstAwardDate, tier: input.tier });
+      return changeAndNotify(db, input, changes, 'enrolled', 'enrolled', email);
+    },
+  };
+}
+
+/** LOY-5, LOY-6: the tier tables, the bookings they are applied to, and each year's new tier. */
+function tierActivities({ db }: ActivityDeps) {
+  return {
+    /** LOY-6: a fiscal year's bookings (a later report of the same year replaces the earlier one). */
+    async recordBookings(input: { accountId: string; bookings: Bookings }): Promise<void> {
+      const b = input.bookings;
+      await db('bookings')
+        .insert({ account_id: input.accountId, fiscal_year: b.fiscalYear, direct_usd: b.directUsd, indirect_usd: b.indirectUsd })
+        .onConflict(['account_id', 'fiscal_year'])
+        .merge();
     },
 
     /** LOY-5: the tier table of a fiscal year (or the latest earlier one). */
@@ -185,58 +151,24 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
     },
 
     /** LOY-6: the fiscal year's tier, told to the Team Captain. */
-    async recordRetier(input: {
-      accountId: string;
-      companyName: string;
-      captain: Person;
-      fy: number;
-      tier: number | null;
-      averageUsd: number;
-      quarterlyCredits: number;
-    }): Promise<string> {
-      return db.transaction(async (trx) => {
-        await updateAccount(trx, input.accountId, { tier: input.tier });
-        return notify(
-          trx,
-          input.accountId,
-          `tier-FY${input.fy}`,
-          'tier',
-          input.captain,
-          notices.newTier({ ...input, captainName: input.captain.name }),
-        );
-      });
+    async recordRetier(
+      input: AccountParty & { fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number },
+    ): Promise<string> {
+      const email = emails.newTier({ ...input, ...factsOf(input) });
+      return changeAndNotify(db, input, { tier: input.tier }, `tier-FY${input.fy}`, 'tier', email);
     },
+  };
+}
 
-    /** LOY-7: the quarter's credits as a new lot, its ledger entry and the captain's notice, once. */
-    async recordAward(input: AwardInput): Promise<{ lotId: string; noticeKey: string }> {
-      return writeAward(db, input);
-    },
-
+/** LOY-7 … LOY-9: an enrolled account's terms, captain, approvals and end. */
+function accountActivities({ db }: ActivityDeps) {
+  return {
     /** LOY-8: an award not made because the current terms are not accepted. */
-    async recordAwardWithheld(input: {
-      accountId: string;
-      companyName: string;
-      captain: Person;
-      quarter: string;
-      termsVersion: string;
-      nextAwardDate: IsoDate | null;
-    }): Promise<string> {
-      return db.transaction(async (trx) => {
-        await updateAccount(trx, input.accountId, { nextAwardDate: input.nextAwardDate });
-        return notify(
-          trx,
-          input.accountId,
-          `award-${input.quarter}-withheld`,
-          'award-withheld',
-          input.captain,
-          notices.awardWithheld({
-            companyName: input.companyName,
-            captainName: input.captain.name,
-            quarter: input.quarter,
-            termsVersion: input.termsVersion,
-          }),
-        );
-      });
+    async recordAwardWithheld(
+      input: AccountParty & { quarter: string; termsVersion: string; nextAwardDate: IsoDate | null },
+    ): Promise<string> {
+      const email = emails.awardWithheld({ ...factsOf(input), quarter: input.quarter, termsVersion: input.termsVersion });
+      return changeAndNotify(db, input, { nextAwardDate: input.nextAwardDate }, `award-${input.quarter}-withheld`, 'award-withheld', email);
     },
 
     async recordNextAwardDate(input: { accountId: string; nextAwardDate: IsoDate | null }): Promise<void> {
@@ -244,92 +176,49 @@ export function createLoyaltyActivities({ db }: { db: Knex }) {
     },
 
     /** LOY-8: a new Team Captain, told of the appointment. */
-    async recordCaptainChange(input: {
-      accountId: string;
-      companyName: string;
-      captain: Person & { ccoId: string };
-      changeNumber: number;
-    }): Promise<string> {
-      return db.transaction(async (trx) => {
-        await updateAccount(trx, input.accountId, { captain: input.captain });
-        return notify(
-          trx,
-          input.accountId,
-          `captain-${input.changeNumber}-${input.captain.ccoId}`,
-          'captain-appointed',
-          input.captain,
-          notices.captainAppointed({ companyName: input.companyName, captainName: input.captain.name }),
-        );
-      });
+    async recordCaptainChange(input: AccountParty & { captain: Person & { ccoId: string }; changeNumber: number }): Promise<string> {
+      const event = `captain-${input.changeNumber}-${input.captain.ccoId}`;
+      return changeAndNotify(db, input, { captain: input.captain }, event, 'captain-appointed', emails.captainAppointed(factsOf(input)));
     },
 
     /** LOY-8: a new terms version that the captain must accept before the next award. */
-    async recordNewTerms(input: { accountId: string; companyName: string; captain: Person; termsVersion: string }): Promise<string> {
-      return db.transaction(async (trx) => {
-        await updateAccount(trx, input.accountId, { termsVersion: input.termsVersion });
-        return notify(
-          trx,
-          input.accountId,
-          `terms-${input.termsVersion}-waiting`,
-          'terms-waiting',
-          input.captain,
-          notices.newTermsWaiting({ companyName: input.companyName, captainName: input.captain.name, termsVersion: input.termsVersion }),
-        );
-      });
-    },
-
-    /** LOY-6: a fiscal year's bookings (a later report of the same year replaces the earlier one). */
-    async recordBookings(input: { accountId: string; bookings: Bookings }): Promise<void> {
-      const b = input.bookings;
-      await db('bookings')
-        .insert({ account_id: input.accountId, fiscal_year: b.fiscalYear, direct_usd: b.directUsd, indirect_usd: b.indirectUsd })
-        .onConflict(['account_id', 'fiscal_year'])
-        .merge();
+    async recordNewTerms(input: AccountParty & { termsVersion: string }): Promise<string> {
+      const email = emails.newTermsWaiting({ ...factsOf(input), termsVersion: input.termsVersion });
+      return changeAndNotify(
+        db,
+        input,
+        { termsVersion: input.termsVersion },
+        `terms-${input.termsVersion}-waiting`,
+        'terms-waiting',
+        email,
+      );
     },
 
     async recordAutoApproval(input: { accountId: string; enabled: boolean }): Promise<void> {
       await db('accounts').where({ id: input.accountId }).update({ auto_approval: input.enabled, updated_at: db.fn.now() });
     },
 
-    async recordWithdrawal(input: { accountId: string; companyName: string; captain: Person; reason: string }): Promise<string> {
-      return db.transaction(async (trx) => {
-        await updateAccount(trx, input.accountId, { state: 'withdrawn', nextAwardDate: null });
-        return notify(
-          trx,
-          input.accountId,
-          'withdrawn',
-          'withdrawn',
-          input.captain,
-          notices.withdrawn({ companyName: input.companyName, captainName: input.captain.name, reason: input.reason }),
-        );
-      });
+    async recordWithdrawal(input: AccountParty & { reason: string }): Promise<string> {
+      const changes = { state: 'withdrawn', nextAwardDate: null };
+      return changeAndNotify(db, input, changes, 'withdrawn', 'withdrawn', emails.withdrawn({ ...factsOf(input), reason: input.reason }));
     },
   };
 }
 
-// LOY-7 as one step, run as a local activity inside the award's workflow task: the award's rows (lot,
-// ledger entry, outbox notice: one statement), then the lot's own workflow and the captain's email at
-// the same time. One workflow task per award instead of four workflow tasks and three activity tasks:
-// server round trips and worker CPU per award are what bound award throughput (bench/awards.ts).
-//
-// Retried whole (an attempt failed, or the worker died before the workflow task completed), it repeats
-// nothing: the rows are keyed by the award's business ids, a lot workflow already running or closed is
-// left be, and a notice already marked sent is not sent again (a crash between the SMTP hand-off and the
-// mark resends it with the same Message-ID, as every notice does: ALL-2).
-
-export interface AwardAndStartLotInput extends AwardInput {
-  captain: { name: string; email: string };
-  /** The queue the lot's workflow runs on (the account's own, unless a deployment separates them). */
-  lotTaskQueue: string;
-}
-
-export function createAwardActivities(deps: { db: Knex; temporal: Client; mailer: Mailer; config: { mailFrom: string } }) {
-  const { db, temporal, mailer, config } = deps;
+/** LOY-7: the quarter's award, as activities or as one local activity. */
+function awardActivities({ db, temporal, mailer, config }: ActivityDeps) {
   return {
+    /** LOY-7: the quarter's credits as a new lot, its ledger entry and the captain's notice, once. */
+    recordAward: (input: AwardInput) => writeAward(db, input),
+
     /**
-     * `noticeSent: false` when only the email failed: the workflow then sends it with the `sendNotice`
-     * activity, which the server retries for as long as the mail server is down, where a failing local
-     * activity would add a timer to the account's history for every retry.
+     * LOY-7 as one step, run as a local activity inside the award's workflow task: the award's rows (one
+     * statement), then the lot's own workflow and the captain's email at the same time. One workflow task
+     * per award instead of four workflow tasks and three activity tasks: server round trips and worker CPU
+     * per award are what bound award throughput (bench/awards.ts). Retried whole, it repeats nothing: the
+     * rows are keyed by business ids, a lot workflow already started is left be, a notice already sent is
+     * not sent again. `noticeSent: false` when only the email failed: the workflow then sends it with the
+     * `sendNotice` activity, which the server retries for as long as the mail server is down.
      */
     async awardAndStartLot(input: AwardAndStartLotInput): Promise<{ lotId: string; noticeKey: string; noticeSent?: boolean }> {
       const { lotId, noticeKey } = await writeAward(db, input);

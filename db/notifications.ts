@@ -2,8 +2,27 @@ import type { Knex } from 'knex';
 
 export const TABLE = 'notifications';
 
+/** What a notice is about: the prefix of its key. */
+export type NoticeSubject = 'account' | 'lot' | 'cert' | 'incentive' | 'redemption' | 'statement';
+
+/**
+ * The outbox key of a notice: `<subject>-<id>:<event>`, e.g. `account-ACME:terms-waiting`. Built from
+ * business ids only (never a run or activity id), so a retry or a new run writes the same row once.
+ */
+export const noticeKey = (subject: NoticeSubject, id: string, event: string) => `${subject}-${id}:${event}`;
+
+/** `noticeKey` as SQL, for a join on the notices of many rows: `idColumn` names the column holding the id. */
+export const noticeKeySql = (db: Knex, subject: NoticeSubject, idColumn: string, event: string) =>
+  db.raw('?::text || ?? || ?::text', [`${subject}-`, idColumn, `:${event}`]);
+
+/** The name a partner's notices greet, by the address they go to; undefined when no partner has it. */
+export async function partnerNameFor(db: Knex | Knex.Transaction, email: string): Promise<string | undefined> {
+  const row = await db('partners').where({ email }).first<{ name: string } | undefined>('name');
+  return row?.name;
+}
+
 export interface Notice {
-  /** Business idempotency key, e.g. `account-ACME:terms-waiting`: one row, one email per event. */
+  /** Business idempotency key (noticeKey): one row, one email per event. */
   id: string;
   accountId: string | null;
   kind: string;

@@ -1,38 +1,78 @@
-// The words of each Premier Certification notice (CERT-1 … CERT-5), kept apart from the code that records them.
-import type { CertificationState } from '../workflows/certificationDefinitions';
+// The words of each Premier Certification notice (CERT-1 … CERT-5), to the partner.
+import type { IsoDate } from '../domain/calendar';
+import { letter } from './letter';
 
-export const certificationEmails: Record<string, (s: CertificationState, detail: string) => { subject: string; body: string }> = {
-  approved: (s) => ({
-    subject: `Premier Certification approved (${s.country})`,
-    body: `Your Premier Certification for ${s.country} is approved. Its anniversary date is ${s.anniversary}; renewal opens 90 days before each anniversary.\n`,
-  }),
-  refused: (s, d) => ({
-    subject: `Premier Certification application refused (${s.country})`,
-    body: `The application for ${s.country} was not approved. ${d}\n`,
-  }),
-  'recert-open': (s) => ({
-    subject: `Premier Certification: renewal is open (${s.country})`,
-    body: `Your certification is now in Re-Cert: renew by ${s.anniversary} (at the latest 30 days after it) to keep it.\n`,
-  }),
-  reminder: (s, d) => ({
-    subject: `Reminder: renew your Premier Certification (${s.country})`,
-    body: `Your certification's anniversary is ${s.anniversary}. ${d}\n`,
-  }),
-  renewed: (s) => ({
-    subject: `Premier Certification renewed (${s.country})`,
-    body: `Renewed. The next anniversary is ${s.anniversary}.\n`,
-  }),
-  lapsed: (s) => ({
-    subject: `Premier Certification lost (${s.country})`,
-    body: `No renewal was received by 30 days after the anniversary (${s.anniversary}): the certification is lost.\n`,
-  }),
-  'csat-failed': (s, d) => ({
-    subject: `Premier Certification out of compliance: customer satisfaction (${s.country})`,
-    body: `The customer satisfaction measurement fell short: ${d}.\n`,
-  }),
-  extension: (s, d) => ({
-    subject: `Premier Certification: compliance extension granted (${s.country})`,
-    body: `You have until ${d} to be compliant again.\n`,
-  }),
-  revoked: (s, d) => ({ subject: `Premier Certification revoked (${s.country})`, body: `The certification is revoked: ${d}.\n` }),
-};
+/** Every certification notice names the country and greets the partner when its name is known. */
+export type CertificationFacts = { name?: string | null; country: string; anniversary: IsoDate | null; detail: string };
+
+export const approved = (a: CertificationFacts) =>
+  letter({
+    subject: `Premier Certification approved (${a.country})`,
+    to: a.name,
+    happened: `Your Premier Certification for ${a.country} is approved. Its anniversary date is ${a.anniversary}.`,
+    next: 'Renewal opens 90 days before each anniversary; we will write when it does.',
+  });
+
+export const refused = (a: CertificationFacts) =>
+  letter({
+    subject: `Premier Certification application refused (${a.country})`,
+    to: a.name,
+    happened: `The application for ${a.country} was not approved.${a.detail ? ` ${a.detail}` : ''}`,
+    next: 'You may apply again once every requirement is met.',
+  });
+
+export const renewalOpen = (a: CertificationFacts) =>
+  letter({
+    subject: `Premier Certification: renewal is open (${a.country})`,
+    to: a.name,
+    happened: 'Your certification is now in Re-Cert.',
+    next: `Renew by ${a.anniversary} (at the latest 30 days after it) to keep it.`,
+  });
+
+export const renewalReminder = (a: CertificationFacts) =>
+  letter({
+    subject: `Reminder: renew your Premier Certification (${a.country})`,
+    to: a.name,
+    happened: `Your certification's anniversary is ${a.anniversary} and it is not renewed yet.`,
+    next: a.detail,
+  });
+
+export const renewed = (a: CertificationFacts) =>
+  letter({
+    subject: `Premier Certification renewed (${a.country})`,
+    to: a.name,
+    happened: 'Your Premier Certification is renewed.',
+    next: `The next anniversary is ${a.anniversary}; renewal opens 90 days before it.`,
+  });
+
+export const lost = (a: CertificationFacts) =>
+  letter({
+    subject: `Premier Certification lost (${a.country})`,
+    to: a.name,
+    happened: `No renewal was received by 30 days after the anniversary (${a.anniversary}): the certification is lost.`,
+    next: 'You may apply again once every requirement is met.',
+  });
+
+export const csatFailed = (a: CertificationFacts) =>
+  letter({
+    subject: `Premier Certification out of compliance: customer satisfaction (${a.country})`,
+    to: a.name,
+    happened: `The customer satisfaction measurement fell short: ${a.detail}.`,
+    next: 'Please tell us how you will be compliant again; an extension may be granted.',
+  });
+
+export const extensionGranted = (a: CertificationFacts) =>
+  letter({
+    subject: `Premier Certification: compliance extension granted (${a.country})`,
+    to: a.name,
+    happened: 'A compliance extension is granted.',
+    next: `You have until ${a.detail} to be compliant again.`,
+  });
+
+export const revoked = (a: CertificationFacts) =>
+  letter({
+    subject: `Premier Certification revoked (${a.country})`,
+    to: a.name,
+    happened: `The certification is revoked: ${a.detail}.`,
+    next: 'You may apply again once every requirement is met.',
+  });

@@ -1,33 +1,62 @@
+// The words of each Learning Credit notice (CLC-2 … CLC-7), to the lot's owner or a redemption's approver.
 import type { IsoDate } from '../domain/calendar';
+import { letter } from './letter';
 
-// The words of each Learning Credit notice.
+/** Every credit notice greets its reader. */
+type Facts = { name: string };
 
-type Who = { name: string };
-export const active = (a: Who & { lotId: string; credits: number; expiresOn: IsoDate }) => ({
-  subject: `${a.credits} Cisco Learning Credits are active (lot ${a.lotId})`,
-  body: `Dear ${a.name},\n\nYour ${a.credits} Cisco Learning Credits (lot ${a.lotId}) are active and expire on ${a.expiresOn}.\n`,
-});
-export const reminder = (a: Who & { lotId: string; balance: number; expiresOn: IsoDate; daysBefore: number }) => ({
-  subject: `${a.balance} Learning Credits expire in ${a.daysBefore} days (lot ${a.lotId})`,
-  body: `Dear ${a.name},\n\n${a.balance} credits of lot ${a.lotId} are unused and expire on ${a.expiresOn}. Training must begin, and exam vouchers be ordered five days, before then. A one-time six-month extension may be requested from 60 days before to 60 days after the expiry date.\n`,
-});
-export const forfeited = (a: Who & { lotId: string; forfeited: number; expiresOn: IsoDate; extensionCloses: IsoDate | null }) => ({
-  subject: `${a.forfeited} Learning Credits expired (lot ${a.lotId})`,
-  body:
-    `Dear ${a.name},\n\nLot ${a.lotId} expired on ${a.expiresOn}; its ${a.forfeited} unused credits are forfeited.` +
-    (a.extensionCloses ? ` An extension approved by ${a.extensionCloses} would restore them.\n` : '\n'),
-});
-export const extensionDecided = (a: Who & { lotId: string; approved: boolean; expiresOn: IsoDate; restored: number }) => ({
-  subject: `Extension of lot ${a.lotId} ${a.approved ? 'approved' : 'denied'}`,
-  body: a.approved
-    ? `Dear ${a.name},\n\nLot ${a.lotId} is extended to ${a.expiresOn}.${a.restored ? ` ${a.restored} forfeited credits are restored.` : ''}\n`
-    : `Dear ${a.name},\n\nThe extension of lot ${a.lotId} was denied; it keeps its expiry date ${a.expiresOn}.\n`,
-});
-export const approvalWaiting = (a: Who & { redemptionId: string; credits: number; kind: string; holdUntil: IsoDate }) => ({
-  subject: `A ${a.kind} redemption of ${a.credits} credits waits for your approval`,
-  body: `Dear ${a.name},\n\nRequest ${a.redemptionId} asks for ${a.credits} credits (${a.kind}). The credits are held until ${a.holdUntil}; undecided by then, they are released.\n`,
-});
-export const redemptionSettled = (a: Who & { redemptionId: string; credits: number; outcome: string }) => ({
-  subject: `Redemption ${a.redemptionId} ${a.outcome}`,
-  body: `Dear ${a.name},\n\nThe request for ${a.credits} credits (${a.redemptionId}) is ${a.outcome}.${a.outcome === 'approved' ? '' : ' The held credits are available again.'}\n`,
-});
+export const active = (a: Facts & { lotId: string; credits: number; expiresOn: IsoDate }) =>
+  letter({
+    subject: `${a.credits} Cisco Learning Credits are active (lot ${a.lotId})`,
+    to: a.name,
+    happened: `Your ${a.credits} Cisco Learning Credits (lot ${a.lotId}) are active.`,
+    next: `Redeem them before they expire on ${a.expiresOn}.`,
+  });
+
+export const reminder = (a: Facts & { lotId: string; balance: number; expiresOn: IsoDate; daysBefore: number }) =>
+  letter({
+    subject: `${a.balance} Learning Credits expire in ${a.daysBefore} days (lot ${a.lotId})`,
+    to: a.name,
+    happened: `${a.balance} credits of lot ${a.lotId} are unused and expire on ${a.expiresOn}.`,
+    next:
+      'Training must begin, and exam vouchers be ordered five days, before then. ' +
+      'A one-time six-month extension may be requested from 60 days before to 60 days after the expiry date.',
+  });
+
+export const forfeited = (a: Facts & { lotId: string; forfeited: number; expiresOn: IsoDate; extensionCloses: IsoDate | null }) =>
+  letter({
+    subject: `${a.forfeited} Learning Credits expired (lot ${a.lotId})`,
+    to: a.name,
+    happened: `Lot ${a.lotId} expired on ${a.expiresOn}; its ${a.forfeited} unused credits are forfeited.`,
+    next: a.extensionCloses
+      ? `An extension approved by ${a.extensionCloses} would restore them.`
+      : 'No extension can restore them: nothing more is needed from you.',
+  });
+
+export const extensionDecided = (a: Facts & { lotId: string; approved: boolean; expiresOn: IsoDate; restored: number }) =>
+  letter({
+    subject: `Extension of lot ${a.lotId} ${a.approved ? 'approved' : 'denied'}`,
+    to: a.name,
+    happened: a.approved
+      ? `Lot ${a.lotId} is extended to ${a.expiresOn}.${a.restored ? ` ${a.restored} forfeited credits are restored.` : ''}`
+      : `The extension of lot ${a.lotId} was denied.`,
+    next: a.approved
+      ? `Redeem the credits before ${a.expiresOn}.`
+      : `The lot keeps its expiry date ${a.expiresOn}: redeem its credits before then.`,
+  });
+
+export const approvalWaiting = (a: Facts & { redemptionId: string; credits: number; kind: string; holdUntil: IsoDate }) =>
+  letter({
+    subject: `A ${a.kind} redemption of ${a.credits} credits waits for your approval`,
+    to: a.name,
+    happened: `Request ${a.redemptionId} asks for ${a.credits} credits (${a.kind}). The credits are held until ${a.holdUntil}.`,
+    next: 'Please approve or reject it; undecided by then, the credits are released.',
+  });
+
+export const redemptionSettled = (a: Facts & { redemptionId: string; credits: number; outcome: string }) =>
+  letter({
+    subject: `Redemption ${a.redemptionId} ${a.outcome}`,
+    to: a.name,
+    happened: `The request for ${a.credits} credits (${a.redemptionId}) is ${a.outcome}.`,
+    next: a.outcome === 'approved' ? 'Nothing more is needed from you.' : 'The held credits are available again.',
+  });

@@ -1,0 +1,187 @@
+// A certification's state and what each message does to it; the time-driven steps are in
+// certificationSteps.ts, the wiring in certification.ts.
+import { condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/calendar';
+import {
+  lapseDate,
+  nextAnniversary,
+  noticeIsTimely,
+  recertWindowOpens,
+  unmetRequirements,
+  type Requirements,
+} from '../domain/certification';
+import type { CertificationNotice } from '../activities/certification';
+import { today } from './clock';
+import { certificationSearchAttributes as csa, type CertificationInput, type CertificationState } from './certificationDefinitions';
+import { failureTypes } from './definitions';
+import { acts, refusal } from './shared';
+
+export class Certification {
+  readonly s: CertificationState;
+  recorded: boolean;
+  revocation: string | null = null;
+  revokedRecorded = false;
+  renewed = false;
+  /** Set by a message that changes the dates ahead (non-compliance, an extension, a move to Gold). */
+  complianceChanged = false;
+
+  constructor(input: CertificationInput) {
+    this.s = input.carried ?? {
+      id: input.id,
+      partnerId: input.partnerId,
+      country: input.country,
+      partnerEmail: input.partnerEmail,
+      state: 'applied',
+      requirements: input.requirements,
+      certifiedOn: null,
+      anniversary: null,
+      done: [],
+      csatResponses: [],
+      lowScoreFollowUpDone: false,
+      measurements: [],
+      nonCompliance: null,
+    };
+    this.recorded = input.carried !== undefined;
+  }
+
+  open = () => this.s.state === 'approved' || this.s.state === 're-cert';
+
+  assertOpen(): void {
+    if (!this.open()) throw refusal(failureTypes.conflict, `certification ${this.s.id} is ${this.s.state}`);
+  }
+
+  assertOutOfCompliance(): void {
+    if (!this.s.nonCompliance) throw refusal(failureTypes.conflict, 'the certification is not out of compliance');
+  }
+
+  async certificationRecorded(): Promise<CertificationState> {
+    await condition(() => this.recorded);
+    return this.s;
+  }
+
+  assertApplied(): void {
+    if (this.s.state !== 'applied') throw refusal(failureTypes.conflict, `certification ${this.s.id} is ${this.s.state}`);
+  }
+
+  /** CERT-2: ops approve (a year to the anniversary) or refuse the application. */
+  decide({ approve }: { approve: boolean }): CertificationState {
+    const on = today();
+    if (approve) Object.assign(this.s, { state: 'approved', certifiedOn: on, anniversary: nextAnniversary(on) });
+    else this.s.state = 'refused';
+    return this.s;
+  }
+
+  validateRenewal(requirements: Requirements): void {
+    const { anniversary, state } = this.s;
+    const on = today();
+    if (!this.open() || !anniversary || on < recertWindowOpens(anniversary) || on > lapseDate(anniversary)) {
+      throw refusal(
+        failureTypes.conflict,
+        `renewal is open from ${anniversary ? recertWindowOpens(anniversary) : '-'} to ${anniversary ? lapseDate(anniversary) : '-'}; the certification is ${state}`,
+      );
+    }
+    const unmet = unmetRequirements(requirements);
+    if (unmet.length) throw refusal(failureTypes.invalid, `${unmet.length} requirement(s) not met`, unmet);
+  }
+
+  /** CERT-3: renewal in the window, only when every current requirement is met. */
+  renew(requirements: Requirements): CertificationState {
+    this.s.requirements = requirements;
+    this.s.anniversary = nextAnniversary(this.s.anniversary!);
+    this.s.state = 'approved';
+    this.renewed = true;
+    return this.s;
+  }
+
+  /** CERT-4: survey responses counted by the day they came. */
+  csatResponses({ count, lowScoreFollowUpDone }: { count: number; lowScoreFollowUpDone?: boolean }): CertificationState {
+    this.s.csatResponses.push({ on: today(), count });
+    if (lowScoreFollowUpDone !== undefined) this.s.lowScoreFollowUpDone = lowScoreFollowUpDone;
+    return this.s;
+  }
+
+  /** CERT-5: the partner's notice, timely within 30 days of becoming aware. */
+  nonComplianceNotice({ reason, awareOn }: { reason: string; awareOn: IsoDate }): CertificationState {
+    const on = today();
+    this.s.nonCompliance = { reason, awareOn, noticeOn: on, timely: noticeIsTimely(awareOn, on), extensionUntil: null };
+    this.complianceChanged = true;
+    return this.s;
+  }
+
+  validateExtension({ until }: { until: IsoDate }): void {
+    this.assertOutOfCompliance();
+    if (!this.s.nonCompliance!.timely)
+      throw refusal(failureTypes.invalid, 'no timely notice of the non-compliance: no extension', [
+        { field: 'until', message: 'notice came later than 30 days after awareness' },
+      ]);
+    if (until <= today())
+      throw refusal(failureTypes.invalid, 'an extension ends in the future', [{ field: 'until', message: 'must be after today' }]);
+  }
+
+  /** CERT-5: more time to be compliant again, told to the partner. */
+  async grantExtension({ until }: { until: IsoDate }): Promise<CertificationState> {
+    this.s.nonCompliance = { ...this.s.nonCompliance!, extensionUntil: until };
+    this.complianceChanged = true;
+    await this.record(`extension-${until}`, 'extension', until);
+    return this.s;
+  }
+
+  markCompliant(): CertificationState {
+    this.s.nonCompliance = null;
+    this.complianceChanged = true;
+    return this.s;
+  }
+
+  validateMoveToGold(): void {
+    if (!this.open() || this.s.goldSince) throw refusal(failureTypes.conflict, `certification ${this.s.id} cannot move to Gold now`);
+  }
+
+  /** CERT-4: a Premier partner moving to Gold; its first Gold measurement comes after six full months. */
+  moveToGold(): CertificationState {
+    this.s.goldSince = today();
+    this.complianceChanged = true; // the measurement dates change
+    return this.s;
+  }
+
+  validateRevocation(): void {
+    const nc = this.s.nonCompliance;
+    if (!this.open() || !nc) throw refusal(failureTypes.conflict, 'only a certification out of compliance can be revoked');
+    if (nc.timely && nc.extensionUntil && today() <= nc.extensionUntil)
+      throw refusal(failureTypes.conflict, `the compliance extension runs until ${nc.extensionUntil}`);
+  }
+
+  /** CERT-5: ops may revoke at once without timely notice; with it, not while an extension runs. */
+  async revoke({ reason }: { reason: string }): Promise<CertificationState> {
+    this.revocation = reason;
+    await condition(() => this.revokedRecorded);
+    return this.s;
+  }
+
+  /** The read model updated after `event`; with a `notice`, the partner told. */
+  async record(event: string, notice?: CertificationNotice, detail?: string): Promise<void> {
+    const key = await acts.recordCertificationEvent({ s: this.s, event, notice, detail });
+    if (key) await acts.sendNotice(key);
+  }
+
+  /** Published, recorded and, with a `notice`, told: a step of the lifecycle. */
+  async tell(event: string, notice?: CertificationNotice, detail?: string): Promise<void> {
+    this.publish();
+    await this.record(event, notice, detail);
+  }
+
+  /** ALL-1: what ops search by and read in the Web UI. */
+  publish(): void {
+    const s = this.s;
+    upsertSearchAttributes([
+      { key: csa.PartnerId, value: s.partnerId },
+      { key: csa.Country, value: s.country },
+      { key: csa.CertState, value: s.state },
+      { key: csa.AnniversaryDate, value: s.anniversary ? new Date(`${s.anniversary}T00:00:00Z`) : null },
+    ]);
+    setCurrentDetails(
+      `Premier Certification **${s.partnerId}** in ${s.country} — ${s.state}` +
+        (s.anniversary ? `, anniversary ${s.anniversary}` : '') +
+        (s.nonCompliance ? `\n\nOut of compliance: ${s.nonCompliance.reason}` : ''),
+    );
+  }
+}

@@ -1,0 +1,122 @@
+// What happens to a certification as dates come: the decision on the application, then each dated event
+// of the year (Re-Cert opening, reminders, customer satisfaction measurements, an extension's end) until
+// it is renewed, lost or revoked. Each step reads and writes the Certification.
+import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
+import { addDays, addMonths, type IsoDate } from '../domain/calendar';
+import {
+  csatMeasurementDates,
+  csatShortfalls,
+  firstCsatMeasurement,
+  lapseDate,
+  lapseReminderDate,
+  lostOn,
+  recertReminderDates,
+  recertWindowOpens,
+} from '../domain/certification';
+import { sleepUntilDate } from './clock';
+import type { CertificationState } from './certificationDefinitions';
+import type { Certification } from './certificationState';
+
+/** CERT-1, CERT-2: the application recorded, then approved or refused by ops. */
+export async function decideApplication(c: Certification): Promise<'approved' | 'refused'> {
+  await c.tell('applied');
+  c.recorded = true;
+  await condition(() => c.s.state !== 'applied');
+  if ((c.s.state as CertificationState['state']) === 'refused') {
+    await c.tell('refused', 'refused');
+    return 'refused';
+  }
+  await c.tell('approved', 'approved');
+  return 'approved';
+}
+
+export interface DatedEvent {
+  key: string;
+  date: IsoDate;
+  /** The cycle's first customer satisfaction measurement (CERT-4 asks more of it). */
+  firstCsat: IsoDate;
+}
+
+/** The earliest event of this cycle not yet handled. */
+export function nextEvent(c: Certification): DatedEvent {
+  const { s } = c;
+  const a = s.anniversary!;
+  const [r60, r30] = recertReminderDates(a);
+  const firstCsat = s.goldSince ? firstCsatMeasurement(s.goldSince, 6) : firstCsatMeasurement(s.certifiedOn!);
+  const extensionUntil = s.nonCompliance?.extensionUntil;
+  const events: [string, IsoDate][] = [
+    ['recert-open', recertWindowOpens(a)],
+    ['recert-60', r60!],
+    ['recert-30', r30!],
+    ['lapse-7', lapseReminderDate(a)],
+    ['lost', lostOn(a)],
+    ...csatMeasurementDates(firstCsat, lostOn(a)).map((d): [string, IsoDate] => [`csat-${d}`, d]),
+    ...(extensionUntil ? [[`extension-end-${extensionUntil}`, addDays(extensionUntil, 1)] as [string, IsoDate]] : []),
+  ];
+  const pending = events.filter(([key]) => !s.done.includes(key)).sort((x, y) => (x[1] < y[1] ? -1 : 1));
+  const [key, date] = pending[0]!;
+  return { key, date, firstCsat };
+}
+
+/** Sleeps until `date` unless a message changes what comes next; true when woken early. */
+export function sleepUntilEvent(c: Certification, date: IsoDate): Promise<boolean> {
+  c.complianceChanged = false;
+  return sleepUntilDate(date, () => c.renewed || c.revocation !== null || c.complianceChanged || workflowInfo().continueAsNewSuggested);
+}
+
+/** The event's date has come: handles it; returns 'ended' when the certification ended with it. */
+export async function onEvent(c: Certification, { key, date, firstCsat }: DatedEvent): Promise<'ended' | 'continue'> {
+  const { s } = c;
+  s.done.push(key);
+  if (key === 'recert-open' && c.open()) {
+    s.state = 're-cert';
+    await c.tell(key, 'recert-open');
+  } else if (key === 'recert-60' || key === 'recert-30' || key === 'lapse-7') {
+    const last = lapseDate(s.anniversary!);
+    if (s.state === 're-cert')
+      await c.tell(key, 'reminder', key === 'lapse-7' ? `It is lost after ${last}.` : `Renewal is open until ${last}.`);
+  } else if (key === 'lost') {
+    s.state = 'lapsed';
+    await c.tell(key, 'lapsed');
+    return 'ended';
+  } else if (key.startsWith('csat-')) {
+    await measureCsat(c, date, date === firstCsat);
+  } else if (key.startsWith('extension-end-') && s.nonCompliance) {
+    s.state = 'revoked';
+    await c.tell(key, 'revoked', `still out of compliance when the extension ended (${s.nonCompliance.reason})`);
+    return 'ended';
+  }
+  return 'continue';
+}
+
+/** CERT-4: the responses of the 12 months before the measurement date; a shortfall is non-compliance. */
+async function measureCsat(c: Certification, date: IsoDate, first: boolean): Promise<void> {
+  const { s } = c;
+  const from = addMonths(date, -12);
+  const responses = s.csatResponses.filter((r) => r.on > from && r.on <= date).reduce((n, r) => n + r.count, 0);
+  const shortfalls = csatShortfalls({
+    responsesIn12Months: responses,
+    lowScoreFollowUpDone: s.lowScoreFollowUpDone,
+    first,
+    premierToGold: Boolean(s.goldSince),
+  });
+  s.measurements.push({ on: date, passed: shortfalls.length === 0, shortfalls });
+  if (!shortfalls.length) return c.publish();
+  s.nonCompliance = {
+    reason: `customer satisfaction on ${date}: ${shortfalls.join('; ')}`,
+    awareOn: date,
+    noticeOn: date,
+    timely: true,
+    extensionUntil: null,
+  };
+  await c.tell(`csat-${date}`, 'csat-failed', shortfalls.join('; '));
+}
+
+/** CERT-5: revoked by ops; the update answers once the revocation is recorded. */
+export async function revoke(c: Certification): Promise<CertificationState> {
+  c.s.state = 'revoked';
+  await c.tell('revoked', 'revoked', c.revocation!);
+  c.revokedRecorded = true;
+  await condition(allHandlersFinished);
+  return c.s;
+}

@@ -1,0 +1,81 @@
+// What happens to a credit lot as dates come: activation, reminders, forfeit at expiry, and closing when
+// the extension window ends. A lot's own ledger writes and notices, short, idempotent and a few a year,
+// run as local activities: a lot's day costs one workflow task, not one each.
+import { workflowInfo } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/calendar';
+import { REMINDER_DAYS_BEFORE, reminderDates } from '../domain/credits';
+import { sleepUntilDate, today } from './clock';
+import type { LotState } from './creditsDefinitions';
+import type { CreditLot } from './creditsState';
+import { locals, sendNoticeSoon } from './shared';
+
+/**
+ * CLC-2: a purchase's lot and ledger entry are written here (an award's were written with the award, in
+ * the same transaction as its notice); a pending lot waits for its activation date.
+ */
+export async function recordAndActivate(l: CreditLot): Promise<void> {
+  const { s, lot } = l;
+  if (lot.source === 'purchase') await locals.recordLot(lot);
+  l.recorded = true;
+  if (s.state !== 'pending') return;
+  await sleepUntilDate(lot.activatesOn, () => false);
+  await sendNoticeSoon(await locals.activateLot(lot));
+  s.state = 'active';
+  l.publish();
+}
+
+/**
+ * CLC-3: the reminders, then the forfeit at expiry. 'moved' when an extension moved the expiry first,
+ * 'suggested' when the run should continue as new.
+ */
+export async function runToExpiry(l: CreditLot): Promise<'expired' | 'moved' | 'suggested'> {
+  const { s } = l;
+  const expiry = s.expiresOn;
+  await remindBefore(l, expiry);
+  if (s.expiresOn !== expiry) return 'moved';
+  if (await sleepUntilDate(expiry, l.expiryMoved(expiry))) return s.expiresOn === expiry ? 'suggested' : 'moved';
+  await forfeit(l, expiry);
+  return 'expired';
+}
+
+/** CLC-3: reminders before expiry while credits remain; each date once, even across runs. */
+async function remindBefore(l: CreditLot, expiry: IsoDate): Promise<void> {
+  const { s, lot } = l;
+  for (const [i, date] of reminderDates(expiry).entries()) {
+    if (s.remindedOn.includes(date) || date < today()) continue;
+    if (await sleepUntilDate(date, l.expiryMoved(expiry))) return;
+    const { balance, noticeKey } = await locals.remindLot({ lotId: lot.id, expiresOn: expiry, daysBefore: REMINDER_DAYS_BEFORE[i]! });
+    s.remindedOn.push(date);
+    s.balance = balance;
+    if (noticeKey) await sendNoticeSoon(noticeKey);
+    l.publish();
+  }
+}
+
+/** CLC-3: the unused balance forfeited at expiry; the owner is told whether an extension can restore it. */
+async function forfeit(l: CreditLot, expiry: IsoDate): Promise<void> {
+  const { s, lot } = l;
+  const canExtend = s.extension === null || s.extension.status === 'pending';
+  const { forfeited, noticeKey } = await locals.forfeitLot({
+    lotId: lot.id,
+    expiresOn: expiry,
+    extensionCloses: canExtend ? s.closesOn : null,
+  });
+  s.forfeited += forfeited;
+  s.balance = 0;
+  s.state = 'expired';
+  if (noticeKey) await sendNoticeSoon(noticeKey);
+  l.publish();
+}
+
+/** CLC-4: expired, the lot stays open for an extension until the window closes, then it is closed. */
+export async function closeAfterWindow(l: CreditLot): Promise<'reopened' | 'suggested' | 'closed'> {
+  const { s, lot } = l;
+  const reopened = () => (s.state as LotState) === 'active';
+  const woke = await sleepUntilDate(s.closesOn, () => reopened() || workflowInfo().continueAsNewSuggested);
+  if (woke) return reopened() ? 'reopened' : 'suggested';
+  await locals.closeLot(lot.id);
+  s.state = 'closed';
+  l.publish();
+  return 'closed';
+}

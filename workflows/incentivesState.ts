@@ -1,0 +1,82 @@
+// An engagement's state and what each message does to it; the time-driven steps are in
+// incentivesSteps.ts, the wiring in incentives.ts.
+import { condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { goalProgress, mergeReadings, phaseDeadline, type Reading } from '../domain/incentives';
+import { deadlineTimer, today } from './clock';
+import { incentiveSearchAttributes as isa, type EngagementInput, type EngagementState } from './incentivesDefinitions';
+
+// Telemetry wakes an engagement often, so a wake-up that changes nothing writes nothing to the history:
+// one deadline timer per phase (not one per wake-up), search attributes upserted only when the phase
+// changes, and the payment and its email as local activities (a phase change is one workflow task).
+export class Engagement {
+  readonly s: EngagementState;
+  recorded: boolean;
+  /** Readings came since the engagement last looked. */
+  fresh = false;
+  phaseTimer: ReturnType<typeof deadlineTimer> | undefined;
+  private upserted: string | undefined;
+
+  constructor(input: EngagementInput) {
+    const on = today();
+    this.s = input.carried ?? {
+      engagementId: input.engagementId,
+      partnerId: input.partnerId,
+      customerId: input.customerId,
+      partnerEmail: input.partnerEmail,
+      useCase: input.useCase,
+      state: 'active',
+      phaseIndex: 0,
+      phaseStartedOn: on,
+      deadline: phaseDeadline(on),
+      latest: {},
+      payments: [],
+    };
+    this.recorded = input.carried !== undefined;
+  }
+
+  phase = () => this.s.useCase.phases[this.s.phaseIndex]!;
+
+  /** Who the engagement's notices are about and for. */
+  party() {
+    return { engagementId: this.s.engagementId, partnerEmail: this.s.partnerEmail };
+  }
+
+  async engagementRecorded(): Promise<EngagementState> {
+    await condition(() => this.recorded);
+    return this.s;
+  }
+
+  /** LCI-2: readings may come twice, late or out of order: only the newest of each metric counts. */
+  readings(readings: Reading[]): void {
+    this.s.latest = mergeReadings(this.s.latest, readings);
+    this.fresh = true;
+  }
+
+  /** LCI-3: the current phase's deadline timer, armed anew when the phase changes. */
+  armDeadline(): void {
+    this.phaseTimer?.cancel();
+    this.phaseTimer = deadlineTimer(this.s.deadline);
+  }
+
+  /** ALL-1: what ops search by (only when the phase changed) and read in the Web UI. */
+  publish(): void {
+    const s = this.s;
+    const active = s.state === 'active';
+    const phaseAttr = active ? this.phase().name : s.state;
+    if (phaseAttr !== this.upserted)
+      upsertSearchAttributes([
+        { key: isa.PartnerId, value: s.partnerId },
+        { key: isa.CustomerId, value: s.customerId },
+        { key: isa.UseCase, value: s.useCase.id },
+        { key: isa.Phase, value: phaseAttr },
+      ]);
+    this.upserted = phaseAttr;
+    const progress = active
+      ? goalProgress(this.phase(), s.latest).map((g) => `${g.metric} ${g.comparison} ${g.threshold}: ${g.value ?? '–'} ${g.met ? '✓' : ''}`)
+      : [];
+    setCurrentDetails(
+      `Engagement **${s.engagementId}** (${s.partnerId} → ${s.customerId}, ${s.useCase.name}) — ${active ? `${this.phase().name} until ${s.deadline}` : s.state}` +
+        (active ? `\n\n${progress.join('\n')}` : ''),
+    );
+  }
+}

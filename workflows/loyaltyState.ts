@@ -1,0 +1,159 @@
+// A loyalty account's state and what each message does to it; the time-driven steps are in
+// loyaltySteps.ts, the wiring in loyalty.ts.
+import { condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { addDays, priorFiscalYears } from '../domain/calendar';
+import { mergeBookings, threeYearAverageUsd, tierFor, type Bookings } from '../domain/loyalty';
+import { today } from './clock';
+import { failureTypes } from './definitions';
+import {
+  loyaltySearchAttributes as sa,
+  type AcceptTermsInput,
+  type LoyaltyAccountInput,
+  type LoyaltyAccountState,
+  type TeamCaptain,
+  type WithdrawInput,
+} from './loyaltyDefinitions';
+import { acts, refusal } from './shared';
+
+export class LoyaltyAccount {
+  readonly s: LoyaltyAccountState;
+  withdrawal: WithdrawInput | null = null;
+  /** Handlers that write wait for the account row the first activity creates (foreign keys need it). */
+  recorded: boolean;
+
+  constructor(readonly input: LoyaltyAccountInput) {
+    this.s = input.carried ?? initialState(input);
+    this.recorded = input.carried !== undefined;
+  }
+
+  /** Who most activities are about: the account, its company and its current Team Captain. */
+  party() {
+    return { accountId: this.s.accountId, companyName: this.s.companyName, captain: this.s.teamCaptain };
+  }
+
+  termsPending = () => this.s.termsAccepted?.version !== this.s.termsVersion;
+  whenRecorded = () => condition(() => this.recorded);
+
+  assertOpen(): void {
+    const { state } = this.s;
+    if (state === 'withdrawn' || state === 'lapsed' || this.withdrawal)
+      throw refusal(failureTypes.conflict, `the account is ${this.withdrawal ? 'being withdrawn' : state}`);
+  }
+
+  async nominationRecorded(): Promise<LoyaltyAccountState> {
+    await this.whenRecorded();
+    return this.s;
+  }
+
+  validateAcceptTerms({ version, ccoId }: AcceptTermsInput): void {
+    const s = this.s;
+    if (s.state === 'lapsed' || s.state === 'withdrawn') throw refusal(failureTypes.conflict, `the account is ${s.state}`);
+    if (!this.termsPending()) throw refusal(failureTypes.conflict, `terms version ${s.termsVersion} is already accepted`);
+    if (ccoId !== s.teamCaptain.ccoId) throw refusal(failureTypes.forbidden, "only the account's Team Captain accepts its terms");
+    if (version !== s.termsVersion)
+      throw refusal(failureTypes.invalid, `terms version ${version} is not the current version ${s.termsVersion}`, [{ field: 'version' }]);
+  }
+
+  async acceptTerms({ version, ccoId }: AcceptTermsInput): Promise<LoyaltyAccountState> {
+    const acceptance = { version, acceptedBy: ccoId, acceptedOn: today() };
+    await this.whenRecorded();
+    await acts.recordTermsAcceptance({ accountId: this.s.accountId, version, ccoId, acceptedOn: acceptance.acceptedOn });
+    this.s.termsAccepted = acceptance;
+    await condition(() => this.s.state !== 'nominated');
+    return this.s;
+  }
+
+  async withdraw(w: WithdrawInput): Promise<LoyaltyAccountState> {
+    this.withdrawal = w;
+    await condition(() => this.s.state === 'withdrawn');
+    return this.s;
+  }
+
+  validateReplaceCaptain(captain: TeamCaptain): void {
+    this.assertOpen();
+    if (captain.ccoId === this.s.teamCaptain.ccoId) throw refusal(failureTypes.conflict, `${captain.ccoId} is already the Team Captain`);
+  }
+
+  /** LOY-8: the Account Manager or ops replaces the Team Captain; the new captain is told. */
+  async replaceCaptain(captain: TeamCaptain): Promise<LoyaltyAccountState> {
+    this.s.captainChanges += 1;
+    this.s.teamCaptain = { ...captain };
+    this.publish();
+    await this.whenRecorded();
+    await acts.sendNotice(await acts.recordCaptainChange({ ...this.party(), captain, changeNumber: this.s.captainChanges }));
+    return this.s;
+  }
+
+  validatePublishTerms({ version }: { version: string }): void {
+    this.assertOpen();
+    if (version === this.s.termsVersion) throw refusal(failureTypes.conflict, `terms version ${version} is already in force`);
+  }
+
+  /** LOY-8: a new terms version needs a new acceptance before the next award. */
+  async publishTerms({ version }: { version: string }): Promise<LoyaltyAccountState> {
+    this.s.termsVersion = version;
+    await this.whenRecorded();
+    await acts.sendNotice(await acts.recordNewTerms({ ...this.party(), termsVersion: version }));
+    return this.s;
+  }
+
+  async setAutoApproval({ enabled }: { enabled: boolean }): Promise<LoyaltyAccountState> {
+    await this.whenRecorded();
+    await acts.recordAutoApproval({ accountId: this.s.accountId, enabled });
+    this.s.autoApproval = enabled;
+    return this.s;
+  }
+
+  /** LOY-6: the latest bookings, used at the next August re-tier. */
+  async recordBookings(bookings: Bookings): Promise<LoyaltyAccountState> {
+    await this.whenRecorded();
+    await acts.recordBookings({ accountId: this.s.accountId, bookings });
+    this.s.bookings = mergeBookings(this.s.bookings, bookings);
+    return this.s;
+  }
+
+  /** ALL-1: what ops search by and read in the Web UI. */
+  publish(): void {
+    const s = this.s;
+    upsertSearchAttributes([
+      { key: sa.AccountId, value: s.accountId },
+      { key: sa.LoyaltyState, value: s.state },
+      { key: sa.Tier, value: s.tier },
+      { key: sa.NextAwardDate, value: s.nextAwardDate ? new Date(`${s.nextAwardDate}T00:00:00Z`) : null },
+    ]);
+    setCurrentDetails(
+      `**${s.companyName}** (${s.corporateGroupId}) — ${s.state}` +
+        (s.tier ? `, tier ${s.tier} (${s.quarterlyCredits} credits a quarter)` : '') +
+        (s.nextAwardDate ? `, next award ${s.nextAwardDate}` : '') +
+        `\n\nTeam Captain: ${s.teamCaptain.name} (${s.teamCaptain.ccoId}); awards so far: ${s.awardsMade} (${s.creditsAwarded} credits)` +
+        (this.termsPending() && s.state === 'enrolled' ? `\n\nWaiting for acceptance of terms ${s.termsVersion}` : ''),
+    );
+  }
+}
+
+function initialState(input: LoyaltyAccountInput): LoyaltyAccountState {
+  const { nomination, nominatedOn, settings } = input;
+  return {
+    accountId: input.accountId,
+    state: 'nominated',
+    companyName: nomination.company.name,
+    corporateGroupId: nomination.company.corporateGroupId,
+    teamCaptain: { ...nomination.teamCaptain },
+    nominatedOn,
+    lapsesOn: addDays(nominatedOn, settings.lapseAfterDays),
+    termsVersion: input.termsVersion,
+    termsAccepted: null,
+    // LOY-5: the provisional tier from the nomination's bookings; set from the year's table at enrollment.
+    tier: tierFor(threeYearAverageUsd(nomination.bookings, priorFiscalYears(nominatedOn))),
+    quarterlyCredits: 0,
+    nextAwardDate: null,
+    nextRetierOn: null,
+    remindersSent: 0,
+    captainChanges: 0,
+    awardsMade: 0,
+    creditsAwarded: 0,
+    lastAward: null,
+    autoApproval: false,
+    bookings: nomination.bookings.map((b) => ({ ...b })),
+  };
+}

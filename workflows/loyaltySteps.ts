@@ -1,0 +1,152 @@
+// What happens to a loyalty account as dates come: reminders until the terms are accepted, enrollment,
+// the August re-tier, the quarter's award, and the end. Each step reads and writes the LoyaltyAccount.
+import { allHandlersFinished, condition, isCancellation, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { addDays, firstAwardDate, fiscalYearOf, minDate, nextAwardDateAfter } from '../domain/calendar';
+import { awardQuarterOf, decideTier, nextRetierDateAfter } from '../domain/loyalty';
+import type { Activities } from '../activities';
+import { sleepUntilDate, today } from './clock';
+import { awardLotRecord } from './creditsDefinitions';
+import type { LoyaltyAccountState } from './loyaltyDefinitions';
+import type { LoyaltyAccount } from './loyaltyState';
+import { acts } from './shared';
+
+/**
+ * The award as one local activity (awardAndStartLot): it runs inside the award's workflow task, so an
+ * award costs the server one workflow task, not four plus three activity tasks. A retry repeats nothing.
+ * Only a few quick attempts: each local retry past the first minute would add a timer to the history, so
+ * a longer outage is left to the activities of the fallback (see awardInOneStep).
+ */
+const awardStep = proxyLocalActivities<Pick<Activities, 'awardAndStartLot'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '5 seconds', maximumAttempts: 3 },
+});
+
+/** LOY-4: the nomination recorded, then reminders every N days until acceptance; it lapses after M days. */
+export async function waitForTerms(a: LoyaltyAccount): Promise<'accepted' | 'lapsed' | 'withdrawn'> {
+  const { s, input } = a;
+  const { nomination, nominatedBy } = input;
+  const termsWaiting = await acts.recordNomination({
+    accountId: s.accountId,
+    nomination,
+    nominatedBy,
+    nominatedOn: s.nominatedOn,
+    termsVersion: s.termsVersion,
+    lapsesOn: s.lapsesOn,
+  });
+  a.recorded = true;
+  await acts.sendNotice(termsWaiting);
+  for (;;) {
+    const nextReminder = addDays(s.nominatedOn, input.settings.reminderEveryDays * (s.remindersSent + 1));
+    if (await sleepUntilDate(minDate(nextReminder, s.lapsesOn), () => !a.termsPending() || a.withdrawal !== null)) break;
+    if (today() >= s.lapsesOn) return 'lapsed';
+    s.remindersSent += 1;
+    const reminder = { ...a.party(), reminderNumber: s.remindersSent, termsVersion: s.termsVersion, lapsesOn: s.lapsesOn };
+    await acts.sendNotice(await acts.recordTermsReminder(reminder));
+  }
+  return a.withdrawal ? 'withdrawn' : 'accepted';
+}
+
+/** LOY-5: enrolled at the tier of the acceptance year's table; the first award and re-tier dates set. */
+export async function enroll(a: LoyaltyAccount): Promise<void> {
+  const { s } = a;
+  const acceptedOn = s.termsAccepted!.acceptedOn;
+  const decision = decideTier(s.bookings, acceptedOn, await acts.tierTableFor(fiscalYearOf(acceptedOn)));
+  s.tier = decision.tier;
+  s.quarterlyCredits = decision.quarterlyCredits;
+  s.nextAwardDate = firstAwardDate(acceptedOn, a.input.settings.awardDay);
+  s.nextRetierOn = nextRetierDateAfter(acceptedOn, a.input.settings.retierDay);
+  await acts.sendNotice(await acts.recordEnrollment({ ...a.party(), firstAwardDate: s.nextAwardDate, tier: s.tier }));
+  s.state = 'enrolled';
+  a.publish();
+}
+
+/** Enrolled: awards and re-tiers as their dates come, until withdrawn or the fiscal year's last award. */
+export async function runEnrolled(a: LoyaltyAccount): Promise<'withdrawn' | 'continue'> {
+  const { s } = a;
+  for (;;) {
+    const wake = () => a.withdrawal !== null || workflowInfo().continueAsNewSuggested;
+    if (await sleepUntilDate(minDate(s.nextAwardDate!, s.nextRetierOn!), wake)) return a.withdrawal ? 'withdrawn' : 'continue';
+    const on = today();
+    if (on >= s.nextRetierOn!) await retier(a);
+    if (on >= s.nextAwardDate!) {
+      const awardedYear = fiscalYearOf(s.nextAwardDate!);
+      await award(a);
+      if (a.withdrawal) return 'withdrawn';
+      // One run per account-year keeps the history small (well under 200 events).
+      if (fiscalYearOf(s.nextAwardDate!) !== awardedYear) return 'continue';
+    }
+  }
+}
+
+/** LOY-6: each August, the new fiscal year's tier from the latest three years, told to the captain. */
+async function retier(a: LoyaltyAccount): Promise<void> {
+  const { s } = a;
+  const on = s.nextRetierOn!;
+  const fy = fiscalYearOf(on);
+  const decision = decideTier(s.bookings, on, await acts.tierTableFor(fy));
+  s.tier = decision.tier;
+  s.quarterlyCredits = decision.quarterlyCredits;
+  await acts.sendNotice(await acts.recordRetier({ ...a.party(), fy, ...decision }));
+  s.nextRetierOn = nextRetierDateAfter(on, a.input.settings.retierDay);
+  a.publish();
+}
+
+/** LOY-7: the quarter's credits as a new lot; none in a year without a tier; withheld while new terms wait. */
+async function award(a: LoyaltyAccount): Promise<void> {
+  const { s } = a;
+  const awardDate = s.nextAwardDate!;
+  const quarter = awardQuarterOf(awardDate);
+  const following = nextAwardDateAfter(awardDate, a.input.settings.awardDay);
+  const base = { ...a.party(), quarter, nextAwardDate: following };
+  if (s.tier === null || s.quarterlyCredits === 0) {
+    await acts.recordNextAwardDate({ accountId: s.accountId, nextAwardDate: following });
+  } else if (a.termsPending()) {
+    await acts.sendNotice(await acts.recordAwardWithheld({ ...base, termsVersion: s.termsVersion }));
+  } else {
+    const lotId = await awardInOneStep({ ...base, awardDate, credits: s.quarterlyCredits });
+    s.awardsMade += 1;
+    s.creditsAwarded += s.quarterlyCredits;
+    s.lastAward = { quarter, lotId, credits: s.quarterlyCredits, awardDate };
+  }
+  s.nextAwardDate = following;
+  a.publish();
+}
+
+type Award = Parameters<Activities['recordAward']>[0];
+
+/**
+ * LOY-7: the award's rows, its lot's workflow and its email in one local activity; if that keeps failing
+ * (the database or Temporal unreachable), the same idempotent steps as activities the server retries.
+ */
+async function awardInOneStep(award: Award): Promise<string> {
+  try {
+    const done = await awardStep.awardAndStartLot({ ...award, lotTaskQueue: workflowInfo().taskQueue });
+    if (!done.noticeSent) await acts.sendNotice(done.noticeKey);
+    return done.lotId;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const { lotId, noticeKey } = await acts.recordAward(award);
+    await acts.sendNotice(noticeKey);
+    // CLC-2: an awarded lot lives on its own (reminders, expiry, extension), a workflow of its own rather
+    // than a child, since it outlives this account's yearly runs and even the account.
+    await acts.startCreditLot(awardLotRecord({ ...award, lotId }));
+    return lotId;
+  }
+}
+
+/** LOY-4, LOY-9: the nomination lapsed or the account withdrawn, the captain told, the run ends. */
+export async function close(a: LoyaltyAccount, outcome: 'lapsed' | 'withdrawn'): Promise<LoyaltyAccountState> {
+  const { s } = a;
+  if (outcome === 'lapsed') {
+    s.state = 'lapsed';
+    await acts.sendNotice(await acts.recordLapse(a.party()));
+  } else {
+    await acts.sendNotice(await acts.recordWithdrawal({ ...a.party(), reason: a.withdrawal!.reason }));
+    s.state = 'withdrawn';
+  }
+  s.nextAwardDate = null;
+  s.nextRetierOn = null;
+  a.publish();
+  await condition(allHandlersFinished);
+  return s;
+}
