@@ -14,86 +14,32 @@ import { startTemporalDevServer } from './services/temporalDevServer';
 const stops: (() => Promise<void>)[] = [];
 const step = (message: string) => console.log(`▸ ${message}`);
 
+type Env = ReturnType<typeof loadEnv>;
+type Urls = [string, string][];
+
 async function main() {
   const env = loadEnv();
   mkdirSync(env.DATA_DIR, { recursive: true });
   const secrets = devSecrets(env.DATA_DIR);
   const tokens = env.API_TOKENS ?? secrets.tokens;
-  const urls: [string, string][] = [];
-
-  let databaseUrl = env.DATABASE_URL;
-  if (!databaseUrl) {
-    step(`starting embedded PostgreSQL (data in ${join(env.DATA_DIR, 'postgres')})`);
-    const pg = await startEmbeddedPostgres({
-      dataDir: join(env.DATA_DIR, 'postgres'),
-      port: env.POSTGRES_PORT,
-      persistent: true,
-      password: secrets.postgresPassword,
-    });
-    stops.unshift(pg.stop);
-    databaseUrl = pg.url;
-    urls.push([
-      'PostgreSQL',
-      `postgres://postgres@127.0.0.1:${env.POSTGRES_PORT}/postgres (password in ${join(env.DATA_DIR, 'dev-secrets.json')})`,
-    ]);
-  }
+  const urls: Urls = [];
+  const databaseUrl = env.DATABASE_URL ?? (await startPostgres(env, secrets.postgresPassword, urls));
   const db = connectDb(databaseUrl, { min: 0, max: 1 });
   const applied = await migrate(db);
   await db.destroy();
   step(`database migrated (${applied.length} new migration(s))`);
-
-  let temporalAddress = env.TEMPORAL_ADDRESS;
-  if (!temporalAddress) {
-    const cli = await ensureTemporalCli();
-    step('starting the Temporal dev server');
-    const temporal = await startTemporalDevServer({ cli, dataDir: env.DATA_DIR, port: env.TEMPORAL_PORT, uiPort: env.TEMPORAL_UI_PORT });
-    stops.unshift(() => temporal.child.stop());
-    temporalAddress = temporal.address;
-    urls.push(['Temporal', temporalAddress], ['Temporal Web UI', `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`]);
-  }
-
-  let smtpUrl = env.SMTP_URL;
-  if (!smtpUrl) {
-    step('starting the mail catcher (maildev)');
-    const mail = await startMailCatcher({ smtpPort: env.MAIL_SMTP_PORT, webPort: env.MAIL_UI_PORT });
-    stops.unshift(() => mail.child.stop());
-    smtpUrl = mail.smtpUrl;
-    urls.push(['Mail catcher', mail.webUrl]);
-  }
-
-  const childEnv = {
+  const temporalAddress = env.TEMPORAL_ADDRESS ?? (await startTemporal(env, urls));
+  const smtpUrl = env.SMTP_URL ?? (await startMail(env, urls));
+  startWorkerAndApi({
     ...process.env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     SMTP_URL: smtpUrl,
     API_TOKENS: JSON.stringify(tokens),
-  };
-  const tsx = ['--import', 'tsx'];
-  step('starting the worker and the API');
-  const children: Child[] = [
-    startChild('worker', process.execPath, [...tsx, join(__dirname, '..', 'worker', 'main.ts')], childEnv),
-    startChild('api', process.execPath, [...tsx, join(__dirname, '..', 'api', 'main.ts')], childEnv),
-  ];
-  for (const c of children) {
-    stops.unshift(() => c.stop());
-    c.process.once('exit', (code) => {
-      if (!shuttingDown) {
-        console.error(`${c.name} exited (${code}); stopping everything`);
-        void shutdown(1);
-      }
-    });
-  }
+  });
   const api = `http://127.0.0.1:${env.PORT}`;
-  await waitUntil(
-    'API',
-    async () => {
-      const res = await fetch(`${api}/healthz`);
-      if (res.status !== 200) throw new Error(`healthz ${res.status}: ${await res.text()}`);
-    },
-    120_000,
-  );
+  await waitUntil('API', () => healthy(api), 120_000);
   urls.unshift(['API', api], ['API docs', `${api}/docs`]);
-
   console.log('\nCisco Programs is running:');
   for (const [name, url] of urls) console.log(`  ${name.padEnd(16)} ${url}`);
   if (!env.API_TOKENS) {
@@ -101,6 +47,57 @@ async function main() {
     for (const [token, holder] of Object.entries(tokens)) console.log(`  ${token}  ${JSON.stringify(holder)}`);
   }
   console.log('\nCtrl-C stops everything.');
+}
+
+async function startPostgres(env: Env, password: string, urls: Urls): Promise<string> {
+  step(`starting embedded PostgreSQL (data in ${join(env.DATA_DIR, 'postgres')})`);
+  const pg = await startEmbeddedPostgres({ dataDir: join(env.DATA_DIR, 'postgres'), port: env.POSTGRES_PORT, persistent: true, password });
+  stops.unshift(pg.stop);
+  urls.push([
+    'PostgreSQL',
+    `postgres://postgres@127.0.0.1:${env.POSTGRES_PORT}/postgres (password in ${join(env.DATA_DIR, 'dev-secrets.json')})`,
+  ]);
+  return pg.url;
+}
+
+async function startTemporal(env: Env, urls: Urls): Promise<string> {
+  const cli = await ensureTemporalCli();
+  step('starting the Temporal dev server');
+  const temporal = await startTemporalDevServer({ cli, dataDir: env.DATA_DIR, port: env.TEMPORAL_PORT, uiPort: env.TEMPORAL_UI_PORT });
+  stops.unshift(() => temporal.child.stop());
+  urls.push(['Temporal', temporal.address], ['Temporal Web UI', `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`]);
+  return temporal.address;
+}
+
+async function startMail(env: Env, urls: Urls): Promise<string> {
+  step('starting the mail catcher (maildev)');
+  const mail = await startMailCatcher({ smtpPort: env.MAIL_SMTP_PORT, webPort: env.MAIL_UI_PORT });
+  stops.unshift(() => mail.child.stop());
+  urls.push(['Mail catcher', mail.webUrl]);
+  return mail.smtpUrl;
+}
+
+/** The worker and the API as child processes; if either dies, everything stops. */
+function startWorkerAndApi(childEnv: NodeJS.ProcessEnv) {
+  step('starting the worker and the API');
+  const tsx = ['--import', 'tsx'];
+  const children: Child[] = [
+    startChild('worker', process.execPath, [...tsx, join(__dirname, '..', 'worker', 'main.ts')], childEnv),
+    startChild('api', process.execPath, [...tsx, join(__dirname, '..', 'api', 'main.ts')], childEnv),
+  ];
+  for (const c of children) {
+    stops.unshift(() => c.stop());
+    c.process.once('exit', (code) => {
+      if (shuttingDown) return;
+      console.error(`${c.name} exited (${code}); stopping everything`);
+      void shutdown(1);
+    });
+  }
+}
+
+async function healthy(api: string): Promise<void> {
+  const res = await fetch(`${api}/healthz`);
+  if (res.status !== 200) throw new Error(`healthz ${res.status}: ${await res.text()}`);
 }
 
 let shuttingDown = false;

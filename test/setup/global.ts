@@ -1,5 +1,6 @@
 // Once per `npm test`: provision the Temporal tools, start one real Postgres, migrate a template database
 // (each test file clones it), and bundle the workflows once for every worker the tests start.
+import './keepExitCode';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

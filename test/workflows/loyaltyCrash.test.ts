@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { firstAwardDate } from '../../domain/calendar';
 import { awardQuarterOf } from '../../domain/loyalty';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
@@ -189,11 +189,17 @@ describe('loyalty account: a worker dies during an award', () => {
       expect(await h.db('ledger_entries').where({ lot_id: lots[0].id })).toHaveLength(1);
       expect(await h.db('notifications').where({ account_id: accountId, kind: 'award' }).whereNotNull('sent_at')).toHaveLength(1);
       expect(h.smtp.received.filter((m) => m.to.includes(captainEmail) && m.subject.includes(quarter))).toHaveLength(1);
-      const scheduled = ((await handle.fetchHistory()).events ?? []).flatMap(
-        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+      // The email goes out before the lot's start is scheduled: wait for the whole fallback to be in the history.
+      await vi.waitFor(
+        async () => {
+          const scheduled = ((await handle.fetchHistory()).events ?? []).flatMap(
+            (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+          );
+          expect(scheduled).toEqual(expect.arrayContaining(['recordAward', 'sendNotice', 'startCreditLot']));
+          expect((await h.env.client.workflow.getHandle(creditLotWorkflowId(lots[0].id)).describe()).status.name).toBe('RUNNING');
+        },
+        { timeout: 15_000, interval: 200 },
       );
-      expect(scheduled).toEqual(expect.arrayContaining(['recordAward', 'sendNotice', 'startCreditLot']));
-      expect((await h.env.client.workflow.getHandle(creditLotWorkflowId(lots[0].id)).describe()).status.name).toBe('RUNNING');
     } finally {
       await h.db.raw(`drop trigger ${fault} on credit_lots`);
       await h.db.raw(`drop function ${fault}()`);
