@@ -8,7 +8,8 @@ import type { IsoDate } from '../domain/calendar';
 import { creditLotWorkflowId, type LotRecord } from '../workflows/creditsDefinitions';
 import { HOLD_DAYS } from '../domain/credits';
 import * as notices from '../emails/credits';
-import { APPROVER_NAME, settleWithNotice, tellLots as tellLotsOf, type RedemptionNotice } from '../services/credits';
+import { tellLots as tellLotsOf } from '../services/credits';
+import { APPROVER_NAME, settleWithNotice, type RedemptionNotice } from '../services/creditsRedemptions';
 
 // Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
 
