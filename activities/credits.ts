@@ -9,7 +9,8 @@ import { creditLotWorkflowId, type LotRecord } from '../workflows/creditsDefinit
 import { HOLD_DAYS } from '../domain/credits';
 import * as emails from '../emails/credits';
 import type { Email } from '../emails/letter';
-import { APPROVER_NAME, settleWithNotice, tellLots, type RedemptionNotice } from '../services/credits';
+import { tellLots } from '../services/credits';
+import { APPROVER_NAME, settleWithNotice, type RedemptionNotice } from '../services/creditsRedemptions';
 import { sendNotice } from '../services/outbox';
 import type { ActivityDeps } from './index';
 

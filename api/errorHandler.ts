@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { isGrpcServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { CreditRefusal } from '../db/credits';
-import { RedemptionConflict } from '../services/credits';
+import { RedemptionConflict } from '../services/creditsRedemptions';
 import { failureTypes } from '../workflows/definitions';
 import { certificationWorkflowId } from '../workflows/certificationDefinitions';
 import { creditLotWorkflowId } from '../workflows/creditsDefinitions';

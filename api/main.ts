@@ -6,7 +6,7 @@ import { createLogger } from '../config/logger';
 import { connectDb } from '../db/connect';
 import { TASK_QUEUE } from '../workflows/definitions';
 import { createApp } from './app';
-import { emailsInFlight } from '../services/credits';
+import { emailsInFlight } from '../services/creditsRedemptions';
 
 async function main() {
   const env = loadEnv();

@@ -1,7 +1,7 @@
 // `npm run bench:redemptions -- --redemptions N --concurrency C [--pollers P] [--eager 0|1]`
 // Redemptions with Team Captain approval through the real API (Express → the redemption desk's ledger
 // transactions in Postgres → two emails over SMTP; the lots' own workflows told their balances in
-// batches), against the same ledger writes done directly in SQL (db/credits.ts placeHold +
+// batches), against the same ledger writes done directly in SQL (db/creditsRedemptions.ts placeHold +
 // settleRedemption, the functions the desk calls) in the same process. That baseline is the ledger
 // alone: the API path also authenticates, reads the account, writes two notices and sends two emails,
 // so a second baseline adds the notice rows. Also printed: CPU seconds by process and thread during each
@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createMailer } from '../services/mailer';
 import { createApp } from '../api/app';
-import { emailsInFlight } from '../services/credits';
-import { placeHold, settleRedemption } from '../db/credits';
+import { emailsInFlight } from '../services/creditsRedemptions';
+import { placeHold, settleRedemption } from '../db/creditsRedemptions';
 import { enqueueNotice } from '../db/notifications';
 import { addDays, addYears } from '../domain/calendar';
 import { creditLot } from '../workflows/credits';

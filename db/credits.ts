@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
-import { allocateNearestExpiryFirst, holdReleaseDate, redemptionProblems, type RedemptionRequest } from '../domain/credits';
 import type { IsoDate } from '../domain/calendar';
+import type { RedemptionKind } from '../domain/credits';
 
-// The credit ledger (CLC-6 … CLC-8). Balances are derived from ledger_entries; every write that moves
-// credits locks the lots it touches (SELECT … FOR UPDATE, in id order), so concurrent requests queue on
-// the lot rows and no balance goes below zero.
+// The credit ledger (CLC-3 … CLC-8): the lots, their ledger entries, and the writes that change a lot
+// (award, expiry, extension). Balances are derived from ledger_entries; every write that moves credits
+// locks the lots it touches (SELECT … FOR UPDATE, in id order), so concurrent requests queue on the lot
+// rows and no balance goes below zero. A redemption's writes (hold, settle): db/creditsRedemptions.ts.
 
-type Trx = Knex.Transaction;
+export type Trx = Knex.Transaction;
 
 export const LOTS = 'credit_lots';
 export const LEDGER = 'ledger_entries';
@@ -16,6 +17,54 @@ export const EXTENSION_REQUESTS = 'extension_requests';
 
 export type RedemptionStatus = 'pending' | 'approved' | 'rejected' | 'expired';
 
+// The tables as Postgres returns them (DATE columns as 'YYYY-MM-DD', db/connect.ts). The domain names of
+// their columns: db/creditsReads.ts.
+
+export interface CreditLotRecord {
+  id: string;
+  account_id: string | null;
+  owner_email: string;
+  source: 'award' | 'purchase';
+  state: 'pending' | 'active' | 'expired' | 'closed';
+  credits: number;
+  issued_on: IsoDate;
+  activates_on: IsoDate;
+  expires_on: IsoDate;
+  extended_to: IsoDate | null;
+  award_quarter: string | null;
+}
+
+export interface LedgerRecord {
+  lot_id: string;
+  kind: 'award' | 'purchase' | 'hold' | 'release' | 'redemption' | 'forfeit' | 'extension';
+  credits: number;
+  actor: string;
+  reason: string;
+  idempotency_key: string;
+  occurred_on: IsoDate;
+}
+
+export interface RedemptionRecord {
+  id: string;
+  account_id: string | null;
+  kind: RedemptionKind;
+  credits: number;
+  details: Record<string, unknown>;
+  requested_by: string;
+  requested_on: IsoDate;
+  status: RedemptionStatus;
+  hold_until: IsoDate | null;
+  decided_by: string | null;
+  decided_on: IsoDate | null;
+}
+
+export interface AllocationRecord {
+  redemption_id: string;
+  lot_id: string;
+  credits: number;
+  status: 'held' | 'redeemed' | 'released';
+}
+
 export class CreditRefusal extends Error {
   constructor(readonly problems: { field: string; message: string }[]) {
     super(problems.map((p) => p.message).join('; '));
@@ -23,19 +72,23 @@ export class CreditRefusal extends Error {
 }
 
 export async function balancesOf(db: Knex | Trx, lotIds: string[]): Promise<Map<string, number>> {
-  const rows: { lot_id: string; balance: string }[] = lotIds.length
-    ? await db(LEDGER).whereIn('lot_id', lotIds).groupBy('lot_id').select('lot_id', db.raw('sum(credits) as balance'))
+  const rows = lotIds.length
+    ? await db(LEDGER)
+        .whereIn('lot_id', lotIds)
+        .groupBy('lot_id')
+        .select<{ lot_id: string; balance: string }[]>('lot_id', db.raw('sum(credits) as balance'))
     : [];
   return new Map(lotIds.map((id) => [id, Number(rows.find((r) => r.lot_id === id)?.balance ?? 0)]));
 }
 
 export const lotBalance = async (db: Knex | Trx, lotId: string) => (await balancesOf(db, [lotId])).get(lotId) ?? 0;
 
-async function ledger(
+/** A ledger entry, written once: a retry with the same business key writes nothing (CLC-8). */
+export async function writeLedger(
   trx: Trx,
-  entry: { lotId: string; kind: string; credits: number; actor: string; reason: string; key: string; on: IsoDate },
-) {
-  await trx(LEDGER)
+  entry: { lotId: string; kind: LedgerRecord['kind']; credits: number; actor: string; reason: string; key: string; on: IsoDate },
+): Promise<void> {
+  await trx<LedgerRecord>(LEDGER)
     .insert({
       lot_id: entry.lotId,
       kind: entry.kind,
@@ -49,190 +102,50 @@ async function ledger(
     .ignore();
 }
 
-const lockLots = (trx: Trx, where: (q: Knex.QueryBuilder) => unknown) =>
-  trx(LOTS).where(where).orderBy('id').forUpdate().select('id', 'expires_on', 'state', 'account_id', 'owner_email');
+export const lockLots = (trx: Trx, where: (q: Knex.QueryBuilder<CreditLotRecord>) => unknown) =>
+  trx<CreditLotRecord>(LOTS).where(where).orderBy('id').forUpdate().select('id', 'expires_on', 'state', 'account_id', 'owner_email');
 
-export interface Hold {
-  redemptionId: string;
-  accountId: string | null;
-  lotId?: string;
-  request: RedemptionRequest & { details?: Record<string, unknown> };
-  requestedBy: string;
-  /** CLC-6: auto-approval redeems at once, with no hold. */
-  redeemNow: boolean;
-}
-
-/** CLC-6, CLC-7: holds (or redeems) the credits of a request from the lots nearest expiry; refuses if short. */
-export async function placeHold(
-  db: Knex,
-  hold: Hold,
-  /** Runs in the hold's transaction (also on a retry of one that committed): the notice it announces (ALL-2). */
-  alsoInTransaction?: (trx: Trx, held: { holdUntil: IsoDate | null }) => Promise<void>,
-): Promise<{ allocation: { lotId: string; credits: number }[]; holdUntil: IsoDate | null }> {
-  return db.transaction(async (trx) => {
-    const done = await trx(ALLOCATIONS).where({ redemption_id: hold.redemptionId }).select('lot_id as lotId', 'credits');
-    if (done.length) {
-      const r = await trx(REDEMPTIONS).where({ id: hold.redemptionId }).first('hold_until');
-      await alsoInTransaction?.(trx, { holdUntil: r.hold_until });
-      return { allocation: done, holdUntil: r.hold_until }; // a retry of a hold that committed
-    }
-    const lots = await lockLots(trx, (q) =>
-      (hold.lotId ? q.where({ id: hold.lotId }) : q.where({ account_id: hold.accountId })).where({ state: 'active' }),
-    );
-    const balances = await balancesOf(
-      trx,
-      lots.map((l) => l.id),
-    );
-    const usable = lots.map((l) => ({ lotId: l.id as string, expiresOn: l.expires_on as string, balance: balances.get(l.id) ?? 0 }));
-    const allocation = allocateNearestExpiryFirst(usable, hold.request);
-    if (!allocation) throw new CreditRefusal(refusalReasons(usable, hold.request));
-    // CLC-6: held 45 days at most, and never past the expiry of the lots it draws from.
-    const earliestExpiry = usable
-      .filter((l) => allocation.some((a) => a.lotId === l.lotId))
-      .map((l) => l.expiresOn)
-      .sort()[0]!;
-    const holdUntil = hold.redeemNow ? null : holdReleaseDate(hold.request.requestedOn, earliestExpiry);
-    await trx(REDEMPTIONS).insert({
-      id: hold.redemptionId,
-      account_id: hold.accountId,
-      kind: hold.request.kind,
-      credits: hold.request.credits,
-      details: JSON.stringify({ ...hold.request.details, startsOn: hold.request.startsOn }),
-      requested_by: hold.requestedBy,
-      requested_on: hold.request.requestedOn,
-      status: hold.redeemNow ? 'approved' : 'pending',
-      hold_until: holdUntil,
-      ...(hold.redeemNow ? { decided_by: 'auto-approval', decided_on: hold.request.requestedOn } : {}),
-    });
-    for (const a of allocation) {
-      await trx(ALLOCATIONS).insert({
-        redemption_id: hold.redemptionId,
-        lot_id: a.lotId,
-        credits: a.credits,
-        status: hold.redeemNow ? 'redeemed' : 'held',
-      });
-      const kind = hold.redeemNow ? 'redemption' : 'hold';
-      await ledger(trx, {
-        lotId: a.lotId,
-        kind,
-        credits: -a.credits,
-        actor: hold.requestedBy,
-        reason: `${hold.request.kind} request ${hold.redemptionId}`,
-        key: `${hold.redemptionId}:${a.lotId}:${kind}`,
-        on: hold.request.requestedOn,
-      });
-    }
-    await alsoInTransaction?.(trx, { holdUntil });
-    return { allocation, holdUntil };
+/** CLC-6: gives a hold's credits back to its lot, and marks the allocation `status` (released, or redeemed next). */
+export async function releaseHold(
+  trx: Trx,
+  held: Pick<AllocationRecord, 'redemption_id' | 'lot_id' | 'credits'>,
+  why: { actor: string; reason: string; on: IsoDate; status: 'released' | 'redeemed' },
+): Promise<void> {
+  await writeLedger(trx, {
+    lotId: held.lot_id,
+    kind: 'release',
+    credits: held.credits,
+    actor: why.actor,
+    reason: why.reason,
+    key: `${held.redemption_id}:${held.lot_id}:release`,
+    on: why.on,
   });
-}
-
-function refusalReasons(lots: { expiresOn: string; balance: number }[], req: RedemptionRequest) {
-  const usable = lots.filter((l) => redemptionProblems(req, l.expiresOn).length === 0).reduce((s, l) => s + l.balance, 0);
-  const rules = [...new Set(lots.flatMap((l) => (l.balance > 0 ? redemptionProblems(req, l.expiresOn) : [])))];
-  return [
-    { field: 'credits', message: `only ${usable} credits are available for this request, ${req.credits} asked` },
-    ...rules.map((message) => ({ field: req.kind === 'training' || req.kind === 'event' ? 'startsOn' : 'kind', message })),
-  ];
-}
-
-/**
- * CLC-6: settles a pending request. Approval turns each hold into a redemption (release + redemption
- * entries); rejection or expiry releases the holds. Idempotent: a settled request is left as it is.
- */
-export async function settleRedemption(
-  db: Knex,
-  id: string,
-  outcome: 'approved' | 'rejected' | 'expired',
-  by: string,
-  on: IsoDate,
-  /** Runs in the settlement's transaction (also when already settled): the notice it announces (ALL-2). With the allocations when it has read them. */
-  alsoInTransaction?: (trx: Trx, status: string, allocations?: { lotId: string; credits: number }[]) => Promise<void>,
-): Promise<string> {
-  return db.transaction(async (trx) => {
-    const r = await trx(REDEMPTIONS).where({ id }).forUpdate().first();
-    if (!r) throw new Error(`No redemption ${id}`);
-    if (r.status !== 'pending') {
-      await alsoInTransaction?.(trx, r.status as string);
-      return r.status as string;
-    }
-    const allocations = await trx(ALLOCATIONS).where({ redemption_id: id });
-    await lockLots(trx, (q) =>
-      q.whereIn(
-        'id',
-        allocations.map((a) => a.lot_id),
-      ),
-    );
-    const held = allocations.filter((a) => a.status === 'held');
-    if (outcome === 'approved' && held.reduce((s, a) => s + a.credits, 0) !== r.credits) {
-      throw new CreditRefusal([{ field: 'decision', message: 'some of the held credits expired before the approval' }]);
-    }
-    for (const a of held) {
-      await ledger(trx, {
-        lotId: a.lot_id,
-        kind: 'release',
-        credits: a.credits,
-        actor: by,
-        reason: `request ${id} ${outcome}`,
-        key: `${id}:${a.lot_id}:release`,
-        on,
-      });
-      if (outcome === 'approved')
-        await ledger(trx, {
-          lotId: a.lot_id,
-          kind: 'redemption',
-          credits: -a.credits,
-          actor: by,
-          reason: `${r.kind} request ${id}`,
-          key: `${id}:${a.lot_id}:redemption`,
-          on,
-        });
-      await trx(ALLOCATIONS)
-        .where({ redemption_id: id, lot_id: a.lot_id })
-        .update({ status: outcome === 'approved' ? 'redeemed' : 'released' });
-    }
-    await trx(REDEMPTIONS).where({ id }).update({ status: outcome, decided_by: by, decided_on: on });
-    await alsoInTransaction?.(
-      trx,
-      outcome,
-      allocations.map((a) => ({ lotId: a.lot_id as string, credits: a.credits as number })),
-    );
-    return outcome;
-  });
+  await trx<AllocationRecord>(ALLOCATIONS).where({ redemption_id: held.redemption_id, lot_id: held.lot_id }).update({ status: why.status });
 }
 
 /** CLC-3, CLC-6: at expiry, holds on the lot are released and the unused balance forfeited. */
 export async function forfeitLot(db: Knex, lotId: string, expiry: IsoDate): Promise<number> {
   return db.transaction(async (trx) => {
     await lockLots(trx, (q) => q.where({ id: lotId }));
-    const held = await trx(ALLOCATIONS).where({ lot_id: lotId, status: 'held' });
+    const held = await trx<AllocationRecord>(ALLOCATIONS).where({ lot_id: lotId, status: 'held' });
     for (const a of held) {
-      await ledger(trx, {
-        lotId,
-        kind: 'release',
-        credits: a.credits,
-        actor: 'system:expiry',
-        reason: `request ${a.redemption_id}: credits expired`,
-        key: `${a.redemption_id}:${lotId}:release`,
-        on: expiry,
-      });
-      await trx(ALLOCATIONS).where({ redemption_id: a.redemption_id, lot_id: lotId }).update({ status: 'released' });
+      const reason = `request ${a.redemption_id}: credits expired`;
+      await releaseHold(trx, a, { actor: 'system:expiry', reason, on: expiry, status: 'released' });
     }
     const balance = await lotBalance(trx, lotId);
+    const key = `${lotId}:forfeit:${expiry}`;
     if (balance > 0)
-      await ledger(trx, {
+      await writeLedger(trx, {
         lotId,
         kind: 'forfeit',
         credits: -balance,
         actor: 'system:expiry',
         reason: `expired on ${expiry}`,
-        key: `${lotId}:forfeit:${expiry}`,
+        key,
         on: expiry,
       });
-    await trx(LOTS).where({ id: lotId }).update({ state: 'expired' });
-    const forfeited = await trx(LEDGER)
-      .where({ idempotency_key: `${lotId}:forfeit:${expiry}` })
-      .first('credits');
+    await trx<CreditLotRecord>(LOTS).where({ id: lotId }).update({ state: 'expired' });
+    const forfeited = await trx<LedgerRecord>(LEDGER).where({ idempotency_key: key }).first('credits');
     return forfeited ? -forfeited.credits : 0;
   });
 }
@@ -245,7 +158,7 @@ export async function extendLot(
 ): Promise<void> {
   await db.transaction(async (trx) => {
     await lockLots(trx, (q) => q.where({ id: lotId }));
-    await ledger(trx, {
+    await writeLedger(trx, {
       lotId,
       kind: 'extension',
       credits: input.restore,
@@ -254,7 +167,9 @@ export async function extendLot(
       key: `${lotId}:extension`,
       on: input.on,
     });
-    await trx(LOTS).where({ id: lotId }).update({ expires_on: input.newExpiry, extended_to: input.newExpiry, state: 'active' });
+    await trx<CreditLotRecord>(LOTS)
+      .where({ id: lotId })
+      .update({ expires_on: input.newExpiry, extended_to: input.newExpiry, state: 'active' });
     await trx(EXTENSION_REQUESTS).where({ id: input.requestId }).update({ status: 'approved', decided_by: input.by, decided_on: input.on });
   });
 }
@@ -270,11 +185,11 @@ export interface AwardLot {
 }
 
 /**
- * An awarded lot's insert, unexecuted, for a caller that combines it with other writes (db/accounts.ts
+ * An awarded lot's insert, unexecuted, for a caller that combines it with other writes (db/loyalty.ts
  * writeAwardRows). Keyed by the award's business id, so a retried award writes nothing new (LOY-7, CLC-8).
  */
 export function awardLotInsert(db: Knex | Knex.Transaction, lot: AwardLot) {
-  return db(LOTS)
+  return db<CreditLotRecord>(LOTS)
     .insert({
       id: lot.id,
       account_id: lot.accountId,
@@ -292,7 +207,7 @@ export function awardLotInsert(db: Knex | Knex.Transaction, lot: AwardLot) {
 
 /** Its ledger entry's insert, unexecuted, keyed the same way. */
 export function awardLedgerInsert(db: Knex | Knex.Transaction, lot: AwardLot, actor: string) {
-  return db(LEDGER)
+  return db<LedgerRecord>(LEDGER)
     .insert({
       lot_id: lot.id,
       kind: 'award',
@@ -304,23 +219,4 @@ export function awardLedgerInsert(db: Knex | Knex.Transaction, lot: AwardLot, ac
     })
     .onConflict('idempotency_key')
     .ignore();
-}
-
-export interface AwardSummary {
-  lotId: string;
-  awardQuarter: string;
-  credits: number;
-  issuedOn: string;
-  expiresOn: string;
-}
-
-export async function awardsOf(db: Knex, accountId: string): Promise<AwardSummary[]> {
-  const rows = await db(LOTS).where({ account_id: accountId, source: 'award' }).orderBy('issued_on');
-  return rows.map((r) => ({
-    lotId: r.id,
-    awardQuarter: r.award_quarter,
-    credits: r.credits,
-    issuedOn: r.issued_on,
-    expiresOn: r.expires_on,
-  }));
 }

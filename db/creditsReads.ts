@@ -4,7 +4,49 @@ import { ALLOCATIONS, EXTENSION_REQUESTS, LEDGER, LOTS, REDEMPTIONS, type Redemp
 import { ACCOUNTS } from './loyalty';
 import { TABLE as NOTIFICATIONS } from './notifications';
 
-// Read models for the API and reports: balances are always summed from the ledger.
+// Read models for the API, reports and the ledger writes: balances are always summed from the ledger.
+
+// Each table's columns under their domain names, aliased as the reads below join them: the one place a
+// credits read maps snake_case to the shapes it returns.
+const lot = {
+  id: 'l.id',
+  accountId: 'l.account_id',
+  ownerEmail: 'l.owner_email',
+  source: 'l.source',
+  state: 'l.state',
+  credits: 'l.credits',
+  issuedOn: 'l.issued_on',
+  activatesOn: 'l.activates_on',
+  expiresOn: 'l.expires_on',
+  awardQuarter: 'l.award_quarter',
+} as const;
+const redemption = {
+  id: 'r.id',
+  accountId: 'r.account_id',
+  kind: 'r.kind',
+  credits: 'r.credits',
+  status: 'r.status',
+  requestedOn: 'r.requested_on',
+  requestedBy: 'r.requested_by',
+  holdUntil: 'r.hold_until',
+  decidedBy: 'r.decided_by',
+  decidedOn: 'r.decided_on',
+} as const;
+const allocation = { lotId: 'ra.lot_id', credits: 'ra.credits' } as const;
+const extensionRequest = { id: 'x.id', lotId: 'x.lot_id', status: 'x.status' } as const;
+const account = {
+  id: 'a.id',
+  captainCcoId: 'a.captain_cco_id',
+  captainName: 'a.captain_name',
+  captainEmail: 'a.captain_email',
+  autoApproval: 'a.auto_approval',
+  state: 'a.state',
+} as const;
+
+/** The columns `keys` of a table, in that order (a report's CSV header follows it). */
+function pick<T extends object, K extends keyof T>(columns: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, columns[k]])) as Pick<T, K>;
+}
 
 const balance = (db: Knex) => db.raw(`coalesce((select sum(credits) from ${LEDGER} e where e.lot_id = l.id), 0)::int as balance`);
 
@@ -23,16 +65,7 @@ export async function lotsOfAccount(db: Knex, accountId: string): Promise<LotSum
   return db(`${LOTS} as l`)
     .where({ account_id: accountId })
     .orderBy(['expires_on', 'id'])
-    .select(
-      'l.id',
-      'l.source',
-      'l.state',
-      'l.credits',
-      'l.issued_on as issuedOn',
-      'l.activates_on as activatesOn',
-      'l.expires_on as expiresOn',
-      balance(db),
-    );
+    .select<LotSummary[]>(pick(lot, 'id', 'source', 'state', 'credits', 'issuedOn', 'activatesOn', 'expiresOn'), balance(db));
 }
 
 export interface LotBalanceRow {
@@ -46,7 +79,7 @@ export interface LotBalanceRow {
 export async function lotRow(db: Knex, lotId: string): Promise<LotBalanceRow | undefined> {
   return db(`${LOTS} as l`)
     .where({ id: lotId })
-    .first('l.id', 'l.account_id as accountId', 'l.owner_email as ownerEmail', 'l.expires_on as expiresOn', balance(db));
+    .first<LotBalanceRow | undefined>(pick(lot, 'id', 'accountId', 'ownerEmail', 'expiresOn'), balance(db));
 }
 
 export async function balancesByAccount(db: Knex): Promise<{ accountId: string; balance: number }[]> {
@@ -55,7 +88,7 @@ export async function balancesByAccount(db: Knex): Promise<{ accountId: string; 
     .whereNotNull('l.account_id')
     .groupBy('l.account_id')
     .orderBy('l.account_id')
-    .select('l.account_id as accountId', db.raw('sum(e.credits)::int as balance'));
+    .select<{ accountId: string; balance: number }[]>(pick(lot, 'accountId'), db.raw('sum(e.credits)::int as balance'));
 }
 
 export interface ExpiringLot {
@@ -67,12 +100,28 @@ export interface ExpiringLot {
 }
 
 export async function expiringWithin(db: Knex, from: IsoDate, until: IsoDate): Promise<ExpiringLot[]> {
-  const rows: ExpiringLot[] = await db(`${LOTS} as l`)
+  const rows = await db(`${LOTS} as l`)
     .where('l.state', 'active')
     .whereBetween('l.expires_on', [from, until])
     .orderBy(['l.expires_on', 'l.id'])
-    .select('l.id as lotId', 'l.account_id as accountId', 'l.owner_email as ownerEmail', 'l.expires_on as expiresOn', balance(db));
+    .select<ExpiringLot[]>({ lotId: lot.id, ...pick(lot, 'accountId', 'ownerEmail', 'expiresOn') }, balance(db));
   return rows.filter((r) => r.balance > 0);
+}
+
+export interface AwardSummary {
+  lotId: string;
+  awardQuarter: string;
+  credits: number;
+  issuedOn: string;
+  expiresOn: string;
+}
+
+/** LOY-7: the lots an account was awarded, oldest first. */
+export async function awardsOf(db: Knex, accountId: string): Promise<AwardSummary[]> {
+  return db(`${LOTS} as l`)
+    .where({ account_id: accountId, source: 'award' })
+    .orderBy('issued_on')
+    .select<AwardSummary[]>({ lotId: lot.id, ...pick(lot, 'awardQuarter', 'credits', 'issuedOn', 'expiresOn') });
 }
 
 export interface RedemptionReportRow {
@@ -87,18 +136,11 @@ export interface RedemptionReportRow {
 }
 
 export async function redemptionsBetween(db: Knex, from: IsoDate, to: IsoDate): Promise<RedemptionReportRow[]> {
-  return db(REDEMPTIONS)
-    .whereBetween('requested_on', [from, to])
-    .orderBy(['requested_on', 'id'])
-    .select(
-      'id',
-      'account_id as accountId',
-      'kind',
-      'credits',
-      'status',
-      'requested_on as requestedOn',
-      'decided_on as decidedOn',
-      'requested_by as requestedBy',
+  return db(`${REDEMPTIONS} as r`)
+    .whereBetween('r.requested_on', [from, to])
+    .orderBy(['r.requested_on', 'r.id'])
+    .select<RedemptionReportRow[]>(
+      pick(redemption, 'id', 'accountId', 'kind', 'credits', 'status', 'requestedOn', 'decidedOn', 'requestedBy'),
     );
 }
 
@@ -120,33 +162,36 @@ export async function redemptionRow(db: Knex, id: string): Promise<RedemptionRow
     .leftJoin(`${ACCOUNTS} as a`, 'a.id', 'r.account_id')
     .leftJoin(`${NOTIFICATIONS} as n`, 'n.id', db.raw('?', [`redemption-${id}:waiting`]))
     .where('r.id', id)
-    .first(
-      'r.id',
-      'r.account_id as accountId',
-      'r.status',
-      'r.kind',
-      'r.credits',
-      'r.hold_until as holdUntil',
-      'r.decided_by as decidedBy',
-      'a.captain_cco_id as captainCcoId',
-      'n.recipient as approverEmail',
-    );
+    .first<RedemptionRow | undefined>({
+      ...pick(redemption, 'id', 'accountId', 'status', 'kind', 'credits', 'holdUntil', 'decidedBy'),
+      ...pick(account, 'captainCcoId'),
+      approverEmail: 'n.recipient',
+    });
+}
+
+/** Credits a redemption draws from one lot. */
+export interface AllocatedCredits {
+  lotId: string;
+  credits: number;
 }
 
 /** The lots a redemption draws from, nearest expiry first (the order they were allocated in). */
-export async function allocationsOf(db: Knex, redemptionId: string): Promise<{ lotId: string; credits: number }[]> {
+export async function allocationsOf(db: Knex | Knex.Transaction, redemptionId: string): Promise<AllocatedCredits[]> {
   return db(`${ALLOCATIONS} as ra`)
     .join(`${LOTS} as l`, 'l.id', 'ra.lot_id')
     .where('ra.redemption_id', redemptionId)
     .orderBy(['l.expires_on', 'l.id'])
-    .select('ra.lot_id as lotId', 'ra.credits');
+    .select<AllocatedCredits[]>(allocation);
 }
 
-export async function extensionRequestRow(
-  db: Knex,
-  id: string,
-): Promise<{ id: string; lotId: string; status: 'pending' | 'approved' | 'denied' } | undefined> {
-  return db(EXTENSION_REQUESTS).where({ id }).first('id', 'lot_id as lotId', 'status');
+export interface ExtensionRequestRow {
+  id: string;
+  lotId: string;
+  status: 'pending' | 'approved' | 'denied';
+}
+
+export async function extensionRequestRow(db: Knex, id: string): Promise<ExtensionRequestRow | undefined> {
+  return db(`${EXTENSION_REQUESTS} as x`).where('x.id', id).first<ExtensionRequestRow | undefined>(extensionRequest);
 }
 
 export interface AccountOwner {
@@ -159,14 +204,5 @@ export interface AccountOwner {
 }
 
 export async function accountOwner(db: Knex, accountId: string): Promise<AccountOwner | undefined> {
-  return db(ACCOUNTS)
-    .where({ id: accountId })
-    .first(
-      'id',
-      'captain_cco_id as captainCcoId',
-      'captain_name as captainName',
-      'captain_email as captainEmail',
-      'auto_approval as autoApproval',
-      'state',
-    );
+  return db(`${ACCOUNTS} as a`).where('a.id', accountId).first<AccountOwner | undefined>(account);
 }

@@ -1,7 +1,11 @@
 import type { Knex } from 'knex';
-import { enqueueNotice } from './notifications';
+import { LEDGER, LOTS } from './credits';
+import { ACCOUNTS } from './loyalty';
+import { TABLE as NOTIFICATIONS, enqueueNotice } from './notifications';
 
 // CLC-8: monthly statements of account activity, derived from the ledger, one per owner and month.
+
+export const STATEMENTS = 'statements';
 
 export interface StatementLine {
   on: string;
@@ -30,15 +34,51 @@ const monthRange = (month: string) => {
 /** Who a lot's statement goes to: the account's current Team Captain, else the purchaser. */
 const OWNER = 'coalesce(a.captain_email, l.owner_email)';
 
+/** A ledger entry with the owner its lot's statement goes to. */
+interface ActivityRecord {
+  owner: string;
+  account_id: string | null;
+  lot_id: string;
+  kind: string;
+  credits: number;
+  reason: string;
+  occurred_on: string;
+}
+
+/** The `statements` table as Postgres returns it (`lines` is jsonb). */
+interface StatementRecord {
+  owner_email: string;
+  month: string;
+  account_id: string | null;
+  lines: StatementLine[];
+  opening_balance: number;
+  closing_balance: number;
+}
+
+const toStatement = (r: StatementRecord): Statement => ({
+  ownerEmail: r.owner_email,
+  month: r.month,
+  accountId: r.account_id,
+  openingBalance: r.opening_balance,
+  closingBalance: r.closing_balance,
+  lines: r.lines,
+});
+
 /** Builds (once) the statements of `month` for every owner with activity or a balance; returns how many. */
 export async function buildStatements(db: Knex, month: string): Promise<number> {
+  const statements = await statementsOf(db, month);
+  for (const s of statements) await writeStatement(db, s);
+  return statements.length;
+}
+
+async function statementsOf(db: Knex, month: string): Promise<Statement[]> {
   const { start, end } = monthRange(month);
-  const rows = await db('ledger_entries as e')
-    .join('credit_lots as l', 'l.id', 'e.lot_id')
-    .leftJoin('accounts as a', 'a.id', 'l.account_id')
+  const rows = await db(`${LEDGER} as e`)
+    .join(`${LOTS} as l`, 'l.id', 'e.lot_id')
+    .leftJoin(`${ACCOUNTS} as a`, 'a.id', 'l.account_id')
     .where('e.occurred_on', '<', end)
     .orderBy(['e.occurred_on', 'e.id'])
-    .select(db.raw(`${OWNER} as owner`), 'l.account_id', 'e.lot_id', 'e.kind', 'e.credits', 'e.reason', 'e.occurred_on');
+    .select<ActivityRecord[]>(db.raw(`${OWNER} as owner`), 'l.account_id', 'e.lot_id', 'e.kind', 'e.credits', 'e.reason', 'e.occurred_on');
   const byOwner = new Map<string, Statement>();
   for (const r of rows) {
     const s: Statement = byOwner.get(r.owner) ?? {
@@ -50,36 +90,37 @@ export async function buildStatements(db: Knex, month: string): Promise<number> 
       lines: [],
     };
     byOwner.set(r.owner, s);
-    const on = r.occurred_on as string;
+    const on = r.occurred_on;
     if (on < start) s.openingBalance += r.credits;
     else s.lines.push({ on, lotId: r.lot_id, kind: r.kind, credits: r.credits, reason: r.reason });
     s.closingBalance += r.credits;
   }
-  const statements = [...byOwner.values()].filter((s) => s.lines.length > 0 || s.closingBalance > 0);
-  for (const s of statements) {
-    await db.transaction(async (trx) => {
-      await trx('statements')
-        .insert({
-          owner_email: s.ownerEmail,
-          month,
-          account_id: s.accountId,
-          lines: JSON.stringify(s.lines),
-          opening_balance: s.openingBalance,
-          closing_balance: s.closingBalance,
-        })
-        .onConflict(['owner_email', 'month'])
-        .ignore();
-      await enqueueNotice(trx, {
-        id: `statement-${s.ownerEmail}:${month}`,
-        accountId: s.accountId,
-        kind: 'statement',
-        recipient: s.ownerEmail,
-        subject: `Your Cisco Learning Credits statement for ${month}`,
-        body: renderStatement(s),
-      });
+  return [...byOwner.values()].filter((s) => s.lines.length > 0 || s.closingBalance > 0);
+}
+
+/** A statement and its notice in one transaction (ALL-2); a second build of the month writes nothing new. */
+async function writeStatement(db: Knex, s: Statement): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx(STATEMENTS)
+      .insert({
+        owner_email: s.ownerEmail,
+        month: s.month,
+        account_id: s.accountId,
+        lines: JSON.stringify(s.lines),
+        opening_balance: s.openingBalance,
+        closing_balance: s.closingBalance,
+      })
+      .onConflict(['owner_email', 'month'])
+      .ignore();
+    await enqueueNotice(trx, {
+      id: `statement-${s.ownerEmail}:${s.month}`,
+      accountId: s.accountId,
+      kind: 'statement',
+      recipient: s.ownerEmail,
+      subject: `Your Cisco Learning Credits statement for ${s.month}`,
+      body: renderStatement(s),
     });
-  }
-  return statements.length;
+  });
 }
 
 export function renderStatement(s: Statement): string {
@@ -90,19 +131,15 @@ export function renderStatement(s: Statement): string {
 }
 
 export async function findStatement(db: Knex, accountId: string, month: string): Promise<Statement | undefined> {
-  const row = await db('statements').where({ account_id: accountId, month }).first();
-  return (
-    row && {
-      ownerEmail: row.owner_email,
-      month: row.month,
-      accountId: row.account_id,
-      openingBalance: row.opening_balance,
-      closingBalance: row.closing_balance,
-      lines: row.lines,
-    }
-  );
+  const row = await db<StatementRecord>(STATEMENTS).where({ account_id: accountId, month }).first();
+  return row && toStatement(row);
 }
 
 export async function unsentStatementNotices(db: Knex, month: string): Promise<string[]> {
-  return db('notifications').where({ kind: 'statement' }).whereNull('sent_at').where('id', 'like', `%:${month}`).orderBy('id').pluck('id');
+  return db(NOTIFICATIONS)
+    .where({ kind: 'statement' })
+    .whereNull('sent_at')
+    .where('id', 'like', `%:${month}`)
+    .orderBy('id')
+    .pluck<string[]>('id');
 }

@@ -3,7 +3,8 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { TokenHolder } from '../../config/env';
 import { accountOwner, allocationsOf, extensionRequestRow, lotRow, redemptionRow, type AccountOwner } from '../../db/creditsReads';
 import { CLC_COUNTRIES, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
-import { decideRedemption, lotBalanceNews, requestRedemption, type RedemptionDeskDeps } from '../../services/credits';
+import { lotBalanceNews } from '../../services/credits';
+import { decideRedemption, requestRedemption, type RedemptionDeskDeps } from '../../services/creditsRedemptions';
 import { creditLot } from '../../workflows/credits';
 import {
   creditLotWorkflowId,

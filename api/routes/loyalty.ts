@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import { latestTermsVersion } from '../../db/loyalty';
 import { findAccountOfCompanyOrGroup, listAccounts } from '../../db/loyaltyReads';
-import { awardsOf } from '../../db/credits';
+import { awardsOf } from '../../db/creditsReads';
 import type { z } from 'zod';
 import type { Role, TokenHolder } from '../../config/env';
 import { evaluateEligibility } from '../../domain/loyalty';

@@ -8,7 +8,7 @@ import { toHttpError } from '../../api/errorHandler';
 import { operations } from '../../api/operations';
 import { connectDb } from '../../db/connect';
 import { CreditRefusal } from '../../db/credits';
-import { RedemptionConflict } from '../../services/credits';
+import { RedemptionConflict } from '../../services/creditsRedemptions';
 import { tokens } from '../helpers/apiHarness';
 
 /** The app over a Postgres that does not answer and no Temporal: enough for the document and the 503s. */

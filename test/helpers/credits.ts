@@ -7,7 +7,7 @@ import {
   requestRedemption as deskRequest,
   type RedemptionDeskDeps,
   type RedemptionInput,
-} from '../../services/credits';
+} from '../../services/creditsRedemptions';
 import { redemptionRow } from '../../db/creditsReads';
 import { creditLotWorkflowId, type LotRecord } from '../../workflows/creditsDefinitions';
 import { uniqueId } from './temporal';

@@ -1,8 +1,8 @@
 import { Client } from '@temporalio/client';
 import { createMailer } from '../../services/mailer';
 import { lotBalanceNews } from '../../services/credits';
-import type { RedemptionDeskDeps } from '../../services/credits';
-import { awardsOf } from '../../db/credits';
+import type { RedemptionDeskDeps } from '../../services/creditsRedemptions';
+import { awardsOf } from '../../db/creditsReads';
 import { noticesFor } from '../../db/notifications';
 import type { IsoDate } from '../../domain/calendar';
 import { loyaltyAccount } from '../../workflows/loyalty';

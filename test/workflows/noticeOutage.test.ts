@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMailer } from '../../services/mailer';
-import { emailsInFlight } from '../../services/credits';
+import { emailsInFlight } from '../../services/creditsRedemptions';
 import { addDays, addYears } from '../../domain/calendar';
 import { SAMPLE_CATALOGUE } from '../../domain/incentives';
 import { freePort } from '../../scripts/services/freePort';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { emailsInFlight, RedemptionConflict } from '../../services/credits';
+import { emailsInFlight, RedemptionConflict } from '../../services/creditsRedemptions';
 import { CreditRefusal } from '../../db/credits';
 import { addDays, addYears } from '../../domain/calendar';
 import { lotStateQuery } from '../../workflows/creditsDefinitions';
