@@ -60,5 +60,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Small files of one purpose, short functions (issue 11). Benchmarks and released migrations excepted.
+    files: [
+      'domain/**',
+      'emails/**',
+      'db/**',
+      'services/**',
+      'workflows/**',
+      'activities/**',
+      'worker/**',
+      'api/**',
+      'config/**',
+      'scripts/**',
+    ],
+    ignores: ['db/migrations/**'],
+    rules: { 'max-lines': ['error', { max: 250 }], 'max-lines-per-function': ['error', { max: 60 }] },
+  },
   prettier,
 );

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { extendLot, forfeitLot, lotBalance } from '../db/credits';
+import { insertPurchasedLot, setLotState } from '../db/creditsLots';
 import { enqueueNotice, noticeKey, noticeKeySql } from '../db/notifications';
 import { buildStatements, unsentStatementNotices } from '../db/creditsStatements';
 import type { IsoDate } from '../domain/calendar';
@@ -31,38 +32,6 @@ async function notifyOwner(db: Knex, lotId: string, event: string, kind: string,
   const id = noticeKey('lot', lotId, event);
   await enqueueNotice(db, { id, accountId: owner.accountId, kind, recipient: owner.email, ...email(owner) });
   return id;
-}
-
-/** CLC-2: a purchased lot and its first ledger entry, each written once. */
-async function insertPurchasedLot(trx: Knex.Transaction, lot: LotRecord): Promise<void> {
-  await trx('credit_lots')
-    .insert({
-      id: lot.id,
-      account_id: lot.accountId,
-      owner_name: lot.ownerName,
-      owner_email: lot.ownerEmail,
-      country: lot.country,
-      source: 'purchase',
-      state: 'pending',
-      credits: lot.credits,
-      issued_on: lot.issuedOn,
-      activates_on: lot.activatesOn,
-      expires_on: lot.expiresOn,
-    })
-    .onConflict('id')
-    .ignore();
-  await trx('ledger_entries')
-    .insert({
-      lot_id: lot.id,
-      kind: 'purchase',
-      credits: lot.credits,
-      actor: 'system:purchase',
-      reason: `purchase invoiced ${lot.issuedOn}`,
-      idempotency_key: `${lot.id}:purchase`,
-      occurred_on: lot.issuedOn,
-    })
-    .onConflict('idempotency_key')
-    .ignore();
 }
 
 type DueHold = { id: string; account_id: string | null; kind: string; credits: number; recipient: string | null };
@@ -110,10 +79,10 @@ function lotActivities({ db, temporal }: ActivityDeps) {
     },
 
     /** CLC-2: a purchased lot and its first ledger entry (an award's are written with the award). */
-    recordLot: (lot: LotRecord) => db.transaction((trx) => insertPurchasedLot(trx, lot)),
+    recordLot: (lot: LotRecord) => insertPurchasedLot(db, lot),
 
     async activateLot(lot: LotRecord): Promise<string> {
-      await db('credit_lots').where({ id: lot.id, state: 'pending' }).update({ state: 'active' });
+      await setLotState(db, lot.id, 'active');
       return notifyOwner(db, lot.id, 'active', 'lot-active', (o) =>
         emails.active({ ...o, lotId: lot.id, credits: lot.credits, expiresOn: lot.expiresOn }),
       );
@@ -148,7 +117,7 @@ function lotActivities({ db, temporal }: ActivityDeps) {
     },
 
     async closeLot(lotId: string): Promise<void> {
-      await db('credit_lots').where({ id: lotId }).update({ state: 'closed' });
+      await setLotState(db, lotId, 'closed');
     },
   };
 }

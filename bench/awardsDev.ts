@@ -4,12 +4,12 @@
 // The clock starts with the worker; each account's first workflow task then makes its award at once.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../db/connect';
-import { fiscalYearOf, priorFiscalYears, type IsoDate } from '../domain/calendar';
-import { nextRetierDateAfter } from '../domain/loyalty';
-import { tierFor, threeYearAverageUsd, FY22_TIER_TABLE } from '../domain/loyalty';
+import { fiscalYearOf, type IsoDate } from '../domain/calendar';
+import { FY22_TIER_TABLE, nextRetierDateAfter } from '../domain/loyalty';
 import { nominationFor } from '../test/helpers/loyalty';
 import { defaultLoyaltySettings, loyaltyWorkflowId, type LoyaltyAccountState } from '../workflows/loyaltyDefinitions';
 import { loyaltyAccount } from '../workflows/loyalty';
+import { initialState } from '../workflows/loyaltyState';
 import { log, mapLimit, seconds, waitFor } from './lib';
 import { cpuShareMeter } from './cpu';
 
@@ -27,31 +27,26 @@ export interface DevAwardDeps {
 
 const TERMS_VERSION = 'T1';
 
+/** An account enrolled today whose award is due today, as a continued run carries it. */
 function carriedState(accountId: string, today: IsoDate): LoyaltyAccountState {
   const nomination = nominationFor(today, { group: accountId });
-  const tier = tierFor(threeYearAverageUsd(nomination.bookings, priorFiscalYears(today)), FY22_TIER_TABLE);
-  const quarterlyCredits = FY22_TIER_TABLE.bands.find((b) => b.tier === tier)!.quarterlyCredits;
-  return {
+  const nominated = initialState({
     accountId,
-    state: 'enrolled',
-    companyName: nomination.company.name,
-    corporateGroupId: nomination.company.corporateGroupId,
-    teamCaptain: { ...nomination.teamCaptain },
+    nomination,
+    nominatedBy: 'bench',
     nominatedOn: today,
-    lapsesOn: today,
     termsVersion: TERMS_VERSION,
+    settings: defaultLoyaltySettings,
+  });
+  const quarterlyCredits = FY22_TIER_TABLE.bands.find((b) => b.tier === nominated.tier)!.quarterlyCredits;
+  return {
+    ...nominated,
+    state: 'enrolled',
+    lapsesOn: today,
     termsAccepted: { version: TERMS_VERSION, acceptedBy: nomination.teamCaptain.ccoId, acceptedOn: today },
-    tier,
     quarterlyCredits,
     nextAwardDate: today,
     nextRetierOn: nextRetierDateAfter(today, defaultLoyaltySettings.retierDay),
-    remindersSent: 0,
-    captainChanges: 0,
-    awardsMade: 0,
-    creditsAwarded: 0,
-    lastAward: null,
-    autoApproval: false,
-    bookings: nomination.bookings,
   };
 }
 

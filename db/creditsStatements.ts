@@ -1,28 +1,13 @@
 import type { Knex } from 'knex';
 import { LEDGER, LOTS } from './credits';
 import { ACCOUNTS } from './loyalty';
-import { TABLE as NOTIFICATIONS, enqueueNotice } from './notifications';
+import { TABLE as NOTIFICATIONS, enqueueNotice, noticeKey } from './notifications';
+import type { Statement, StatementLine } from '../domain/credits';
+import * as emails from '../emails/credits';
 
 // CLC-8: monthly statements of account activity, derived from the ledger, one per owner and month.
 
 export const STATEMENTS = 'statements';
-
-export interface StatementLine {
-  on: string;
-  lotId: string;
-  kind: string;
-  credits: number;
-  reason: string;
-}
-
-export interface Statement {
-  ownerEmail: string;
-  month: string;
-  accountId: string | null;
-  openingBalance: number;
-  closingBalance: number;
-  lines: StatementLine[];
-}
 
 const monthRange = (month: string) => {
   const [y, m] = month.split('-').map(Number) as [number, number];
@@ -113,21 +98,13 @@ async function writeStatement(db: Knex, s: Statement): Promise<void> {
       .onConflict(['owner_email', 'month'])
       .ignore();
     await enqueueNotice(trx, {
-      id: `statement-${s.ownerEmail}:${s.month}`,
+      id: noticeKey('statement', s.ownerEmail, s.month),
       accountId: s.accountId,
       kind: 'statement',
       recipient: s.ownerEmail,
-      subject: `Your Cisco Learning Credits statement for ${s.month}`,
-      body: renderStatement(s),
+      ...emails.statement(s),
     });
   });
-}
-
-export function renderStatement(s: Statement): string {
-  const lines = s.lines.map((l) => `${l.on}  ${l.lotId}  ${l.kind.padEnd(10)} ${String(l.credits).padStart(7)}  ${l.reason}`);
-  return [`Statement for ${s.month}`, `Opening balance: ${s.openingBalance}`, ...lines, `Closing balance: ${s.closingBalance}`, ''].join(
-    '\n',
-  );
 }
 
 export async function findStatement(db: Knex, accountId: string, month: string): Promise<Statement | undefined> {

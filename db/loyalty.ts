@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { TierBand, TierTable } from '../domain/loyalty';
 import type { Nomination } from '../domain/loyalty';
-import { awardLedgerInsert, awardLotInsert, type AwardLot } from './credits';
+import { awardLedgerInsert, awardLotInsert, type AwardLot } from './creditsLots';
 import { noticeInsert, type Notice } from './notifications';
 
 export const ACCOUNTS = 'accounts';

@@ -102,3 +102,21 @@ export function allocateNearestExpiryFirst(
   }
   return remaining === 0 ? allocation : null;
 }
+
+/** CLC-8: a month of an owner's ledger, as its statement shows it. */
+export interface StatementLine {
+  on: string;
+  lotId: string;
+  kind: string;
+  credits: number;
+  reason: string;
+}
+
+export interface Statement {
+  ownerEmail: string;
+  month: string;
+  accountId: string | null;
+  openingBalance: number;
+  closingBalance: number;
+  lines: StatementLine[];
+}

@@ -1,5 +1,6 @@
 // The words of each Learning Credit notice (CLC-2 … CLC-7), to the lot's owner or a redemption's approver.
 import type { IsoDate } from '../domain/calendar';
+import type { Statement } from '../domain/credits';
 import { letter } from './letter';
 
 /** Every credit notice greets its reader. */
@@ -60,3 +61,16 @@ export const redemptionSettled = (a: Facts & { redemptionId: string; credits: nu
     happened: `The request for ${a.credits} credits (${a.redemptionId}) is ${a.outcome}.`,
     next: a.outcome === 'approved' ? 'Nothing more is needed from you.' : 'The held credits are available again.',
   });
+
+/** CLC-8: the month's statement, its ledger lines as a table. */
+export const statement = (s: Statement) =>
+  letter({
+    subject: `Your Cisco Learning Credits statement for ${s.month}`,
+    happened: statementTable(s),
+    next: 'Credits are redeemed nearest expiry first; the extension of a lot may be asked from 60 days before its expiry.',
+  });
+
+function statementTable(s: Statement): string {
+  const lines = s.lines.map((l) => `${l.on}  ${l.lotId}  ${l.kind.padEnd(10)} ${String(l.credits).padStart(7)}  ${l.reason}`);
+  return [`Statement for ${s.month}`, `Opening balance: ${s.openingBalance}`, ...lines, `Closing balance: ${s.closingBalance}`].join('\n');
+}

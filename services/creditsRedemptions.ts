@@ -6,7 +6,7 @@ import type { LotBalanceNews } from './credits';
 import { CreditRefusal } from '../db/credits';
 import { placeHold, settleRedemption, type Hold, type Settlement } from '../db/creditsRedemptions';
 import { allocationsOf, type AllocatedCredits } from '../db/creditsReads';
-import { enqueueNotice, type Notice } from '../db/notifications';
+import { enqueueNotice, noticeKey, type Notice } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
 import type { RedemptionKind } from '../domain/credits';
 import * as notices from '../emails/credits';
@@ -33,7 +33,7 @@ export const APPROVER_NAME = 'Team Captain';
 
 export type Allocation = AllocatedCredits[];
 
-export const redemptionNoticeKey = (redemptionId: string, event: 'waiting' | 'settled') => `redemption-${redemptionId}:${event}`;
+export const redemptionNoticeKey = (redemptionId: string, event: 'waiting' | 'settled') => noticeKey('redemption', redemptionId, event);
 
 /**
  * CLC-6, CLC-7: holds (or with `redeemNow` redeems) the credits; a pending request's "waiting" notice is

@@ -131,7 +131,8 @@ export class LoyaltyAccount {
   }
 }
 
-function initialState(input: LoyaltyAccountInput): LoyaltyAccountState {
+/** A new account's state, as nominated (benchmarks start from it too). */
+export function initialState(input: LoyaltyAccountInput): LoyaltyAccountState {
   const { nomination, nominatedOn, settings } = input;
   return {
     accountId: input.accountId,

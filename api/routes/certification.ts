@@ -5,21 +5,8 @@ import { registerPartner } from '../../db/certification';
 import { findCertification, findPartner, listCertifications } from '../../db/certificationReads';
 import { unmetRequirements } from '../../domain/certification';
 import { certification } from '../../workflows/certification';
-import {
-  certificationId,
-  certificationRecordedUpdate,
-  certificationStateQuery,
-  certificationWorkflowId,
-  csatResponsesUpdate,
-  decideCertificationUpdate,
-  grantExtensionUpdate,
-  markCompliantUpdate,
-  moveToGoldUpdate,
-  nonComplianceNoticeUpdate,
-  renewCertificationUpdate,
-  revokeUpdate,
-  type CertificationState,
-} from '../../workflows/certificationDefinitions';
+import * as messages from '../../workflows/certificationDefinitions';
+import { certificationId, certificationWorkflowId, type CertificationState } from '../../workflows/certificationDefinitions';
 import type { AppDeps } from '../app';
 import { actorOf } from '../auth';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
@@ -81,7 +68,7 @@ const apply = route({
       args: [{ id, partnerId, country, partnerEmail: partner.email, requirements }],
       staticSummary: `Premier Certification ${partnerId} in ${country}`,
     });
-    await temporal.workflow.executeUpdateWithStart(certificationRecordedUpdate, { startWorkflowOperation: start });
+    await temporal.workflow.executeUpdateWithStart(messages.certificationRecordedUpdate, { startWorkflowOperation: start });
     return { status: 201, body: { certificationId: id, workflowId: certificationWorkflowId(id) }, location: { id } };
   },
 });
@@ -109,7 +96,7 @@ const read = route({
   errors: { 404: 'No such certification' },
   handler: async ({ params, holder }, { temporal, db }) => {
     const id = await ownedCertification(db, holder, params.id);
-    return { status: 200, body: await handleOf(temporal, id).query(certificationStateQuery) };
+    return { status: 200, body: await handleOf(temporal, id).query(messages.certificationStateQuery) };
   },
 });
 
@@ -145,27 +132,27 @@ export const certificationRoutes = [
   list,
   read,
   command('decision', ['ops'], 'Ops approve or refuse an application (CERT-1)', s.certificationDecisionSchema, (h, b, by) =>
-    h.executeUpdate(decideCertificationUpdate, { args: [{ ...b, by }] }),
+    h.executeUpdate(messages.decideCertificationUpdate, { args: [{ ...b, by }] }),
   ),
   command('renewal', ['partner'], 'The partner renews in the window with every requirement met (CERT-3)', s.requirementsSchema, (h, b) =>
-    h.executeUpdate(renewCertificationUpdate, { args: [b] }),
+    h.executeUpdate(messages.renewCertificationUpdate, { args: [b] }),
   ),
   command('csat-responses', ['ops'], 'Record survey responses and the Low Score Follow-Up (CERT-4)', s.csatSchema, (h, b) =>
-    h.executeUpdate(csatResponsesUpdate, { args: [b] }),
+    h.executeUpdate(messages.csatResponsesUpdate, { args: [b] }),
   ),
   command('non-compliance-notices', ['partner'], 'The partner reports non-compliance (CERT-5)', s.noticeSchema, (h, b) =>
-    h.executeUpdate(nonComplianceNoticeUpdate, { args: [b] }),
+    h.executeUpdate(messages.nonComplianceNoticeUpdate, { args: [b] }),
   ),
   command('extension', ['ops'], 'Ops grant a compliance extension after timely notice (CERT-5)', s.extensionSchema, (h, b, by) =>
-    h.executeUpdate(grantExtensionUpdate, { args: [{ ...b, by }] }),
+    h.executeUpdate(messages.grantExtensionUpdate, { args: [{ ...b, by }] }),
   ),
   command('compliance', ['ops'], 'Ops record that the partner is compliant again (CERT-5)', noBody, (h, _b, by) =>
-    h.executeUpdate(markCompliantUpdate, { args: [{ by }] }),
+    h.executeUpdate(messages.markCompliantUpdate, { args: [{ by }] }),
   ),
   command('gold', ['ops'], 'The partner moves from Premier to Gold (CERT-4)', noBody, (h, _b, by) =>
-    h.executeUpdate(moveToGoldUpdate, { args: [{ by }] }),
+    h.executeUpdate(messages.moveToGoldUpdate, { args: [{ by }] }),
   ),
   command('revocation', ['ops'], 'Ops revoke (CERT-5)', s.revocationSchema, (h, b, by) =>
-    h.executeUpdate(revokeUpdate, { args: [{ ...b, by }] }),
+    h.executeUpdate(messages.revokeUpdate, { args: [{ ...b, by }] }),
   ),
 ];

@@ -1,17 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addYears } from '../../domain/calendar';
 import { firstCsatMeasurement } from '../../domain/certification';
-import {
-  certificationStateQuery,
-  csatResponsesUpdate,
-  decideCertificationUpdate,
-  grantExtensionUpdate,
-  markCompliantUpdate,
-  moveToGoldUpdate,
-  nonComplianceNoticeUpdate,
-  renewCertificationUpdate,
-  revokeUpdate,
-} from '../../workflows/certificationDefinitions';
+import * as messages from '../../workflows/certificationDefinitions';
 import { applyForCertification, fullRequirements } from '../helpers/certification';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
@@ -26,16 +16,17 @@ describe('Premier Certification', () => {
   async function approved() {
     const c = await applyForCertification(h.env, h.db, h.taskQueue);
     const approvedOn = await h.today();
-    const state = await c.handle.executeUpdate(decideCertificationUpdate, { args: [{ approve: true, by: 'ops:test' }] });
+    const state = await c.handle.executeUpdate(messages.decideCertificationUpdate, { args: [{ approve: true, by: 'ops:test' }] });
     return { ...c, approvedOn, anniversary: state.anniversary! };
   }
-  const stateOf = async (c: Awaited<ReturnType<typeof applyForCertification>>) => (await c.handle.query(certificationStateQuery)).state;
+  const stateOf = async (c: Awaited<ReturnType<typeof applyForCertification>>) =>
+    (await c.handle.query(messages.certificationStateQuery)).state;
 
   it('CERT-2, CERT-3: two cycles: Re-Cert on the 90th day before, renewal on the last day, lost on the 31st day after', async () => {
     const c = await approved();
     expect(c.anniversary).toBe(addYears(c.approvedOn, 1));
     await h.smtp.waitFor((m) => m.to.includes(c.partnerEmail) && /approved/.test(m.subject));
-    await c.handle.executeUpdate(csatResponsesUpdate, { args: [{ count: 12, lowScoreFollowUpDone: true }] });
+    await c.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count: 12, lowScoreFollowUpDone: true }] });
 
     await h.skipTo(addDays(c.anniversary, -91));
     expect(await stateOf(c)).toBe('approved');
@@ -47,14 +38,14 @@ describe('Premier Certification', () => {
 
     await h.skipTo(addDays(c.anniversary, 30)); // the last day a renewal counts
     expect(await stateOf(c)).toBe('re-cert');
-    const renewed = await c.handle.executeUpdate(renewCertificationUpdate, { args: [fullRequirements()] });
+    const renewed = await c.handle.executeUpdate(messages.renewCertificationUpdate, { args: [fullRequirements()] });
     expect(renewed).toMatchObject({ state: 'approved', anniversary: addYears(c.anniversary, 1) });
     await h.smtp.waitFor((m) => m.to.includes(c.partnerEmail) && /renewed/.test(m.subject));
 
     const second = addYears(c.anniversary, 1);
     // The renewal continues the workflow as new; talk to the latest run once it is there.
     await h.skipTo(addDays(c.anniversary, 32));
-    await h.env.client.workflow.getHandle(c.handle.workflowId).executeUpdate(csatResponsesUpdate, { args: [{ count: 12 }] });
+    await h.env.client.workflow.getHandle(c.handle.workflowId).executeUpdate(messages.csatResponsesUpdate, { args: [{ count: 12 }] });
     await h.skipTo(addDays(second, -90));
     expect(await stateOf(c)).toBe('re-cert');
     await h.skipTo(addDays(second, 30));
@@ -67,12 +58,12 @@ describe('Premier Certification', () => {
 
   it('CERT-1, CERT-3: a renewal that misses requirements is refused with every one listed; outside the window too', async () => {
     const c = await approved();
-    await expect(c.handle.executeUpdate(renewCertificationUpdate, { args: [fullRequirements()] })).rejects.toMatchObject({
+    await expect(c.handle.executeUpdate(messages.renewCertificationUpdate, { args: [fullRequirements()] })).rejects.toMatchObject({
       cause: { type: 'Conflict' },
     });
     await h.skipTo(addDays(c.anniversary, -10));
     const lacking = { ...fullRequirements(), specializations: [], hybridItService: null, preSalesSupport: false };
-    const refusal = await c.handle.executeUpdate(renewCertificationUpdate, { args: [lacking] }).catch((e) => e.cause);
+    const refusal = await c.handle.executeUpdate(messages.renewCertificationUpdate, { args: [lacking] }).catch((e) => e.cause);
     expect(refusal.type).toBe('Invalid');
     expect(refusal.details.map((d: { field: string }) => d.field).sort()).toEqual([
       'hybridItService.type',
@@ -84,7 +75,7 @@ describe('Premier Certification', () => {
 
   it('CERT-1: ops may refuse an application; it ends there', async () => {
     const c = await applyForCertification(h.env, h.db, h.taskQueue);
-    await c.handle.executeUpdate(decideCertificationUpdate, { args: [{ approve: false, by: 'ops:test' }] });
+    await c.handle.executeUpdate(messages.decideCertificationUpdate, { args: [{ approve: false, by: 'ops:test' }] });
     expect((await c.handle.result()).state).toBe('refused');
     expect(await h.db('certifications').where({ id: c.id }).first()).toMatchObject({ state: 'refused' });
   });
@@ -96,11 +87,11 @@ describe('Premier Certification', () => {
     expect(first >= addYears(passing.approvedOn, 1)).toBe(true);
     // Responses count from the 12 months before the measurement date.
     await h.skipTo(addDays(first, -40));
-    await passing.handle.executeUpdate(csatResponsesUpdate, { args: [{ count: 10, lowScoreFollowUpDone: true }] });
-    await failing.handle.executeUpdate(csatResponsesUpdate, { args: [{ count: 9, lowScoreFollowUpDone: true }] });
+    await passing.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count: 10, lowScoreFollowUpDone: true }] });
+    await failing.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count: 9, lowScoreFollowUpDone: true }] });
     await h.skipTo(first);
-    const p = await passing.handle.query(certificationStateQuery);
-    const f = await failing.handle.query(certificationStateQuery);
+    const p = await passing.handle.query(messages.certificationStateQuery);
+    const f = await failing.handle.query(messages.certificationStateQuery);
     expect(p.measurements).toEqual([{ on: first, passed: true, shortfalls: [] }]);
     expect(p.nonCompliance).toBeNull();
     expect(f.measurements).toEqual([{ on: first, passed: false, shortfalls: ['9 survey responses, 10 needed'] }]);
@@ -111,12 +102,12 @@ describe('Premier Certification', () => {
   it('CERT-4: a partner moving from Premier to Gold needs 30 responses at the first measurement after six full months', async () => {
     const c = await approved();
     const movedOn = await h.today();
-    await c.handle.executeUpdate(moveToGoldUpdate, { args: [{ by: 'ops:test' }] });
+    await c.handle.executeUpdate(messages.moveToGoldUpdate, { args: [{ by: 'ops:test' }] });
     const first = firstCsatMeasurement(movedOn, 6);
     await h.skipTo(addDays(first, -30));
-    await c.handle.executeUpdate(csatResponsesUpdate, { args: [{ count: 29, lowScoreFollowUpDone: true }] });
+    await c.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count: 29, lowScoreFollowUpDone: true }] });
     await h.skipTo(first);
-    const state = await c.handle.query(certificationStateQuery);
+    const state = await c.handle.query(messages.certificationStateQuery);
     expect(state.measurements).toEqual([{ on: first, passed: false, shortfalls: ['29 survey responses, 30 needed'] }]);
   });
 
@@ -125,14 +116,16 @@ describe('Premier Certification', () => {
     const lost = await approved();
     const on = await h.today();
     for (const c of [kept, lost]) {
-      await c.handle.executeUpdate(nonComplianceNoticeUpdate, { args: [{ reason: '8x5 support lapsed', awareOn: addDays(on, -20) }] });
-      await c.handle.executeUpdate(grantExtensionUpdate, { args: [{ until: addDays(on, 30), by: 'ops:test' }] });
+      await c.handle.executeUpdate(messages.nonComplianceNoticeUpdate, {
+        args: [{ reason: '8x5 support lapsed', awareOn: addDays(on, -20) }],
+      });
+      await c.handle.executeUpdate(messages.grantExtensionUpdate, { args: [{ until: addDays(on, 30), by: 'ops:test' }] });
     }
-    await expect(lost.handle.executeUpdate(revokeUpdate, { args: [{ reason: 'x', by: 'ops' }] })).rejects.toMatchObject({
+    await expect(lost.handle.executeUpdate(messages.revokeUpdate, { args: [{ reason: 'x', by: 'ops' }] })).rejects.toMatchObject({
       cause: { type: 'Conflict' },
     });
     await h.skipTo(addDays(on, 10));
-    await kept.handle.executeUpdate(markCompliantUpdate, { args: [{ by: 'ops:test' }] });
+    await kept.handle.executeUpdate(messages.markCompliantUpdate, { args: [{ by: 'ops:test' }] });
     await h.skipTo(addDays(on, 31));
     expect(await stateOf(kept)).toBe('approved');
     expect(await stateOf(lost)).toBe('revoked');
@@ -142,11 +135,15 @@ describe('Premier Certification', () => {
   it('CERT-5: without timely notice there is no extension, and ops may revoke at once', async () => {
     const c = await approved();
     const on = await h.today();
-    await c.handle.executeUpdate(nonComplianceNoticeUpdate, { args: [{ reason: 'resale agreement expired', awareOn: addDays(on, -31) }] });
-    await expect(c.handle.executeUpdate(grantExtensionUpdate, { args: [{ until: addDays(on, 30), by: 'ops' }] })).rejects.toMatchObject({
+    await c.handle.executeUpdate(messages.nonComplianceNoticeUpdate, {
+      args: [{ reason: 'resale agreement expired', awareOn: addDays(on, -31) }],
+    });
+    await expect(
+      c.handle.executeUpdate(messages.grantExtensionUpdate, { args: [{ until: addDays(on, 30), by: 'ops' }] }),
+    ).rejects.toMatchObject({
       cause: { type: 'Invalid' },
     });
-    const revoked = await c.handle.executeUpdate(revokeUpdate, { args: [{ reason: 'no timely notice', by: 'ops:test' }] });
+    const revoked = await c.handle.executeUpdate(messages.revokeUpdate, { args: [{ reason: 'no timely notice', by: 'ops:test' }] });
     expect(revoked.state).toBe('revoked');
     expect(await h.db('certifications').where({ id: c.id }).first()).toMatchObject({ state: 'revoked' });
   });

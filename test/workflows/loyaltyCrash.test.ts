@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { firstAwardDate } from '../../domain/calendar';
 import { awardQuarterOf } from '../../domain/loyalty';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
-import { createActivities } from '../../activities';
+import { createActivities, type Activities } from '../../activities';
 import { createMailer } from '../../services/mailer';
 import { creditLotWorkflowId } from '../../workflows/creditsDefinitions';
 import { nominationFor } from '../helpers/loyalty';
@@ -91,28 +91,9 @@ describe('loyalty account: a worker dies during an award', () => {
     const mailer = createMailer(h.smtp.url);
     try {
       const acts = createActivities({ db: h.db, mailer, temporal: h.env.client, config: { mailFrom: 'p@test.example' } });
-      const accountId = uniqueId('RE');
-      const nomination = nominationFor('2026-11-24', { group: accountId });
-      await acts.recordNomination({
-        accountId,
-        nomination,
-        nominatedBy: 'am',
-        nominatedOn: '2026-11-24',
-        termsVersion: 'T1',
-        lapsesOn: '2027-02-22',
-      });
+      const { accountId, nomination, award } = await nominatedForAward(acts, 'RE', h.taskQueue);
       // No worker polls the harness's queue in this test: the lot's workflow waits for a later test's
       // worker (a workflow task left pending for good would stop the test server from skipping time).
-      const award = {
-        accountId,
-        companyName: nomination.company.name,
-        captain: nomination.teamCaptain,
-        quarter: 'FY2027Q3',
-        awardDate: '2027-04-15',
-        credits: 75,
-        nextAwardDate: '2027-07-15',
-        lotTaskQueue: h.taskQueue,
-      };
       const first = await acts.awardAndStartLot(award);
       const lot = h.env.client.workflow.getHandle(creditLotWorkflowId(first.lotId));
       const lotRun = (await lot.describe()).runId;
@@ -135,26 +116,7 @@ describe('loyalty account: a worker dies during an award', () => {
     const deadMailer = createMailer(`smtp://127.0.0.1:${await freePort()}?ignoreTLS=true`);
     try {
       const acts = createActivities({ db: h.db, mailer: deadMailer, temporal: h.env.client, config: { mailFrom: 'p@test.example' } });
-      const accountId = uniqueId('DOWN');
-      const nomination = nominationFor('2026-11-24', { group: accountId });
-      await acts.recordNomination({
-        accountId,
-        nomination,
-        nominatedBy: 'am',
-        nominatedOn: '2026-11-24',
-        termsVersion: 'T1',
-        lapsesOn: '2027-02-22',
-      });
-      const award = {
-        accountId,
-        companyName: nomination.company.name,
-        captain: nomination.teamCaptain,
-        quarter: 'FY2027Q3',
-        awardDate: '2027-04-15',
-        credits: 75,
-        nextAwardDate: '2027-07-15',
-        lotTaskQueue: h.taskQueue,
-      };
+      const { accountId, award } = await nominatedForAward(acts, 'DOWN', h.taskQueue);
       // The workflow then sends it with the sendNotice activity (loyaltyAccount award()).
       const done = await acts.awardAndStartLot(award);
       expect(done.noticeSent).toBe(false);
@@ -178,6 +140,9 @@ describe('loyalty account: a worker dies during an award', () => {
       if new.account_id = '${accountId}' and nextval('${fault}') <= 3 then raise exception 'injected fault: award write refused'; end if;
       return new; end $$`);
     await h.db.raw(`create trigger ${fault} before insert on credit_lots for each row execute function ${fault}()`);
+    // The award's run: on a loaded machine the account may reach its year's end (and a new run) before the
+    // history is read.
+    const awardRun = h.env.client.workflow.getHandle(handle.workflowId, (await handle.describe()).runId);
     try {
       const first = firstAwardDate(acceptedOn);
       const quarter = awardQuarterOf(first);
@@ -192,7 +157,7 @@ describe('loyalty account: a worker dies during an award', () => {
       // The email goes out before the lot's start is scheduled: wait for the whole fallback to be in the history.
       await vi.waitFor(
         async () => {
-          const scheduled = ((await handle.fetchHistory()).events ?? []).flatMap(
+          const scheduled = ((await awardRun.fetchHistory()).events ?? []).flatMap(
             (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
           );
           expect(scheduled).toEqual(expect.arrayContaining(['recordAward', 'sendNotice', 'startCreditLot']));
@@ -208,3 +173,28 @@ describe('loyalty account: a worker dies during an award', () => {
     }
   }, 120_000);
 });
+
+/** An account recorded as nominated (by the activity itself), and the input of its FY2027Q3 award step. */
+async function nominatedForAward(acts: Activities, prefix: string, lotTaskQueue: string) {
+  const accountId = uniqueId(prefix);
+  const nomination = nominationFor('2026-11-24', { group: accountId });
+  await acts.recordNomination({
+    accountId,
+    nomination,
+    nominatedBy: 'am',
+    nominatedOn: '2026-11-24',
+    termsVersion: 'T1',
+    lapsesOn: '2027-02-22',
+  });
+  const award = {
+    accountId,
+    companyName: nomination.company.name,
+    captain: nomination.teamCaptain,
+    quarter: 'FY2027Q3',
+    awardDate: '2027-04-15',
+    credits: 75,
+    nextAwardDate: '2027-07-15',
+    lotTaskQueue,
+  };
+  return { accountId, nomination, award };
+}

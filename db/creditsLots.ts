@@ -1,0 +1,93 @@
+// A lot's birth (an award's or a purchase's rows, each written once by its business key) and the read
+// model's copy of its state. The ledger itself, and the writes that move credits: db/credits.ts.
+import type { Knex } from 'knex';
+import type { LotRecord } from '../workflows/creditsDefinitions';
+import { LEDGER, LOTS, type CreditLotRecord, type LedgerRecord } from './credits';
+
+export interface AwardLot {
+  id: string;
+  accountId: string;
+  ownerEmail: string;
+  credits: number;
+  issuedOn: string;
+  expiresOn: string;
+  awardQuarter: string;
+}
+
+/**
+ * An awarded lot's insert, unexecuted, for a caller that combines it with other writes (db/loyalty.ts
+ * writeAwardRows). Keyed by the award's business id, so a retried award writes nothing new (LOY-7, CLC-8).
+ */
+export function awardLotInsert(db: Knex | Knex.Transaction, lot: AwardLot) {
+  return db<CreditLotRecord>(LOTS)
+    .insert({
+      id: lot.id,
+      account_id: lot.accountId,
+      owner_email: lot.ownerEmail,
+      source: 'award',
+      credits: lot.credits,
+      issued_on: lot.issuedOn,
+      activates_on: lot.issuedOn,
+      expires_on: lot.expiresOn,
+      award_quarter: lot.awardQuarter,
+    })
+    .onConflict('id')
+    .ignore();
+}
+
+/** Its ledger entry's insert, unexecuted, keyed the same way. */
+export function awardLedgerInsert(db: Knex | Knex.Transaction, lot: AwardLot, actor: string) {
+  return db<LedgerRecord>(LEDGER)
+    .insert({
+      lot_id: lot.id,
+      kind: 'award',
+      credits: lot.credits,
+      actor,
+      reason: `Customer Loyalty award ${lot.awardQuarter}`,
+      idempotency_key: `${lot.id}:award`,
+      occurred_on: lot.issuedOn,
+    })
+    .onConflict('idempotency_key')
+    .ignore();
+}
+
+/** CLC-2: a purchased lot and its first ledger entry, each written once. */
+export async function insertPurchasedLot(db: Knex, lot: LotRecord): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx(LOTS)
+      .insert({
+        id: lot.id,
+        account_id: lot.accountId,
+        owner_name: lot.ownerName,
+        owner_email: lot.ownerEmail,
+        country: lot.country,
+        source: 'purchase',
+        state: 'pending',
+        credits: lot.credits,
+        issued_on: lot.issuedOn,
+        activates_on: lot.activatesOn,
+        expires_on: lot.expiresOn,
+      })
+      .onConflict('id')
+      .ignore();
+    await trx(LEDGER)
+      .insert({
+        lot_id: lot.id,
+        kind: 'purchase',
+        credits: lot.credits,
+        actor: 'system:purchase',
+        reason: `purchase invoiced ${lot.issuedOn}`,
+        idempotency_key: `${lot.id}:purchase`,
+        occurred_on: lot.issuedOn,
+      })
+      .onConflict('idempotency_key')
+      .ignore();
+  });
+}
+
+/** The read model's copy of a lot's state, which its workflow decides (activation only from pending). */
+export async function setLotState(db: Knex, lotId: string, state: 'active' | 'closed'): Promise<void> {
+  const q = db(LOTS).where({ id: lotId });
+  if (state === 'active') q.where({ state: 'pending' });
+  await q.update({ state });
+}
