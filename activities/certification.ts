@@ -1,3 +1,4 @@
+import { saveCertification } from '../db/certification';
 import { enqueueNotice, noticeKey, partnerNameFor } from '../db/notifications';
 import * as emails from '../emails/certification';
 import type { CertificationState } from '../workflows/certificationDefinitions';
@@ -32,17 +33,7 @@ export function createCertificationActivities({ db }: ActivityDeps) {
     }): Promise<string | null> {
       const { s, notice } = input;
       return db.transaction(async (trx) => {
-        await trx('certifications')
-          .insert({
-            id: s.id,
-            partner_id: s.partnerId,
-            country: s.country,
-            state: s.state,
-            certified_on: s.certifiedOn,
-            anniversary: s.anniversary,
-          })
-          .onConflict('id')
-          .merge({ state: s.state, certified_on: s.certifiedOn, anniversary: s.anniversary, updated_at: trx.fn.now() });
+        await saveCertification(trx, s);
         if (!notice) return null;
         const id = noticeKey('cert', s.id, input.event);
         const name = await partnerNameFor(trx, s.partnerEmail);

@@ -2,8 +2,9 @@ import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { extendLot, forfeitLot, lotBalance } from '../db/credits';
-import { insertPurchasedLot, setLotState } from '../db/creditsLots';
-import { enqueueNotice, noticeKey, noticeKeySql } from '../db/notifications';
+import { denyExtension, insertExtensionRequest, insertPurchasedLot, setLotState } from '../db/creditsLots';
+import { dueHolds, lotOwner, type DueHold } from '../db/creditsReads';
+import { enqueueNotice, noticeKey, unsentNotices } from '../db/notifications';
 import { buildStatements, unsentStatementNotices } from '../db/creditsStatements';
 import type { IsoDate } from '../domain/calendar';
 import { creditLotWorkflowId, type LotRecord } from '../workflows/creditsDefinitions';
@@ -17,30 +18,18 @@ import type { ActivityDeps } from './index';
 
 // Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
 
-/** Who hears about a lot: a loyalty account's current Team Captain, else the purchaser. */
-async function ownerOf(db: Knex, lotId: string): Promise<{ name: string; email: string; accountId: string | null }> {
-  const row = await db('credit_lots as l')
-    .leftJoin('accounts as a', 'a.id', 'l.account_id')
-    .where('l.id', lotId)
-    .first('l.owner_name', 'l.owner_email', 'l.account_id', 'a.captain_name', 'a.captain_email');
-  if (!row) throw new Error(`No lot ${lotId}`);
-  return { name: row.captain_name ?? row.owner_name, email: row.captain_email ?? row.owner_email, accountId: row.account_id };
-}
-
 async function notifyOwner(db: Knex, lotId: string, event: string, kind: string, email: (owner: { name: string }) => Email) {
-  const owner = await ownerOf(db, lotId);
+  const owner = await lotOwner(db, lotId);
   const id = noticeKey('lot', lotId, event);
   await enqueueNotice(db, { id, accountId: owner.accountId, kind, recipient: owner.email, ...email(owner) });
   return id;
 }
 
-type DueHold = { id: string; account_id: string | null; kind: string; credits: number; recipient: string | null };
-
 /** CLC-6: a hold run out, released, with its notice to whoever was asked to approve it. */
 function expireHold(db: Knex, r: DueHold, on: IsoDate) {
   const notice: RedemptionNotice = {
-    to: { name: APPROVER_NAME, email: r.recipient ?? '' },
-    accountId: r.account_id,
+    to: { name: APPROVER_NAME, email: r.approverEmail ?? '' },
+    accountId: r.accountId,
     credits: r.credits,
     kind: r.kind,
   };
@@ -126,17 +115,7 @@ function lotActivities({ db, temporal }: ActivityDeps) {
 function extensionActivities({ db }: ActivityDeps) {
   return {
     async recordExtensionRequest(input: { lotId: string; requestId: string; usagePlan: string; by: string; on: IsoDate }): Promise<void> {
-      await db('extension_requests')
-        .insert({
-          id: input.requestId,
-          lot_id: input.lotId,
-          usage_plan: input.usagePlan,
-          requested_by: input.by,
-          requested_on: input.on,
-          status: 'pending',
-        })
-        .onConflict('id')
-        .ignore();
+      await insertExtensionRequest(db, input);
     },
 
     /** CLC-4: approved, the lot gets its new expiry; approved after expiry, the forfeited credits return. */
@@ -150,10 +129,7 @@ function extensionActivities({ db }: ActivityDeps) {
       on: IsoDate;
     }): Promise<string> {
       if (input.approve) await extendLot(db, input.lotId, input);
-      else
-        await db('extension_requests')
-          .where({ id: input.requestId })
-          .update({ status: 'denied', decided_by: input.by, decided_on: input.on });
+      else await denyExtension(db, input);
       return notifyOwner(db, input.lotId, `extension-${input.approve ? 'approved' : 'denied'}`, 'lot-extension', (o) =>
         emails.extensionDecided({
           ...o,
@@ -185,16 +161,10 @@ function scheduledActivities({ db, temporal, mailer, config }: ActivityDeps) {
      * sooner), at most `limit`, each in its own transaction with its notice; the lots hear their balances.
      */
     async expireDueHolds(input: { on: IsoDate; limit: number }): Promise<{ noticeKeys: string[]; more: boolean }> {
-      const due = await db('redemptions as r')
-        .leftJoin('notifications as n', 'n.id', noticeKeySql(db, 'redemption', 'r.id', 'waiting'))
-        .where({ 'r.status': 'pending' })
-        .where('r.hold_until', '<=', input.on)
-        .orderBy(['r.hold_until', 'r.id'])
-        .limit(input.limit + 1)
-        .select('r.id', 'r.account_id', 'r.kind', 'r.credits', 'n.recipient');
+      const due = await dueHolds(db, input.on, input.limit + 1);
       const noticeKeys: string[] = [];
       const lotIds = new Set<string>();
-      for (const r of due.slice(0, input.limit) as DueHold[]) {
+      for (const r of due.slice(0, input.limit)) {
         const settled = await expireHold(db, r, input.on);
         noticeKeys.push(settled.noticeKey);
         for (const id of settled.lotIds) lotIds.add(id);
@@ -205,15 +175,8 @@ function scheduledActivities({ db, temporal, mailer, config }: ActivityDeps) {
 
     /** Redemption notices still unsent (the API could not send them, nor a deliverNotice workflow yet). */
     async unsentDeskNotices(input: { limit: number }): Promise<string[]> {
-      // Ten minutes old at least: the API may still be sending a newer one itself. Once a day, a scan of
-      // the outbox is cheaper than an index that every notice's insert and send would have to maintain.
-      return db('notifications as n')
-        .whereNull('n.sent_at')
-        .whereIn('n.kind', ['redemption-waiting', 'redemption-settled'])
-        .where('n.created_at', '<', db.raw("now() - interval '10 minutes'"))
-        .orderBy('n.created_at')
-        .limit(input.limit)
-        .pluck('n.id');
+      // Ten minutes old at least: the API may still be sending a newer one itself.
+      return unsentNotices(db, { kinds: ['redemption-waiting', 'redemption-settled'], olderThanMinutes: 10, limit: input.limit });
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { insertEngagement, recordPayment, setEngagementState } from '../db/incentives';
 import { enqueueNotice, noticeKey, partnerNameFor } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
 import type { Email } from '../emails/letter';
@@ -30,17 +31,7 @@ export function createIncentiveActivities({ db }: ActivityDeps) {
       useCaseId: string;
       phase: string;
     }): Promise<void> {
-      await db('engagements')
-        .insert({
-          id: input.engagementId,
-          partner_id: input.partnerId,
-          customer_id: input.customerId,
-          use_case_id: input.useCaseId,
-          state: 'active',
-          phase: input.phase,
-        })
-        .onConflict('id')
-        .ignore();
+      await insertEngagement(db, input);
     },
 
     /** LCI-2: a phase's payment, approved automatically; returns the notice key. */
@@ -54,19 +45,7 @@ export function createIncentiveActivities({ db }: ActivityDeps) {
       nextPhase: string | null;
     }): Promise<string> {
       return db.transaction(async (trx) => {
-        await trx('incentive_payments')
-          .insert({
-            engagement_id: input.engagementId,
-            phase_index: input.phaseIndex,
-            phase: input.phase,
-            amount_usd: input.amountUsd,
-            approved_on: input.approvedOn,
-          })
-          .onConflict(['engagement_id', 'phase_index'])
-          .ignore();
-        await trx('engagements')
-          .where({ id: input.engagementId })
-          .update({ phase: input.nextPhase, state: input.nextPhase ? 'active' : 'completed', updated_at: trx.fn.now() });
+        await recordPayment(trx, input);
         return notify(trx, input, `payment-${input.phaseIndex}`, 'incentive-payment', (name) => emails.phasePaid({ ...input, name }));
       });
     },
@@ -74,7 +53,7 @@ export function createIncentiveActivities({ db }: ActivityDeps) {
     /** LCI-3: a phase not completed within 12 months ends the engagement; returns the notice key. */
     async recordEngagementExpiry(input: { engagementId: string; partnerEmail: string; phase: string; deadline: IsoDate }): Promise<string> {
       return db.transaction(async (trx) => {
-        await trx('engagements').where({ id: input.engagementId }).update({ state: 'expired', updated_at: trx.fn.now() });
+        await setEngagementState(trx, input.engagementId, { state: 'expired' });
         return notify(trx, input, 'expired', 'incentive-expired', (name) => emails.engagementExpired({ ...input, name }));
       });
     },

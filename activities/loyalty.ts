@@ -4,7 +4,15 @@ import { awardLotRecord } from '../workflows/creditsDefinitions';
 import { startLotWorkflow } from './credits';
 import type { ActivityDeps } from './index';
 import { sendNotice } from '../services/outbox';
-import { insertNominatedAccount, tierTableFor, updateAccount, writeAwardRows } from '../db/loyalty';
+import {
+  insertNominatedAccount,
+  recordTermsAcceptance,
+  saveBookings,
+  setAutoApproval,
+  tierTableFor,
+  updateAccount,
+  writeAwardRows,
+} from '../db/loyalty';
 import { enqueueNotice, noticeKey } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
 import { lotExpiryDate } from '../domain/credits';
@@ -117,10 +125,7 @@ function nominationActivities({ db }: ActivityDeps) {
 
     /** LOY-4: who accepted which version, when. */
     async recordTermsAcceptance(input: { accountId: string; version: string; ccoId: string; acceptedOn: IsoDate }): Promise<void> {
-      await db('terms_acceptances')
-        .insert({ account_id: input.accountId, terms_version: input.version, accepted_by: input.ccoId, accepted_on: input.acceptedOn })
-        .onConflict(['account_id', 'terms_version'])
-        .ignore();
+      await recordTermsAcceptance(db, input);
     },
 
     async recordEnrollment(input: AccountParty & { firstAwardDate: IsoDate; tier: number | null }): Promise<string> {
@@ -136,11 +141,7 @@ function tierActivities({ db }: ActivityDeps) {
   return {
     /** LOY-6: a fiscal year's bookings (a later report of the same year replaces the earlier one). */
     async recordBookings(input: { accountId: string; bookings: Bookings }): Promise<void> {
-      const b = input.bookings;
-      await db('bookings')
-        .insert({ account_id: input.accountId, fiscal_year: b.fiscalYear, direct_usd: b.directUsd, indirect_usd: b.indirectUsd })
-        .onConflict(['account_id', 'fiscal_year'])
-        .merge();
+      await saveBookings(db, input.accountId, input.bookings);
     },
 
     /** LOY-5: the tier table of a fiscal year (or the latest earlier one). */
@@ -195,7 +196,7 @@ function accountActivities({ db }: ActivityDeps) {
     },
 
     async recordAutoApproval(input: { accountId: string; enabled: boolean }): Promise<void> {
-      await db('accounts').where({ id: input.accountId }).update({ auto_approval: input.enabled, updated_at: db.fn.now() });
+      await setAutoApproval(db, input.accountId, input.enabled);
     },
 
     async recordWithdrawal(input: AccountParty & { reason: string }): Promise<string> {

@@ -2,7 +2,7 @@
 // model's copy of its state. The ledger itself, and the writes that move credits: db/credits.ts.
 import type { Knex } from 'knex';
 import type { LotRecord } from '../workflows/creditsDefinitions';
-import { LEDGER, LOTS, type CreditLotRecord, type LedgerRecord } from './credits';
+import { EXTENSION_REQUESTS, LEDGER, LOTS, type CreditLotRecord, type LedgerRecord } from './credits';
 
 export interface AwardLot {
   id: string;
@@ -90,4 +90,20 @@ export async function setLotState(db: Knex, lotId: string, state: 'active' | 'cl
   const q = db(LOTS).where({ id: lotId });
   if (state === 'active') q.where({ state: 'pending' });
   await q.update({ state });
+}
+
+/** CLC-4: the one extension request of a lot, written once. */
+export async function insertExtensionRequest(
+  db: Knex,
+  r: { lotId: string; requestId: string; usagePlan: string; by: string; on: string },
+): Promise<void> {
+  await db(EXTENSION_REQUESTS)
+    .insert({ id: r.requestId, lot_id: r.lotId, usage_plan: r.usagePlan, requested_by: r.by, requested_on: r.on, status: 'pending' })
+    .onConflict('id')
+    .ignore();
+}
+
+/** CLC-4: a denied request; the lot keeps its expiry (an approval is db/credits.ts extendLot). */
+export async function denyExtension(db: Knex, r: { requestId: string; by: string; on: string }): Promise<void> {
+  await db(EXTENSION_REQUESTS).where({ id: r.requestId }).update({ status: 'denied', decided_by: r.by, decided_on: r.on });
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { IsoDate } from '../domain/calendar';
 import type { UseCase } from '../domain/incentives';
 import { findUseCase, toEntry, type CatalogueEntry, type UseCaseRecord } from './incentivesReads';
 
@@ -77,4 +78,54 @@ export async function retireUseCase(db: Knex, id: string, updatedBy: string): Pr
 /** LCI-3: the engagement's Customer Success Plan, kept (a new one replaces it), never required. */
 export async function keepSuccessPlan(db: Knex, engagementId: string, document: string): Promise<void> {
   await db(ENGAGEMENTS).where({ id: engagementId }).update({ success_plan: document, updated_at: db.fn.now() });
+}
+
+/** LCI-1: an engagement's read-model row, written once by its workflow. */
+export async function insertEngagement(
+  db: Knex,
+  e: { engagementId: string; partnerId: string; customerId: string; useCaseId: string; phase: string },
+): Promise<void> {
+  await db(ENGAGEMENTS)
+    .insert({
+      id: e.engagementId,
+      partner_id: e.partnerId,
+      customer_id: e.customerId,
+      use_case_id: e.useCaseId,
+      state: 'active',
+      phase: e.phase,
+    })
+    .onConflict('id')
+    .ignore();
+}
+
+/** LCI-2: a phase's payment, once per (engagement, phase), and the engagement moved to its next phase. */
+export async function recordPayment(
+  trx: Knex.Transaction,
+  p: { engagementId: string; phaseIndex: number; phase: string; amountUsd: number; approvedOn: IsoDate; nextPhase: string | null },
+): Promise<void> {
+  await trx(PAYMENTS)
+    .insert({
+      engagement_id: p.engagementId,
+      phase_index: p.phaseIndex,
+      phase: p.phase,
+      amount_usd: p.amountUsd,
+      approved_on: p.approvedOn,
+    })
+    .onConflict(['engagement_id', 'phase_index'])
+    .ignore();
+  await setEngagementState(
+    trx,
+    p.engagementId,
+    p.nextPhase ? { state: 'active', phase: p.nextPhase } : { state: 'completed', phase: null },
+  );
+}
+
+export async function setEngagementState(
+  db: Knex | Knex.Transaction,
+  engagementId: string,
+  to: { state: 'active' | 'completed' | 'expired'; phase?: string | null },
+) {
+  await db(ENGAGEMENTS)
+    .where({ id: engagementId })
+    .update({ ...to, updated_at: db.fn.now() });
 }

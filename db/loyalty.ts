@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import type { TierBand, TierTable } from '../domain/loyalty';
-import type { Nomination } from '../domain/loyalty';
+import type { Bookings, Nomination, TierBand, TierTable } from '../domain/loyalty';
 import { awardLedgerInsert, awardLotInsert, type AwardLot } from './creditsLots';
 import { noticeInsert, type Notice } from './notifications';
 
@@ -9,6 +8,7 @@ export const TIER_TABLES = 'tier_tables';
 export const TERMS_VERSIONS = 'terms_versions';
 export const COMPANIES = 'companies';
 export const BOOKINGS = 'bookings';
+export const TERMS_ACCEPTANCES = 'terms_acceptances';
 
 /** Inserts the account, its company and its bookings; a retry of the same nomination changes nothing. */
 export async function insertNominatedAccount(
@@ -142,4 +142,28 @@ export async function latestTermsVersion(db: Knex): Promise<string | undefined> 
 export async function publishTermsVersion(db: Knex, version: string, by: string): Promise<boolean> {
   const inserted = await db(TERMS_VERSIONS).insert({ version, published_by: by }).onConflict('version').ignore().returning('version');
   return inserted.length > 0;
+}
+
+/** LOY-4: who accepted which terms version, when; once per account and version. */
+export async function recordTermsAcceptance(
+  db: Knex,
+  a: { accountId: string; version: string; ccoId: string; acceptedOn: string },
+): Promise<void> {
+  await db(TERMS_ACCEPTANCES)
+    .insert({ account_id: a.accountId, terms_version: a.version, accepted_by: a.ccoId, accepted_on: a.acceptedOn })
+    .onConflict(['account_id', 'terms_version'])
+    .ignore();
+}
+
+/** LOY-6: a fiscal year's bookings; a later report of the same year replaces the earlier one. */
+export async function saveBookings(db: Knex, accountId: string, b: Bookings): Promise<void> {
+  await db(BOOKINGS)
+    .insert({ account_id: accountId, fiscal_year: b.fiscalYear, direct_usd: b.directUsd, indirect_usd: b.indirectUsd })
+    .onConflict(['account_id', 'fiscal_year'])
+    .merge();
+}
+
+/** CLC-6: the read model's copy of the captain's auto-approval switch. */
+export async function setAutoApproval(db: Knex, accountId: string, enabled: boolean): Promise<void> {
+  await db(ACCOUNTS).where({ id: accountId }).update({ auto_approval: enabled, updated_at: db.fn.now() });
 }

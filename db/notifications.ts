@@ -85,3 +85,17 @@ function toNotice(row: Record<string, unknown>): NoticeRow {
     sentAt: (row.sent_at as Date | null) ?? null,
   };
 }
+
+/**
+ * Notices of these kinds still unsent after `olderThanMinutes`, the oldest first. Run once a day: a scan of
+ * the outbox is cheaper than an index that every notice's insert and send would have to maintain.
+ */
+export async function unsentNotices(db: Knex, q: { kinds: string[]; olderThanMinutes: number; limit: number }): Promise<string[]> {
+  return db(TABLE)
+    .whereNull('sent_at')
+    .whereIn('kind', q.kinds)
+    .where('created_at', '<', db.raw('now() - make_interval(mins => ?)', [q.olderThanMinutes]))
+    .orderBy('created_at')
+    .limit(q.limit)
+    .pluck('id');
+}
