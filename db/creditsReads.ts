@@ -207,18 +207,21 @@ export async function accountOwner(db: Knex, accountId: string): Promise<Account
   return db(`${ACCOUNTS} as a`).where('a.id', accountId).first<AccountOwner | undefined>(account);
 }
 
+interface LotOwnerRecord {
+  owner_name: string;
+  owner_email: string;
+  account_id: string | null;
+  captain_name: string | null;
+  captain_email: string | null;
+}
+
 /** Who hears about a lot: a loyalty account's current Team Captain, else the purchaser. */
 export async function lotOwner(db: Knex, lotId: string): Promise<{ name: string; email: string; accountId: string | null }> {
+  const columns = ['l.owner_name', 'l.owner_email', 'l.account_id', 'a.captain_name', 'a.captain_email'];
   const row = await db(`${LOTS} as l`)
     .leftJoin(`${ACCOUNTS} as a`, 'a.id', 'l.account_id')
     .where('l.id', lotId)
-    .first<{
-      owner_name: string;
-      owner_email: string;
-      account_id: string | null;
-      captain_name: string | null;
-      captain_email: string | null;
-    }>('l.owner_name', 'l.owner_email', 'l.account_id', 'a.captain_name', 'a.captain_email');
+    .first<LotOwnerRecord>(columns);
   if (!row) throw new Error(`No lot ${lotId}`);
   return { name: row.captain_name ?? row.owner_name, email: row.captain_email ?? row.owner_email, accountId: row.account_id };
 }
