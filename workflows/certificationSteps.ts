@@ -68,16 +68,18 @@ export function sleepUntilEvent(c: Certification, date: IsoDate): Promise<boolea
 export async function onEvent(c: Certification, { key, date, firstCsat }: DatedEvent): Promise<'ended' | 'continue'> {
   const { s } = c;
   s.done.push(key);
+  // CERT-2: each cycle's notices are its own, keyed by its anniversary (v0.1.0 keyed the first cycle's alone).
+  const ofCycle = `${key}-${s.anniversary}`;
   if (key === 'recert-open' && c.open()) {
     s.state = 're-cert';
-    await c.tell(key, 'recert-open');
+    await c.tell(ofCycle, 'recert-open');
   } else if (key === 'recert-60' || key === 'recert-30' || key === 'lapse-7') {
     const last = lapseDate(s.anniversary!);
     if (s.state === 're-cert')
-      await c.tell(key, 'reminder', key === 'lapse-7' ? `It is lost after ${last}.` : `Renewal is open until ${last}.`);
+      await c.tell(ofCycle, 'reminder', key === 'lapse-7' ? `It is lost after ${last}.` : `Renewal is open until ${last}.`);
   } else if (key === 'lost') {
     s.state = 'lapsed';
-    await c.tell(key, 'lapsed');
+    await c.tell(ofCycle, 'lapsed');
     return 'ended';
   } else if (key.startsWith('csat-')) {
     await measureCsat(c, date, date === firstCsat);

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as messages from '../../workflows/certificationDefinitions';
+import { applyForCertification, fullRequirements, mailTimeline } from '../helpers/certification';
+import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
+
+// Certifications through several yearly cycles, on fixed dates (each test later than the one before, as
+// the suite's clock only moves forward). Every expected date is written out by hand.
+describe('Premier Certification, cycle after cycle', () => {
+  let h: WorkflowHarness;
+  beforeAll(async () => {
+    h = await workflowHarness();
+  });
+  afterAll(async () => h?.close());
+
+  const approve = { args: [{ approve: true, by: 'ops:test' }] as [{ approve: boolean; by: string }] };
+  const renewal = () => ({ args: [fullRequirements()] as [ReturnType<typeof fullRequirements>] });
+  const subjects = {
+    approved: 'Premier Certification approved (US)',
+    open: 'Premier Certification: renewal is open (US)',
+    reminder: 'Reminder: renew your Premier Certification (US)',
+    renewed: 'Premier Certification renewed (US)',
+    lost: 'Premier Certification lost (US)',
+  };
+
+  it('CERT-2: the second cycle sends its own Re-Cert email and reminders, each on its day', async () => {
+    await h.skipTo('2030-03-10');
+    const c = await applyForCertification(h.env, h.db, h.taskQueue);
+    const mail = mailTimeline(h, c.partnerEmail, '2030-03-10');
+    expect((await c.handle.executeUpdate(messages.decideCertificationUpdate, approve)).anniversary).toBe('2031-03-10');
+    await h.smtp.waitFor((m) => m.to.includes(c.partnerEmail));
+    await mail.at('2030-03-10', '2030-12-09', '2030-12-10', '2031-01-08', '2031-01-09', '2031-02-07', '2031-02-08');
+    await c.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count: 12, lowScoreFollowUpDone: true }] });
+    expect((await c.handle.executeUpdate(messages.renewCertificationUpdate, renewal())).anniversary).toBe('2032-03-10');
+    await h.smtp.waitFor((m) => m.to.includes(c.partnerEmail) && m.subject === subjects.renewed);
+    await mail.at('2031-02-08', '2031-12-10', '2031-12-11', '2032-01-09', '2032-01-10', '2032-02-08', '2032-02-09');
+    await mail.at('2032-04-01', '2032-04-02', '2032-04-09', '2032-04-10');
+    expect(mail.entries).toEqual([
+      ['2030-03-10', subjects.approved],
+      ['2030-12-10', subjects.open],
+      ['2031-01-09', subjects.reminder],
+      ['2031-02-08', subjects.reminder],
+      ['2031-02-08', subjects.renewed],
+      ['2031-12-11', subjects.open],
+      ['2032-01-10', subjects.reminder],
+      ['2032-02-09', subjects.reminder],
+      ['2032-04-02', subjects.reminder],
+      ['2032-04-10', subjects.lost],
+    ]);
+  });
+});
