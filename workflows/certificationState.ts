@@ -24,6 +24,8 @@ export class Certification {
   renewed = false;
   /** Set by a message that changes the dates ahead (non-compliance, an extension, a move to Gold). */
   complianceChanged = false;
+  /** The day this run started (a renewal starts a new run). */
+  readonly startedOn = today();
 
   constructor(input: CertificationInput) {
     this.s = input.carried ?? {

@@ -1,7 +1,7 @@
 // What happens to a certification as dates come: the decision on the application, then each dated event
 // of the year (Re-Cert opening, reminders, customer satisfaction measurements, an extension's end) until
 // it is renewed, lost or revoked. Each step reads and writes the Certification.
-import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, workflowInfo } from '@temporalio/workflow';
 import { addDays, addMonths, type IsoDate } from '../domain/calendar';
 import {
   csatMeasurementDates,
@@ -50,12 +50,22 @@ export function nextEvent(c: Certification): DatedEvent {
     ['recert-30', r30!],
     ['lapse-7', lapseReminderDate(a)],
     ['lost', lostOn(a)],
-    ...csatMeasurementDates(firstCsat, lostOn(a)).map((d): [string, IsoDate] => [`csat-${d}`, d]),
+    ...csatDatesAhead(c, firstCsat, lostOn(a)).map((d): [string, IsoDate] => [`csat-${d}`, d]),
     ...(extensionUntil ? [[`extension-end-${extensionUntil}`, addDays(extensionUntil, 1)] as [string, IsoDate]] : []),
   ];
   const pending = events.filter(([key]) => !s.done.includes(key)).sort((x, y) => (x[1] < y[1] ? -1 : 1));
   const [key, date] = pending[0]!;
   return { key, date, firstCsat };
+}
+
+/**
+ * CERT-4: the measurement dates of the cycle still to take. Each is taken once: none already measured, and
+ * none already past when this run started (v0.1.0 took every date of the cycle again after a renewal).
+ */
+function csatDatesAhead(c: Certification, from: IsoDate, to: IsoDate): IsoDate[] {
+  const dates = csatMeasurementDates(from, to);
+  if (!patched('certification-csat-measured-once')) return dates;
+  return dates.filter((d) => d >= c.startedOn && !c.s.measurements.some((m) => m.on === d));
 }
 
 /** Sleeps until `date` unless a message changes what comes next; true when woken early. */

@@ -47,4 +47,31 @@ describe('Premier Certification, cycle after cycle', () => {
       ['2032-04-10', subjects.lost],
     ]);
   });
+  it('CERT-4: each measurement is taken once: a renewal repeats none, however the responses stand since', async () => {
+    await h.skipTo('2033-03-10');
+    const c = await applyForCertification(h.env, h.db, h.taskQueue);
+    await c.handle.executeUpdate(messages.decideCertificationUpdate, approve);
+    await h.skipTo('2034-02-01');
+    await c.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count: 12, lowScoreFollowUpDone: true }] });
+    expect((await c.handle.executeUpdate(messages.renewCertificationUpdate, renewal())).anniversary).toBe('2035-03-10');
+    await h.skipTo('2035-01-15'); // measured 2034-07-01 and 2035-01-01, both passed; then a low score not followed up
+    await c.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count: 1, lowScoreFollowUpDone: false }] });
+    await h.skipTo('2035-02-01');
+    expect((await c.handle.executeUpdate(messages.renewCertificationUpdate, renewal())).anniversary).toBe('2036-03-10');
+    await h.skipTo('2035-02-02');
+    const after = await c.handle.query(messages.certificationStateQuery);
+    expect(after.measurements).toEqual([
+      { on: '2034-07-01', passed: true, shortfalls: [] },
+      { on: '2035-01-01', passed: true, shortfalls: [] },
+    ]);
+    expect(after.nonCompliance).toBeNull();
+    await c.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count: 10, lowScoreFollowUpDone: true }] });
+    await h.skipTo('2035-07-01');
+    expect((await c.handle.query(messages.certificationStateQuery)).measurements.map((m) => [m.on, m.passed])).toEqual([
+      ['2034-07-01', true],
+      ['2035-01-01', true],
+      ['2035-07-01', true],
+    ]);
+    expect(h.smtp.received.filter((m) => m.to.includes(c.partnerEmail) && /out of compliance/.test(m.subject))).toEqual([]);
+  });
 });
