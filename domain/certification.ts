@@ -56,7 +56,13 @@ export const lapseDate = (anniversary: IsoDate) => addDays(anniversary, 30);
 export const lostOn = (anniversary: IsoDate) => addDays(lapseDate(anniversary), 1);
 /** A last reminder a week before the certification is lost [default]. */
 export const lapseReminderDate = (anniversary: IsoDate) => addDays(lapseDate(anniversary), -7);
+/** v0.1.0's next anniversary, a year on from the last: it drifts (2029-02-28 stays on the 28th). */
 export const nextAnniversary = (anniversary: IsoDate) => addYears(anniversary, 1);
+/** CERT-2: the n-th anniversary, CAL-4 applied to the approval date each time (2028-02-29: 2031-02-28, 2032-02-29). */
+export const anniversaryOf = (approvedOn: IsoDate, n: number) => addYears(approvedOn, n);
+/** CERT-2: the anniversary after `anniversary` (an n-th one, or one drifted from it in the same year). */
+export const anniversaryAfter = (approvedOn: IsoDate, anniversary: IsoDate) =>
+  anniversaryOf(approvedOn, Number(anniversary.slice(0, 4)) - Number(approvedOn.slice(0, 4)) + 1);
 
 /** CERT-4: customer satisfaction is measured on these days of January and July [default: the 1st]. */
 export const CSAT_MEASUREMENT_DAY = 1;

@@ -1,8 +1,10 @@
 // A certification's state and what each message does to it; the time-driven steps are in
 // certificationSteps.ts, the wiring in certification.ts.
-import { condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import {
+  anniversaryAfter,
+  anniversaryOf,
   lapseDate,
   nextAnniversary,
   noticeIsTimely,
@@ -68,7 +70,7 @@ export class Certification {
   /** CERT-2: ops approve (a year to the anniversary) or refuse the application. */
   decide({ approve }: { approve: boolean }): CertificationState {
     const on = today();
-    if (approve) Object.assign(this.s, { state: 'approved', certifiedOn: on, anniversary: nextAnniversary(on) });
+    if (approve) Object.assign(this.s, { state: 'approved', certifiedOn: on, anniversary: anniversaryOf(on, 1) });
     else this.s.state = 'refused';
     return this.s;
   }
@@ -89,7 +91,10 @@ export class Certification {
   /** CERT-3: renewal in the window, only when every current requirement is met. */
   renew(requirements: Requirements): CertificationState {
     this.s.requirements = requirements;
-    this.s.anniversary = nextAnniversary(this.s.anniversary!);
+    const { certifiedOn, anniversary } = this.s;
+    this.s.anniversary = patched('certification-anniversary-from-approval')
+      ? anniversaryAfter(certifiedOn!, anniversary!)
+      : nextAnniversary(anniversary!);
     this.s.state = 'approved';
     this.renewed = true;
     return this.s;

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, addMonths, addYears } from '../../domain/calendar';
 import {
+  anniversaryAfter,
+  anniversaryOf,
   csatMeasurementDates,
   csatShortfalls,
   firstCsatMeasurement,
@@ -64,6 +66,21 @@ describe('Premier Certification rules (CERT-1 … CERT-5)', () => {
         expect(nextAnniversary(a)).toBe(addYears(a, 1));
       }),
     );
+  });
+
+  it('CERT-2: the n-th anniversary is the approval date plus n years, each from the approval date (CAL-4)', () => {
+    expect([1, 2, 3, 4, 8].map((n) => anniversaryOf('2028-02-29', n))).toEqual([
+      '2029-02-28',
+      '2030-02-28',
+      '2031-02-28',
+      '2032-02-29',
+      '2036-02-29',
+    ]);
+    expect(anniversaryOf('2026-03-10', 5)).toBe('2031-03-10');
+    // The one after an anniversary, drifted or not: 2031-02-28 is followed by 2032-02-29.
+    expect(anniversaryAfter('2028-02-29', '2031-02-28')).toBe('2032-02-29');
+    expect(anniversaryAfter('2028-02-29', '2029-02-28')).toBe('2030-02-28');
+    expect(anniversaryAfter('2026-08-31', '2027-08-31')).toBe('2028-08-31');
   });
 
   it('CERT-4: measured each January and July; the first after a full 12 months of certification', () => {

@@ -37,10 +37,10 @@ export async function applyForCertification(env: TestWorkflowEnvironment, db: Kn
 /**
  * A recipient's emails as `[date, subject]`, each dated by the checkpoint at which it had arrived: `at(date)`
  * skips to noon of `date` (events fire at midnight), so checkpoints on an event's day and the day before
- * date it to the day. Starts on `today`, where the suite's clock is.
+ * date it to the day. Starts on `today`, where the suite's clock is, after the emails already received.
  */
 export function mailTimeline(h: Pick<WorkflowHarness, 'skipTo' | 'smtp'>, recipient: string, today: IsoDate) {
-  const seen = new Set<ReceivedMail>();
+  const seen = new Set<ReceivedMail>(h.smtp.received.filter((r) => r.to.includes(recipient)));
   const entries: [IsoDate, string][] = [];
   let last = today;
   return {

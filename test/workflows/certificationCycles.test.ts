@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as messages from '../../workflows/certificationDefinitions';
 import { applyForCertification, fullRequirements, mailTimeline } from '../helpers/certification';
+import type { ReceivedMail } from '../helpers/smtp';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
 // Certifications through several yearly cycles, on fixed dates (each test later than the one before, as
@@ -73,5 +74,26 @@ describe('Premier Certification, cycle after cycle', () => {
       ['2035-07-01', true],
     ]);
     expect(h.smtp.received.filter((m) => m.to.includes(c.partnerEmail) && /out of compliance/.test(m.subject))).toEqual([]);
+  });
+  it('CERT-2: a 29 February approval keeps its anniversary on 29 February in leap years, four renewals on', async () => {
+    await h.skipTo('2036-02-29');
+    const c = await applyForCertification(h.env, h.db, h.taskQueue);
+    const anniversaries = [(await c.handle.executeUpdate(messages.decideCertificationUpdate, approve)).anniversary];
+    for (const renewOn of ['2037-02-08', '2038-02-08', '2039-02-08']) {
+      await h.skipTo(renewOn);
+      await c.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count: 12, lowScoreFollowUpDone: true }] });
+      anniversaries.push((await c.handle.executeUpdate(messages.renewCertificationUpdate, renewal())).anniversary);
+    }
+    expect(anniversaries).toEqual(['2037-02-28', '2038-02-28', '2039-02-28', '2040-02-29']);
+    const renewed = (m: ReceivedMail) => m.to.includes(c.partnerEmail) && m.subject === subjects.renewed;
+    await vi.waitFor(() => expect(h.smtp.received.filter(renewed)).toHaveLength(3));
+    const mail = mailTimeline(h, c.partnerEmail, '2039-02-08');
+    await mail.at('2039-11-30', '2039-12-01', '2039-12-30', '2039-12-31', '2040-01-29', '2040-01-30', '2040-02-29');
+    expect(mail.entries).toEqual([
+      ['2039-12-01', subjects.open],
+      ['2039-12-31', subjects.reminder],
+      ['2040-01-30', subjects.reminder],
+    ]);
+    expect(await h.db('certifications').where({ id: c.id }).first()).toMatchObject({ state: 're-cert', anniversary: '2040-02-29' });
   });
 });
