@@ -116,11 +116,7 @@ export class Certification {
   }
 
   validateExtension({ until }: { until: IsoDate }): void {
-    this.assertOutOfCompliance();
-    if (!this.s.nonCompliance!.timely)
-      throw refusal(failureTypes.invalid, 'no timely notice of the non-compliance: no extension', [
-        { field: 'until', message: 'notice came later than 30 days after awareness' },
-      ]);
+    this.assertOutOfCompliance(); // CERT-5: late notice lets ops refuse an extension; it does not forbid one
     if (until <= today())
       throw refusal(failureTypes.invalid, 'an extension ends in the future', [{ field: 'until', message: 'must be after today' }]);
   }
@@ -151,13 +147,12 @@ export class Certification {
   }
 
   validateRevocation(): void {
-    const nc = this.s.nonCompliance;
-    if (!this.open() || !nc) throw refusal(failureTypes.conflict, 'only a certification out of compliance can be revoked');
-    if (nc.timely && nc.extensionUntil && today() <= nc.extensionUntil)
-      throw refusal(failureTypes.conflict, `the compliance extension runs until ${nc.extensionUntil}`);
+    this.assertOpen();
+    const until = this.s.nonCompliance?.extensionUntil;
+    if (until && today() <= until) throw refusal(failureTypes.conflict, `the compliance extension runs until ${until}`);
   }
 
-  /** CERT-5: ops may revoke at once without timely notice; with it, not while an extension runs. */
+  /** CERT-5: revocation is ops' decision, notified or not; not while an extension runs. */
   async revoke({ reason }: { reason: string }): Promise<CertificationState> {
     this.revocation = reason;
     await condition(() => this.revokedRecorded);

@@ -94,10 +94,17 @@ export async function onEvent(c: Certification, { key, date, firstCsat }: DatedE
   } else if (key.startsWith('csat-')) {
     await measureCsat(c, date, date === firstCsat);
   } else if (key.startsWith('extension-end-') && s.nonCompliance) {
-    s.state = 'revoked';
+    if (patched('certification-extension-end-asks-ops')) return askOps(c, key, s.nonCompliance);
+    s.state = 'revoked'; // v0.1.0 revoked by itself
     await c.tell(key, 'revoked', `still out of compliance when the extension ended (${s.nonCompliance.reason})`);
     return 'ended';
   }
+  return 'continue';
+}
+
+/** CERT-5: at an extension's end ops is asked to confirm or revoke; the certification stays until ops decide. */
+async function askOps(c: Certification, key: string, nc: NonNullable<CertificationState['nonCompliance']>): Promise<'continue'> {
+  await c.tell(key, 'extension-ended', `ended on ${nc.extensionUntil} (${nc.reason})`);
   return 'continue';
 }
 
