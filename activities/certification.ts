@@ -1,4 +1,5 @@
 import { saveCertification } from '../db/certification';
+import { certifiedSince } from '../db/certificationReads';
 import { enqueueNotice, noticeKey, partnerNameFor } from '../db/notifications';
 import * as emails from '../emails/certification';
 import type { CertificationState } from '../workflows/certificationDefinitions';
@@ -28,6 +29,9 @@ export type CertificationNotice = keyof typeof emailFor;
 
 export function createCertificationActivities({ db, config }: ActivityDeps) {
   return {
+    /** CERT-4: whether the partner was Premier certified on or after `since` (then it is not "new"). */
+    partnerCertifiedSince: ({ partnerId, since }: { partnerId: string; since: string }): Promise<boolean> =>
+      certifiedSince(db, partnerId, since),
     /** Records the state after `event`; returns the notice key when the partner is told, else null. */
     async recordCertificationEvent(input: {
       s: CertificationState;

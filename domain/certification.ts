@@ -86,6 +86,14 @@ export function firstCsatMeasurement(certifiedOn: IsoDate, fullMonths = 12): Iso
   return csatMeasurementDates(from, addYears(from, 1))[0]!;
 }
 
+/** CERT-4: a partner is "new" unless Premier, Silver or Gold certified since this day (six months before). */
+export const newPartnerSince = (approvedOn: IsoDate) => addMonths(approvedOn, -6);
+
+/** CERT-4: a new partner's first measurement comes after 12 full months; another's is the first date after approval. */
+export function firstCsatMeasurementOf(approvedOn: IsoDate, newPartner: boolean): IsoDate {
+  return newPartner ? firstCsatMeasurement(approvedOn) : csatMeasurementDates(addDays(approvedOn, 1), addYears(approvedOn, 1))[0]!;
+}
+
 /**
  * CERT-4: whether a measurement passes. The first needs 10 responses (30 for Premier→Gold); later ones
  * 10 from the 12 months before the date, and the Low Score Follow-Up done.

@@ -7,15 +7,18 @@ import {
   csatMeasurementDates,
   csatShortfalls,
   firstCsatMeasurement,
+  firstCsatMeasurementOf,
   lapseDate,
   lapseReminderDate,
   lostOn,
+  newPartnerSince,
   recertReminderDates,
   recertWindowOpens,
 } from '../domain/certification';
-import { sleepUntilDate } from './clock';
+import { sleepUntilDate, today } from './clock';
 import type { CertificationState } from './certificationDefinitions';
 import type { Certification } from './certificationState';
+import { acts } from './shared';
 
 /** CERT-1, CERT-2: the application recorded, then approved or refused by ops. */
 export async function decideApplication(c: Certification): Promise<'approved' | 'refused'> {
@@ -23,10 +26,14 @@ export async function decideApplication(c: Certification): Promise<'approved' | 
   c.recorded = true;
   await condition(() => c.s.state !== 'applied');
   if ((c.s.state as CertificationState['state']) === 'refused') {
-    await c.tell('refused', 'refused');
+    await c.tell(`refused-${today()}`, 'refused'); // dated: a partner may apply again (v0.1.0: 'refused')
     return 'refused';
   }
-  await c.tell('approved', 'approved');
+  if (patched('certification-new-partner-grace')) {
+    const since = newPartnerSince(c.s.certifiedOn!);
+    c.s.recentlyCertified = await acts.partnerCertifiedSince({ partnerId: c.s.partnerId, since });
+  }
+  await c.tell(`approved-${c.s.certifiedOn}`, 'approved'); // dated: a partner may apply again (v0.1.0: 'approved')
   return 'approved';
 }
 
@@ -42,7 +49,7 @@ export function nextEvent(c: Certification): DatedEvent {
   const { s } = c;
   const a = s.anniversary!;
   const [r60, r30] = recertReminderDates(a);
-  const firstCsat = s.goldSince ? firstCsatMeasurement(s.goldSince, 6) : firstCsatMeasurement(s.certifiedOn!);
+  const firstCsat = s.goldSince ? firstCsatMeasurement(s.goldSince, 6) : firstCsatMeasurementOf(s.certifiedOn!, !s.recentlyCertified);
   const extensionUntil = s.nonCompliance?.extensionUntil;
   const events: [string, IsoDate][] = [
     ['recert-open', recertWindowOpens(a)],
@@ -88,14 +95,14 @@ export async function onEvent(c: Certification, { key, date, firstCsat }: DatedE
     if (s.state === 're-cert')
       await c.tell(ofCycle, 'reminder', key === 'lapse-7' ? `It is lost after ${last}.` : `Renewal is open until ${last}.`);
   } else if (key === 'lost') {
-    s.state = 'lapsed';
+    Object.assign(s, { state: 'lapsed', endedOn: date });
     await c.tell(ofCycle, 'lapsed');
     return 'ended';
   } else if (key.startsWith('csat-')) {
     await measureCsat(c, date, date === firstCsat);
   } else if (key.startsWith('extension-end-') && s.nonCompliance) {
     if (patched('certification-extension-end-asks-ops')) return askOps(c, key, s.nonCompliance);
-    s.state = 'revoked'; // v0.1.0 revoked by itself
+    Object.assign(s, { state: 'revoked', endedOn: today() }); // v0.1.0 revoked by itself
     await c.tell(key, 'revoked', `still out of compliance when the extension ended (${s.nonCompliance.reason})`);
     return 'ended';
   }
@@ -133,8 +140,8 @@ async function measureCsat(c: Certification, date: IsoDate, first: boolean): Pro
 
 /** CERT-5: revoked by ops; the update answers once the revocation is recorded. */
 export async function revoke(c: Certification): Promise<CertificationState> {
-  c.s.state = 'revoked';
-  await c.tell('revoked', 'revoked', c.revocation!);
+  Object.assign(c.s, { state: 'revoked', endedOn: today() });
+  await c.tell(`revoked-${c.s.endedOn}`, 'revoked', c.revocation!); // dated, as 'approved'
   c.revokedRecorded = true;
   await condition(allHandlersFinished);
   return c.s;

@@ -7,6 +7,8 @@ import {
   csatMeasurementDates,
   csatShortfalls,
   firstCsatMeasurement,
+  firstCsatMeasurementOf,
+  newPartnerSince,
   lapseDate,
   lostOn,
   nextAnniversary,
@@ -81,6 +83,15 @@ describe('Premier Certification rules (CERT-1 … CERT-5)', () => {
     expect(anniversaryAfter('2028-02-29', '2031-02-28')).toBe('2032-02-29');
     expect(anniversaryAfter('2028-02-29', '2029-02-28')).toBe('2030-02-28');
     expect(anniversaryAfter('2026-08-31', '2027-08-31')).toBe('2028-08-31');
+  });
+
+  it('CERT-4: a partner certified in the previous six months is not new: measured from the first date after approval', () => {
+    expect(newPartnerSince('2041-05-01')).toBe('2040-11-01');
+    expect(newPartnerSince('2041-08-31')).toBe('2041-02-28');
+    expect(firstCsatMeasurementOf('2041-05-01', true)).toBe('2042-07-01');
+    expect(firstCsatMeasurementOf('2041-05-01', false)).toBe('2041-07-01');
+    expect(firstCsatMeasurementOf('2041-07-01', false)).toBe('2042-01-01');
+    expect(firstCsatMeasurementOf('2041-12-31', false)).toBe('2042-01-01');
   });
 
   it('CERT-4: measured each January and July; the first after a full 12 months of certification', () => {

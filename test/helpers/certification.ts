@@ -18,11 +18,16 @@ export const fullRequirements = (): Requirements => ({
   termsAccepted: true,
 });
 
-/** A registered partner's application, started on the time-skipping server. */
-export async function applyForCertification(env: TestWorkflowEnvironment, db: Knex, taskQueue: string) {
-  const partnerId = uniqueId('P');
-  const partnerEmail = `${partnerId.toLowerCase()}@partner.example`;
-  await db('partners').insert({ id: partnerId, name: `${partnerId} Ltd`, email: partnerEmail });
+/** A registered partner's application (a new partner's, or `again` that of one already registered), on the time-skipping server. */
+export async function applyForCertification(
+  env: TestWorkflowEnvironment,
+  db: Knex,
+  taskQueue: string,
+  again?: { partnerId: string; partnerEmail: string },
+) {
+  const partnerId = again?.partnerId ?? uniqueId('P');
+  const partnerEmail = again?.partnerEmail ?? `${partnerId.toLowerCase()}@partner.example`;
+  if (!again) await db('partners').insert({ id: partnerId, name: `${partnerId} Ltd`, email: partnerEmail });
   const id = certificationId(partnerId, 'US');
   await env.client.workflow.start(certification, {
     workflowId: certificationWorkflowId(id),

@@ -96,4 +96,37 @@ describe('Premier Certification, cycle after cycle', () => {
     ]);
     expect(await h.db('certifications').where({ id: c.id }).first()).toMatchObject({ state: 're-cert', anniversary: '2040-02-29' });
   });
+  const approvedMail = (to: string, count: number) =>
+    vi.waitFor(() => expect(h.smtp.received.filter((m) => m.to.includes(to) && m.subject === subjects.approved)).toHaveLength(count));
+
+  it('CERT-4: a partner certified in the previous six months is not new: measured from its first measurement date', async () => {
+    await h.skipTo('2041-01-10');
+    const soon = await applyForCertification(h.env, h.db, h.taskQueue);
+    const later = await applyForCertification(h.env, h.db, h.taskQueue);
+    const revoke = { args: [{ reason: 'resale agreement expired', by: 'ops:test' }] as [{ reason: string; by: string }] };
+    for (const c of [soon, later]) await c.handle.executeUpdate(messages.decideCertificationUpdate, approve);
+    await h.skipTo('2041-03-01');
+    for (const c of [soon, later]) await c.handle.executeUpdate(messages.revokeUpdate, revoke);
+    await h.skipTo('2041-05-01'); // two months on: not new
+    const again = await applyForCertification(h.env, h.db, h.taskQueue, soon);
+    await again.handle.executeUpdate(messages.decideCertificationUpdate, approve);
+    await approvedMail(again.partnerEmail, 2);
+    await h.skipTo('2041-07-01');
+    expect((await again.handle.query(messages.certificationStateQuery)).measurements).toEqual([
+      { on: '2041-07-01', passed: false, shortfalls: ['0 survey responses, 10 needed', 'the Low Score Follow-Up is not done'] },
+    ]);
+    await h.skipTo('2041-10-01'); // seven months on: new again, with the grace of 12 full months
+    const fresh = await applyForCertification(h.env, h.db, h.taskQueue, later);
+    await fresh.handle.executeUpdate(messages.decideCertificationUpdate, approve);
+    await approvedMail(fresh.partnerEmail, 2);
+    await h.skipTo('2042-09-01');
+    await fresh.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count: 10, lowScoreFollowUpDone: true }] });
+    expect((await fresh.handle.executeUpdate(messages.renewCertificationUpdate, renewal())).anniversary).toBe('2043-10-01');
+    await h.skipTo('2042-12-31');
+    expect((await fresh.handle.query(messages.certificationStateQuery)).measurements).toEqual([]);
+    await h.skipTo('2043-01-01');
+    expect((await fresh.handle.query(messages.certificationStateQuery)).measurements).toEqual([
+      { on: '2043-01-01', passed: true, shortfalls: [] },
+    ]);
+  });
 });
