@@ -1,4 +1,5 @@
 import { saveCertification } from '../db/certification';
+import { certifiedSince } from '../db/certificationReads';
 import { enqueueNotice, noticeKey, partnerNameFor } from '../db/notifications';
 import * as emails from '../emails/certification';
 import type { CertificationState } from '../workflows/certificationDefinitions';
@@ -18,12 +19,19 @@ const emailFor = {
   'csat-failed': emails.csatFailed,
   extension: emails.extensionGranted,
   revoked: emails.revoked,
+  'extension-ended': emails.extensionEnded,
 } as const;
+
+/** Notices to ops rather than the partner: to the programs' own address (the one notices come from). */
+const toOps: readonly CertificationNotice[] = ['extension-ended'];
 
 export type CertificationNotice = keyof typeof emailFor;
 
-export function createCertificationActivities({ db }: ActivityDeps) {
+export function createCertificationActivities({ db, config }: ActivityDeps) {
   return {
+    /** CERT-4: whether the partner was Premier certified on or after `since` (then it is not "new"). */
+    partnerCertifiedSince: ({ partnerId, since }: { partnerId: string; since: string }): Promise<boolean> =>
+      certifiedSince(db, partnerId, since),
     /** Records the state after `event`; returns the notice key when the partner is told, else null. */
     async recordCertificationEvent(input: {
       s: CertificationState;
@@ -36,9 +44,11 @@ export function createCertificationActivities({ db }: ActivityDeps) {
         await saveCertification(trx, s);
         if (!notice) return null;
         const id = noticeKey('cert', s.id, input.event);
-        const name = await partnerNameFor(trx, s.partnerEmail);
-        const email = emailFor[notice]({ name, country: s.country, anniversary: s.anniversary, detail: input.detail ?? '' });
-        await enqueueNotice(trx, { id, accountId: null, kind: `cert-${notice}`, recipient: s.partnerEmail, ...email });
+        const ops = toOps.includes(notice);
+        const name = ops ? null : await partnerNameFor(trx, s.partnerEmail);
+        const facts = { name, country: s.country, anniversary: s.anniversary, detail: input.detail ?? '', partnerId: s.partnerId };
+        const recipient = ops ? config.mailFrom : s.partnerEmail;
+        await enqueueNotice(trx, { id, accountId: null, kind: `cert-${notice}`, recipient, ...emailFor[notice](facts) });
         return id;
       });
     },

@@ -29,7 +29,15 @@ export async function saveCertification(db: Knex | Knex.Transaction, s: Certific
       state: s.state,
       certified_on: s.certifiedOn,
       anniversary: s.anniversary,
+      ended_on: s.endedOn ?? null,
     })
     .onConflict('id')
-    .merge({ state: s.state, certified_on: s.certifiedOn, anniversary: s.anniversary, updated_at: db.fn.now() });
+    .merge({
+      state: s.state,
+      certified_on: s.certifiedOn,
+      anniversary: s.anniversary,
+      // A new application of the same partner and country keeps the day the last one ended (CERT-4).
+      ...(s.endedOn ? { ended_on: s.endedOn } : {}),
+      updated_at: db.fn.now(),
+    });
 }

@@ -50,3 +50,15 @@ export async function listCertifications(db: Knex, filter: { state?: CertState; 
     .orderBy('id');
   return rows.map(toCertification);
 }
+
+/**
+ * CERT-4: whether the partner has been Premier certified since `since` (in any country): a certification
+ * that is approved or in Re-Cert now, or one that ended on or after that day.
+ */
+export async function certifiedSince(db: Knex, partnerId: string, since: string): Promise<boolean> {
+  const row = await db(CERTIFICATIONS)
+    .where({ partner_id: partnerId })
+    .andWhere((q) => void q.whereIn('state', ['approved', 're-cert']).orWhere('ended_on', '>=', since))
+    .first('id');
+  return row !== undefined;
+}

@@ -56,7 +56,13 @@ export const lapseDate = (anniversary: IsoDate) => addDays(anniversary, 30);
 export const lostOn = (anniversary: IsoDate) => addDays(lapseDate(anniversary), 1);
 /** A last reminder a week before the certification is lost [default]. */
 export const lapseReminderDate = (anniversary: IsoDate) => addDays(lapseDate(anniversary), -7);
+/** v0.1.0's next anniversary, a year on from the last: it drifts (2029-02-28 stays on the 28th). */
 export const nextAnniversary = (anniversary: IsoDate) => addYears(anniversary, 1);
+/** CERT-2: the n-th anniversary, CAL-4 applied to the approval date each time (2028-02-29: 2031-02-28, 2032-02-29). */
+export const anniversaryOf = (approvedOn: IsoDate, n: number) => addYears(approvedOn, n);
+/** CERT-2: the anniversary after `anniversary` (an n-th one, or one drifted from it in the same year). */
+export const anniversaryAfter = (approvedOn: IsoDate, anniversary: IsoDate) =>
+  anniversaryOf(approvedOn, Number(anniversary.slice(0, 4)) - Number(approvedOn.slice(0, 4)) + 1);
 
 /** CERT-4: customer satisfaction is measured on these days of January and July [default: the 1st]. */
 export const CSAT_MEASUREMENT_DAY = 1;
@@ -78,6 +84,14 @@ export function csatMeasurementDates(from: IsoDate, to: IsoDate): IsoDate[] {
 export function firstCsatMeasurement(certifiedOn: IsoDate, fullMonths = 12): IsoDate {
   const from = addMonths(certifiedOn, fullMonths);
   return csatMeasurementDates(from, addYears(from, 1))[0]!;
+}
+
+/** CERT-4: a partner is "new" unless Premier, Silver or Gold certified since this day (six months before). */
+export const newPartnerSince = (approvedOn: IsoDate) => addMonths(approvedOn, -6);
+
+/** CERT-4: a new partner's first measurement comes after 12 full months; another's is the first date after approval. */
+export function firstCsatMeasurementOf(approvedOn: IsoDate, newPartner: boolean): IsoDate {
+  return newPartner ? firstCsatMeasurement(approvedOn) : csatMeasurementDates(addDays(approvedOn, 1), addYears(approvedOn, 1))[0]!;
 }
 
 /**

@@ -3,7 +3,14 @@ import type { IsoDate } from '../domain/calendar';
 import { letter } from './letter';
 
 /** Every certification notice names the country and greets the partner when its name is known. */
-export type CertificationFacts = { name?: string | null; country: string; anniversary: IsoDate | null; detail: string };
+export type CertificationFacts = {
+  name?: string | null;
+  country: string;
+  anniversary: IsoDate | null;
+  detail: string;
+  /** Named in notices to ops, which are about some partner. */
+  partnerId?: string;
+};
 
 export const approved = (a: CertificationFacts) =>
   letter({
@@ -75,4 +82,12 @@ export const revoked = (a: CertificationFacts) =>
     to: a.name,
     happened: `The certification is revoked: ${a.detail}.`,
     next: 'You may apply again once every requirement is met.',
+  });
+
+/** CERT-5: to ops, who decide; the service revokes nothing by itself. `detail`: the extension's last day and the reason. */
+export const extensionEnded = (a: CertificationFacts) =>
+  letter({
+    subject: `Premier Certification ${a.partnerId} (${a.country}): the compliance extension has ended, confirm or revoke`,
+    happened: `The compliance extension of ${a.partnerId} in ${a.country} ${a.detail}; it is not recorded as compliant again.`,
+    next: 'The certification stays as it is until you decide: confirm it is compliant again, grant more time, or revoke it.',
   });

@@ -33,6 +33,10 @@ export interface CertificationState {
   measurements: { on: IsoDate; passed: boolean; shortfalls: string[] }[];
   /** CERT-4: set when the partner moves from Premier to Gold: its first Gold measurement needs 30 responses. */
   goldSince?: IsoDate | null;
+  /** CERT-4: Premier certified in the six months before approval: not "new", no first-measurement grace. */
+  recentlyCertified?: boolean;
+  /** The day it was lost or revoked. */
+  endedOn?: IsoDate | null;
   /** CERT-5 */
   nonCompliance: { reason: string; awareOn: IsoDate; noticeOn: IsoDate | null; timely: boolean; extensionUntil: IsoDate | null } | null;
 }

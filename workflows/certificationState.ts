@@ -1,8 +1,10 @@
 // A certification's state and what each message does to it; the time-driven steps are in
 // certificationSteps.ts, the wiring in certification.ts.
-import { condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import {
+  anniversaryAfter,
+  anniversaryOf,
   lapseDate,
   nextAnniversary,
   noticeIsTimely,
@@ -24,6 +26,8 @@ export class Certification {
   renewed = false;
   /** Set by a message that changes the dates ahead (non-compliance, an extension, a move to Gold). */
   complianceChanged = false;
+  /** The day this run started (a renewal starts a new run). */
+  readonly startedOn = today();
 
   constructor(input: CertificationInput) {
     this.s = input.carried ?? {
@@ -66,7 +70,7 @@ export class Certification {
   /** CERT-2: ops approve (a year to the anniversary) or refuse the application. */
   decide({ approve }: { approve: boolean }): CertificationState {
     const on = today();
-    if (approve) Object.assign(this.s, { state: 'approved', certifiedOn: on, anniversary: nextAnniversary(on) });
+    if (approve) Object.assign(this.s, { state: 'approved', certifiedOn: on, anniversary: anniversaryOf(on, 1) });
     else this.s.state = 'refused';
     return this.s;
   }
@@ -87,7 +91,10 @@ export class Certification {
   /** CERT-3: renewal in the window, only when every current requirement is met. */
   renew(requirements: Requirements): CertificationState {
     this.s.requirements = requirements;
-    this.s.anniversary = nextAnniversary(this.s.anniversary!);
+    const { certifiedOn, anniversary } = this.s;
+    this.s.anniversary = patched('certification-anniversary-from-approval')
+      ? anniversaryAfter(certifiedOn!, anniversary!)
+      : nextAnniversary(anniversary!);
     this.s.state = 'approved';
     this.renewed = true;
     return this.s;
@@ -109,11 +116,7 @@ export class Certification {
   }
 
   validateExtension({ until }: { until: IsoDate }): void {
-    this.assertOutOfCompliance();
-    if (!this.s.nonCompliance!.timely)
-      throw refusal(failureTypes.invalid, 'no timely notice of the non-compliance: no extension', [
-        { field: 'until', message: 'notice came later than 30 days after awareness' },
-      ]);
+    this.assertOutOfCompliance(); // CERT-5: late notice lets ops refuse an extension; it does not forbid one
     if (until <= today())
       throw refusal(failureTypes.invalid, 'an extension ends in the future', [{ field: 'until', message: 'must be after today' }]);
   }
@@ -144,13 +147,12 @@ export class Certification {
   }
 
   validateRevocation(): void {
-    const nc = this.s.nonCompliance;
-    if (!this.open() || !nc) throw refusal(failureTypes.conflict, 'only a certification out of compliance can be revoked');
-    if (nc.timely && nc.extensionUntil && today() <= nc.extensionUntil)
-      throw refusal(failureTypes.conflict, `the compliance extension runs until ${nc.extensionUntil}`);
+    this.assertOpen();
+    const until = this.s.nonCompliance?.extensionUntil;
+    if (until && today() <= until) throw refusal(failureTypes.conflict, `the compliance extension runs until ${until}`);
   }
 
-  /** CERT-5: ops may revoke at once without timely notice; with it, not while an extension runs. */
+  /** CERT-5: revocation is ops' decision, notified or not; not while an extension runs. */
   async revoke({ reason }: { reason: string }): Promise<CertificationState> {
     this.revocation = reason;
     await condition(() => this.revokedRecorded);

@@ -1,21 +1,24 @@
 // What happens to a certification as dates come: the decision on the application, then each dated event
 // of the year (Re-Cert opening, reminders, customer satisfaction measurements, an extension's end) until
 // it is renewed, lost or revoked. Each step reads and writes the Certification.
-import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, workflowInfo } from '@temporalio/workflow';
 import { addDays, addMonths, type IsoDate } from '../domain/calendar';
 import {
   csatMeasurementDates,
   csatShortfalls,
   firstCsatMeasurement,
+  firstCsatMeasurementOf,
   lapseDate,
   lapseReminderDate,
   lostOn,
+  newPartnerSince,
   recertReminderDates,
   recertWindowOpens,
 } from '../domain/certification';
-import { sleepUntilDate } from './clock';
+import { sleepUntilDate, today } from './clock';
 import type { CertificationState } from './certificationDefinitions';
 import type { Certification } from './certificationState';
+import { acts } from './shared';
 
 /** CERT-1, CERT-2: the application recorded, then approved or refused by ops. */
 export async function decideApplication(c: Certification): Promise<'approved' | 'refused'> {
@@ -23,10 +26,14 @@ export async function decideApplication(c: Certification): Promise<'approved' | 
   c.recorded = true;
   await condition(() => c.s.state !== 'applied');
   if ((c.s.state as CertificationState['state']) === 'refused') {
-    await c.tell('refused', 'refused');
+    await c.tell(`refused-${today()}`, 'refused'); // dated: a partner may apply again (v0.1.0: 'refused')
     return 'refused';
   }
-  await c.tell('approved', 'approved');
+  if (patched('certification-new-partner-grace')) {
+    const since = newPartnerSince(c.s.certifiedOn!);
+    c.s.recentlyCertified = await acts.partnerCertifiedSince({ partnerId: c.s.partnerId, since });
+  }
+  await c.tell(`approved-${c.s.certifiedOn}`, 'approved'); // dated: a partner may apply again (v0.1.0: 'approved')
   return 'approved';
 }
 
@@ -42,7 +49,7 @@ export function nextEvent(c: Certification): DatedEvent {
   const { s } = c;
   const a = s.anniversary!;
   const [r60, r30] = recertReminderDates(a);
-  const firstCsat = s.goldSince ? firstCsatMeasurement(s.goldSince, 6) : firstCsatMeasurement(s.certifiedOn!);
+  const firstCsat = s.goldSince ? firstCsatMeasurement(s.goldSince, 6) : firstCsatMeasurementOf(s.certifiedOn!, !s.recentlyCertified);
   const extensionUntil = s.nonCompliance?.extensionUntil;
   const events: [string, IsoDate][] = [
     ['recert-open', recertWindowOpens(a)],
@@ -50,12 +57,22 @@ export function nextEvent(c: Certification): DatedEvent {
     ['recert-30', r30!],
     ['lapse-7', lapseReminderDate(a)],
     ['lost', lostOn(a)],
-    ...csatMeasurementDates(firstCsat, lostOn(a)).map((d): [string, IsoDate] => [`csat-${d}`, d]),
+    ...csatDatesAhead(c, firstCsat, lostOn(a)).map((d): [string, IsoDate] => [`csat-${d}`, d]),
     ...(extensionUntil ? [[`extension-end-${extensionUntil}`, addDays(extensionUntil, 1)] as [string, IsoDate]] : []),
   ];
   const pending = events.filter(([key]) => !s.done.includes(key)).sort((x, y) => (x[1] < y[1] ? -1 : 1));
   const [key, date] = pending[0]!;
   return { key, date, firstCsat };
+}
+
+/**
+ * CERT-4: the measurement dates of the cycle still to take. Each is taken once: none already measured, and
+ * none already past when this run started (v0.1.0 took every date of the cycle again after a renewal).
+ */
+function csatDatesAhead(c: Certification, from: IsoDate, to: IsoDate): IsoDate[] {
+  const dates = csatMeasurementDates(from, to);
+  if (!patched('certification-csat-measured-once')) return dates;
+  return dates.filter((d) => d >= c.startedOn && !c.s.measurements.some((m) => m.on === d));
 }
 
 /** Sleeps until `date` unless a message changes what comes next; true when woken early. */
@@ -68,24 +85,33 @@ export function sleepUntilEvent(c: Certification, date: IsoDate): Promise<boolea
 export async function onEvent(c: Certification, { key, date, firstCsat }: DatedEvent): Promise<'ended' | 'continue'> {
   const { s } = c;
   s.done.push(key);
+  // CERT-2: each cycle's notices are its own, keyed by its anniversary (v0.1.0 keyed the first cycle's alone).
+  const ofCycle = `${key}-${s.anniversary}`;
   if (key === 'recert-open' && c.open()) {
     s.state = 're-cert';
-    await c.tell(key, 'recert-open');
+    await c.tell(ofCycle, 'recert-open');
   } else if (key === 'recert-60' || key === 'recert-30' || key === 'lapse-7') {
     const last = lapseDate(s.anniversary!);
     if (s.state === 're-cert')
-      await c.tell(key, 'reminder', key === 'lapse-7' ? `It is lost after ${last}.` : `Renewal is open until ${last}.`);
+      await c.tell(ofCycle, 'reminder', key === 'lapse-7' ? `It is lost after ${last}.` : `Renewal is open until ${last}.`);
   } else if (key === 'lost') {
-    s.state = 'lapsed';
-    await c.tell(key, 'lapsed');
+    Object.assign(s, { state: 'lapsed', endedOn: date });
+    await c.tell(ofCycle, 'lapsed');
     return 'ended';
   } else if (key.startsWith('csat-')) {
     await measureCsat(c, date, date === firstCsat);
   } else if (key.startsWith('extension-end-') && s.nonCompliance) {
-    s.state = 'revoked';
+    if (patched('certification-extension-end-asks-ops')) return askOps(c, key, s.nonCompliance);
+    Object.assign(s, { state: 'revoked', endedOn: today() }); // v0.1.0 revoked by itself
     await c.tell(key, 'revoked', `still out of compliance when the extension ended (${s.nonCompliance.reason})`);
     return 'ended';
   }
+  return 'continue';
+}
+
+/** CERT-5: at an extension's end ops is asked to confirm or revoke; the certification stays until ops decide. */
+async function askOps(c: Certification, key: string, nc: NonNullable<CertificationState['nonCompliance']>): Promise<'continue'> {
+  await c.tell(key, 'extension-ended', `ended on ${nc.extensionUntil} (${nc.reason})`);
   return 'continue';
 }
 
@@ -114,8 +140,8 @@ async function measureCsat(c: Certification, date: IsoDate, first: boolean): Pro
 
 /** CERT-5: revoked by ops; the update answers once the revocation is recorded. */
 export async function revoke(c: Certification): Promise<CertificationState> {
-  c.s.state = 'revoked';
-  await c.tell('revoked', 'revoked', c.revocation!);
+  Object.assign(c.s, { state: 'revoked', endedOn: today() });
+  await c.tell(`revoked-${c.s.endedOn}`, 'revoked', c.revocation!); // dated, as 'approved'
   c.revokedRecorded = true;
   await condition(allHandlersFinished);
   return c.s;

@@ -143,16 +143,24 @@ export const certificationRoutes = [
   command('non-compliance-notices', ['partner'], 'The partner reports non-compliance (CERT-5)', s.noticeSchema, (h, b) =>
     h.executeUpdate(messages.nonComplianceNoticeUpdate, { args: [b] }),
   ),
-  command('extension', ['ops'], 'Ops grant a compliance extension after timely notice (CERT-5)', s.extensionSchema, (h, b, by) =>
-    h.executeUpdate(messages.grantExtensionUpdate, { args: [{ ...b, by }] }),
+  command(
+    'extension',
+    ['ops'],
+    'Ops grant a compliance extension, theirs to refuse after late notice (CERT-5)',
+    s.extensionSchema,
+    (h, b, by) => h.executeUpdate(messages.grantExtensionUpdate, { args: [{ ...b, by }] }),
   ),
-  command('compliance', ['ops'], 'Ops record that the partner is compliant again (CERT-5)', noBody, (h, _b, by) =>
-    h.executeUpdate(messages.markCompliantUpdate, { args: [{ by }] }),
+  command(
+    'compliance',
+    ['ops'],
+    "Ops record that the partner is compliant again, or confirm it at an extension's end (CERT-5)",
+    noBody,
+    (h, _b, by) => h.executeUpdate(messages.markCompliantUpdate, { args: [{ by }] }),
   ),
   command('gold', ['ops'], 'The partner moves from Premier to Gold (CERT-4)', noBody, (h, _b, by) =>
     h.executeUpdate(messages.moveToGoldUpdate, { args: [{ by }] }),
   ),
-  command('revocation', ['ops'], 'Ops revoke (CERT-5)', s.revocationSchema, (h, b, by) =>
+  command('revocation', ['ops'], 'Ops revoke, notified or not; not while an extension runs (CERT-5)', s.revocationSchema, (h, b, by) =>
     h.executeUpdate(messages.revokeUpdate, { args: [{ ...b, by }] }),
   ),
 ];

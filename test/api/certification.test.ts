@@ -73,7 +73,7 @@ describe('API: Premier Certification', () => {
     expect(all.body.certifications.map((c: { id: string }) => c.id)).toEqual(['P-1-US', 'P-2-DE']);
   });
 
-  it('CERT-3, CERT-5: renewal outside the window is 409; non-compliance without timely notice gets no extension but a revocation', async () => {
+  it('CERT-3, CERT-5: renewal outside the window is 409; after late notice ops may refuse the extension and revoke', async () => {
     expect((await h.api.call('POST', '/v1/certifications/P-1-US/renewal', { token: P1, body: fullRequirements() })).status).toBe(409);
     const late = await h.api.call('POST', '/v1/certifications/P-1-US/non-compliance-notices', {
       token: P1,
@@ -81,9 +81,10 @@ describe('API: Premier Certification', () => {
     });
     expect(late.status).toBe(200);
     expect(late.body.nonCompliance).toMatchObject({ timely: false });
-    const ext = await h.api.call('POST', '/v1/certifications/P-1-US/extension', { token: OPS, body: { until: addYears(today, 1) } });
-    expect(ext.status).toBe(422);
-    expect(ext.body.errors[0].field).toBe('until');
+    // CERT-5 as amended: late notice no longer forbids an extension (it was 422); ops refuse it by revoking.
+    const past = await h.api.call('POST', '/v1/certifications/P-1-US/extension', { token: OPS, body: { until: today } });
+    expect(past.status).toBe(422);
+    expect(past.body.errors[0].field).toBe('until');
     const revoked = await h.api.call('POST', '/v1/certifications/P-1-US/revocation', { token: OPS, body: { reason: 'no timely notice' } });
     expect(revoked.status).toBe(200);
     expect(revoked.body.state).toBe('revoked');

@@ -2,9 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, addMonths, addYears } from '../../domain/calendar';
 import {
+  anniversaryAfter,
+  anniversaryOf,
   csatMeasurementDates,
   csatShortfalls,
   firstCsatMeasurement,
+  firstCsatMeasurementOf,
+  newPartnerSince,
   lapseDate,
   lostOn,
   nextAnniversary,
@@ -64,6 +68,30 @@ describe('Premier Certification rules (CERT-1 … CERT-5)', () => {
         expect(nextAnniversary(a)).toBe(addYears(a, 1));
       }),
     );
+  });
+
+  it('CERT-2: the n-th anniversary is the approval date plus n years, each from the approval date (CAL-4)', () => {
+    expect([1, 2, 3, 4, 8].map((n) => anniversaryOf('2028-02-29', n))).toEqual([
+      '2029-02-28',
+      '2030-02-28',
+      '2031-02-28',
+      '2032-02-29',
+      '2036-02-29',
+    ]);
+    expect(anniversaryOf('2026-03-10', 5)).toBe('2031-03-10');
+    // The one after an anniversary, drifted or not: 2031-02-28 is followed by 2032-02-29.
+    expect(anniversaryAfter('2028-02-29', '2031-02-28')).toBe('2032-02-29');
+    expect(anniversaryAfter('2028-02-29', '2029-02-28')).toBe('2030-02-28');
+    expect(anniversaryAfter('2026-08-31', '2027-08-31')).toBe('2028-08-31');
+  });
+
+  it('CERT-4: a partner certified in the previous six months is not new: measured from the first date after approval', () => {
+    expect(newPartnerSince('2041-05-01')).toBe('2040-11-01');
+    expect(newPartnerSince('2041-08-31')).toBe('2041-02-28');
+    expect(firstCsatMeasurementOf('2041-05-01', true)).toBe('2042-07-01');
+    expect(firstCsatMeasurementOf('2041-05-01', false)).toBe('2041-07-01');
+    expect(firstCsatMeasurementOf('2041-07-01', false)).toBe('2042-01-01');
+    expect(firstCsatMeasurementOf('2041-12-31', false)).toBe('2042-01-01');
   });
 
   it('CERT-4: measured each January and July; the first after a full 12 months of certification', () => {

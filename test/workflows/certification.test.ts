@@ -111,7 +111,7 @@ describe('Premier Certification', () => {
     expect(state.measurements).toEqual([{ on: first, passed: false, shortfalls: ['29 survey responses, 30 needed'] }]);
   });
 
-  it('CERT-5: timely notice earns an extension; compliant by then it stays certified, otherwise it is revoked at its end', async () => {
+  it('CERT-5: timely notice earns an extension; compliant by then it stays certified, otherwise ops is asked at its end and decides', async () => {
     const kept = await approved();
     const lost = await approved();
     const on = await h.today();
@@ -128,23 +128,44 @@ describe('Premier Certification', () => {
     await kept.handle.executeUpdate(messages.markCompliantUpdate, { args: [{ by: 'ops:test' }] });
     await h.skipTo(addDays(on, 31));
     expect(await stateOf(kept)).toBe('approved');
-    expect(await stateOf(lost)).toBe('revoked');
+    // The service no longer revokes by itself: ops is asked, and the certification stays until ops decides.
+    expect(await stateOf(lost)).toBe('approved');
+    const asked = await h.smtp.waitFor((m) => m.to.includes('programs@test.example') && m.subject.includes(lost.partnerId));
+    expect(asked.subject).toBe(`Premier Certification ${lost.partnerId} (US): the compliance extension has ended, confirm or revoke`);
+    expect(asked.text).toContain(`ended on ${addDays(on, 30)}`);
+    expect(h.smtp.received.filter((m) => m.to.includes(lost.partnerEmail) && /revoked/.test(m.subject))).toEqual([]);
+    expect(h.smtp.received.filter((m) => m.subject.includes(kept.partnerId))).toEqual([]);
+    await h.skipTo(addDays(on, 40));
+    expect(await stateOf(lost)).toBe('approved');
+    const revoked = await lost.handle.executeUpdate(messages.revokeUpdate, { args: [{ reason: 'still no 8x5 support', by: 'ops:test' }] });
+    expect(revoked.state).toBe('revoked');
     await h.smtp.waitFor((m) => m.to.includes(lost.partnerEmail) && /revoked/.test(m.subject));
   });
 
-  it('CERT-5: without timely notice there is no extension, and ops may revoke at once', async () => {
-    const c = await approved();
+  it('CERT-5: late notice lets ops refuse an extension, not forbids one; refused, ops may revoke at once', async () => {
+    const extended = await approved();
+    const refused = await approved();
     const on = await h.today();
-    await c.handle.executeUpdate(messages.nonComplianceNoticeUpdate, {
-      args: [{ reason: 'resale agreement expired', awareOn: addDays(on, -31) }],
-    });
-    await expect(
-      c.handle.executeUpdate(messages.grantExtensionUpdate, { args: [{ until: addDays(on, 30), by: 'ops' }] }),
-    ).rejects.toMatchObject({
-      cause: { type: 'Invalid' },
-    });
-    const revoked = await c.handle.executeUpdate(messages.revokeUpdate, { args: [{ reason: 'no timely notice', by: 'ops:test' }] });
+    for (const c of [extended, refused]) {
+      const { nonCompliance } = await c.handle.executeUpdate(messages.nonComplianceNoticeUpdate, {
+        args: [{ reason: 'resale agreement expired', awareOn: addDays(on, -31) }],
+      });
+      expect(nonCompliance?.timely).toBe(false);
+    }
+    const granted = await extended.handle.executeUpdate(messages.grantExtensionUpdate, { args: [{ until: addDays(on, 30), by: 'ops' }] });
+    expect(granted.nonCompliance?.extensionUntil).toBe(addDays(on, 30));
+    const revoked = await refused.handle.executeUpdate(messages.revokeUpdate, { args: [{ reason: 'no timely notice', by: 'ops:test' }] });
     expect(revoked.state).toBe('revoked');
-    expect(await h.db('certifications').where({ id: c.id }).first()).toMatchObject({ state: 'revoked' });
+    expect(await h.db('certifications').where({ id: refused.id }).first()).toMatchObject({ state: 'revoked' });
+  });
+
+  it('CERT-5: ops may revoke a partner that never notified', async () => {
+    const c = await approved();
+    const revoked = await c.handle.executeUpdate(messages.revokeUpdate, {
+      args: [{ reason: 'no pre-sales support found', by: 'ops:test' }],
+    });
+    expect(revoked.state).toBe('revoked');
+    const told = await h.smtp.waitFor((m) => m.to.includes(c.partnerEmail) && /revoked/.test(m.subject));
+    expect(told.text).toContain('no pre-sales support found');
   });
 });
