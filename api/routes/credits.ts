@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TokenHolder } from '../../config/env';
-import { accountOwner, allocationsOf, extensionRequestRow, lotRow, redemptionRow, type AccountOwner } from '../../db/creditsReads';
+import { accountOwner, allocationsOf, redemptionRow, type AccountOwner } from '../../db/creditsReads';
 import { CLC_COUNTRIES, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
 import { lotBalanceNews } from '../../services/credits';
 import { decideRedemption, requestRedemption, type RedemptionDeskDeps } from '../../services/creditsRedemptions';
 import { creditLot } from '../../workflows/credits';
-import {
-  creditLotWorkflowId,
-  decideExtensionUpdate,
-  lotRecordedUpdate,
-  lotStateQuery,
-  requestExtensionUpdate,
-  type LotRecord,
-} from '../../workflows/creditsDefinitions';
+import { creditLotWorkflowId, lotRecordedUpdate, lotStateQuery, type LotRecord } from '../../workflows/creditsDefinitions';
 import { loyaltyWorkflowId, setAutoApprovalUpdate } from '../../workflows/loyaltyDefinitions';
 import type { AppDeps } from '../app';
 import { actorOf } from '../auth';
@@ -22,14 +15,7 @@ import { route } from '../route';
 import { accountIdParam } from '../schemas/loyalty';
 import * as s from '../schemas/credits';
 import { assertCaptainOf, READERS, statementRoutes } from './creditsStatements';
-
-const lotHandle = (temporal: Client, lotId: string) => temporal.workflow.getHandle(creditLotWorkflowId(lotId));
-
-async function existingLot(db: AppDeps['db'], lotId: string) {
-  const row = await lotRow(db, lotId);
-  if (!row) throw notFound(`Lot ${lotId}`);
-  return row;
-}
+import { existingLot, extensionRoutes, lotHandle } from './creditsExtensions';
 
 // The redemption desk of each app: its lots' balance news is batched per app (services/credits.ts).
 const desks = new WeakMap<AppDeps, RedemptionDeskDeps>();
@@ -120,47 +106,6 @@ const autoApproval = route({
   },
 });
 
-const requestExtension = route({
-  method: 'post',
-  path: '/v1/lots/{id}/extension-requests',
-  roles: ['ops', 'team-captain'],
-  summary: 'Ask for the one six-month extension, with a usage plan (CLC-4)',
-  request: { params: s.lotIdParam, body: s.extensionRequestSchema },
-  responses: { 201: { description: 'Asked; ops decide', schema: s.extensionRequestedSchema } },
-  errors: { 404: 'No such lot', 409: 'Already asked', 422: 'Outside the window' },
-  handler: async ({ params: { id }, body: { usagePlan }, holder }, { temporal, db }) => {
-    await assertCaptainOf(db, holder, (await existingLot(db, id)).accountId);
-    const requestId = `XR-${randomUUID().slice(0, 12)}`;
-    await lotHandle(temporal, id).executeUpdate(requestExtensionUpdate, { args: [{ requestId, usagePlan, by: actorOf(holder) }] });
-    return { status: 201, body: { requestId, lotId: id, status: 'pending' as const } };
-  },
-});
-
-const decideExtension = route({
-  method: 'post',
-  path: '/v1/extension-requests/{id}/decision',
-  roles: ['ops'],
-  summary: 'Ops approve or deny an extension (CLC-4)',
-  request: { params: s.lotIdParam, body: s.decisionSchema },
-  responses: { 200: { description: 'Decided; the lot as it is now', schema: s.extensionDecidedSchema } },
-  errors: { 404: 'No such request', 409: 'Already decided' },
-  handler: async ({ params: { id }, body: { approve }, holder }, { temporal, db }) => {
-    const request = await extensionRequestRow(db, id);
-    if (!request) throw notFound(`Extension request ${id}`);
-    const by = actorOf(holder);
-    const lot = await lotHandle(temporal, request.lotId).executeUpdate(decideExtensionUpdate, { args: [{ requestId: id, approve, by }] });
-    const { state, expiresOn, balance } = lot;
-    return {
-      status: 200,
-      body: {
-        requestId: id,
-        status: approve ? ('approved' as const) : ('denied' as const),
-        lot: { id: request.lotId, state, expiresOn, balance },
-      },
-    };
-  },
-});
-
 const redeem = route({
   method: 'post',
   path: '/v1/redemptions',
@@ -229,8 +174,7 @@ export const creditsRoutes = [
   purchase,
   readLot,
   autoApproval,
-  requestExtension,
-  decideExtension,
+  ...extensionRoutes,
   redeem,
   readRedemption,
   decideRedemptionRoute,

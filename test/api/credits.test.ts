@@ -148,6 +148,31 @@ describe('API: Learning Credits', () => {
     expect(approved.body.lot).toMatchObject({ state: 'active', expiresOn: extendedExpiry(expiry) });
   });
 
+  it('CLC-4: ops sees the open extension requests in a list; a decided one leaves it', async () => {
+    const invoiceDate = addDays(addYears(today, -1), 20);
+    const { body } = await purchase({ accountId, invoiceDate, packages: [{ size: 1, quantity: 1 }] });
+    const asked = await h.api.call('POST', `/v1/lots/${body.lotId}/extension-requests`, {
+      token: CAPTAIN,
+      body: { usagePlan: 'One exam voucher in March' },
+    });
+    const open = await h.api.call('GET', '/v1/extension-requests?status=pending', { token: OPS });
+    expect(open.status).toBe(200);
+    expect(open.body.extensionRequests).toContainEqual({
+      requestId: asked.body.requestId,
+      lotId: body.lotId,
+      accountId,
+      usagePlan: 'One exam voucher in March',
+      requestedBy: 'team-captain:dlee',
+      requestedOn: today,
+      expiresOn: addYears(invoiceDate, 1),
+      status: 'pending',
+    });
+    expect((await h.api.call('GET', '/v1/extension-requests?status=pending', { token: CAPTAIN })).status).toBe(403);
+    await h.api.call('POST', `/v1/extension-requests/${asked.body.requestId}/decision`, { token: OPS, body: { approve: false } });
+    const after = await h.api.call('GET', '/v1/extension-requests?status=pending', { token: OPS });
+    expect(after.body.extensionRequests.map((r: { requestId: string }) => r.requestId)).not.toContain(asked.body.requestId);
+  });
+
   it('CLC-8: the worker keeps one Temporal Schedule that runs the statements on the first of each month', async () => {
     await ensureStatementSchedule(h.env.client, h.taskQueue);
     await ensureStatementSchedule(h.env.client, h.taskQueue); // idempotent at every worker start
