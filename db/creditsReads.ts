@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { IsoDate } from '../domain/calendar';
 import { ALLOCATIONS, EXTENSION_REQUESTS, LEDGER, LOTS, REDEMPTIONS, type RedemptionStatus } from './credits';
-import { ACCOUNTS } from './loyalty';
+import { ACCOUNTS, COMPANIES } from './loyalty';
 import { TABLE as NOTIFICATIONS } from './notifications';
 
 // Read models for the API, reports and the ledger writes: balances are always summed from the ledger.
@@ -12,6 +12,7 @@ const lot = {
   id: 'l.id',
   accountId: 'l.account_id',
   ownerEmail: 'l.owner_email',
+  country: 'l.country',
   source: 'l.source',
   state: 'l.state',
   credits: 'l.credits',
@@ -72,6 +73,8 @@ export interface LotBalanceRow {
   id: string;
   accountId: string | null;
   ownerEmail: string;
+  /** CLC-1: where a purchase was made (null for an award: its account's companies say). */
+  country: string | null;
   expiresOn: IsoDate;
   balance: number;
 }
@@ -79,7 +82,7 @@ export interface LotBalanceRow {
 export async function lotRow(db: Knex, lotId: string): Promise<LotBalanceRow | undefined> {
   return db(`${LOTS} as l`)
     .where({ id: lotId })
-    .first<LotBalanceRow | undefined>(pick(lot, 'id', 'accountId', 'ownerEmail', 'expiresOn'), balance(db));
+    .first<LotBalanceRow | undefined>(pick(lot, 'id', 'accountId', 'ownerEmail', 'country', 'expiresOn'), balance(db));
 }
 
 export async function balancesByAccount(db: Knex): Promise<{ accountId: string; balance: number }[]> {
@@ -231,6 +234,11 @@ export interface AccountOwner {
   captainEmail: string;
   autoApproval: boolean;
   state: string;
+}
+
+/** CLC-1: the countries of an account's companies, A to Z. */
+export async function accountCountries(db: Knex, accountId: string): Promise<string[]> {
+  return db(COMPANIES).where({ account_id: accountId }).distinct('country').orderBy('country').pluck<string[]>('country');
 }
 
 export async function accountOwner(db: Knex, accountId: string): Promise<AccountOwner | undefined> {

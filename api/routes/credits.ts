@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TokenHolder } from '../../config/env';
-import { accountOwner, allocationsOf, redemptionRow, type AccountOwner } from '../../db/creditsReads';
-import { CLC_COUNTRIES, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
+import { accountCountries, accountOwner, allocationsOf, redemptionRow, type AccountOwner } from '../../db/creditsReads';
+import { CLC_COUNTRIES, countryNotCleared, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
 import { lotBalanceNews } from '../../services/credits';
 import { decideRedemption, requestRedemption, type RedemptionDeskDeps } from '../../services/creditsRedemptions';
 import { creditLot } from '../../workflows/credits';
@@ -61,7 +61,7 @@ const purchase = route({
   errors: { 422: 'Package sizes, country or account not allowed' },
   handler: async ({ body }, { temporal, db, config }) => {
     const account = body.accountId ? await accountOwner(db, body.accountId) : undefined;
-    const lot = purchasedLot(body, account, config.programCountries ?? CLC_COUNTRIES);
+    const lot = purchasedLot(body, account, config.clcCountries ?? CLC_COUNTRIES);
     const start = new WithStartWorkflowOperation(creditLot, {
       workflowId: creditLotWorkflowId(lot.id),
       taskQueue: config.taskQueue,
@@ -106,6 +106,16 @@ const autoApproval = route({
   },
 });
 
+/**
+ * CLC-1: a redemption from a country not cleared (now) is refused (422 on the field it names): a purchased
+ * lot's own country, else its account's companies' (an awarded lot records none).
+ */
+async function assertCleared(deps: AppDeps, by: { field: string; country?: string | null }, accountId: string | null) {
+  const countries = by.country ? [by.country] : accountId ? await accountCountries(deps.db, accountId) : [];
+  const problem = countryNotCleared(countries, deps.config.clcCountries ?? CLC_COUNTRIES);
+  if (problem) throw unprocessable('The redemption breaks the Learning Credit rules', [{ field: by.field, message: problem }]);
+}
+
 const redeem = route({
   method: 'post',
   path: '/v1/redemptions',
@@ -113,13 +123,14 @@ const redeem = route({
   summary: 'Redeem credits, nearest expiry first; held until the Team Captain decides, unless auto-approved (CLC-5, CLC-6, CLC-7)',
   request: { body: s.redemptionSchema },
   responses: { 201: { description: 'Held, or redeemed', schema: s.redemptionStateSchema, location: '/v1/redemptions/{id}' } },
-  errors: { 404: 'No such lot or account', 422: 'Not enough credits, or a redemption rule broken' },
+  errors: { 404: 'No such lot or account', 422: 'Not enough credits, a country not cleared, or a redemption rule broken' },
   handler: async ({ body, holder }, deps) => {
     const lot = body.lotId ? await existingLot(deps.db, body.lotId) : undefined;
     const accountId = body.accountId ?? lot?.accountId ?? null;
     const account = accountId ? await accountOwner(deps.db, accountId) : undefined;
     if (accountId && !account) throw notFound(`Account ${accountId}`);
     await assertCaptainOf(deps.db, holder, accountId, account);
+    await assertCleared(deps, body.lotId ? { field: 'lotId', country: lot?.country } : { field: 'accountId' }, accountId);
     const redemptionId = `RD-${randomUUID().slice(0, 12)}`;
     const state = await requestRedemption(deskOf(deps), {
       ...body,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addYears } from '../../domain/calendar';
 import { extendedExpiry } from '../../domain/credits';
-import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
+import { apiHarness, startApi, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/loyalty';
 import { uniqueId } from '../helpers/temporal';
 import {
@@ -68,6 +68,50 @@ describe('API: Learning Credits', () => {
     expect(lot.body).toMatchObject({ balance: 250, lot: { source: 'purchase', accountId } });
     expect((await h.api.call('GET', `/v1/lots/${res.body.lotId}`, { token: OTHER })).status).toBe(403);
     await expect.poll(balance, { timeout: 15_000 }).toBe(250);
+  });
+
+  it('CLC-1: purchases and redemptions check the Learning Credits own list of cleared countries, not the loyalty list', async () => {
+    // Loyalty runs in US and DE; Learning Credits are cleared in DE only. The account's company is in the US.
+    const api = await startApi({
+      temporal: h.env.client,
+      db: h.db,
+      taskQueue: h.taskQueue,
+      config: { programCountries: ['US', 'DE'], clcCountries: ['DE'] },
+    });
+    try {
+      const buy = (body: Record<string, unknown>) =>
+        api.call('POST', '/v1/purchases', {
+          token: AM,
+          body: { invoiceDate: addDays(today, -10), packages: [{ size: 10, quantity: 1 }], ...body },
+        });
+      const us = await buy({ owner: { name: 'B', email: 'b@x.example' }, country: 'US' });
+      expect(us.status).toBe(422);
+      expect(us.body.errors).toEqual([{ field: 'country', message: 'US is not cleared for Cisco Learning Credits' }]);
+      const de = await buy({ owner: { name: 'B', email: 'b@x.example' }, country: 'DE' });
+      expect(de.status).toBe(201);
+      const byLot = await api.call('POST', '/v1/redemptions', {
+        token: OPS,
+        body: { lotId: de.body.lotId, kind: 'digital-learning', credits: 1 },
+      });
+      expect(byLot.status).toBe(201);
+
+      // The account's lot, bought while the US was cleared (through the other app): its redemptions are refused now.
+      const { body: usLot } = await purchase({ accountId, packages: [{ size: 1, quantity: 1 }] });
+      const fromAccount = await api.call('POST', '/v1/redemptions', {
+        token: CAPTAIN,
+        body: { accountId, kind: 'digital-learning', credits: 1 },
+      });
+      expect(fromAccount.status).toBe(422);
+      expect(fromAccount.body.errors).toEqual([{ field: 'accountId', message: 'US is not cleared for Cisco Learning Credits' }]);
+      const fromLot = await api.call('POST', '/v1/redemptions', {
+        token: CAPTAIN,
+        body: { lotId: usLot.lotId, kind: 'digital-learning', credits: 1 },
+      });
+      expect(fromLot.status).toBe(422);
+      expect(fromLot.body.errors).toEqual([{ field: 'lotId', message: 'US is not cleared for Cisco Learning Credits' }]);
+    } finally {
+      await api.close();
+    }
   });
 
   it('CLC-6, ALL-3: a redemption waits for the own Team Captain; the credits are held meanwhile', async () => {
