@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, addYears } from '../../domain/calendar';
+import { addDays, addMonths, addYears } from '../../domain/calendar';
+import { monthlyStatements } from '../../workflows/creditsSchedules';
 import { extendedExpiry } from '../../domain/credits';
 import { apiHarness, startApi, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/loyalty';
@@ -263,5 +264,45 @@ describe('API: Learning Credits', () => {
     expect((await h.api.call('GET', '/v1/reports/redemptions?from=nope', { token: OPS })).status).toBe(400);
     expect((await h.api.call('GET', '/v1/reports/balances', { token: CAPTAIN })).status).toBe(403);
     expect((await h.api.call('GET', `/v1/accounts/${accountId}/statements/2020-01`, { token: CAPTAIN })).status).toBe(404);
+  });
+
+  it('CLC-8: a captain of two accounts gets one statement per account, each readable at its own account', async () => {
+    const month = addMonths(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
+    const captainEmail = `${uniqueId('twice')}@example.com`.toLowerCase();
+    const accounts = [uniqueId('STA'), uniqueId('STB')];
+    for (const [i, group] of accounts.entries()) {
+      const n = nominationFor(today, { group });
+      const nominated = await h.api.call('POST', '/v1/nominations', {
+        token: AM,
+        body: { ...n, teamCaptain: { ...n.teamCaptain, email: captainEmail } },
+      });
+      expect(nominated.status).toBe(201);
+      await h.api.call('POST', `/v1/accounts/${group}/terms-acceptance`, { token: CAPTAIN, body: { version: 'T1' } });
+      const bought = await purchase({ accountId: group, invoiceDate: `${month}-1${i}`, packages: [{ size: 10, quantity: i + 1 }] });
+      expect(bought.status).toBe(201);
+    }
+    await h.env.client.workflow.execute(monthlyStatements, { workflowId: uniqueId('statements'), taskQueue: h.taskQueue, args: [month] });
+
+    for (const [i, id] of accounts.entries()) {
+      const res = await h.api.call('GET', `/v1/accounts/${id}/statements/${month}`, { token: CAPTAIN });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ ownerEmail: captainEmail, month, accountId: id, openingBalance: 0, closingBalance: [10, 20][i] });
+      expect(res.body.lines.map((l: { on: string; kind: string; credits: number }) => `${l.on} ${l.kind} ${l.credits}`)).toEqual([
+        [`${month}-10 purchase 10`, `${month}-11 purchase 20`][i],
+      ]);
+    }
+    await expect
+      .poll(
+        () =>
+          h.smtp.received
+            .filter((m) => m.to.includes(captainEmail) && m.subject.includes('statement'))
+            .map((m) => m.subject)
+            .sort(),
+        { timeout: 15_000 },
+      )
+      .toEqual([
+        `Your Cisco Learning Credits statement for ${month} (account ${accounts[0]})`,
+        `Your Cisco Learning Credits statement for ${month} (account ${accounts[1]})`,
+      ]);
   });
 });
