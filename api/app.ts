@@ -19,6 +19,8 @@ export interface AppConfig {
   taskQueue: string;
   termsVersion: string;
   programCountries?: readonly string[];
+  /** CLC-1: countries cleared for Learning Credits; unset means the list in domain/credits.ts. */
+  clcCountries?: readonly string[];
 }
 
 export interface AppDeps {

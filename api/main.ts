@@ -22,7 +22,13 @@ async function main() {
     temporal,
     db,
     logger,
-    config: { tokens: env.API_TOKENS, taskQueue: TASK_QUEUE, termsVersion: env.TERMS_VERSION, programCountries: env.PROGRAM_COUNTRIES },
+    config: {
+      tokens: env.API_TOKENS,
+      taskQueue: TASK_QUEUE,
+      termsVersion: env.TERMS_VERSION,
+      programCountries: env.PROGRAM_COUNTRIES,
+      clcCountries: env.CLC_COUNTRIES,
+    },
     today: () => new Date().toISOString().slice(0, 10),
     ...(mailer ? { mail: { mailer, from: env.MAIL_FROM } } : {}),
   });

@@ -37,6 +37,17 @@ const url = (protocols: string[]) =>
     `must be a URL (${protocols.join(' or ')})`,
   );
 
+/** Comma-separated ISO 3166-1 alpha-2 codes, e.g. `US, de`. */
+const countryList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((c) => c.trim().toUpperCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'each country must be a two-letter code')).min(1));
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -51,16 +62,9 @@ const envSchema = z.object({
   API_TOKENS: jsonTokens.optional(),
   TERMS_VERSION: z.string().min(1).max(32).default('2026-1'),
   // LOY-2: the countries where the program runs; unset means the default list in domain/loyalty.ts.
-  PROGRAM_COUNTRIES: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((c) => c.trim().toUpperCase())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'each country must be a two-letter code')).min(1))
-    .optional(),
+  PROGRAM_COUNTRIES: countryList.optional(),
+  // CLC-1: the countries cleared for Learning Credits; unset means the default list in domain/credits.ts.
+  CLC_COUNTRIES: countryList.optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),

@@ -1,8 +1,10 @@
-// A lot's birth (an award's or a purchase's rows, each written once by its business key) and the read
-// model's copy of its state. The ledger itself, and the writes that move credits: db/credits.ts.
+// A lot's birth (an award's or a purchase's rows, each written once by its business key), the read
+// model's copy of its state, its extension requests and who hears about it. The ledger itself, and the
+// writes that move credits: db/credits.ts.
 import type { Knex } from 'knex';
 import type { LotRecord } from '../workflows/creditsDefinitions';
 import { EXTENSION_REQUESTS, LEDGER, LOTS, type CreditLotRecord, type LedgerRecord } from './credits';
+import { ACCOUNTS } from './loyalty';
 
 export interface AwardLot {
   id: string;
@@ -106,4 +108,17 @@ export async function insertExtensionRequest(
 /** CLC-4: a denied request; the lot keeps its expiry (an approval is db/credits.ts extendLot). */
 export async function denyExtension(db: Knex, r: { requestId: string; by: string; on: string }): Promise<void> {
   await db(EXTENSION_REQUESTS).where({ id: r.requestId }).update({ status: 'denied', decided_by: r.by, decided_on: r.on });
+}
+
+/** Who hears about a lot: a loyalty account's current Team Captain, else the purchaser. */
+export async function lotOwner(db: Knex, lotId: string): Promise<{ name: string; email: string; accountId: string | null }> {
+  const row = await db(`${LOTS} as l`).leftJoin(`${ACCOUNTS} as a`, 'a.id', 'l.account_id').where('l.id', lotId).first<{
+    owner_name: string;
+    owner_email: string;
+    account_id: string | null;
+    captain_name: string | null;
+    captain_email: string | null;
+  }>('l.owner_name', 'l.owner_email', 'l.account_id', 'a.captain_name', 'a.captain_email');
+  if (!row) throw new Error(`No lot ${lotId}`);
+  return { name: row.captain_name ?? row.owner_name, email: row.captain_email ?? row.owner_email, accountId: row.account_id };
 }

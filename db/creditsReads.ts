@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { IsoDate } from '../domain/calendar';
 import { ALLOCATIONS, EXTENSION_REQUESTS, LEDGER, LOTS, REDEMPTIONS, type RedemptionStatus } from './credits';
-import { ACCOUNTS } from './loyalty';
-import { TABLE as NOTIFICATIONS, noticeKeySql } from './notifications';
+import { ACCOUNTS, COMPANIES } from './loyalty';
+import { TABLE as NOTIFICATIONS } from './notifications';
 
 // Read models for the API, reports and the ledger writes: balances are always summed from the ledger.
 
@@ -12,6 +12,7 @@ const lot = {
   id: 'l.id',
   accountId: 'l.account_id',
   ownerEmail: 'l.owner_email',
+  country: 'l.country',
   source: 'l.source',
   state: 'l.state',
   credits: 'l.credits',
@@ -72,6 +73,8 @@ export interface LotBalanceRow {
   id: string;
   accountId: string | null;
   ownerEmail: string;
+  /** CLC-1: where a purchase was made (null for an award: its account's companies say). */
+  country: string | null;
   expiresOn: IsoDate;
   balance: number;
 }
@@ -79,7 +82,7 @@ export interface LotBalanceRow {
 export async function lotRow(db: Knex, lotId: string): Promise<LotBalanceRow | undefined> {
   return db(`${LOTS} as l`)
     .where({ id: lotId })
-    .first<LotBalanceRow | undefined>(pick(lot, 'id', 'accountId', 'ownerEmail', 'expiresOn'), balance(db));
+    .first<LotBalanceRow | undefined>(pick(lot, 'id', 'accountId', 'ownerEmail', 'country', 'expiresOn'), balance(db));
 }
 
 export async function balancesByAccount(db: Knex): Promise<{ accountId: string; balance: number }[]> {
@@ -194,6 +197,36 @@ export async function extensionRequestRow(db: Knex, id: string): Promise<Extensi
   return db(`${EXTENSION_REQUESTS} as x`).where('x.id', id).first<ExtensionRequestRow | undefined>(extensionRequest);
 }
 
+/** CLC-4: an extension request as ops reads it in their list. */
+export interface ExtensionRequestSummary {
+  requestId: string;
+  lotId: string;
+  accountId: string | null;
+  usagePlan: string;
+  requestedBy: string;
+  requestedOn: IsoDate;
+  expiresOn: IsoDate;
+  status: ExtensionRequestRow['status'];
+}
+
+/** CLC-4: the extension requests in `status` (ops' list of open ones: 'pending'), the oldest first. */
+export async function extensionRequestsIn(db: Knex, status: ExtensionRequestRow['status']): Promise<ExtensionRequestSummary[]> {
+  return db(`${EXTENSION_REQUESTS} as x`)
+    .join(`${LOTS} as l`, 'l.id', 'x.lot_id')
+    .where('x.status', status)
+    .orderBy(['x.requested_on', 'x.id'])
+    .select<ExtensionRequestSummary[]>({
+      requestId: 'x.id',
+      lotId: 'x.lot_id',
+      accountId: 'l.account_id',
+      usagePlan: 'x.usage_plan',
+      requestedBy: 'x.requested_by',
+      requestedOn: 'x.requested_on',
+      expiresOn: 'l.expires_on',
+      status: 'x.status',
+    });
+}
+
 export interface AccountOwner {
   id: string;
   captainCcoId: string;
@@ -203,45 +236,11 @@ export interface AccountOwner {
   state: string;
 }
 
+/** CLC-1: the countries of an account's companies, A to Z. */
+export async function accountCountries(db: Knex, accountId: string): Promise<string[]> {
+  return db(COMPANIES).where({ account_id: accountId }).distinct('country').orderBy('country').pluck<string[]>('country');
+}
+
 export async function accountOwner(db: Knex, accountId: string): Promise<AccountOwner | undefined> {
   return db(`${ACCOUNTS} as a`).where('a.id', accountId).first<AccountOwner | undefined>(account);
-}
-
-interface LotOwnerRecord {
-  owner_name: string;
-  owner_email: string;
-  account_id: string | null;
-  captain_name: string | null;
-  captain_email: string | null;
-}
-
-/** Who hears about a lot: a loyalty account's current Team Captain, else the purchaser. */
-export async function lotOwner(db: Knex, lotId: string): Promise<{ name: string; email: string; accountId: string | null }> {
-  const columns = ['l.owner_name', 'l.owner_email', 'l.account_id', 'a.captain_name', 'a.captain_email'];
-  const row = await db(`${LOTS} as l`)
-    .leftJoin(`${ACCOUNTS} as a`, 'a.id', 'l.account_id')
-    .where('l.id', lotId)
-    .first<LotOwnerRecord>(columns);
-  if (!row) throw new Error(`No lot ${lotId}`);
-  return { name: row.captain_name ?? row.owner_name, email: row.captain_email ?? row.owner_email, accountId: row.account_id };
-}
-
-/** CLC-6: an undecided request whose hold runs out, with whoever was asked to approve it. */
-export interface DueHold {
-  id: string;
-  accountId: string | null;
-  kind: string;
-  credits: number;
-  approverEmail: string | null;
-}
-
-/** CLC-6: pending requests whose hold-until date has come by `on`, the earliest first, at most `limit`. */
-export async function dueHolds(db: Knex, on: IsoDate, limit: number): Promise<DueHold[]> {
-  return db(`${REDEMPTIONS} as r`)
-    .leftJoin(`${NOTIFICATIONS} as n`, 'n.id', noticeKeySql(db, 'redemption', 'r.id', 'waiting'))
-    .where({ 'r.status': 'pending' })
-    .where('r.hold_until', '<=', on)
-    .orderBy(['r.hold_until', 'r.id'])
-    .limit(limit)
-    .select('r.id', 'r.account_id as accountId', 'r.kind', 'r.credits', 'n.recipient as approverEmail');
 }

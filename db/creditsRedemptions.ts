@@ -21,6 +21,7 @@ import {
   type Trx,
 } from './credits';
 import { allocationsOf, type AllocatedCredits } from './creditsReads';
+import { TABLE as NOTIFICATIONS, noticeKeySql } from './notifications';
 
 // CLC-5 … CLC-7: a redemption's ledger writes. A request holds (or, auto-approved, redeems at once) the
 // credits of the lots nearest expiry; its decision, or the end of the hold, settles it. Each is one
@@ -195,4 +196,24 @@ async function settleHolds(
         on: how.on,
       });
   }
+}
+
+/** CLC-6: an undecided request whose hold runs out, with whoever was asked to approve it. */
+export interface DueHold {
+  id: string;
+  accountId: string | null;
+  kind: string;
+  credits: number;
+  approverEmail: string | null;
+}
+
+/** CLC-6: pending requests whose hold-until date has come by `on`, the earliest first, at most `limit`. */
+export async function dueHolds(db: Knex, on: IsoDate, limit: number): Promise<DueHold[]> {
+  return db(`${REDEMPTIONS} as r`)
+    .leftJoin(`${NOTIFICATIONS} as n`, 'n.id', noticeKeySql(db, 'redemption', 'r.id', 'waiting'))
+    .where({ 'r.status': 'pending' })
+    .where('r.hold_until', '<=', on)
+    .orderBy(['r.hold_until', 'r.id'])
+    .limit(limit)
+    .select('r.id', 'r.account_id as accountId', 'r.kind', 'r.credits', 'n.recipient as approverEmail');
 }

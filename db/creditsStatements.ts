@@ -5,7 +5,8 @@ import { TABLE as NOTIFICATIONS, enqueueNotice, noticeKey } from './notification
 import type { Statement, StatementLine } from '../domain/credits';
 import * as emails from '../emails/credits';
 
-// CLC-8: monthly statements of account activity, derived from the ledger, one per owner and month.
+// CLC-8: monthly statements of account activity, derived from the ledger: one per account and month, and
+// one per purchaser and month for the lots bought without an account (migration 005).
 
 export const STATEMENTS = 'statements';
 
@@ -18,6 +19,10 @@ const monthRange = (month: string) => {
 
 /** Who a lot's statement goes to: the account's current Team Captain, else the purchaser. */
 const OWNER = 'coalesce(a.captain_email, l.owner_email)';
+
+/** Whose statement a lot's entries are in: its account's, else its purchaser's (the statements' key). */
+export const statementOwnerKey = (accountId: string | null, ownerEmail: string) =>
+  accountId ? `account-${accountId}` : `purchaser-${ownerEmail}`;
 
 /** A ledger entry with the owner its lot's statement goes to. */
 interface ActivityRecord {
@@ -32,6 +37,7 @@ interface ActivityRecord {
 
 /** The `statements` table as Postgres returns it (`lines` is jsonb). */
 interface StatementRecord {
+  owner_key: string;
   owner_email: string;
   month: string;
   account_id: string | null;
@@ -49,7 +55,7 @@ const toStatement = (r: StatementRecord): Statement => ({
   lines: r.lines,
 });
 
-/** Builds (once) the statements of `month` for every owner with activity or a balance; returns how many. */
+/** Builds (once) the statements of `month` for every account and purchaser with activity or a balance; returns how many. */
 export async function buildStatements(db: Knex, month: string): Promise<number> {
   const statements = await statementsOf(db, month);
   for (const s of statements) await writeStatement(db, s);
@@ -66,7 +72,8 @@ async function statementsOf(db: Knex, month: string): Promise<Statement[]> {
     .select<ActivityRecord[]>(db.raw(`${OWNER} as owner`), 'l.account_id', 'e.lot_id', 'e.kind', 'e.credits', 'e.reason', 'e.occurred_on');
   const byOwner = new Map<string, Statement>();
   for (const r of rows) {
-    const s: Statement = byOwner.get(r.owner) ?? {
+    const key = statementOwnerKey(r.account_id, r.owner);
+    const s: Statement = byOwner.get(key) ?? {
       ownerEmail: r.owner,
       month,
       accountId: r.account_id ?? null,
@@ -74,7 +81,7 @@ async function statementsOf(db: Knex, month: string): Promise<Statement[]> {
       closingBalance: 0,
       lines: [],
     };
-    byOwner.set(r.owner, s);
+    byOwner.set(key, s);
     const on = r.occurred_on;
     if (on < start) s.openingBalance += r.credits;
     else s.lines.push({ on, lotId: r.lot_id, kind: r.kind, credits: r.credits, reason: r.reason });
@@ -85,9 +92,11 @@ async function statementsOf(db: Knex, month: string): Promise<Statement[]> {
 
 /** A statement and its notice in one transaction (ALL-2); a second build of the month writes nothing new. */
 async function writeStatement(db: Knex, s: Statement): Promise<void> {
+  const ownerKey = statementOwnerKey(s.accountId, s.ownerEmail);
   await db.transaction(async (trx) => {
     await trx(STATEMENTS)
       .insert({
+        owner_key: ownerKey,
         owner_email: s.ownerEmail,
         month: s.month,
         account_id: s.accountId,
@@ -95,10 +104,10 @@ async function writeStatement(db: Knex, s: Statement): Promise<void> {
         opening_balance: s.openingBalance,
         closing_balance: s.closingBalance,
       })
-      .onConflict(['owner_email', 'month'])
+      .onConflict(['owner_key', 'month'])
       .ignore();
     await enqueueNotice(trx, {
-      id: noticeKey('statement', s.ownerEmail, s.month),
+      id: noticeKey('statement', ownerKey, s.month),
       accountId: s.accountId,
       kind: 'statement',
       recipient: s.ownerEmail,
@@ -108,7 +117,9 @@ async function writeStatement(db: Knex, s: Statement): Promise<void> {
 }
 
 export async function findStatement(db: Knex, accountId: string, month: string): Promise<Statement | undefined> {
-  const row = await db<StatementRecord>(STATEMENTS).where({ account_id: accountId, month }).first();
+  const row = await db<StatementRecord>(STATEMENTS)
+    .where({ owner_key: statementOwnerKey(accountId, ''), month })
+    .first();
   return row && toStatement(row);
 }
 

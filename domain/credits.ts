@@ -6,10 +6,22 @@ export const CREDIT_USD = 100;
 export const PACKAGE_SIZES = [1, 10, 100, 500, 1500] as const;
 
 /**
- * CLC-1: countries cleared to buy and redeem credits. The public page names no list; this configurable
- * default is the loyalty program's countries (CLC_COUNTRIES overrides it).
+ * CLC-1: countries cleared to buy and redeem credits, a list of their own (the CLC_COUNTRIES variable
+ * overrides it). The public page names none; this default starts as the loyalty program's 32 markets, and
+ * either list changes without the other.
  */
-export { PROGRAM_COUNTRIES as CLC_COUNTRIES } from './loyalty';
+export const CLC_COUNTRIES: readonly string[] =
+  'US CA MX BR AR CL CO GB IE DE FR IT ES NL BE CH AT SE NO DK FI PL JP KR CN IN SG AU NZ AE SA ZA'.split(' ');
+
+/**
+ * CLC-1: why a lot or an account in `countries` may not buy or redeem, or null when it may. An account's
+ * companies may lie in several countries (a group): one cleared country is enough.
+ */
+export function countryNotCleared(countries: readonly string[], cleared: readonly string[]): string | null {
+  if (countries.some((c) => cleared.includes(c))) return null;
+  if (countries.length === 0) return 'no country on record, so none cleared for Cisco Learning Credits';
+  return `${countries.join(', ')} is not cleared for Cisco Learning Credits`;
+}
 
 /** CLC-2: a purchased lot activates 1 to 5 days after its invoice [default: 5, the latest the page allows]. */
 export const PURCHASE_ACTIVATION_DAYS = 5;

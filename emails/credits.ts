@@ -65,7 +65,7 @@ export const redemptionSettled = (a: Facts & { redemptionId: string; credits: nu
 /** CLC-8: the month's statement, its ledger lines as a table. */
 export const statement = (s: Statement) =>
   letter({
-    subject: `Your Cisco Learning Credits statement for ${s.month}`,
+    subject: `Your Cisco Learning Credits statement for ${s.month}${s.accountId ? ` (account ${s.accountId})` : ''}`,
     happened: statementTable(s),
     next: 'Credits are redeemed nearest expiry first; the extension of a lot may be asked from 60 days before its expiry.',
   });

@@ -1,7 +1,7 @@
 // What happens to a credit lot as dates come: activation, reminders, forfeit at expiry, and closing when
 // the extension window ends. A lot's own ledger writes and notices, short, idempotent and a few a year,
 // run as local activities: a lot's day costs one workflow task, not one each.
-import { workflowInfo } from '@temporalio/workflow';
+import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import { REMINDER_DAYS_BEFORE, reminderDates } from '../domain/credits';
 import { sleepUntilDate, today } from './clock';
@@ -68,12 +68,21 @@ async function forfeit(l: CreditLot, expiry: IsoDate): Promise<void> {
   l.publish();
 }
 
-/** CLC-4: expired, the lot stays open for an extension until the window closes, then it is closed. */
+/**
+ * CLC-4: expired, the lot stays open for an extension until the window closes, and past it while a request
+ * waits for its decision (from v0.1.0 on, patched: a v0.1.0 run closed at once); then it is closed.
+ */
 export async function closeAfterWindow(l: CreditLot): Promise<'reopened' | 'suggested' | 'closed'> {
   const { s, lot } = l;
   const reopened = () => (s.state as LotState) === 'active';
+  const undecided = () => s.extension?.status === 'pending';
   const woke = await sleepUntilDate(s.closesOn, () => reopened() || workflowInfo().continueAsNewSuggested);
   if (woke) return reopened() ? 'reopened' : 'suggested';
+  if (undecided() && patched('lot-open-until-extension-decided')) {
+    await condition(() => !undecided() || workflowInfo().continueAsNewSuggested);
+    if (reopened()) return 'reopened';
+    if (undecided()) return 'suggested';
+  }
   await locals.closeLot(lot.id);
   s.state = 'closed';
   l.publish();

@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TokenHolder } from '../../config/env';
-import { accountOwner, allocationsOf, extensionRequestRow, lotRow, redemptionRow, type AccountOwner } from '../../db/creditsReads';
-import { CLC_COUNTRIES, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
+import { accountCountries, accountOwner, allocationsOf, redemptionRow, type AccountOwner } from '../../db/creditsReads';
+import { CLC_COUNTRIES, countryNotCleared, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
 import { lotBalanceNews } from '../../services/credits';
 import { decideRedemption, requestRedemption, type RedemptionDeskDeps } from '../../services/creditsRedemptions';
 import { creditLot } from '../../workflows/credits';
-import {
-  creditLotWorkflowId,
-  decideExtensionUpdate,
-  lotRecordedUpdate,
-  lotStateQuery,
-  requestExtensionUpdate,
-  type LotRecord,
-} from '../../workflows/creditsDefinitions';
+import { creditLotWorkflowId, lotRecordedUpdate, lotStateQuery, type LotRecord } from '../../workflows/creditsDefinitions';
 import { loyaltyWorkflowId, setAutoApprovalUpdate } from '../../workflows/loyaltyDefinitions';
 import type { AppDeps } from '../app';
 import { actorOf } from '../auth';
@@ -22,14 +15,7 @@ import { route } from '../route';
 import { accountIdParam } from '../schemas/loyalty';
 import * as s from '../schemas/credits';
 import { assertCaptainOf, READERS, statementRoutes } from './creditsStatements';
-
-const lotHandle = (temporal: Client, lotId: string) => temporal.workflow.getHandle(creditLotWorkflowId(lotId));
-
-async function existingLot(db: AppDeps['db'], lotId: string) {
-  const row = await lotRow(db, lotId);
-  if (!row) throw notFound(`Lot ${lotId}`);
-  return row;
-}
+import { existingLot, extensionRoutes, lotHandle } from './creditsExtensions';
 
 // The redemption desk of each app: its lots' balance news is batched per app (services/credits.ts).
 const desks = new WeakMap<AppDeps, RedemptionDeskDeps>();
@@ -75,7 +61,7 @@ const purchase = route({
   errors: { 422: 'Package sizes, country or account not allowed' },
   handler: async ({ body }, { temporal, db, config }) => {
     const account = body.accountId ? await accountOwner(db, body.accountId) : undefined;
-    const lot = purchasedLot(body, account, config.programCountries ?? CLC_COUNTRIES);
+    const lot = purchasedLot(body, account, config.clcCountries ?? CLC_COUNTRIES);
     const start = new WithStartWorkflowOperation(creditLot, {
       workflowId: creditLotWorkflowId(lot.id),
       taskQueue: config.taskQueue,
@@ -120,46 +106,15 @@ const autoApproval = route({
   },
 });
 
-const requestExtension = route({
-  method: 'post',
-  path: '/v1/lots/{id}/extension-requests',
-  roles: ['ops', 'team-captain'],
-  summary: 'Ask for the one six-month extension, with a usage plan (CLC-4)',
-  request: { params: s.lotIdParam, body: s.extensionRequestSchema },
-  responses: { 201: { description: 'Asked; ops decide', schema: s.extensionRequestedSchema } },
-  errors: { 404: 'No such lot', 409: 'Already asked', 422: 'Outside the window' },
-  handler: async ({ params: { id }, body: { usagePlan }, holder }, { temporal, db }) => {
-    await assertCaptainOf(db, holder, (await existingLot(db, id)).accountId);
-    const requestId = `XR-${randomUUID().slice(0, 12)}`;
-    await lotHandle(temporal, id).executeUpdate(requestExtensionUpdate, { args: [{ requestId, usagePlan, by: actorOf(holder) }] });
-    return { status: 201, body: { requestId, lotId: id, status: 'pending' as const } };
-  },
-});
-
-const decideExtension = route({
-  method: 'post',
-  path: '/v1/extension-requests/{id}/decision',
-  roles: ['ops'],
-  summary: 'Ops approve or deny an extension (CLC-4)',
-  request: { params: s.lotIdParam, body: s.decisionSchema },
-  responses: { 200: { description: 'Decided; the lot as it is now', schema: s.extensionDecidedSchema } },
-  errors: { 404: 'No such request', 409: 'Already decided' },
-  handler: async ({ params: { id }, body: { approve }, holder }, { temporal, db }) => {
-    const request = await extensionRequestRow(db, id);
-    if (!request) throw notFound(`Extension request ${id}`);
-    const by = actorOf(holder);
-    const lot = await lotHandle(temporal, request.lotId).executeUpdate(decideExtensionUpdate, { args: [{ requestId: id, approve, by }] });
-    const { state, expiresOn, balance } = lot;
-    return {
-      status: 200,
-      body: {
-        requestId: id,
-        status: approve ? ('approved' as const) : ('denied' as const),
-        lot: { id: request.lotId, state, expiresOn, balance },
-      },
-    };
-  },
-});
+/**
+ * CLC-1: a redemption from a country not cleared (now) is refused (422 on the field it names): a purchased
+ * lot's own country, else its account's companies' (an awarded lot records none).
+ */
+async function assertCleared(deps: AppDeps, by: { field: string; country?: string | null }, accountId: string | null) {
+  const countries = by.country ? [by.country] : accountId ? await accountCountries(deps.db, accountId) : [];
+  const problem = countryNotCleared(countries, deps.config.clcCountries ?? CLC_COUNTRIES);
+  if (problem) throw unprocessable('The redemption breaks the Learning Credit rules', [{ field: by.field, message: problem }]);
+}
 
 const redeem = route({
   method: 'post',
@@ -168,13 +123,14 @@ const redeem = route({
   summary: 'Redeem credits, nearest expiry first; held until the Team Captain decides, unless auto-approved (CLC-5, CLC-6, CLC-7)',
   request: { body: s.redemptionSchema },
   responses: { 201: { description: 'Held, or redeemed', schema: s.redemptionStateSchema, location: '/v1/redemptions/{id}' } },
-  errors: { 404: 'No such lot or account', 422: 'Not enough credits, or a redemption rule broken' },
+  errors: { 404: 'No such lot or account', 422: 'Not enough credits, a country not cleared, or a redemption rule broken' },
   handler: async ({ body, holder }, deps) => {
     const lot = body.lotId ? await existingLot(deps.db, body.lotId) : undefined;
     const accountId = body.accountId ?? lot?.accountId ?? null;
     const account = accountId ? await accountOwner(deps.db, accountId) : undefined;
     if (accountId && !account) throw notFound(`Account ${accountId}`);
     await assertCaptainOf(deps.db, holder, accountId, account);
+    await assertCleared(deps, body.lotId ? { field: 'lotId', country: lot?.country } : { field: 'accountId' }, accountId);
     const redemptionId = `RD-${randomUUID().slice(0, 12)}`;
     const state = await requestRedemption(deskOf(deps), {
       ...body,
@@ -229,8 +185,7 @@ export const creditsRoutes = [
   purchase,
   readLot,
   autoApproval,
-  requestExtension,
-  decideExtension,
+  ...extensionRoutes,
   redeem,
   readRedemption,
   decideRedemptionRoute,

@@ -31,6 +31,8 @@ export const lotIdParam = z.object({ id });
 export const extensionRequestSchema = z
   .object({ usagePlan: z.string().trim().min(10, 'say how the credits will be used').max(4000) })
   .openapi('ExtensionRequest');
+const extensionStatus = z.enum(['pending', 'approved', 'denied']);
+export const extensionListQuery = z.object({ status: extensionStatus.default('pending') });
 export const decisionSchema = z.object({ approve: z.boolean() }).openapi('Decision');
 
 export const redemptionSchema = z
@@ -137,6 +139,23 @@ export const extensionDecidedSchema = z
     lot: z.object({ id: z.string(), state: lotState, expiresOn: z.string(), balance: z.number().int() }),
   })
   .openapi('ExtensionDecided');
+
+export const extensionRequestsSchema = z
+  .object({
+    extensionRequests: z.array(
+      z.object({
+        requestId: z.string(),
+        lotId: z.string(),
+        accountId: z.string().nullable(),
+        usagePlan: z.string(),
+        requestedBy: z.string(),
+        requestedOn: z.string(),
+        expiresOn: z.string(),
+        status: extensionStatus,
+      }),
+    ),
+  })
+  .openapi('ExtensionRequests');
 
 export const redemptionStateSchema = z
   .object({

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, addYears } from '../../domain/calendar';
+import { addDays, addMonths, addYears } from '../../domain/calendar';
+import { monthlyStatements } from '../../workflows/creditsSchedules';
 import { extendedExpiry } from '../../domain/credits';
-import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
+import { apiHarness, startApi, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/loyalty';
 import { uniqueId } from '../helpers/temporal';
 import {
@@ -68,6 +69,50 @@ describe('API: Learning Credits', () => {
     expect(lot.body).toMatchObject({ balance: 250, lot: { source: 'purchase', accountId } });
     expect((await h.api.call('GET', `/v1/lots/${res.body.lotId}`, { token: OTHER })).status).toBe(403);
     await expect.poll(balance, { timeout: 15_000 }).toBe(250);
+  });
+
+  it('CLC-1: purchases and redemptions check the Learning Credits own list of cleared countries, not the loyalty list', async () => {
+    // Loyalty runs in US and DE; Learning Credits are cleared in DE only. The account's company is in the US.
+    const api = await startApi({
+      temporal: h.env.client,
+      db: h.db,
+      taskQueue: h.taskQueue,
+      config: { programCountries: ['US', 'DE'], clcCountries: ['DE'] },
+    });
+    try {
+      const buy = (body: Record<string, unknown>) =>
+        api.call('POST', '/v1/purchases', {
+          token: AM,
+          body: { invoiceDate: addDays(today, -10), packages: [{ size: 10, quantity: 1 }], ...body },
+        });
+      const us = await buy({ owner: { name: 'B', email: 'b@x.example' }, country: 'US' });
+      expect(us.status).toBe(422);
+      expect(us.body.errors).toEqual([{ field: 'country', message: 'US is not cleared for Cisco Learning Credits' }]);
+      const de = await buy({ owner: { name: 'B', email: 'b@x.example' }, country: 'DE' });
+      expect(de.status).toBe(201);
+      const byLot = await api.call('POST', '/v1/redemptions', {
+        token: OPS,
+        body: { lotId: de.body.lotId, kind: 'digital-learning', credits: 1 },
+      });
+      expect(byLot.status).toBe(201);
+
+      // The account's lot, bought while the US was cleared (through the other app): its redemptions are refused now.
+      const { body: usLot } = await purchase({ accountId, packages: [{ size: 1, quantity: 1 }] });
+      const fromAccount = await api.call('POST', '/v1/redemptions', {
+        token: CAPTAIN,
+        body: { accountId, kind: 'digital-learning', credits: 1 },
+      });
+      expect(fromAccount.status).toBe(422);
+      expect(fromAccount.body.errors).toEqual([{ field: 'accountId', message: 'US is not cleared for Cisco Learning Credits' }]);
+      const fromLot = await api.call('POST', '/v1/redemptions', {
+        token: CAPTAIN,
+        body: { lotId: usLot.lotId, kind: 'digital-learning', credits: 1 },
+      });
+      expect(fromLot.status).toBe(422);
+      expect(fromLot.body.errors).toEqual([{ field: 'lotId', message: 'US is not cleared for Cisco Learning Credits' }]);
+    } finally {
+      await api.close();
+    }
   });
 
   it('CLC-6, ALL-3: a redemption waits for the own Team Captain; the credits are held meanwhile', async () => {
@@ -148,6 +193,31 @@ describe('API: Learning Credits', () => {
     expect(approved.body.lot).toMatchObject({ state: 'active', expiresOn: extendedExpiry(expiry) });
   });
 
+  it('CLC-4: ops sees the open extension requests in a list; a decided one leaves it', async () => {
+    const invoiceDate = addDays(addYears(today, -1), 20);
+    const { body } = await purchase({ accountId, invoiceDate, packages: [{ size: 1, quantity: 1 }] });
+    const asked = await h.api.call('POST', `/v1/lots/${body.lotId}/extension-requests`, {
+      token: CAPTAIN,
+      body: { usagePlan: 'One exam voucher in March' },
+    });
+    const open = await h.api.call('GET', '/v1/extension-requests?status=pending', { token: OPS });
+    expect(open.status).toBe(200);
+    expect(open.body.extensionRequests).toContainEqual({
+      requestId: asked.body.requestId,
+      lotId: body.lotId,
+      accountId,
+      usagePlan: 'One exam voucher in March',
+      requestedBy: 'team-captain:dlee',
+      requestedOn: today,
+      expiresOn: addYears(invoiceDate, 1),
+      status: 'pending',
+    });
+    expect((await h.api.call('GET', '/v1/extension-requests?status=pending', { token: CAPTAIN })).status).toBe(403);
+    await h.api.call('POST', `/v1/extension-requests/${asked.body.requestId}/decision`, { token: OPS, body: { approve: false } });
+    const after = await h.api.call('GET', '/v1/extension-requests?status=pending', { token: OPS });
+    expect(after.body.extensionRequests.map((r: { requestId: string }) => r.requestId)).not.toContain(asked.body.requestId);
+  });
+
   it('CLC-8: the worker keeps one Temporal Schedule that runs the statements on the first of each month', async () => {
     await ensureStatementSchedule(h.env.client, h.taskQueue);
     await ensureStatementSchedule(h.env.client, h.taskQueue); // idempotent at every worker start
@@ -194,5 +264,45 @@ describe('API: Learning Credits', () => {
     expect((await h.api.call('GET', '/v1/reports/redemptions?from=nope', { token: OPS })).status).toBe(400);
     expect((await h.api.call('GET', '/v1/reports/balances', { token: CAPTAIN })).status).toBe(403);
     expect((await h.api.call('GET', `/v1/accounts/${accountId}/statements/2020-01`, { token: CAPTAIN })).status).toBe(404);
+  });
+
+  it('CLC-8: a captain of two accounts gets one statement per account, each readable at its own account', async () => {
+    const month = addMonths(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
+    const captainEmail = `${uniqueId('twice')}@example.com`.toLowerCase();
+    const accounts = [uniqueId('STA'), uniqueId('STB')];
+    for (const [i, group] of accounts.entries()) {
+      const n = nominationFor(today, { group });
+      const nominated = await h.api.call('POST', '/v1/nominations', {
+        token: AM,
+        body: { ...n, teamCaptain: { ...n.teamCaptain, email: captainEmail } },
+      });
+      expect(nominated.status).toBe(201);
+      await h.api.call('POST', `/v1/accounts/${group}/terms-acceptance`, { token: CAPTAIN, body: { version: 'T1' } });
+      const bought = await purchase({ accountId: group, invoiceDate: `${month}-1${i}`, packages: [{ size: 10, quantity: i + 1 }] });
+      expect(bought.status).toBe(201);
+    }
+    await h.env.client.workflow.execute(monthlyStatements, { workflowId: uniqueId('statements'), taskQueue: h.taskQueue, args: [month] });
+
+    for (const [i, id] of accounts.entries()) {
+      const res = await h.api.call('GET', `/v1/accounts/${id}/statements/${month}`, { token: CAPTAIN });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ ownerEmail: captainEmail, month, accountId: id, openingBalance: 0, closingBalance: [10, 20][i] });
+      expect(res.body.lines.map((l: { on: string; kind: string; credits: number }) => `${l.on} ${l.kind} ${l.credits}`)).toEqual([
+        [`${month}-10 purchase 10`, `${month}-11 purchase 20`][i],
+      ]);
+    }
+    await expect
+      .poll(
+        () =>
+          h.smtp.received
+            .filter((m) => m.to.includes(captainEmail) && m.subject.includes('statement'))
+            .map((m) => m.subject)
+            .sort(),
+        { timeout: 15_000 },
+      )
+      .toEqual([
+        `Your Cisco Learning Credits statement for ${month} (account ${accounts[0]})`,
+        `Your Cisco Learning Credits statement for ${month} (account ${accounts[1]})`,
+      ]);
   });
 });

@@ -47,4 +47,12 @@ describe('configuration', () => {
     expect(message).not.toContain('Invalid key in record');
     expect(message).not.toContain(short);
   });
+
+  it('CLC-1: CLC_COUNTRIES is the Learning Credits list of cleared countries, apart from PROGRAM_COUNTRIES', () => {
+    expect(loadEnv({}).CLC_COUNTRIES).toBeUndefined();
+    const env = loadEnv({ CLC_COUNTRIES: 'de, fr', PROGRAM_COUNTRIES: 'US' });
+    expect(env.CLC_COUNTRIES).toEqual(['DE', 'FR']);
+    expect(env.PROGRAM_COUNTRIES).toEqual(['US']);
+    expect(() => loadEnv({ CLC_COUNTRIES: 'Germany' })).toThrow(/CLC_COUNTRIES\.0: each country must be a two-letter code/);
+  });
 });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar';
 import {
   allocateNearestExpiryFirst,
+  CLC_COUNTRIES,
+  countryNotCleared,
   examVoucherExpiry,
   extendedExpiry,
   extensionWindow,
@@ -110,5 +112,14 @@ describe('Learning Credit rules (CLC-1 … CLC-7)', () => {
         expect([...used].sort()).toEqual(used); // nearest expiry first
       }),
     );
+  });
+
+  it('CLC-1: a lot or account needs a cleared country (one of a group is enough); the default list is its own', () => {
+    expect(countryNotCleared(['DE'], ['DE', 'FR'])).toBeNull();
+    expect(countryNotCleared(['US', 'DE'], ['DE'])).toBeNull();
+    expect(countryNotCleared(['US', 'CA'], ['DE'])).toBe('US, CA is not cleared for Cisco Learning Credits');
+    expect(countryNotCleared([], ['DE'])).toBe('no country on record, so none cleared for Cisco Learning Credits');
+    expect(CLC_COUNTRIES).toHaveLength(32);
+    expect(CLC_COUNTRIES).toContain('US');
   });
 });

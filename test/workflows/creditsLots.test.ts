@@ -114,4 +114,24 @@ describe('Learning Credit lots', () => {
     expect(final).toMatchObject({ state: 'closed', expiresOn: expiry, extension: { status: 'denied' } });
     expect(await balanceOf(h, lot.id)).toBe(0);
   });
+
+  it('CLC-4: a lot with an undecided request stays open past the window until the decision, which restores its credits', async () => {
+    const invoiceDate = await h.today();
+    const { lot, handle } = await startPurchasedLot(h.env, h.taskQueue, { credits: 7, invoiceDate });
+    const expiry = addYears(invoiceDate, 1);
+    await h.skipTo(addDays(expiry, 50));
+    await handle.executeUpdate(requestExtensionUpdate, { args: [{ requestId: `U-${lot.id}`, usagePlan: 'plan', by: 'owner' }] });
+    await h.skipTo(addDays(expiry, 75));
+    expect(await handle.query(lotStateQuery)).toMatchObject({ state: 'expired', extension: { status: 'pending' } });
+    expect(await h.db('credit_lots').where({ id: lot.id }).first()).toMatchObject({ state: 'expired' });
+    const state = await handle.executeUpdate(decideExtensionUpdate, {
+      args: [{ requestId: `U-${lot.id}`, approve: true, by: 'ops:test' }],
+    });
+    expect(state).toMatchObject({ state: 'active', expiresOn: extendedExpiry(expiry), balance: 7, forfeited: 0 });
+    expect(await ledgerOf(h, lot.id)).toEqual([
+      { kind: 'purchase', credits: 7 },
+      { kind: 'forfeit', credits: -7 },
+      { kind: 'extension', credits: 7 },
+    ]);
+  });
 });
