@@ -49,11 +49,14 @@ const notice = (id: string, recipient: string) => ({
 
 // CLC-8: statements written under v0.1.0 (one per email and month, a captain of two accounts merged) are
 // migrated by 005, not dropped: split per account, and their notices re-keyed so nothing is sent twice.
+const MIGRATION = '005_statements_per_account';
+
 describe('migration 005: statements per account', () => {
   let d: Database;
   beforeAll(async () => {
     d = await createTestDatabase();
-    await d.db.migrate.down({ migrationSource }); // back to 004: the shape v0.1.0 wrote
+    // 005 alone rolled back (later migrations touch other tables): the shape v0.1.0 wrote.
+    await d.db.migrate.down({ migrationSource, name: MIGRATION });
     const { db } = d;
     await db('accounts').insert([account('ACC-A'), account('ACC-B')]);
     await db('credit_lots').insert([
@@ -90,7 +93,7 @@ describe('migration 005: statements per account', () => {
       notice('statement-cap@x.example:2026-09', 'cap@x.example'),
       notice('statement-other@x.example:2026-09', 'other@x.example'),
     ]);
-    await db.migrate.up({ migrationSource });
+    await db.migrate.up({ migrationSource, name: MIGRATION });
   });
   afterAll(async () => d?.drop());
 
