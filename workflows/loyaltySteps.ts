@@ -32,6 +32,7 @@ export async function waitForTerms(a: LoyaltyAccount): Promise<'accepted' | 'lap
     nominatedOn: s.nominatedOn,
     termsVersion: s.termsVersion,
     lapsesOn: s.lapsesOn,
+    lifecycle: s.lifecycle ?? 1,
   });
   a.recorded = true;
   await acts.sendNotice(termsWaiting);

@@ -134,6 +134,19 @@ export const accountStateSchema = z
     lastAward: z.object({ quarter: z.string(), lotId: z.string(), credits: z.number().int(), awardDate: z.string() }).nullable(),
     autoApproval: z.boolean(),
     bookings: z.array(bookingsRow),
+    lifecycle: z.number().int().optional(),
+    /** LOY-10: the account's lifecycles before this one, as each ended. */
+    earlierLifecycles: z
+      .array(
+        z.object({
+          lifecycle: z.number().int(),
+          state: loyaltyState,
+          nominatedOn: z.string(),
+          nominatedBy: z.string(),
+          captainCcoId: z.string(),
+        }),
+      )
+      .optional(),
     awards: z
       .array(
         z.object({ lotId: z.string(), awardQuarter: z.string(), credits: z.number().int(), issuedOn: z.string(), expiresOn: z.string() }),

@@ -3,6 +3,7 @@ import * as m001 from './001_platform';
 import * as m002IncentiveCatalogue from './002_incentive_catalogue';
 import * as m003RedemptionDesk from './003_redemption_desk';
 import * as m004OneRedemptionDesign from './004_one_redemption_design';
+import * as m006LoyaltyLifecycles from './006_loyalty_lifecycles';
 
 // Migrations are listed here (not discovered on disk) so they load the same under tsx, vitest and a build.
 // Append-only: a change is a new file added at the end, never an edit of a released one.
@@ -11,6 +12,7 @@ const migrations: Record<string, Knex.Migration> = {
   '002_incentive_catalogue': m002IncentiveCatalogue,
   '003_redemption_desk': m003RedemptionDesk,
   '004_one_redemption_design': m004OneRedemptionDesign,
+  '006_loyalty_lifecycles': m006LoyaltyLifecycles,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
