@@ -28,10 +28,17 @@ type AccountChanges = Parameters<typeof updateAccount>[2];
 const factsOf = (a: AccountParty) => ({ companyName: a.companyName, name: a.captain.name });
 
 /** Records a notice for the account's Team Captain (in the caller's transaction) and returns its key. */
-async function notify(db: Knex | Knex.Transaction, a: AccountParty, event: string, kind: string, email: Email): Promise<string> {
+async function notify(
+  db: Knex | Knex.Transaction,
+  a: AccountParty,
+  event: string,
+  kind: string,
+  email: Email,
+  to = a.captain,
+): Promise<string> {
   const lifecycle = a.lifecycle ?? 1;
   const id = noticeKey('account', a.accountId, lifecycle > 1 ? `lifecycle-${lifecycle}:${event}` : event);
-  await enqueueNotice(db, { id, accountId: a.accountId, kind, recipient: a.captain.email, ...email });
+  await enqueueNotice(db, { id, accountId: a.accountId, kind, recipient: to.email, ...email });
   return id;
 }
 
@@ -87,6 +94,17 @@ function nominationActivities({ db }: ActivityDeps) {
       lifecycle?: number;
     }): Promise<void> {
       await recordTermsAcceptance(db, input);
+    },
+
+    /** LOY-11: terms accepted, the tier waiting for bookings not on record; the Account Manager is asked. */
+    async recordBookingsMissing(input: AccountParty & { years: number[]; acceptedOn: IsoDate; accountManager?: Person }): Promise<string> {
+      const to = input.accountManager ?? input.captain;
+      const { accountId, years, acceptedOn, companyName } = input;
+      const email = emails.bookingsMissing({ companyName, name: to.name, accountId, years, acceptedOn });
+      return db.transaction(async (trx) => {
+        await updateAccount(trx, accountId, { state: 'enrolled', tier: null, nextAwardDate: null });
+        return notify(trx, input, `bookings-missing-FY${years.join('-FY')}`, 'bookings-missing', email, to);
+      });
     },
 
     async recordEnrollment(input: AccountParty & { firstAwardDate: IsoDate; tier: number | null }): Promise<string> {

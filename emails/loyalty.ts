@@ -31,6 +31,25 @@ export const nominationLapsed = (a: Facts) =>
     next: 'Your Account Manager can nominate the company again.',
   });
 
+/** LOY-11: to the Account Manager (by name when known), asking for a year's bookings. */
+export const bookingsMissing = (a: {
+  companyName: string;
+  name: string | null;
+  accountId: string;
+  years: number[];
+  acceptedOn: IsoDate;
+}) => {
+  const years = a.years.map((fy) => `FY${fy}`).join(', ');
+  return letter({
+    subject: `${a.companyName}: ${years} bookings are needed to set the Customer Loyalty tier`,
+    to: a.name,
+    happened:
+      `${a.companyName}'s Team Captain accepted the program terms on ${a.acceptedOn}. Its tier is set from the net bookings ` +
+      `of the three fiscal years before, and none are on record for ${years}.`,
+    next: `Please record the ${years} bookings of account ${a.accountId} (POST /v1/accounts/${a.accountId}/bookings): the tier and the first award wait for them.`,
+  });
+};
+
 export const enrolled = (a: Facts & { firstAwardDate: IsoDate; tier: number | null }) =>
   letter({
     subject: `${a.companyName} is enrolled in the Customer Loyalty Program`,

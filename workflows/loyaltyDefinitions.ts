@@ -73,6 +73,8 @@ export interface LoyaltyAccountState {
   autoApproval: boolean;
   /** The latest fiscal years' bookings (LOY-6); older years are dropped to keep the state small. */
   bookings: Bookings[];
+  /** LOY-11: fiscal years whose bookings were not on record at enrolment; the tier waits for them. */
+  missingBookings?: number[];
   /** LOY-10: which lifecycle of the account this is (1, or absent in runs started before it, for the first). */
   lifecycle?: number;
 }

@@ -1,8 +1,8 @@
 // What happens to a loyalty account as dates come: reminders until the terms are accepted, enrollment,
 // the August re-tier, the quarter's award, and the end. Each step reads and writes the LoyaltyAccount.
-import { allHandlersFinished, condition, isCancellation, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, isCancellation, patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { addDays, firstAwardDate, fiscalYearOf, minDate, nextAwardDateAfter } from '../domain/calendar';
-import { awardQuarterOf, decideTier, nextRetierDateAfter } from '../domain/loyalty';
+import { awardQuarterOf, decideTier, missingBookingYears, nextRetierDateAfter } from '../domain/loyalty';
 import type { Activities } from '../activities';
 import { sleepUntilDate, today } from './clock';
 import { awardLotRecord } from './creditsDefinitions';
@@ -47,10 +47,15 @@ export async function waitForTerms(a: LoyaltyAccount): Promise<'accepted' | 'lap
   return a.withdrawal ? 'withdrawn' : 'accepted';
 }
 
-/** LOY-5: enrolled at the tier of the acceptance year's table; the first award and re-tier dates set. */
-export async function enroll(a: LoyaltyAccount): Promise<void> {
+/**
+ * LOY-5: enrolled at the tier of the acceptance year's table; the first award and re-tier dates set.
+ * LOY-11: first waits for any of the three years before the acceptance with no bookings on record.
+ * False when the account was withdrawn while waiting.
+ */
+export async function enroll(a: LoyaltyAccount): Promise<boolean> {
   const { s } = a;
   const acceptedOn = s.termsAccepted!.acceptedOn;
+  if (patched('loyalty-ask-missing-bookings') && !(await bookingsOnRecord(a, acceptedOn))) return false;
   const decision = decideTier(s.bookings, acceptedOn, await acts.tierTableFor(fiscalYearOf(acceptedOn)));
   s.tier = decision.tier;
   s.quarterlyCredits = decision.quarterlyCredits;
@@ -59,6 +64,24 @@ export async function enroll(a: LoyaltyAccount): Promise<void> {
   await acts.sendNotice(await acts.recordEnrollment({ ...a.party(), firstAwardDate: s.nextAwardDate, tier: s.tier }));
   s.state = 'enrolled';
   a.publish();
+  return true;
+}
+
+/** LOY-11: a year with no bookings on record is asked of the Account Manager, never counted as $0. */
+async function bookingsOnRecord(a: LoyaltyAccount, acceptedOn: string): Promise<boolean> {
+  const { s } = a;
+  const missing = () => missingBookingYears(s.bookings, acceptedOn);
+  if (missing().length === 0) return true;
+  s.state = 'enrolled';
+  s.tier = null;
+  s.quarterlyCredits = 0;
+  s.missingBookings = missing();
+  a.publish();
+  const accountManager = a.input.nomination.accountManager;
+  await acts.sendNotice(await acts.recordBookingsMissing({ ...a.party(), years: missing(), acceptedOn, accountManager }));
+  await condition(() => missing().length === 0 || a.withdrawal !== null);
+  s.missingBookings = missing();
+  return a.withdrawal === null;
 }
 
 /** Enrolled: awards and re-tiers as their dates come, until withdrawn or the fiscal year's last award. */
