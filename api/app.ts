@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { Mailer } from '../services/mailer';
 import type { Logger } from '../config/logger';
 import type { IsoDate } from '../domain/calendar';
+import type { LoyaltySettings } from '../workflows/loyaltyDefinitions';
 import { authenticate, type TokenMap } from './auth';
 import { errorHandler } from './errorHandler';
 import { HttpError } from './errors';
@@ -19,6 +20,8 @@ export interface AppConfig {
   taskQueue: string;
   termsVersion: string;
   programCountries?: readonly string[];
+  /** CAL-3, LOY-4: what a new nomination's settings change from the defaults (LOYALTY_* variables). */
+  loyaltySettings?: Partial<Pick<LoyaltySettings, 'awardDay' | 'reminderEveryDays' | 'lapseAfterDays'>>;
 }
 
 export interface AppDeps {

@@ -22,7 +22,17 @@ async function main() {
     temporal,
     db,
     logger,
-    config: { tokens: env.API_TOKENS, taskQueue: TASK_QUEUE, termsVersion: env.TERMS_VERSION, programCountries: env.PROGRAM_COUNTRIES },
+    config: {
+      tokens: env.API_TOKENS,
+      taskQueue: TASK_QUEUE,
+      termsVersion: env.TERMS_VERSION,
+      programCountries: env.PROGRAM_COUNTRIES,
+      loyaltySettings: {
+        awardDay: env.LOYALTY_AWARD_DAY,
+        reminderEveryDays: env.LOYALTY_REMINDER_DAYS,
+        lapseAfterDays: env.LOYALTY_LAPSE_DAYS,
+      },
+    },
     today: () => new Date().toISOString().slice(0, 10),
     ...(mailer ? { mail: { mailer, from: env.MAIL_FROM } } : {}),
   });

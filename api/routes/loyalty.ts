@@ -97,7 +97,8 @@ const nominate = route({
     const lifecycle = nextLifecycle(accountId, await accountsOfCompanyOrGroup(deps.db, nomination.company.id, accountId));
     const termsVersion = (await latestTermsVersion(deps.db)) ?? deps.config.termsVersion;
     const by = actorOf(holder);
-    const settings = defaultLoyaltySettings;
+    // CAL-3, LOY-4: the configured dates, fixed for this account's lifecycle at its nomination.
+    const settings = { ...defaultLoyaltySettings, ...deps.config.loyaltySettings };
     await startAccount(deps, { accountId, nomination, nominatedBy: by, nominatedOn: asOf, termsVersion, settings, lifecycle });
     return { status: 201, body: { accountId, workflowId: loyaltyWorkflowId(accountId) }, location: { id: accountId } };
   },

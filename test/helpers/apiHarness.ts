@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { createApp } from '../../api/app';
+import { createApp, type AppConfig } from '../../api/app';
 import type { TokenMap } from '../../api/auth';
 import { createTestDatabase } from './db';
 import { startSmtpServer } from './smtp';
@@ -19,12 +19,12 @@ export const tokens: TokenMap = {
 };
 
 /** The real Express app in-process on a loopback port, with a tiny JSON client. */
-export async function startApi(deps: { temporal: Client; db: Knex; taskQueue: string; today?: () => string }) {
+export async function startApi(deps: { temporal: Client; db: Knex; taskQueue: string; today?: () => string; config?: Partial<AppConfig> }) {
   const app = createApp({
     temporal: deps.temporal,
     db: deps.db,
     logger: pino({ level: 'silent' }),
-    config: { tokens, taskQueue: deps.taskQueue, termsVersion: 'T1' },
+    config: { tokens, taskQueue: deps.taskQueue, termsVersion: 'T1', ...deps.config },
     today: deps.today ?? (() => new Date().toISOString().slice(0, 10)),
   });
   const server = app.listen(0, '127.0.0.1');

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptTermsUpdate, recordBookingsUpdate, stateQuery } from '../../workflows/loyaltyDefinitions';
+import { startApi } from '../helpers/apiHarness';
+import { nominationFor } from '../helpers/loyalty';
+import { uniqueId } from '../helpers/temporal';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
 // Enrolment's tier and first award on the time-skipping server, at dates written out by hand.
@@ -47,5 +50,39 @@ describe('loyalty account: enrolment', () => {
       `tier → ${captainEmail}`,
       `award → ${captainEmail}`,
     ]);
+  });
+
+  it('CAL-3, LOY-4: a nomination made with award day 20, reminders every 10 days and a 30-day lapse keeps them', async () => {
+    const loyaltySettings = { awardDay: 20, reminderEveryDays: 10, lapseAfterDays: 30 };
+    const api = await startApi({
+      temporal: h.env.client,
+      db: h.db,
+      taskQueue: h.taskQueue,
+      today: () => '2028-02-01',
+      config: { loyaltySettings },
+    });
+    await h.skipTo('2028-02-01');
+    const group = uniqueId('DAY20');
+    const captainEmail = `captain@${group.toLowerCase()}.example`;
+    const res = await api.call('POST', '/v1/nominations', { token: 'tok-account-manager', body: nominationFor('2028-02-01', { group }) });
+    expect(res.status).toBe(201);
+    const nominated = await api.call('GET', `/v1/accounts/${group}`, { token: 'tok-ops-0000' });
+    expect(nominated.body).toMatchObject({ state: 'nominated', nominatedOn: '2028-02-01', lapsesOn: '2028-03-02' });
+
+    await h.skipTo('2028-02-10', '23:59:00');
+    expect(await kinds(group)).toEqual([`terms-waiting → ${captainEmail}`]);
+    await h.skipTo('2028-02-11');
+    expect(await kinds(group)).toEqual([`terms-waiting → ${captainEmail}`, `terms-reminder → ${captainEmail}`]);
+    const accepted = await api.call('POST', `/v1/accounts/${group}/terms-acceptance`, {
+      token: 'tok-captain-dlee',
+      body: { version: 'T1' },
+    });
+    expect(accepted.body).toMatchObject({ state: 'enrolled', nextAwardDate: '2028-07-20' });
+
+    await h.skipTo('2028-07-19', '23:59:00');
+    expect(await h.awards(group)).toEqual([]);
+    await h.skipTo('2028-07-20', '00:01:00');
+    expect(await h.awards(group)).toMatchObject([{ awardQuarter: 'FY2028Q4', credits: 75, issuedOn: '2028-07-20' }]);
+    await api.close();
   });
 });
