@@ -22,6 +22,9 @@ export interface AccountParty {
   lifecycle?: number;
 }
 
+/** A fiscal year's tier as told to the Team Captain (LOY-6, LOY-11). */
+type TierNews = { fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number };
+
 type AccountChanges = Parameters<typeof updateAccount>[2];
 
 /** The facts every loyalty email starts from. */
@@ -131,11 +134,16 @@ function tierActivities({ db }: ActivityDeps) {
     },
 
     /** LOY-6: the fiscal year's tier, told to the Team Captain. */
-    async recordRetier(
-      input: AccountParty & { fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number },
-    ): Promise<string> {
+    async recordRetier(input: AccountParty & TierNews): Promise<string> {
       const email = emails.newTier({ ...input, ...factsOf(input) });
       return changeAndNotify(db, input, { tier: input.tier }, `tier-FY${input.fy}`, 'tier', email);
+    },
+
+    /** LOY-11: the fiscal year's tier decided again from a table published or corrected in its Q1. */
+    async recordTierCorrection(input: AccountParty & TierNews): Promise<string> {
+      const email = emails.tierCorrected({ ...input, ...factsOf(input) });
+      const event = `tier-FY${input.fy}-corrected-${input.tier ?? 'none'}-${input.quarterlyCredits}`;
+      return changeAndNotify(db, input, { tier: input.tier }, event, 'tier-corrected', email);
     },
   };
 }

@@ -81,6 +81,21 @@ export const newTier = (a: Facts & { fy: number; tier: number | null; averageUsd
         next: `You will receive ${a.quarterlyCredits} Learning Credits each quarter, starting with the October award.`,
       });
 
+/** LOY-11: the year's tier changed by a table published or corrected in its Q1. */
+export const tierCorrected = (a: Facts & { fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number }) =>
+  letter({
+    subject: `${a.companyName}: your FY${a.fy} Customer Loyalty tier is now ${a.tier ?? 'none'}`,
+    to: a.name,
+    happened:
+      `The FY${a.fy} tier table was published or corrected after the August re-tier. From the 3-year average of net bookings ` +
+      `(${usd(a.averageUsd)}), ${a.companyName} is ` +
+      (a.tier === null ? `under the lowest tier for FY${a.fy}.` : `at tier ${a.tier} for FY${a.fy}.`),
+    next:
+      a.tier === null
+        ? `There are no Learning Credit awards in FY${a.fy}; the tier is evaluated again next August.`
+        : `You will receive ${a.quarterlyCredits} Learning Credits each quarter, starting with the October award.`,
+  });
+
 export const award = (a: Facts & { credits: number; quarter: string; lotId: string; expiresOn: IsoDate }) =>
   letter({
     subject: `${a.companyName}: ${a.credits} Learning Credits awarded for ${a.quarter}`,

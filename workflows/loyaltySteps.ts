@@ -1,8 +1,8 @@
 // What happens to a loyalty account as dates come: reminders until the terms are accepted, enrollment,
 // the August re-tier, the quarter's award, and the end. Each step reads and writes the LoyaltyAccount.
 import { allHandlersFinished, condition, isCancellation, patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import { addDays, firstAwardDate, fiscalYearOf, minDate, nextAwardDateAfter } from '../domain/calendar';
-import { awardQuarterOf, decideTier, missingBookingYears, nextRetierDateAfter } from '../domain/loyalty';
+import { addDays, firstAwardDate, fiscalQuarterOf, fiscalYearOf, minDate, nextAwardDateAfter } from '../domain/calendar';
+import { awardQuarterOf, decideTier, missingBookingYears, nextRetierDateAfter, retierDateOf } from '../domain/loyalty';
 import type { Activities } from '../activities';
 import { sleepUntilDate, today } from './clock';
 import { awardLotRecord } from './creditsDefinitions';
@@ -94,6 +94,7 @@ export async function runEnrolled(a: LoyaltyAccount): Promise<'withdrawn' | 'con
     if (on >= s.nextRetierOn!) await retier(a);
     if (on >= s.nextAwardDate!) {
       const awardedYear = fiscalYearOf(s.nextAwardDate!);
+      if (fiscalQuarterOf(s.nextAwardDate!).q === 1 && patched('loyalty-q1-table-recheck')) await retierFromQ1Table(a);
       await award(a);
       if (a.withdrawal) return 'withdrawn';
       // One run per account-year keeps the history small (well under 200 events).
@@ -112,6 +113,22 @@ async function retier(a: LoyaltyAccount): Promise<void> {
   s.quarterlyCredits = decision.quarterlyCredits;
   await acts.sendNotice(await acts.recordRetier({ ...a.party(), fy, ...decision }));
   s.nextRetierOn = nextRetierDateAfter(on, a.input.settings.retierDay);
+  a.publish();
+}
+
+/**
+ * LOY-11: a fiscal year's tier table may be published or corrected during its Q1, after the August
+ * re-tier: before the October award the tier is decided again from the table then in force, and the
+ * Team Captain told if it changed.
+ */
+async function retierFromQ1Table(a: LoyaltyAccount): Promise<void> {
+  const { s } = a;
+  const fy = fiscalYearOf(s.nextAwardDate!);
+  const decision = decideTier(s.bookings, retierDateOf(fy, a.input.settings.retierDay), await acts.tierTableFor(fy));
+  if (decision.tier === s.tier && decision.quarterlyCredits === s.quarterlyCredits) return;
+  s.tier = decision.tier;
+  s.quarterlyCredits = decision.quarterlyCredits;
+  await acts.sendNotice(await acts.recordTierCorrection({ ...a.party(), fy, ...decision }));
   a.publish();
 }
 

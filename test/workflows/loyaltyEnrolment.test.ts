@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putTierTable } from '../../db/loyalty';
 import { acceptTermsUpdate, recordBookingsUpdate, stateQuery } from '../../workflows/loyaltyDefinitions';
 import { startApi } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/loyalty';
@@ -84,5 +85,44 @@ describe('loyalty account: enrolment', () => {
     await h.skipTo('2028-07-20', '00:01:00');
     expect(await h.awards(group)).toMatchObject([{ awardQuarter: 'FY2028Q4', credits: 75, issuedOn: '2028-07-20' }]);
     await api.close();
+  });
+
+  it('LOY-11: a tier table corrected in Q1 after the August re-tier re-tiers the account before the October award; the captain is told', async () => {
+    await h.skipTo('2028-07-25');
+    // $12M a year: tier 2 (125 credits) in the FY22 table that FY2029 uses until its own is published.
+    const { accountId, handle, captainEmail } = await h.enrolled({ yearlyUsd: 12_000_000 });
+    await handle.executeUpdate(recordBookingsUpdate, { args: [{ fiscalYear: 2028, directUsd: 12_000_000, indirectUsd: 0 }] });
+    await h.skipTo('2028-08-31');
+    expect(await handle.query(stateQuery)).toMatchObject({ tier: 2, quarterlyCredits: 125 });
+    await h.skipTo('2028-09-15');
+    // FY2029's own table, published in its Q1: $12M is now tier 1, at 80 credits a quarter.
+    const band = (tier: number, minUsd: number, maxUsd: number | null, quarterlyCredits: number) => ({
+      tier,
+      minUsd,
+      maxUsd,
+      quarterlyCredits,
+    });
+    const bands = [
+      band(1, 1_000_000, 15_000_000, 80),
+      band(2, 15_000_001, 30_000_000, 150),
+      band(3, 30_000_001, 60_000_000, 250),
+      band(4, 60_000_001, 120_000_000, 600),
+      band(5, 120_000_001, null, 1_200),
+    ] as Parameters<typeof putTierTable>[1]['bands'];
+    await putTierTable(h.db, { fiscalYear: 2029, bands }, 'ops:test');
+    await h.skipTo('2028-10-14');
+    expect(await handle.query(stateQuery)).toMatchObject({ tier: 2, quarterlyCredits: 125 });
+    await h.skipTo('2028-10-15');
+    expect(await handle.query(stateQuery)).toMatchObject({ tier: 1, quarterlyCredits: 80 });
+    expect(await h.awards(accountId)).toMatchObject([{ awardQuarter: 'FY2029Q1', credits: 80, issuedOn: '2028-10-15' }]);
+    const told = await h.smtp.waitFor((m) => m.to.includes(captainEmail) && /FY2029 Customer Loyalty tier is now 1/.test(m.subject));
+    expect(told.text).toContain('80 Learning Credits each quarter');
+    expect(await kinds(accountId)).toEqual([
+      `terms-waiting → ${captainEmail}`,
+      `enrolled → ${captainEmail}`,
+      `tier → ${captainEmail}`,
+      `tier-corrected → ${captainEmail}`,
+      `award → ${captainEmail}`,
+    ]);
   });
 });
