@@ -1,24 +1,12 @@
-import { log } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { awardLotRecord } from '../workflows/creditsDefinitions';
-import { startLotWorkflow } from './credits';
 import type { ActivityDeps } from './index';
-import { sendNotice } from '../services/outbox';
-import {
-  insertNominatedAccount,
-  recordTermsAcceptance,
-  saveBookings,
-  setAutoApproval,
-  tierTableFor,
-  updateAccount,
-  writeAwardRows,
-} from '../db/loyalty';
+import { insertNominatedAccount, recordTermsAcceptance, saveBookings, setAutoApproval, tierTableFor, updateAccount } from '../db/loyalty';
 import { enqueueNotice, noticeKey } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
-import { lotExpiryDate } from '../domain/credits';
 import type { Bookings, Nomination, TierTable } from '../domain/loyalty';
 import * as emails from '../emails/loyalty';
 import type { Email } from '../emails/letter';
+import { awardActivities } from './loyaltyAwards';
 
 // Each activity records one fact and its notice in one transaction, keyed by business ids, and returns
 // the notice key for `sendNotice`. Retried, it writes nothing twice (ALL-2).
@@ -30,7 +18,12 @@ export interface AccountParty {
   accountId: string;
   companyName: string;
   captain: Person;
+  /** LOY-10: the account's lifecycle; a later one's notices are keyed apart from the first's. */
+  lifecycle?: number;
 }
+
+/** A fiscal year's tier as told to the Team Captain (LOY-6, LOY-11). */
+type TierNews = { fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number };
 
 type AccountChanges = Parameters<typeof updateAccount>[2];
 
@@ -38,9 +31,17 @@ type AccountChanges = Parameters<typeof updateAccount>[2];
 const factsOf = (a: AccountParty) => ({ companyName: a.companyName, name: a.captain.name });
 
 /** Records a notice for the account's Team Captain (in the caller's transaction) and returns its key. */
-async function notify(db: Knex | Knex.Transaction, a: AccountParty, event: string, kind: string, email: Email): Promise<string> {
-  const id = noticeKey('account', a.accountId, event);
-  await enqueueNotice(db, { id, accountId: a.accountId, kind, recipient: a.captain.email, ...email });
+async function notify(
+  db: Knex | Knex.Transaction,
+  a: AccountParty,
+  event: string,
+  kind: string,
+  email: Email,
+  to = a.captain,
+): Promise<string> {
+  const lifecycle = a.lifecycle ?? 1;
+  const id = noticeKey('account', a.accountId, lifecycle > 1 ? `lifecycle-${lifecycle}:${event}` : event);
+  await enqueueNotice(db, { id, accountId: a.accountId, kind, recipient: to.email, ...email });
   return id;
 }
 
@@ -50,43 +51,6 @@ function changeAndNotify(db: Knex, a: AccountParty, changes: AccountChanges, eve
     await updateAccount(trx, a.accountId, changes);
     return notify(trx, a, event, kind, email);
   });
-}
-
-const awardLotId = (accountId: string, quarter: string) => `LA-${accountId}-${quarter}`;
-
-export interface AwardInput extends AccountParty {
-  quarter: string;
-  awardDate: IsoDate;
-  credits: number;
-  nextAwardDate: IsoDate | null;
-}
-
-/** LOY-7: the award's lot, its ledger entry, the account's next award date and the captain's notice, at once. */
-async function writeAward(db: Knex, input: AwardInput): Promise<{ lotId: string; noticeKey: string }> {
-  const lotId = awardLotId(input.accountId, input.quarter);
-  const expiresOn = lotExpiryDate(input.awardDate); // CLC-2: an awarded lot expires a year after its award
-  const key = noticeKey('account', input.accountId, `award-${input.quarter}`);
-  const email = emails.award({ ...factsOf(input), credits: input.credits, quarter: input.quarter, lotId, expiresOn });
-  await writeAwardRows(db, {
-    lot: {
-      id: lotId,
-      accountId: input.accountId,
-      ownerEmail: input.captain.email,
-      credits: input.credits,
-      issuedOn: input.awardDate,
-      expiresOn,
-      awardQuarter: input.quarter,
-    },
-    actor: 'system:loyalty-award',
-    nextAwardDate: input.nextAwardDate,
-    notice: { id: key, accountId: input.accountId, kind: 'award', recipient: input.captain.email, ...email },
-  });
-  return { lotId, noticeKey: key };
-}
-
-export interface AwardAndStartLotInput extends AwardInput {
-  /** The queue the lot's workflow runs on (the account's own, unless a deployment separates them). */
-  lotTaskQueue: string;
 }
 
 export function createLoyaltyActivities(deps: ActivityDeps) {
@@ -103,9 +67,10 @@ function nominationActivities({ db }: ActivityDeps) {
       nominatedOn: IsoDate;
       termsVersion: string;
       lapsesOn: IsoDate;
+      lifecycle?: number;
     }): Promise<string> {
       const { company, teamCaptain } = input.nomination;
-      const party = { accountId: input.accountId, companyName: company.name, captain: teamCaptain };
+      const party = { accountId: input.accountId, companyName: company.name, captain: teamCaptain, lifecycle: input.lifecycle };
       const email = emails.termsWaiting({ ...factsOf(party), termsVersion: input.termsVersion, lapsesOn: input.lapsesOn });
       return db.transaction(async (trx) => {
         await insertNominatedAccount(trx, input);
@@ -124,8 +89,25 @@ function nominationActivities({ db }: ActivityDeps) {
     },
 
     /** LOY-4: who accepted which version, when. */
-    async recordTermsAcceptance(input: { accountId: string; version: string; ccoId: string; acceptedOn: IsoDate }): Promise<void> {
+    async recordTermsAcceptance(input: {
+      accountId: string;
+      version: string;
+      ccoId: string;
+      acceptedOn: IsoDate;
+      lifecycle?: number;
+    }): Promise<void> {
       await recordTermsAcceptance(db, input);
+    },
+
+    /** LOY-11: terms accepted, the tier waiting for bookings not on record; the Account Manager is asked. */
+    async recordBookingsMissing(input: AccountParty & { years: number[]; acceptedOn: IsoDate; accountManager?: Person }): Promise<string> {
+      const to = input.accountManager ?? input.captain;
+      const { accountId, years, acceptedOn, companyName } = input;
+      const email = emails.bookingsMissing({ companyName, name: to.name, accountId, years, acceptedOn });
+      return db.transaction(async (trx) => {
+        await updateAccount(trx, accountId, { state: 'enrolled', tier: null, nextAwardDate: null });
+        return notify(trx, input, `bookings-missing-FY${years.join('-FY')}`, 'bookings-missing', email, to);
+      });
     },
 
     async recordEnrollment(input: AccountParty & { firstAwardDate: IsoDate; tier: number | null }): Promise<string> {
@@ -152,11 +134,16 @@ function tierActivities({ db }: ActivityDeps) {
     },
 
     /** LOY-6: the fiscal year's tier, told to the Team Captain. */
-    async recordRetier(
-      input: AccountParty & { fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number },
-    ): Promise<string> {
+    async recordRetier(input: AccountParty & TierNews): Promise<string> {
       const email = emails.newTier({ ...input, ...factsOf(input) });
       return changeAndNotify(db, input, { tier: input.tier }, `tier-FY${input.fy}`, 'tier', email);
+    },
+
+    /** LOY-11: the fiscal year's tier decided again from a table published or corrected in its Q1. */
+    async recordTierCorrection(input: AccountParty & TierNews): Promise<string> {
+      const email = emails.tierCorrected({ ...input, ...factsOf(input) });
+      const event = `tier-FY${input.fy}-corrected-${input.tier ?? 'none'}-${input.quarterlyCredits}`;
+      return changeAndNotify(db, input, { tier: input.tier }, event, 'tier-corrected', email);
     },
   };
 }
@@ -204,45 +191,4 @@ function accountActivities({ db }: ActivityDeps) {
       return changeAndNotify(db, input, changes, 'withdrawn', 'withdrawn', emails.withdrawn({ ...factsOf(input), reason: input.reason }));
     },
   };
-}
-
-/** LOY-7: the quarter's award, as activities or as one local activity. */
-function awardActivities({ db, temporal, mailer, config }: ActivityDeps) {
-  return {
-    /** LOY-7: the quarter's credits as a new lot, its ledger entry and the captain's notice, once. */
-    recordAward: (input: AwardInput) => writeAward(db, input),
-
-    /**
-     * LOY-7 as one step, run as a local activity inside the award's workflow task: the award's rows (one
-     * statement), then the lot's own workflow and the captain's email at the same time. One workflow task
-     * per award instead of four workflow tasks and three activity tasks: server round trips and worker CPU
-     * per award are what bound award throughput (bench/awards.ts). Retried whole, it repeats nothing: the
-     * rows are keyed by business ids, a lot workflow already started is left be, a notice already sent is
-     * not sent again. `noticeSent: false` when only the email failed: the workflow then sends it with the
-     * `sendNotice` activity, which the server retries for as long as the mail server is down.
-     */
-    async awardAndStartLot(input: AwardAndStartLotInput): Promise<{ lotId: string; noticeKey: string; noticeSent?: boolean }> {
-      const { lotId, noticeKey } = await writeAward(db, input);
-      const [, noticeSent] = await Promise.all([
-        startLotWorkflow(temporal, awardLotRecord({ ...input, lotId }), input.lotTaskQueue),
-        sendNotice({ db, mailer, mailFrom: config.mailFrom }, noticeKey).then(
-          () => true,
-          (err: unknown) => {
-            warn('award email not sent; the workflow retries it as an activity', { noticeKey, error: String(err) });
-            return false;
-          },
-        ),
-      ]);
-      return { lotId, noticeKey, noticeSent };
-    },
-  };
-}
-
-/** The activity's logger; called outside a worker (tests call activities directly) there is none. */
-function warn(message: string, attrs: Record<string, unknown>) {
-  try {
-    log.warn(message, attrs);
-  } catch {
-    // no activity context
-  }
 }

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { Mailer } from '../services/mailer';
 import type { Logger } from '../config/logger';
 import type { IsoDate } from '../domain/calendar';
+import type { LoyaltySettings } from '../workflows/loyaltyDefinitions';
 import { authenticate, type TokenMap } from './auth';
 import { errorHandler } from './errorHandler';
 import { HttpError } from './errors';
@@ -21,6 +22,8 @@ export interface AppConfig {
   programCountries?: readonly string[];
   /** CLC-1: countries cleared for Learning Credits; unset means the list in domain/credits.ts. */
   clcCountries?: readonly string[];
+  /** CAL-3, LOY-4: what a new nomination's settings change from the defaults (LOYALTY_* variables). */
+  loyaltySettings?: Partial<Pick<LoyaltySettings, 'awardDay' | 'reminderEveryDays' | 'lapseAfterDays'>>;
 }
 
 export interface AppDeps {

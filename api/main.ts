@@ -28,6 +28,11 @@ async function main() {
       termsVersion: env.TERMS_VERSION,
       programCountries: env.PROGRAM_COUNTRIES,
       clcCountries: env.CLC_COUNTRIES,
+      loyaltySettings: {
+        awardDay: env.LOYALTY_AWARD_DAY,
+        reminderEveryDays: env.LOYALTY_REMINDER_DAYS,
+        lapseAfterDays: env.LOYALTY_LAPSE_DAYS,
+      },
     },
     today: () => new Date().toISOString().slice(0, 10),
     ...(mailer ? { mail: { mailer, from: env.MAIL_FROM } } : {}),

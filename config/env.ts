@@ -65,6 +65,11 @@ const envSchema = z.object({
   PROGRAM_COUNTRIES: countryList.optional(),
   // CLC-1: the countries cleared for Learning Credits; unset means the default list in domain/credits.ts.
   CLC_COUNTRIES: countryList.optional(),
+  // CAL-3, LOY-4: a new nomination's award day (in the award month), reminder cadence and lapse period;
+  // a running account keeps the values it was nominated with.
+  LOYALTY_AWARD_DAY: z.coerce.number().int().min(1).max(31).default(15),
+  LOYALTY_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  LOYALTY_LAPSE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),

@@ -9,44 +9,65 @@ export const TERMS_VERSIONS = 'terms_versions';
 export const COMPANIES = 'companies';
 export const BOOKINGS = 'bookings';
 export const TERMS_ACCEPTANCES = 'terms_acceptances';
+export const ACCOUNT_LIFECYCLES = 'account_lifecycles';
 
-/** Inserts the account, its company and its bookings; a retry of the same nomination changes nothing. */
-export async function insertNominatedAccount(
-  trx: Knex.Transaction,
-  input: { accountId: string; nomination: Nomination; nominatedBy: string; nominatedOn: string; termsVersion: string },
-): Promise<void> {
-  const { accountId, nomination: n } = input;
+type NominatedAccount = {
+  accountId: string;
+  nomination: Nomination;
+  nominatedBy: string;
+  nominatedOn: string;
+  termsVersion: string;
+  lifecycle?: number;
+};
+
+/**
+ * Inserts the account, its company and its bookings; a retry of the same nomination changes nothing.
+ * LOY-10: a later lifecycle keeps the row: the row as it was is copied to `account_lifecycles`, then
+ * it is the new nomination's. A company of an account that closed joins this one.
+ */
+export async function insertNominatedAccount(trx: Knex.Transaction, input: NominatedAccount): Promise<void> {
+  const { accountId, nomination: n, lifecycle = 1 } = input;
+  const row = {
+    state: 'nominated',
+    tier: null,
+    next_award_date: null,
+    auto_approval: false,
+    captain_name: n.teamCaptain.name,
+    captain_email: n.teamCaptain.email,
+    captain_cco_id: n.teamCaptain.ccoId,
+    nominated_by: input.nominatedBy,
+    nominated_on: input.nominatedOn,
+    terms_version: input.termsVersion,
+    lifecycle,
+  };
+  if (lifecycle > 1) await archiveLifecycle(trx, accountId, lifecycle);
   await trx(ACCOUNTS)
-    .insert({
-      id: accountId,
-      corporate_group_id: n.company.corporateGroupId,
-      state: 'nominated',
-      captain_name: n.teamCaptain.name,
-      captain_email: n.teamCaptain.email,
-      captain_cco_id: n.teamCaptain.ccoId,
-      nominated_by: input.nominatedBy,
-      nominated_on: input.nominatedOn,
-      terms_version: input.termsVersion,
-    })
+    .insert({ id: accountId, corporate_group_id: n.company.corporateGroupId, ...row })
     .onConflict('id')
-    .ignore();
+    .merge({ ...row, updated_at: trx.fn.now() })
+    .where(`${ACCOUNTS}.lifecycle`, '<', lifecycle);
   await trx(COMPANIES)
     .insert({ id: n.company.id, account_id: accountId, name: n.company.name, country: n.company.country, end_user: n.company.endUser })
     .onConflict('id')
-    .ignore();
+    .merge(['account_id', 'name', 'country', 'end_user']);
   if (n.bookings.length > 0) {
-    await trx(BOOKINGS)
-      .insert(
-        n.bookings.map((b: Nomination['bookings'][number]) => ({
-          account_id: accountId,
-          fiscal_year: b.fiscalYear,
-          direct_usd: b.directUsd,
-          indirect_usd: b.indirectUsd,
-        })),
-      )
-      .onConflict(['account_id', 'fiscal_year'])
-      .ignore();
+    const rows = n.bookings.map((b) => ({
+      account_id: accountId,
+      fiscal_year: b.fiscalYear,
+      direct_usd: b.directUsd,
+      indirect_usd: b.indirectUsd,
+    }));
+    await trx(BOOKINGS).insert(rows).onConflict(['account_id', 'fiscal_year']).merge();
   }
+}
+
+/** LOY-10: the account row of the lifecycle before `lifecycle`, kept as it ended (once). */
+async function archiveLifecycle(trx: Knex.Transaction, accountId: string, lifecycle: number): Promise<void> {
+  const columns = 'lifecycle, state, tier, captain_name, captain_email, captain_cco_id, nominated_by, nominated_on, terms_version';
+  await trx.raw(
+    `insert into ?? (account_id, ${columns}) select id, ${columns} from ?? where id = ? and lifecycle < ? on conflict do nothing`,
+    [ACCOUNT_LIFECYCLES, ACCOUNTS, accountId, lifecycle],
+  );
 }
 
 type AccountChanges = {
@@ -147,11 +168,12 @@ export async function publishTermsVersion(db: Knex, version: string, by: string)
 /** LOY-4: who accepted which terms version, when; once per account and version. */
 export async function recordTermsAcceptance(
   db: Knex,
-  a: { accountId: string; version: string; ccoId: string; acceptedOn: string },
+  a: { accountId: string; version: string; ccoId: string; acceptedOn: string; lifecycle?: number },
 ): Promise<void> {
+  const lifecycle = a.lifecycle ?? 1;
   await db(TERMS_ACCEPTANCES)
-    .insert({ account_id: a.accountId, terms_version: a.version, accepted_by: a.ccoId, accepted_on: a.acceptedOn })
-    .onConflict(['account_id', 'terms_version'])
+    .insert({ account_id: a.accountId, lifecycle, terms_version: a.version, accepted_by: a.ccoId, accepted_on: a.acceptedOn })
+    .onConflict(['account_id', 'lifecycle', 'terms_version'])
     .ignore();
 }
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { LoyaltyState } from '../workflows/loyaltyDefinitions';
-import { ACCOUNTS, COMPANIES } from './loyalty';
+import { ACCOUNT_LIFECYCLES, ACCOUNTS, COMPANIES } from './loyalty';
 
 // Read models of Customer Loyalty accounts, kept current by the account workflows' activities: lists for
 // the API, and the LOY-3 lookup of who already belongs to an account.
@@ -64,12 +64,42 @@ export async function findAccount(db: Knex, accountId: string): Promise<AccountR
   return row && toAccount(row);
 }
 
-/** LOY-3: the account a company or its corporate group already belongs to, if any. */
-export async function findAccountOfCompanyOrGroup(db: Knex, companyId: string, corporateGroupId: string): Promise<string | undefined> {
-  const byCompany = await db<{ id: string; account_id: string }>(COMPANIES).where({ id: companyId }).first('account_id');
-  if (byCompany) return byCompany.account_id;
-  const byGroup = await db<AccountRecord>(ACCOUNTS).where({ corporate_group_id: corporateGroupId }).first('id');
-  return byGroup?.id;
+/** An account a nomination touches: its id, its state and its current lifecycle (LOY-10). */
+export interface AccountLifecycleRef {
+  id: string;
+  state: LoyaltyState;
+  lifecycle: number;
+}
+
+/** LOY-3, LOY-10: the accounts a company or its corporate group already belongs to (none, one or two). */
+export async function accountsOfCompanyOrGroup(db: Knex, companyId: string, corporateGroupId: string): Promise<AccountLifecycleRef[]> {
+  const byCompany = db(COMPANIES).where({ id: companyId }).select('account_id');
+  return db<AccountRecord>(ACCOUNTS)
+    .where({ corporate_group_id: corporateGroupId })
+    .orWhereIn('id', byCompany)
+    .orderBy('id')
+    .select('id', 'state', 'lifecycle');
+}
+
+interface LifecycleRecord {
+  account_id: string;
+  lifecycle: number;
+  state: LoyaltyState;
+  nominated_on: string;
+  nominated_by: string;
+  captain_cco_id: string;
+}
+
+/** LOY-10: an account's earlier lifecycles, as each ended, the first first. */
+export async function earlierLifecyclesOf(db: Knex, accountId: string) {
+  const rows = await db<LifecycleRecord>(ACCOUNT_LIFECYCLES).where({ account_id: accountId }).orderBy('lifecycle');
+  return rows.map((r) => ({
+    lifecycle: r.lifecycle,
+    state: r.state,
+    nominatedOn: r.nominated_on,
+    nominatedBy: r.nominated_by,
+    captainCcoId: r.captain_cco_id,
+  }));
 }
 
 /** Accounts whose workflows are still open, for fanning out a new terms version. */

@@ -40,11 +40,18 @@ export function mergeBookings(bookings: readonly Bookings[], update: Bookings, k
   return merged.slice(-keep);
 }
 
+/** LOY-11: the fiscal years of the three before `asOf` that have no bookings on record (never counted as $0). */
+export function missingBookingYears(bookings: readonly Bookings[], asOf: IsoDate): number[] {
+  return priorFiscalYears(asOf).filter((fy) => !bookings.some((b) => b.fiscalYear === fy));
+}
+
 /** LOY-1: what an Account Manager's nomination names. */
 export interface Nomination {
   company: { id: string; name: string; country: string; endUser: boolean; corporateGroupId: string };
   teamCaptain: { name: string; email: string; ccoId: string };
   bookings: Bookings[];
+  /** LOY-11: who is asked for bookings missing at enrolment (absent in nominations made before it). */
+  accountManager?: { name: string; email: string };
 }
 
 // LOY-5 tier tables: data, one per fiscal year. A year without its own table uses the latest earlier one.

@@ -31,6 +31,25 @@ export const nominationLapsed = (a: Facts) =>
     next: 'Your Account Manager can nominate the company again.',
   });
 
+/** LOY-11: to the Account Manager (by name when known), asking for a year's bookings. */
+export const bookingsMissing = (a: {
+  companyName: string;
+  name: string | null;
+  accountId: string;
+  years: number[];
+  acceptedOn: IsoDate;
+}) => {
+  const years = a.years.map((fy) => `FY${fy}`).join(', ');
+  return letter({
+    subject: `${a.companyName}: ${years} bookings are needed to set the Customer Loyalty tier`,
+    to: a.name,
+    happened:
+      `${a.companyName}'s Team Captain accepted the program terms on ${a.acceptedOn}. Its tier is set from the net bookings ` +
+      `of the three fiscal years before, and none are on record for ${years}.`,
+    next: `Please record the ${years} bookings of account ${a.accountId} (POST /v1/accounts/${a.accountId}/bookings): the tier and the first award wait for them.`,
+  });
+};
+
 export const enrolled = (a: Facts & { firstAwardDate: IsoDate; tier: number | null }) =>
   letter({
     subject: `${a.companyName} is enrolled in the Customer Loyalty Program`,
@@ -61,6 +80,21 @@ export const newTier = (a: Facts & { fy: number; tier: number | null; averageUsd
         happened: `From the 3-year average of net bookings (${usd(a.averageUsd)}), ${a.companyName} is at tier ${a.tier} for FY${a.fy}.`,
         next: `You will receive ${a.quarterlyCredits} Learning Credits each quarter, starting with the October award.`,
       });
+
+/** LOY-11: the year's tier changed by a table published or corrected in its Q1. */
+export const tierCorrected = (a: Facts & { fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number }) =>
+  letter({
+    subject: `${a.companyName}: your FY${a.fy} Customer Loyalty tier is now ${a.tier ?? 'none'}`,
+    to: a.name,
+    happened:
+      `The FY${a.fy} tier table was published or corrected after the August re-tier. From the 3-year average of net bookings ` +
+      `(${usd(a.averageUsd)}), ${a.companyName} is ` +
+      (a.tier === null ? `under the lowest tier for FY${a.fy}.` : `at tier ${a.tier} for FY${a.fy}.`),
+    next:
+      a.tier === null
+        ? `There are no Learning Credit awards in FY${a.fy}; the tier is evaluated again next August.`
+        : `You will receive ${a.quarterlyCredits} Learning Credits each quarter, starting with the October award.`,
+  });
 
 export const award = (a: Facts & { credits: number; quarter: string; lotId: string; expiresOn: IsoDate }) =>
   letter({

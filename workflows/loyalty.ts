@@ -34,7 +34,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   if (a.s.state === 'nominated') {
     const outcome = await waitForTerms(a);
     if (outcome !== 'accepted') return close(a, outcome);
-    await enroll(a);
+    if (!(await enroll(a))) return close(a, 'withdrawn');
   }
   if ((await runEnrolled(a)) === 'withdrawn') return close(a, 'withdrawn');
   // Drain running update handlers first, so no message is lost across the new run.

@@ -73,6 +73,10 @@ export interface LoyaltyAccountState {
   autoApproval: boolean;
   /** The latest fiscal years' bookings (LOY-6); older years are dropped to keep the state small. */
   bookings: Bookings[];
+  /** LOY-11: fiscal years whose bookings were not on record at enrolment; the tier waits for them. */
+  missingBookings?: number[];
+  /** LOY-10: which lifecycle of the account this is (1, or absent in runs started before it, for the first). */
+  lifecycle?: number;
 }
 
 export interface LoyaltyAccountInput {
@@ -82,6 +86,8 @@ export interface LoyaltyAccountInput {
   nominatedOn: IsoDate;
   termsVersion: string;
   settings: LoyaltySettings;
+  /** LOY-10: 2 and up when a lapsed or withdrawn group is nominated again (a new run of the same workflow id). */
+  lifecycle?: number;
   /** Set when the workflow continues as new: the state it carries over (plain JSON, absolute dates). */
   carried?: LoyaltyAccountState;
 }

@@ -28,7 +28,8 @@ export class LoyaltyAccount {
 
   /** Who most activities are about: the account, its company and its current Team Captain. */
   party() {
-    return { accountId: this.s.accountId, companyName: this.s.companyName, captain: this.s.teamCaptain };
+    const { accountId, companyName, teamCaptain: captain, lifecycle = 1 } = this.s;
+    return { accountId, companyName, captain, lifecycle };
   }
 
   termsPending = () => this.s.termsAccepted?.version !== this.s.termsVersion;
@@ -57,7 +58,8 @@ export class LoyaltyAccount {
   async acceptTerms({ version, ccoId }: AcceptTermsInput): Promise<LoyaltyAccountState> {
     const acceptance = { version, acceptedBy: ccoId, acceptedOn: today() };
     await this.whenRecorded();
-    await acts.recordTermsAcceptance({ accountId: this.s.accountId, version, ccoId, acceptedOn: acceptance.acceptedOn });
+    const { accountId, lifecycle } = this.s;
+    await acts.recordTermsAcceptance({ accountId, lifecycle, version, ccoId, acceptedOn: acceptance.acceptedOn });
     this.s.termsAccepted = acceptance;
     await condition(() => this.s.state !== 'nominated');
     return this.s;
@@ -156,5 +158,6 @@ export function initialState(input: LoyaltyAccountInput): LoyaltyAccountState {
     lastAward: null,
     autoApproval: false,
     bookings: nomination.bookings.map((b) => ({ ...b })),
+    lifecycle: input.lifecycle ?? 1,
   };
 }

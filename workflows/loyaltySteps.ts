@@ -1,8 +1,8 @@
 // What happens to a loyalty account as dates come: reminders until the terms are accepted, enrollment,
 // the August re-tier, the quarter's award, and the end. Each step reads and writes the LoyaltyAccount.
-import { allHandlersFinished, condition, isCancellation, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import { addDays, firstAwardDate, fiscalYearOf, minDate, nextAwardDateAfter } from '../domain/calendar';
-import { awardQuarterOf, decideTier, nextRetierDateAfter } from '../domain/loyalty';
+import { allHandlersFinished, condition, isCancellation, patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { addDays, firstAwardDate, fiscalQuarterOf, fiscalYearOf, minDate, nextAwardDateAfter } from '../domain/calendar';
+import { awardQuarterOf, decideTier, missingBookingYears, nextRetierDateAfter, retierDateOf } from '../domain/loyalty';
 import type { Activities } from '../activities';
 import { sleepUntilDate, today } from './clock';
 import { awardLotRecord } from './creditsDefinitions';
@@ -32,6 +32,7 @@ export async function waitForTerms(a: LoyaltyAccount): Promise<'accepted' | 'lap
     nominatedOn: s.nominatedOn,
     termsVersion: s.termsVersion,
     lapsesOn: s.lapsesOn,
+    lifecycle: s.lifecycle ?? 1,
   });
   a.recorded = true;
   await acts.sendNotice(termsWaiting);
@@ -46,10 +47,15 @@ export async function waitForTerms(a: LoyaltyAccount): Promise<'accepted' | 'lap
   return a.withdrawal ? 'withdrawn' : 'accepted';
 }
 
-/** LOY-5: enrolled at the tier of the acceptance year's table; the first award and re-tier dates set. */
-export async function enroll(a: LoyaltyAccount): Promise<void> {
+/**
+ * LOY-5: enrolled at the tier of the acceptance year's table; the first award and re-tier dates set.
+ * LOY-11: first waits for any of the three years before the acceptance with no bookings on record.
+ * False when the account was withdrawn while waiting.
+ */
+export async function enroll(a: LoyaltyAccount): Promise<boolean> {
   const { s } = a;
   const acceptedOn = s.termsAccepted!.acceptedOn;
+  if (patched('loyalty-ask-missing-bookings') && !(await bookingsOnRecord(a, acceptedOn))) return false;
   const decision = decideTier(s.bookings, acceptedOn, await acts.tierTableFor(fiscalYearOf(acceptedOn)));
   s.tier = decision.tier;
   s.quarterlyCredits = decision.quarterlyCredits;
@@ -58,6 +64,24 @@ export async function enroll(a: LoyaltyAccount): Promise<void> {
   await acts.sendNotice(await acts.recordEnrollment({ ...a.party(), firstAwardDate: s.nextAwardDate, tier: s.tier }));
   s.state = 'enrolled';
   a.publish();
+  return true;
+}
+
+/** LOY-11: a year with no bookings on record is asked of the Account Manager, never counted as $0. */
+async function bookingsOnRecord(a: LoyaltyAccount, acceptedOn: string): Promise<boolean> {
+  const { s } = a;
+  const missing = () => missingBookingYears(s.bookings, acceptedOn);
+  if (missing().length === 0) return true;
+  s.state = 'enrolled';
+  s.tier = null;
+  s.quarterlyCredits = 0;
+  s.missingBookings = missing();
+  a.publish();
+  const accountManager = a.input.nomination.accountManager;
+  await acts.sendNotice(await acts.recordBookingsMissing({ ...a.party(), years: missing(), acceptedOn, accountManager }));
+  await condition(() => missing().length === 0 || a.withdrawal !== null);
+  s.missingBookings = missing();
+  return a.withdrawal === null;
 }
 
 /** Enrolled: awards and re-tiers as their dates come, until withdrawn or the fiscal year's last award. */
@@ -70,6 +94,7 @@ export async function runEnrolled(a: LoyaltyAccount): Promise<'withdrawn' | 'con
     if (on >= s.nextRetierOn!) await retier(a);
     if (on >= s.nextAwardDate!) {
       const awardedYear = fiscalYearOf(s.nextAwardDate!);
+      if (fiscalQuarterOf(s.nextAwardDate!).q === 1 && patched('loyalty-q1-table-recheck')) await retierFromQ1Table(a);
       await award(a);
       if (a.withdrawal) return 'withdrawn';
       // One run per account-year keeps the history small (well under 200 events).
@@ -88,6 +113,22 @@ async function retier(a: LoyaltyAccount): Promise<void> {
   s.quarterlyCredits = decision.quarterlyCredits;
   await acts.sendNotice(await acts.recordRetier({ ...a.party(), fy, ...decision }));
   s.nextRetierOn = nextRetierDateAfter(on, a.input.settings.retierDay);
+  a.publish();
+}
+
+/**
+ * LOY-11: a fiscal year's tier table may be published or corrected during its Q1, after the August
+ * re-tier: before the October award the tier is decided again from the table then in force, and the
+ * Team Captain told if it changed.
+ */
+async function retierFromQ1Table(a: LoyaltyAccount): Promise<void> {
+  const { s } = a;
+  const fy = fiscalYearOf(s.nextAwardDate!);
+  const decision = decideTier(s.bookings, retierDateOf(fy, a.input.settings.retierDay), await acts.tierTableFor(fy));
+  if (decision.tier === s.tier && decision.quarterlyCredits === s.quarterlyCredits) return;
+  s.tier = decision.tier;
+  s.quarterlyCredits = decision.quarterlyCredits;
+  await acts.sendNotice(await acts.recordTierCorrection({ ...a.party(), fy, ...decision }));
   a.publish();
 }
 

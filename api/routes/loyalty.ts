@@ -1,6 +1,6 @@
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import { latestTermsVersion } from '../../db/loyalty';
-import { findAccountOfCompanyOrGroup, listAccounts } from '../../db/loyaltyReads';
+import { accountsOfCompanyOrGroup, earlierLifecyclesOf, listAccounts, type AccountLifecycleRef } from '../../db/loyaltyReads';
 import { awardsOf } from '../../db/creditsReads';
 import type { z } from 'zod';
 import type { Role, TokenHolder } from '../../config/env';
@@ -44,9 +44,10 @@ async function startAccount({ temporal, config }: AppDeps, input: LoyaltyAccount
     workflowId: loyaltyWorkflowId(accountId),
     taskQueue: config.taskQueue,
     args: [input],
-    // A group is enrolled once, ever: a second start, running or closed, is refused (LOY-3).
+    // One open account per group (LOY-3): a running one refuses the start; a closed one (lapsed or
+    // withdrawn) is started again as a new run, the account's next lifecycle (LOY-10).
     workflowIdConflictPolicy: 'FAIL',
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     typedSearchAttributes: [
       { key: sa.AccountId, value: accountId },
       { key: sa.LoyaltyState, value: 'nominated' },
@@ -60,6 +61,21 @@ async function startAccount({ temporal, config }: AppDeps, input: LoyaltyAccount
       { field: 'company.corporateGroupId', message: `account ${accountId} exists` },
     ]);
   });
+}
+
+/**
+ * LOY-3, LOY-10: the lifecycle a nomination of group `accountId` starts (1 for a new account, the next
+ * one for a group whose account lapsed or was withdrawn); refused while the company or the group belongs
+ * to an open account, naming it.
+ */
+function nextLifecycle(accountId: string, touched: AccountLifecycleRef[]): number {
+  const open = touched.find((a) => a.state === 'nominated' || a.state === 'enrolled');
+  if (open)
+    throw conflict(`the company or its group already belongs to account ${open.id}`, [
+      { field: 'company', message: `belongs to account ${open.id}` },
+    ]);
+  const own = touched.find((a) => a.id === accountId);
+  return own ? own.lifecycle + 1 : 1;
 }
 
 const nominate = route({
@@ -78,14 +94,12 @@ const nominate = route({
     if (!verdict.eligible) throw unprocessable('The company is not eligible for the Customer Loyalty Program', verdict.reasons);
     // LOY-3: one account per corporate structure; the account id is the group's id.
     const accountId = nomination.company.corporateGroupId;
-    const existing = await findAccountOfCompanyOrGroup(deps.db, nomination.company.id, accountId);
-    if (existing)
-      throw conflict(`${nomination.company.id} already belongs to account ${existing}`, [
-        { field: 'company', message: `belongs to account ${existing}` },
-      ]);
+    const lifecycle = nextLifecycle(accountId, await accountsOfCompanyOrGroup(deps.db, nomination.company.id, accountId));
     const termsVersion = (await latestTermsVersion(deps.db)) ?? deps.config.termsVersion;
     const by = actorOf(holder);
-    await startAccount(deps, { accountId, nomination, nominatedBy: by, nominatedOn: asOf, termsVersion, settings: defaultLoyaltySettings });
+    // CAL-3, LOY-4: the configured dates, fixed for this account's lifecycle at its nomination.
+    const settings = { ...defaultLoyaltySettings, ...deps.config.loyaltySettings };
+    await startAccount(deps, { accountId, nomination, nominatedBy: by, nominatedOn: asOf, termsVersion, settings, lifecycle });
     return { status: 201, body: { accountId, workflowId: loyaltyWorkflowId(accountId) }, location: { id: accountId } };
   },
 });
@@ -115,7 +129,8 @@ const readAccount = route({
   handler: async ({ params: { id }, holder }, { temporal, db }) => {
     const state = await account(temporal, id).query(stateQuery);
     assertOwnAccount(holder, state);
-    return { status: 200, body: { ...state, awards: await awardsOf(db, id) } };
+    const [awards, earlierLifecycles] = await Promise.all([awardsOf(db, id), earlierLifecyclesOf(db, id)]);
+    return { status: 200, body: { ...state, awards, earlierLifecycles } };
   },
 });
 

@@ -36,6 +36,8 @@ export const nominationSchema = z
       // Present but possibly empty: a missing CCO id is an eligibility reason (LOY-2), not a malformed body.
       ccoId: z.string().trim().max(64),
     }),
+    // LOY-11: asked for a fiscal year's bookings missing at enrolment; without it the Team Captain is asked.
+    accountManager: z.object({ name: z.string().trim().min(1).max(200), email: z.email() }).optional(),
     bookings: z
       .array(
         z.object({
@@ -134,6 +136,21 @@ export const accountStateSchema = z
     lastAward: z.object({ quarter: z.string(), lotId: z.string(), credits: z.number().int(), awardDate: z.string() }).nullable(),
     autoApproval: z.boolean(),
     bookings: z.array(bookingsRow),
+    lifecycle: z.number().int().optional(),
+    /** LOY-11: fiscal years whose bookings the tier waits for. */
+    missingBookings: z.array(z.number().int()).optional(),
+    /** LOY-10: the account's lifecycles before this one, as each ended. */
+    earlierLifecycles: z
+      .array(
+        z.object({
+          lifecycle: z.number().int(),
+          state: loyaltyState,
+          nominatedOn: z.string(),
+          nominatedBy: z.string(),
+          captainCcoId: z.string(),
+        }),
+      )
+      .optional(),
     awards: z
       .array(
         z.object({ lotId: z.string(), awardQuarter: z.string(), credits: z.number().int(), issuedOn: z.string(), expiresOn: z.string() }),

@@ -4,6 +4,7 @@ import * as m002IncentiveCatalogue from './002_incentive_catalogue';
 import * as m003RedemptionDesk from './003_redemption_desk';
 import * as m004OneRedemptionDesign from './004_one_redemption_design';
 import * as m005StatementsPerAccount from './005_statements_per_account';
+import * as m006LoyaltyLifecycles from './006_loyalty_lifecycles';
 import * as m007CertificationEndedOn from './007_certification_ended_on';
 
 // Migrations are listed here (not discovered on disk) so they load the same under tsx, vitest and a build.
@@ -14,6 +15,7 @@ const migrations: Record<string, Knex.Migration> = {
   '003_redemption_desk': m003RedemptionDesk,
   '004_one_redemption_design': m004OneRedemptionDesign,
   '005_statements_per_account': m005StatementsPerAccount,
+  '006_loyalty_lifecycles': m006LoyaltyLifecycles,
   '007_certification_ended_on': m007CertificationEndedOn,
 };
 

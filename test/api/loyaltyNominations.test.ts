@@ -10,6 +10,7 @@ describe('API: nominations and accounts', () => {
   let h: ApiHarness;
   const today = new Date().toISOString().slice(0, 10);
   const AM = 'tok-account-manager';
+  const OPS = 'tok-ops-0000';
 
   beforeAll(async () => {
     h = await apiHarness();
@@ -123,6 +124,49 @@ describe('API: nominations and accounts', () => {
         .where({ id: `${group}-2` })
         .first(),
     ).toBeUndefined();
+  });
+
+  it('LOY-10: a withdrawn group is nominated again: a new run of the same workflow, the earlier lifecycle still readable', async () => {
+    const group = uniqueId('AGAIN');
+    const body = nominationFor(today, { group });
+    expect((await h.api.call('POST', '/v1/nominations', { token: AM, body })).status).toBe(201);
+    const firstRun = (await h.env.client.workflow.getHandle(loyaltyWorkflowId(group)).describe()).runId;
+    const withdrawal = { token: OPS, body: { reason: 'left the program' } };
+    expect((await h.api.call('POST', `/v1/accounts/${group}/withdrawal`, withdrawal)).status).toBe(200);
+
+    const again = await h.api.call('POST', '/v1/nominations', { token: AM, body });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual({ accountId: group, workflowId: `loyalty-account-${group}` });
+    const run = await h.env.client.workflow.getHandle(loyaltyWorkflowId(group)).describe();
+    expect(run.status.name).toBe('RUNNING');
+    expect(run.runId).not.toBe(firstRun);
+    expect((await h.env.client.workflow.getHandle(loyaltyWorkflowId(group), firstRun).describe()).status.name).toBe('COMPLETED');
+    const waiting = () =>
+      h.smtp.received.filter((m) => m.to.includes(`captain@${group.toLowerCase()}.example`) && /terms are waiting/.test(m.subject));
+    await h.smtp.waitFor(() => waiting().length === 2);
+    const read = await h.api.call('GET', `/v1/accounts/${group}`, { token: OPS });
+    expect(read.body).toMatchObject({ state: 'nominated', lifecycle: 2 });
+    expect(read.body.earlierLifecycles).toEqual([
+      { lifecycle: 1, state: 'withdrawn', nominatedOn: today, nominatedBy: 'account-manager:am-test', captainCcoId: 'dlee' },
+    ]);
+    expect(await h.db('accounts').where({ id: group }).first()).toMatchObject({ state: 'nominated', lifecycle: 2 });
+  });
+
+  it('LOY-10, LOY-3: a company of another open account is refused naming it; once that account is closed it may join a new one', async () => {
+    const [a, b] = [uniqueId('OPEN'), uniqueId('NEWG')];
+    expect((await h.api.call('POST', '/v1/nominations', { token: AM, body: nominationFor(today, { group: a }) })).status).toBe(201);
+    const moved = nominationFor(today, { group: b, id: `${a}-1` });
+    const refused = await h.api.call('POST', '/v1/nominations', { token: AM, body: moved });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain(`account ${a}`);
+    expect((await h.api.call('POST', `/v1/accounts/${a}/withdrawal`, { token: OPS, body: { reason: 'merged' } })).status).toBe(200);
+    expect((await h.api.call('POST', '/v1/nominations', { token: AM, body: moved })).status).toBe(201);
+    expect(
+      await h
+        .db('companies')
+        .where({ id: `${a}-1` })
+        .first(),
+    ).toMatchObject({ account_id: b });
   });
 
   it("ALL-3, LOY-4: only the account's own Team Captain reads it and accepts its terms", async () => {

@@ -9,6 +9,15 @@ describe('configuration', () => {
     expect(env.DATA_DIR).toMatch(/^\//);
   });
 
+  it('CAL-3, LOY-4: the award day, reminder cadence and lapse period are configuration, checked at start', () => {
+    expect(loadEnv({})).toMatchObject({ LOYALTY_AWARD_DAY: 15, LOYALTY_REMINDER_DAYS: 14, LOYALTY_LAPSE_DAYS: 90 });
+    const env = loadEnv({ LOYALTY_AWARD_DAY: '20', LOYALTY_REMINDER_DAYS: '7', LOYALTY_LAPSE_DAYS: '60' });
+    expect(env).toMatchObject({ LOYALTY_AWARD_DAY: 20, LOYALTY_REMINDER_DAYS: 7, LOYALTY_LAPSE_DAYS: 60 });
+    expect(() => loadEnv({ LOYALTY_AWARD_DAY: '32', LOYALTY_REMINDER_DAYS: '0', LOYALTY_LAPSE_DAYS: 'x' })).toThrow(
+      /LOYALTY_AWARD_DAY[\s\S]*LOYALTY_REMINDER_DAYS[\s\S]*LOYALTY_LAPSE_DAYS/,
+    );
+  });
+
   it('stops on bad values, naming each variable and never echoing a token', () => {
     const secret = 'sekret-token-value';
     let error: unknown;

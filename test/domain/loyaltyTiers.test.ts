@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideTier, mergeBookings, nextRetierDateAfter, retierDateOf } from '../../domain/loyalty';
+import { decideTier, mergeBookings, missingBookingYears, nextRetierDateAfter, retierDateOf } from '../../domain/loyalty';
 import {
   FY22_TIER_TABLE,
   quarterlyCreditsFor,
@@ -98,5 +98,12 @@ describe('tiers (LOY-5, LOY-6)', () => {
       directUsd: 9,
       indirectUsd: 1,
     });
+  });
+
+  it('LOY-11: the years of the three before a date with no bookings on record', () => {
+    const b = (fiscalYear: number) => ({ fiscalYear, directUsd: 1, indirectUsd: 0 });
+    expect(missingBookingYears([b(2024), b(2025), b(2026)], '2027-07-31')).toEqual([]);
+    expect(missingBookingYears([b(2024), b(2025), b(2026)], '2027-08-01')).toEqual([2027]);
+    expect(missingBookingYears([b(2026)], '2027-08-01')).toEqual([2025, 2027]);
   });
 });

@@ -11,6 +11,7 @@ export function nominationFor(
   return {
     company: { id: overrides.id ?? `${group}-1`, name: `${group} Corp`, country: 'US', endUser: true, corporateGroupId: group },
     teamCaptain: { name: 'Dana Lee', email: `captain@${group.toLowerCase()}.example`, ccoId: overrides.ccoId ?? 'dlee' },
+    accountManager: { name: 'Avery Stone', email: `am-${group.toLowerCase()}@cisco.example` },
     bookings: priorFiscalYears(asOf).map((fiscalYear) => ({ fiscalYear, directUsd: yearly * 0.75, indirectUsd: yearly * 0.25 })),
   };
 }
