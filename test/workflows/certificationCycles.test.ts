@@ -86,7 +86,7 @@ describe('Premier Certification, cycle after cycle', () => {
     }
     expect(anniversaries).toEqual(['2037-02-28', '2038-02-28', '2039-02-28', '2040-02-29']);
     const renewed = (m: ReceivedMail) => m.to.includes(c.partnerEmail) && m.subject === subjects.renewed;
-    await vi.waitFor(() => expect(h.smtp.received.filter(renewed)).toHaveLength(3));
+    await vi.waitFor(() => expect(h.smtp.received.filter(renewed)).toHaveLength(3), { timeout: 15_000 });
     const mail = mailTimeline(h, c.partnerEmail, '2039-02-08');
     await mail.at('2039-11-30', '2039-12-01', '2039-12-30', '2039-12-31', '2040-01-29', '2040-01-30', '2040-02-29');
     expect(mail.entries).toEqual([
@@ -97,7 +97,9 @@ describe('Premier Certification, cycle after cycle', () => {
     expect(await h.db('certifications').where({ id: c.id }).first()).toMatchObject({ state: 're-cert', anniversary: '2040-02-29' });
   });
   const approvedMail = (to: string, count: number) =>
-    vi.waitFor(() => expect(h.smtp.received.filter((m) => m.to.includes(to) && m.subject === subjects.approved)).toHaveLength(count));
+    vi.waitFor(() => expect(h.smtp.received.filter((m) => m.to.includes(to) && m.subject === subjects.approved)).toHaveLength(count), {
+      timeout: 15_000,
+    });
 
   it('CERT-4: a partner certified in the previous six months is not new: measured from its first measurement date', async () => {
     await h.skipTo('2041-01-10');
