@@ -21,6 +21,8 @@ export interface AppConfig {
   programCountries?: readonly string[];
   /** CLC-1: countries cleared for Learning Credits; unset means the list in domain/credits.ts. */
   clcCountries?: readonly string[];
+  /** LCI-4: months an engagement's phase has; unset means domain/incentives.ts's default (12). */
+  incentivePhaseMonths?: number;
 }
 
 export interface AppDeps {

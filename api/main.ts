@@ -28,6 +28,7 @@ async function main() {
       termsVersion: env.TERMS_VERSION,
       programCountries: env.PROGRAM_COUNTRIES,
       clcCountries: env.CLC_COUNTRIES,
+      incentivePhaseMonths: env.INCENTIVE_PHASE_MONTHS,
     },
     today: () => new Date().toISOString().slice(0, 10),
     ...(mailer ? { mail: { mailer, from: env.MAIL_FROM } } : {}),

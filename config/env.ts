@@ -65,6 +65,8 @@ const envSchema = z.object({
   PROGRAM_COUNTRIES: countryList.optional(),
   // CLC-1: the countries cleared for Learning Credits; unset means the default list in domain/credits.ts.
   CLC_COUNTRIES: countryList.optional(),
+  // LCI-4: months an engagement's phase has before it expires; an engagement keeps what it opened with.
+  INCENTIVE_PHASE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
