@@ -12,15 +12,24 @@ import { uniqueId } from './temporal';
 export async function openEngagement(
   h: { env: TestWorkflowEnvironment; db: Knex; taskQueue: string },
   useCase: UseCase,
-  opts: { phaseMonths?: number } = {},
+  opts: { phaseMonths?: number; engagementId?: string; partnerId?: string } = {},
 ) {
-  const engagementId = uniqueId('E');
-  const partnerId = uniqueId('P');
+  const engagementId = opts.engagementId ?? uniqueId('E');
+  const partnerId = opts.partnerId ?? uniqueId('P');
   await h.db('partners').insert({ id: partnerId, name: partnerId, email: `${partnerId}@partner.example` });
   const handle = await h.env.client.workflow.start(incentiveEngagement, {
     workflowId: incentiveWorkflowId(engagementId),
     taskQueue: h.taskQueue,
-    args: [{ engagementId, partnerId, customerId: uniqueId('C'), partnerEmail: `${partnerId}@partner.example`, useCase, ...opts }],
+    args: [
+      {
+        engagementId,
+        partnerId,
+        customerId: uniqueId('C'),
+        partnerEmail: `${partnerId}@partner.example`,
+        useCase,
+        phaseMonths: opts.phaseMonths,
+      },
+    ],
   });
   await handle.executeUpdate(engagementRecordedUpdate);
   return { engagementId, handle };
