@@ -42,6 +42,8 @@ export function timelineRecorder(
   sources: {
     /** Whose emails belong to this timeline. */
     recipients: string[];
+    /** Only the notices whose keys match one of these (SQL LIKE patterns), when given. */
+    noticeKeys?: string[];
     /** Ledger entries (a lot's credits, an engagement's payments): a key each, the business date, what, how much. */
     ledger?: () => Promise<LedgerFact[]>;
     /** What the workflow answers now, as the row's values after the date and 'state'. */
@@ -66,6 +68,9 @@ export function timelineRecorder(
     const emails = await h
       .db('notifications')
       .whereIn('recipient', sources.recipients)
+      .where((q) => {
+        for (const pattern of sources.noticeKeys ?? ['%']) void q.orWhereLike('id', pattern);
+      })
       .orderBy([{ column: 'created_at' }, { column: 'id' }])
       .select<{ id: string; recipient: string; kind: string; subject: string }[]>('id', 'recipient', 'kind', 'subject');
     for (const m of emails.filter((m) => !seenEmails.has(m.id))) {

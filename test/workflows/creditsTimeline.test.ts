@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../domain/calendar';
 import { monthlyStatements } from '../../workflows/creditsSchedules';
-import { decideExtensionUpdate, lotStateQuery, requestExtensionUpdate } from '../../workflows/creditsDefinitions';
+import { stateQuery } from '../../workflows/loyaltyDefinitions';
+import { creditLotWorkflowId, decideExtensionUpdate, lotStateQuery, requestExtensionUpdate } from '../../workflows/creditsDefinitions';
 import { requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { uniqueId } from '../helpers/temporal';
 import { lotLedger, timelineRecorder, type TimelineRow } from '../helpers/timeline';
@@ -148,6 +149,44 @@ describe('a Learning Credit lot, its whole timeline', () => {
       ['2032-09-10', 'email', O, 'lot-forfeit', '60 Learning Credits expired (lot LT-1)'],
       statement('2032-10-01', '2032-09'),
       // Closed: no statement for October or November 2032, nothing more.
+    ];
+    expect(t.rows()).toEqual(expected);
+    await t.delivered();
+  });
+
+  it('CLC-2, CLC-3: an awarded lot, active from its award day, reminded, forfeited at expiry and closed 60 days on', async () => {
+    await h.skipTo('2033-06-01');
+    const { accountId, captainEmail, handle: account } = await h.enrolled({ yearlyUsd: 3_000_000 });
+    const lotId = `LA-${accountId}-FY2034Q1`;
+    const lot = () => h.env.client.workflow.getHandle(creditLotWorkflowId(lotId));
+    const t = timelineRecorder(h, {
+      recipients: [captainEmail],
+      noticeKeys: [`lot-${lotId}:%`, `account-${accountId}:award-FY2034Q1`],
+      ledger: lotLedger(h, lotId),
+      state: async () => {
+        const awards = (await account.query(stateQuery)).awardsMade;
+        if (awards === 0) return ['no lot yet'];
+        const s = await lot().query(lotStateQuery);
+        return [s.state, s.expiresOn, s.balance];
+      },
+    });
+    await t.look();
+    for (const date of ['2033-10-15', '2034-07-17', '2034-09-15', '2034-10-08', '2034-10-15', '2034-12-14', '2035-02-01']) await t.at(date);
+
+    // Written out by hand: the first award after acceptance in fiscal Q4 is Q1's, on 15 October.
+    const C = captainEmail;
+    const expected: TimelineRow[] = [
+      ['2033-06-01', 'state', 'no lot yet'],
+      ['2033-10-15', 'state', 'active', '2034-10-15', 75],
+      ['2033-10-15', 'ledger', 'award', 75],
+      ['2033-10-15', 'email', C, 'award', `${accountId} Corp: 75 Learning Credits awarded for FY2034Q1`],
+      ['2034-07-17', 'email', C, 'lot-reminder', `75 Learning Credits expire in 90 days (lot ${lotId})`],
+      ['2034-09-15', 'email', C, 'lot-reminder', `75 Learning Credits expire in 30 days (lot ${lotId})`],
+      ['2034-10-08', 'email', C, 'lot-reminder', `75 Learning Credits expire in 7 days (lot ${lotId})`],
+      ['2034-10-15', 'state', 'expired', '2034-10-15', 0],
+      ['2034-10-15', 'ledger', 'forfeit', -75],
+      ['2034-10-15', 'email', C, 'lot-forfeit', `75 Learning Credits expired (lot ${lotId})`],
+      ['2034-12-14', 'state', 'closed', '2034-10-15', 0],
     ];
     expect(t.rows()).toEqual(expected);
     await t.delivered();
