@@ -24,6 +24,8 @@ export interface AppConfig {
   clcCountries?: readonly string[];
   /** CAL-3, LOY-4: what a new nomination's settings change from the defaults (LOYALTY_* variables). */
   loyaltySettings?: Partial<Pick<LoyaltySettings, 'awardDay' | 'reminderEveryDays' | 'lapseAfterDays'>>;
+  /** LCI-4: months an engagement's phase has; unset means domain/incentives.ts's default (12). */
+  incentivePhaseMonths?: number;
 }
 
 export interface AppDeps {

@@ -33,6 +33,7 @@ async function main() {
         reminderEveryDays: env.LOYALTY_REMINDER_DAYS,
         lapseAfterDays: env.LOYALTY_LAPSE_DAYS,
       },
+      incentivePhaseMonths: env.INCENTIVE_PHASE_MONTHS,
     },
     today: () => new Date().toISOString().slice(0, 10),
     ...(mailer ? { mail: { mailer, from: env.MAIL_FROM } } : {}),

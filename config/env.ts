@@ -70,6 +70,8 @@ const envSchema = z.object({
   LOYALTY_AWARD_DAY: z.coerce.number().int().min(1).max(31).default(15),
   LOYALTY_REMINDER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   LOYALTY_LAPSE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // LCI-4: months an engagement's phase has before it expires; an engagement keeps what it opened with.
+  INCENTIVE_PHASE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),

@@ -33,7 +33,7 @@ export interface Reading {
   measuredAt: string;
 }
 
-/** A phase must be completed within this many months of its start [default]. */
+/** LCI-4: a phase must be completed within this many months of its start [default; INCENTIVE_PHASE_MONTHS]. */
 export const PHASE_DEADLINE_MONTHS = 12;
 export const phaseDeadline = (startedOn: IsoDate, months = PHASE_DEADLINE_MONTHS) => addMonths(startedOn, months);
 

@@ -12,7 +12,8 @@ import { expire, payCompletedPhases, recordEngagement, waitForReadings } from '.
 /**
  * One partner's engagement with one customer on one use case (LCI-1 … LCI-3). Telemetry moves it: when
  * the latest readings meet every goal of the current phase, the phase's payment is approved (no human
- * review) and the next phase begins. A phase not completed within 12 months expires the engagement.
+ * review) and the next phase begins. A phase not completed within its months (LCI-4:
+ * 12 unless configured when it opened) expires the engagement.
  */
 export async function incentiveEngagement(input: EngagementInput): Promise<EngagementState> {
   const e = new Engagement(input);

@@ -34,6 +34,8 @@ export interface EngagementInput {
   customerId: string;
   partnerEmail: string;
   useCase: UseCase;
+  /** LCI-4: months each phase has, as configured when the engagement opened (absent, as in v0.1.0: 12). */
+  phaseMonths?: number;
   carried?: EngagementState;
 }
 

@@ -1,7 +1,7 @@
 // An engagement's state and what each message does to it; the time-driven steps are in
 // incentivesSteps.ts, the wiring in incentives.ts.
 import { condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import { goalProgress, mergeReadings, phaseDeadline, type Reading } from '../domain/incentives';
+import { goalProgress, mergeReadings, PHASE_DEADLINE_MONTHS, phaseDeadline, type Reading } from '../domain/incentives';
 import { deadlineTimer, today } from './clock';
 import { incentiveSearchAttributes as isa, type EngagementInput, type EngagementState } from './incentivesDefinitions';
 
@@ -10,6 +10,8 @@ import { incentiveSearchAttributes as isa, type EngagementInput, type Engagement
 // changes, and the payment and its email as local activities (a phase change is one workflow task).
 export class Engagement {
   readonly s: EngagementState;
+  /** LCI-4: the months each phase has, kept from the engagement's start (its input, carried across runs). */
+  readonly phaseMonths: number;
   recorded: boolean;
   /** Readings came since the engagement last looked. */
   fresh = false;
@@ -18,6 +20,7 @@ export class Engagement {
 
   constructor(input: EngagementInput) {
     const on = today();
+    this.phaseMonths = input.phaseMonths ?? PHASE_DEADLINE_MONTHS;
     this.s = input.carried ?? {
       engagementId: input.engagementId,
       partnerId: input.partnerId,
@@ -27,7 +30,7 @@ export class Engagement {
       state: 'active',
       phaseIndex: 0,
       phaseStartedOn: on,
-      deadline: phaseDeadline(on),
+      deadline: phaseDeadline(on, this.phaseMonths),
       latest: {},
       payments: [],
     };

@@ -55,7 +55,7 @@ function advancePhase(e: Engagement, approvedOn: IsoDate): void {
   if (s.phaseIndex + 1 < s.useCase.phases.length) {
     s.phaseIndex += 1;
     s.phaseStartedOn = approvedOn;
-    s.deadline = phaseDeadline(approvedOn);
+    s.deadline = phaseDeadline(approvedOn, e.phaseMonths);
     e.armDeadline();
   } else {
     s.state = 'completed';
@@ -73,7 +73,7 @@ export async function waitForReadings(e: Engagement): Promise<'readings' | 'dead
   return workflowInfo().continueAsNewSuggested ? 'suggested' : 'readings';
 }
 
-/** LCI-3: a phase not completed within 12 months expires the engagement; the partner is told. */
+/** LCI-4: a phase not completed in time (12 months unless configured) expires the engagement; the partner is told. */
 export async function expire(e: Engagement): Promise<void> {
   const { s } = e;
   s.state = 'expired';

@@ -54,7 +54,16 @@ const open = route({
       workflowId: incentiveWorkflowId(engagementId),
       taskQueue: config.taskQueue,
       workflowIdConflictPolicy: 'FAIL',
-      args: [{ engagementId, partnerId, customerId: body.customerId, partnerEmail: partner.email, useCase }],
+      args: [
+        {
+          engagementId,
+          partnerId,
+          customerId: body.customerId,
+          partnerEmail: partner.email,
+          useCase,
+          phaseMonths: config.incentivePhaseMonths,
+        },
+      ],
     });
     await temporal.workflow.executeUpdateWithStart(engagementRecordedUpdate, { startWorkflowOperation: start });
     return { status: 201, body: { engagementId, workflowId: incentiveWorkflowId(engagementId) }, location: { id: engagementId } };

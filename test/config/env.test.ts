@@ -64,4 +64,11 @@ describe('configuration', () => {
     expect(env.PROGRAM_COUNTRIES).toEqual(['US']);
     expect(() => loadEnv({ CLC_COUNTRIES: 'Germany' })).toThrow(/CLC_COUNTRIES\.0: each country must be a two-letter code/);
   });
+
+  it('LCI-4: INCENTIVE_PHASE_MONTHS is the months a phase has, 12 unless set', () => {
+    expect(loadEnv({}).INCENTIVE_PHASE_MONTHS).toBe(12);
+    expect(loadEnv({ INCENTIVE_PHASE_MONTHS: '6' }).INCENTIVE_PHASE_MONTHS).toBe(6);
+    expect(() => loadEnv({ INCENTIVE_PHASE_MONTHS: '0' })).toThrow(/INCENTIVE_PHASE_MONTHS/);
+    expect(() => loadEnv({ INCENTIVE_PHASE_MONTHS: 'six' })).toThrow(/INCENTIVE_PHASE_MONTHS/);
+  });
 });

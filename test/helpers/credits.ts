@@ -16,10 +16,10 @@ import { uniqueId } from './temporal';
 export async function startPurchasedLot(
   env: TestWorkflowEnvironment,
   taskQueue: string,
-  opts: { credits: number; invoiceDate: IsoDate; ownerEmail?: string; accountId?: string | null },
+  opts: { credits: number; invoiceDate: IsoDate; ownerEmail?: string; accountId?: string | null; lotId?: string },
 ) {
   const lot: LotRecord = {
-    id: uniqueId('LP'),
+    id: opts.lotId ?? uniqueId('LP'),
     accountId: opts.accountId ?? null,
     ownerName: 'Pat Buyer',
     ownerEmail: opts.ownerEmail ?? 'pat@buyer.example',

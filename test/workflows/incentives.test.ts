@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths } from '../../domain/calendar';
+import { addDays, addMonths } from '../../domain/calendar';
 import { SAMPLE_CATALOGUE } from '../../domain/incentives';
 import { engagementStateQuery, readingsSignal } from '../../workflows/incentivesDefinitions';
 import { openEngagement } from '../helpers/incentives';
@@ -77,5 +77,15 @@ describe('Lifecycle Incentives', () => {
     expect((await e.handle.query(engagementStateQuery)).state).toBe('expired');
     await h.smtp.waitFor((m) => m.subject.includes(`engagement ${e.engagementId} expired`));
     expect(await h.db('engagements').where({ id: e.engagementId }).first()).toMatchObject({ state: 'expired' });
+  });
+
+  it('LCI-4: an engagement opened with a 6-month setting expires after 6 months, the partner told', async () => {
+    const { engagementId, handle } = await openEngagement(h, useCase, { phaseMonths: 6 });
+    const sixMonths = addMonths(await h.today(), 6);
+    await h.skipTo(addDays(sixMonths, -1));
+    expect((await handle.query(engagementStateQuery)).state).toBe('active');
+    await h.skipTo(sixMonths);
+    expect(await handle.query(engagementStateQuery)).toMatchObject({ state: 'expired', deadline: sixMonths });
+    await h.smtp.waitFor((m) => m.subject === `Lifecycle Incentive engagement ${engagementId} expired`);
   });
 });
