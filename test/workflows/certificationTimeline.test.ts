@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as messages from '../../workflows/certificationDefinitions';
 import type { CertificationState } from '../../workflows/certificationDefinitions';
 import { applyForCertification, fullRequirements } from '../helpers/certification';
 import { uniqueId } from '../helpers/temporal';
+import { checkpoints, settled } from '../helpers/checkpoints';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
 // One certification through five years on the time-skipping server, its whole observable timeline compared
@@ -91,36 +92,15 @@ const compliance = (nc: CertificationState['nonCompliance']) =>
       (nc.noticeOn ? `, notified ${nc.noticeOn}${nc.timely ? '' : ' (late)'}` : '') +
       (nc.extensionUntil ? `, extension until ${nc.extensionUntil}` : '');
 
-const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-
 /** Records what a certification shows, as of each checkpoint (noon, the test clock's time). */
 function timelineOf(h: WorkflowHarness, handle: Awaited<ReturnType<typeof applyForCertification>>['handle'], today: string) {
   const entries: Entry[] = [];
   let mails = 0;
   let measured = 0;
   let lastState = '';
-  let clock = today;
 
-  /** Waits until the latest run has no workflow task or activity outstanding in its history (its emails sent). */
-  const settled = () =>
-    vi.waitFor(
-      async () => {
-        let open = 0;
-        for (const e of (await handle.fetchHistory()).events ?? []) {
-          if (e.workflowTaskScheduledEventAttributes || e.activityTaskScheduledEventAttributes) open++;
-          if (e.workflowTaskCompletedEventAttributes || e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes)
-            open--;
-          if (e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes)
-            open--;
-          if (e.activityTaskCanceledEventAttributes) open--;
-        }
-        if (open) throw new Error(`${handle.workflowId} is busy`);
-      },
-      { timeout: 15_000, interval: 20 },
-    );
-
-  async function observe() {
-    await settled();
+  async function observe(clock: string) {
+    await settled([handle]);
     for (const m of h.smtp.received.slice(mails)) entries.push([clock, 'mail', m.to.join(', '), m.subject]);
     mails = h.smtp.received.length;
     const s = await handle.query(messages.certificationStateQuery);
@@ -131,22 +111,7 @@ function timelineOf(h: WorkflowHarness, handle: Awaited<ReturnType<typeof applyF
     measured = s.measurements.length;
   }
 
-  return {
-    entries,
-    observe,
-    /** Checkpoints the day before `date` and `date` (events fire at midnight), then takes each step there. */
-    async on(date: string, ...steps: (() => Promise<unknown>)[]) {
-      for (const day of [dayBefore(date), date].filter((d) => d > clock)) {
-        await h.skipTo(day);
-        clock = day;
-        await observe();
-      }
-      for (const step of steps) {
-        await step();
-        await observe();
-      }
-    },
-  };
+  return { entries, ...checkpoints(h, today, observe) };
 }
 
 describe('Premier Certification, five years of one partner', () => {
