@@ -1,9 +1,18 @@
 import type { Knex } from 'knex';
 import type { ActivityDeps } from './index';
-import { insertNominatedAccount, recordTermsAcceptance, saveBookings, setAutoApproval, tierTableFor, updateAccount } from '../db/loyalty';
+import {
+  insertCompanies,
+  insertNominatedAccount,
+  recordTermsAcceptance,
+  saveBookings,
+  setAutoApproval,
+  tierTableFor,
+  updateAccount,
+} from '../db/loyalty';
 import { enqueueNotice, noticeKey } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
-import type { Bookings, Nomination, TierTable } from '../domain/loyalty';
+import { membersOf, type Bookings, type Nomination, type TierTable } from '../domain/loyalty';
+import type { Company } from '../domain/loyaltyGroups';
 import * as emails from '../emails/loyalty';
 import type { Email } from '../emails/letter';
 import { awardActivities } from './loyaltyAwards';
@@ -69,8 +78,9 @@ function nominationActivities({ db }: ActivityDeps) {
       lapsesOn: IsoDate;
       lifecycle?: number;
     }): Promise<string> {
-      const { company, teamCaptain } = input.nomination;
-      const party = { accountId: input.accountId, companyName: company.name, captain: teamCaptain, lifecycle: input.lifecycle };
+      const { teamCaptain } = input.nomination;
+      const companyName = membersOf(input.nomination).group.name;
+      const party = { accountId: input.accountId, companyName, captain: teamCaptain, lifecycle: input.lifecycle };
       const email = emails.termsWaiting({ ...factsOf(party), termsVersion: input.termsVersion, lapsesOn: input.lapsesOn });
       return db.transaction(async (trx) => {
         await insertNominatedAccount(trx, input);
@@ -124,6 +134,11 @@ function tierActivities({ db }: ActivityDeps) {
     /** LOY-6: a fiscal year's bookings (a later report of the same year replaces the earlier one). */
     async recordBookings(input: { accountId: string; bookings: Bookings }): Promise<void> {
       await saveBookings(db, input.accountId, input.bookings);
+    },
+
+    /** LOY-3: a company added to the group account (its bookings count from the next re-tier, in the workflow). */
+    async recordCompanyJoined(input: { accountId: string; company: Company }): Promise<void> {
+      await insertCompanies(db, input.accountId, [input.company]);
     },
 
     /** LOY-5: the tier table of a fiscal year (or the latest earlier one). */

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { Bookings, Nomination, TierBand, TierTable } from '../domain/loyalty';
+import { membersOf, type Bookings, type Nomination, type TierBand, type TierTable } from '../domain/loyalty';
+import type { Company } from '../domain/loyaltyGroups';
 import { awardLedgerInsert, awardLotInsert, type AwardLot } from './creditsLots';
 import { noticeInsert, type Notice } from './notifications';
 
@@ -21,12 +22,13 @@ type NominatedAccount = {
 };
 
 /**
- * Inserts the account, its company and its bookings; a retry of the same nomination changes nothing.
+ * Inserts the account, its member companies and their combined bookings (LOY-3); a retry of the same nomination changes nothing.
  * LOY-10: a later lifecycle keeps the row: the row as it was is copied to `account_lifecycles`, then
  * it is the new nomination's. A company of an account that closed joins this one.
  */
 export async function insertNominatedAccount(trx: Knex.Transaction, input: NominatedAccount): Promise<void> {
   const { accountId, nomination: n, lifecycle = 1 } = input;
+  const { group, companies, bookings } = membersOf(n);
   const row = {
     state: 'nominated',
     tier: null,
@@ -42,16 +44,13 @@ export async function insertNominatedAccount(trx: Knex.Transaction, input: Nomin
   };
   if (lifecycle > 1) await archiveLifecycle(trx, accountId, lifecycle);
   await trx(ACCOUNTS)
-    .insert({ id: accountId, corporate_group_id: n.company.corporateGroupId, ...row })
+    .insert({ id: accountId, corporate_group_id: group.id, ...row })
     .onConflict('id')
     .merge({ ...row, updated_at: trx.fn.now() })
     .where(`${ACCOUNTS}.lifecycle`, '<', lifecycle);
-  await trx(COMPANIES)
-    .insert({ id: n.company.id, account_id: accountId, name: n.company.name, country: n.company.country, end_user: n.company.endUser })
-    .onConflict('id')
-    .merge(['account_id', 'name', 'country', 'end_user']);
-  if (n.bookings.length > 0) {
-    const rows = n.bookings.map((b) => ({
+  await insertCompanies(trx, accountId, companies);
+  if (bookings.length > 0) {
+    const rows = bookings.map((b) => ({
       account_id: accountId,
       fiscal_year: b.fiscalYear,
       direct_usd: b.directUsd,
@@ -59,6 +58,13 @@ export async function insertNominatedAccount(trx: Knex.Transaction, input: Nomin
     }));
     await trx(BOOKINGS).insert(rows).onConflict(['account_id', 'fiscal_year']).merge();
   }
+}
+
+/** LOY-3: companies join an account (a company of an account that closed moves to this one). */
+export async function insertCompanies(db: Knex | Knex.Transaction, accountId: string, companies: readonly Company[]): Promise<void> {
+  if (companies.length === 0) return;
+  const rows = companies.map((c) => ({ id: c.id, account_id: accountId, name: c.name, country: c.country, end_user: c.endUser }));
+  await db(COMPANIES).insert(rows).onConflict('id').merge(['account_id', 'name', 'country', 'end_user']);
 }
 
 /** LOY-10: the account row of the lifecycle before `lifecycle`, kept as it ended (once). */

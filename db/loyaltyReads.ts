@@ -71,14 +71,28 @@ export interface AccountLifecycleRef {
   lifecycle: number;
 }
 
-/** LOY-3, LOY-10: the accounts a company or its corporate group already belongs to (none, one or two). */
-export async function accountsOfCompanyOrGroup(db: Knex, companyId: string, corporateGroupId: string): Promise<AccountLifecycleRef[]> {
-  const byCompany = db(COMPANIES).where({ id: companyId }).select('account_id');
-  return db<AccountRecord>(ACCOUNTS)
-    .where({ corporate_group_id: corporateGroupId })
-    .orWhereIn('id', byCompany)
-    .orderBy('id')
-    .select('id', 'state', 'lifecycle');
+/** An account a nomination touches through one of its companies (`companyId`) or its group (null). */
+export interface TouchedAccount extends AccountLifecycleRef {
+  companyId: string | null;
+}
+
+/** LOY-3, LOY-10: the accounts the companies or their corporate group already belong to. */
+export async function accountsOfCompaniesOrGroup(
+  db: Knex,
+  companyIds: readonly string[],
+  corporateGroupId: string | null,
+): Promise<TouchedAccount[]> {
+  const [byGroup, byCompany] = await Promise.all([
+    corporateGroupId === null
+      ? []
+      : db<AccountRecord>(ACCOUNTS).where({ corporate_group_id: corporateGroupId }).select('id', 'state', 'lifecycle'),
+    db(COMPANIES)
+      .join(ACCOUNTS, `${ACCOUNTS}.id`, `${COMPANIES}.account_id`)
+      .whereIn(`${COMPANIES}.id`, companyIds)
+      .orderBy(`${COMPANIES}.id`)
+      .select(`${ACCOUNTS}.id as id`, `${ACCOUNTS}.state as state`, `${ACCOUNTS}.lifecycle as lifecycle`, `${COMPANIES}.id as companyId`),
+  ]);
+  return [...byGroup.map((r: AccountLifecycleRef) => ({ ...r, companyId: null })), ...(byCompany as TouchedAccount[])];
 }
 
 interface LifecycleRecord {

@@ -1,6 +1,10 @@
 // Customer Loyalty rules (LOY-1 … LOY-11): award and re-tier dates, nominations, tier tables, eligibility.
 // Pure: used inside workflows and by the API alike.
 import { fiscalQuarterOf, fiscalYearOf, priorFiscalYears, type FiscalQuarter, type IsoDate } from './calendar';
+import { companyReasons, membersOf, type Nomination } from './loyaltyGroups';
+
+export { combineBookings, companyReasons, membersOf } from './loyaltyGroups';
+export type { CompanyNomination, GroupNomination, MemberCompany, Nomination } from './loyaltyGroups';
 
 /** An award quarter's business id, e.g. FY2027Q3: it names the award's lot and notice. */
 export const quarterLabel = ({ fy, q }: FiscalQuarter) => `FY${fy}Q${q}`;
@@ -43,15 +47,6 @@ export function mergeBookings(bookings: readonly Bookings[], update: Bookings, k
 /** LOY-11: the fiscal years of the three before `asOf` that have no bookings on record (never counted as $0). */
 export function missingBookingYears(bookings: readonly Bookings[], asOf: IsoDate): number[] {
   return priorFiscalYears(asOf).filter((fy) => !bookings.some((b) => b.fiscalYear === fy));
-}
-
-/** LOY-1: what an Account Manager's nomination names. */
-export interface Nomination {
-  company: { id: string; name: string; country: string; endUser: boolean; corporateGroupId: string };
-  teamCaptain: { name: string; email: string; ccoId: string };
-  bookings: Bookings[];
-  /** LOY-11: who is asked for bookings missing at enrolment (absent in nominations made before it). */
-  accountManager?: { name: string; email: string };
 }
 
 // LOY-5 tier tables: data, one per fiscal year. A year without its own table uses the latest earlier one.
@@ -199,7 +194,7 @@ export interface Eligibility {
 
 const usd = (n: number) => `$${Math.round(n).toLocaleString('en-US')}`;
 
-/** LOY-2: every reason a nomination is not eligible, not just the first. */
+/** LOY-2, LOY-3: every reason a nomination is not eligible, not just the first; every member is checked. */
 export function evaluateEligibility(
   nomination: Nomination,
   opts: { asOf: IsoDate; countries?: readonly string[]; minimumAverageUsd?: number },
@@ -207,22 +202,27 @@ export function evaluateEligibility(
   const countries = opts.countries ?? PROGRAM_COUNTRIES;
   const minimum = opts.minimumAverageUsd ?? MINIMUM_AVERAGE_USD;
   const years = priorFiscalYears(opts.asOf);
+  const members = membersOf(nomination);
+  const { single, fieldOf } = members;
   const reasons: EligibilityReason[] = [];
 
-  if (!nomination.company.endUser) reasons.push({ field: 'company.endUser', message: 'the company must be an end user' });
-  if (!countries.includes(nomination.company.country)) {
-    reasons.push({ field: 'company.country', message: `the program does not run in ${nomination.company.country}` });
-  }
+  members.companies.forEach((c, i) => {
+    reasons.push(...companyReasons(c, countries, (f) => fieldOf(i, f), single ? undefined : c.name));
+    const missing = years.filter((fy) => !c.bookings.some((b) => b.fiscalYear === fy));
+    if (missing.length > 0)
+      reasons.push({
+        field: fieldOf(i, 'bookings'),
+        message: `bookings ${single ? '' : `of ${c.name} `}are missing for FY${missing.join(', FY')}`,
+      });
+  });
   if (!nomination.teamCaptain.ccoId.trim())
     reasons.push({ field: 'teamCaptain.ccoId', message: 'a Team Captain with a CCO id must be named' });
 
-  const missing = years.filter((fy) => !nomination.bookings.some((b) => b.fiscalYear === fy));
-  if (missing.length > 0) reasons.push({ field: 'bookings', message: `bookings are missing for FY${missing.join(', FY')}` });
-  const averageUsd = threeYearAverageUsd(nomination.bookings, years);
+  const averageUsd = threeYearAverageUsd(members.bookings, years);
   if (averageUsd < minimum) {
     reasons.push({
-      field: 'bookings',
-      message: `the 3-year average of FY${years[0]}–FY${years[2]} bookings is ${usd(averageUsd)}, under ${usd(minimum)}`,
+      field: single ? 'bookings' : 'companies',
+      message: `the ${single ? '' : "group's "}3-year average of FY${years[0]}–FY${years[2]} bookings is ${usd(averageUsd)}, under ${usd(minimum)}`,
     });
   }
   return { eligible: reasons.length === 0, averageUsd, reasons };

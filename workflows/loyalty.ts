@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import {
   acceptTermsUpdate,
+  addCompanyUpdate,
   nominationRecordedUpdate,
   publishTermsUpdate,
   recordBookingsUpdate,
@@ -28,6 +29,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   setHandler(replaceCaptainUpdate, (c) => a.replaceCaptain(c), { validator: (c) => a.validateReplaceCaptain(c) });
   setHandler(publishTermsUpdate, (t) => a.publishTerms(t), { validator: (t) => a.validatePublishTerms(t) });
   setHandler(setAutoApprovalUpdate, (x) => a.setAutoApproval(x), { validator: (_x) => a.assertOpen() });
+  setHandler(addCompanyUpdate, (c) => a.addCompany(c), { validator: (c) => a.validateAddCompany(c) });
   setHandler(recordBookingsUpdate, (b) => a.recordBookings(b), { validator: (_b) => a.assertOpen() });
 
   a.publish();

@@ -3,7 +3,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
-import type { Bookings, Nomination } from '../domain/loyalty';
+import type { Bookings, MemberCompany, Nomination } from '../domain/loyalty';
 
 export const loyaltyWorkflowId = (accountId: string) => `loyalty-account-${accountId}`;
 
@@ -75,8 +75,23 @@ export interface LoyaltyAccountState {
   bookings: Bookings[];
   /** LOY-11: fiscal years whose bookings were not on record at enrolment; the tier waits for them. */
   missingBookings?: number[];
+  /** LOY-3: the group's member companies (absent in runs started before it: the nominated company). */
+  companies?: { id: string; name: string }[];
+  /** LOY-3: companies added to the open account; their bookings count from the next re-tier. */
+  joiningCompanies?: JoiningCompany[];
   /** LOY-10: which lifecycle of the account this is (1, or absent in runs started before it, for the first). */
   lifecycle?: number;
+}
+
+/** LOY-3: a company the Account Manager adds to an open group account, with its prior years' bookings. */
+export interface JoiningCompany {
+  id: string;
+  name: string;
+  country: string;
+  endUser: boolean;
+  bookings: Bookings[];
+  addedOn: IsoDate;
+  addedBy: string;
 }
 
 export interface LoyaltyAccountInput {
@@ -112,3 +127,6 @@ export const publishTermsUpdate = defineUpdate<LoyaltyAccountState, [{ version: 
 /** CLC-6: the Team Captain approves every redemption automatically, or not. */
 export const setAutoApprovalUpdate = defineUpdate<LoyaltyAccountState, [{ enabled: boolean }]>('setAutoApproval');
 export const recordBookingsUpdate = defineUpdate<LoyaltyAccountState, [Bookings]>('recordBookings');
+/** LOY-3: the Account Manager adds a company to the open group account; its bookings count from the next re-tier. */
+export type AddCompanyInput = MemberCompany & { addedBy: string };
+export const addCompanyUpdate = defineUpdate<LoyaltyAccountState, [AddCompanyInput]>('addCompany');

@@ -1,13 +1,14 @@
 // A loyalty account's state and what each message does to it; the time-driven steps are in
 // loyaltySteps.ts, the wiring in loyalty.ts.
-import { condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { addDays, priorFiscalYears } from '../domain/calendar';
-import { mergeBookings, threeYearAverageUsd, tierFor, type Bookings } from '../domain/loyalty';
+import { combineBookings, membersOf, mergeBookings, threeYearAverageUsd, tierFor, type Bookings } from '../domain/loyalty';
 import { today } from './clock';
 import { failureTypes } from './definitions';
 import {
   loyaltySearchAttributes as sa,
   type AcceptTermsInput,
+  type AddCompanyInput,
   type LoyaltyAccountInput,
   type LoyaltyAccountState,
   type TeamCaptain,
@@ -114,6 +115,35 @@ export class LoyaltyAccount {
     return this.s;
   }
 
+  /** LOY-3: the member companies counted so far (runs started before LOY-3: the nominated company). */
+  members(): { id: string; name: string }[] {
+    return this.s.companies ?? membersOf(this.input.nomination).companies.map(({ id, name }) => ({ id, name }));
+  }
+
+  validateAddCompany({ id }: AddCompanyInput): void {
+    this.assertOpen();
+    if ([...this.members(), ...(this.s.joiningCompanies ?? [])].some((c) => c.id === id))
+      throw refusal(failureTypes.conflict, `${id} already belongs to account ${this.s.accountId}`);
+  }
+
+  /** LOY-3: a company joins the open group account; its bookings wait for the next re-tier. */
+  async addCompany(company: AddCompanyInput): Promise<LoyaltyAccountState> {
+    const joining = { ...company, bookings: company.bookings.map((b) => ({ ...b })), addedOn: today() };
+    this.s.joiningCompanies = [...(this.s.joiningCompanies ?? []), joining];
+    await this.whenRecorded();
+    if (patched('loyalty-add-company')) await acts.recordCompanyJoined({ accountId: this.s.accountId, company: joining });
+    return this.s;
+  }
+
+  /** LOY-3: at a re-tier the companies added since the last one count: their bookings join the group's. */
+  countJoiningCompanies(): void {
+    const joining = this.s.joiningCompanies ?? [];
+    if (joining.length === 0) return;
+    this.s.bookings = combineBookings([this.s.bookings, ...joining.map((c) => c.bookings)]).slice(-4);
+    this.s.companies = [...this.members(), ...joining.map(({ id, name }) => ({ id, name }))];
+    this.s.joiningCompanies = [];
+  }
+
   /** ALL-1: what ops search by and read in the Web UI. */
   publish(): void {
     const s = this.s;
@@ -135,19 +165,21 @@ export class LoyaltyAccount {
 
 /** A new account's state, as nominated (benchmarks start from it too). */
 export function initialState(input: LoyaltyAccountInput): LoyaltyAccountState {
-  const { nomination, nominatedOn, settings } = input;
+  const { nominatedOn, settings } = input;
+  // LOY-3: a group account: its name, its members and their combined bookings (one company in v0.1.0).
+  const { group, companies, bookings } = membersOf(input.nomination);
   return {
     accountId: input.accountId,
     state: 'nominated',
-    companyName: nomination.company.name,
-    corporateGroupId: nomination.company.corporateGroupId,
-    teamCaptain: { ...nomination.teamCaptain },
+    companyName: group.name,
+    corporateGroupId: group.id,
+    teamCaptain: { ...input.nomination.teamCaptain },
     nominatedOn,
     lapsesOn: addDays(nominatedOn, settings.lapseAfterDays),
     termsVersion: input.termsVersion,
     termsAccepted: null,
     // LOY-5: the provisional tier from the nomination's bookings; set from the year's table at enrollment.
-    tier: tierFor(threeYearAverageUsd(nomination.bookings, priorFiscalYears(nominatedOn))),
+    tier: tierFor(threeYearAverageUsd(bookings, priorFiscalYears(nominatedOn))),
     quarterlyCredits: 0,
     nextAwardDate: null,
     nextRetierOn: null,
@@ -157,7 +189,8 @@ export function initialState(input: LoyaltyAccountInput): LoyaltyAccountState {
     creditsAwarded: 0,
     lastAward: null,
     autoApproval: false,
-    bookings: nomination.bookings.map((b) => ({ ...b })),
+    bookings,
+    companies: companies.map(({ id, name }) => ({ id, name })),
     lifecycle: input.lifecycle ?? 1,
   };
 }

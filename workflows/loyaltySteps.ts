@@ -103,11 +103,12 @@ export async function runEnrolled(a: LoyaltyAccount): Promise<'withdrawn' | 'con
   }
 }
 
-/** LOY-6: each August, the new fiscal year's tier from the latest three years, told to the captain. */
+/** LOY-6: each August, the new fiscal year's tier from the latest three years, told to the captain (LOY-3: companies added since count now). */
 async function retier(a: LoyaltyAccount): Promise<void> {
   const { s } = a;
   const on = s.nextRetierOn!;
   const fy = fiscalYearOf(on);
+  a.countJoiningCompanies();
   const decision = decideTier(s.bookings, on, await acts.tierTableFor(fy));
   s.tier = decision.tier;
   s.quarterlyCredits = decision.quarterlyCredits;

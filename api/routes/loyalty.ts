@@ -1,10 +1,10 @@
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import { latestTermsVersion } from '../../db/loyalty';
-import { accountsOfCompanyOrGroup, earlierLifecyclesOf, listAccounts, type AccountLifecycleRef } from '../../db/loyaltyReads';
+import { accountsOfCompaniesOrGroup, earlierLifecyclesOf, listAccounts } from '../../db/loyaltyReads';
 import { awardsOf } from '../../db/creditsReads';
 import type { z } from 'zod';
 import type { Role, TokenHolder } from '../../config/env';
-import { evaluateEligibility } from '../../domain/loyalty';
+import { evaluateEligibility, membersOf, type Nomination } from '../../domain/loyalty';
 import { loyaltyAccount } from '../../workflows/loyalty';
 import {
   acceptTermsUpdate,
@@ -25,6 +25,7 @@ import { toHttpError } from '../errorHandler';
 import { conflict, forbidden, unprocessable } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/loyalty';
+import { groupRoutes, nextLifecycle } from './loyaltyGroups';
 import { programDataRoutes } from './loyaltyProgramData';
 
 type AccountHandle = WorkflowHandle<typeof loyaltyAccount>;
@@ -38,7 +39,8 @@ function assertOwnAccount(holder: TokenHolder, state: LoyaltyAccountState) {
 const ACCOUNT_MANAGERS = ['account-manager', 'ops'] as const;
 
 async function startAccount({ temporal, config }: AppDeps, input: LoyaltyAccountInput) {
-  const { accountId, nomination } = input;
+  const { accountId } = input;
+  const { group, single } = membersOf(input.nomination);
   // Update-with-start: the 201 is sent once the account is in Postgres, so it can be read and listed.
   const start = new WithStartWorkflowOperation(loyaltyAccount, {
     workflowId: loyaltyWorkflowId(accountId),
@@ -52,30 +54,15 @@ async function startAccount({ temporal, config }: AppDeps, input: LoyaltyAccount
       { key: sa.AccountId, value: accountId },
       { key: sa.LoyaltyState, value: 'nominated' },
     ],
-    staticSummary: `Loyalty account ${accountId}: ${nomination.company.name}`,
+    staticSummary: `Loyalty account ${accountId}: ${group.name}`,
   });
   await temporal.workflow.executeUpdateWithStart(nominationRecordedUpdate, { startWorkflowOperation: start }).catch((err: unknown) => {
     // The same refusal as the read model's (LOY-3), naming the field that collides.
     if (toHttpError(err)?.status !== 409) throw err;
-    throw conflict(`${nomination.company.id} already belongs to account ${accountId}`, [
-      { field: 'company.corporateGroupId', message: `account ${accountId} exists` },
+    throw conflict(`the group ${group.id} already belongs to account ${accountId}`, [
+      { field: single ? 'company.corporateGroupId' : 'group.id', message: `account ${accountId} exists` },
     ]);
   });
-}
-
-/**
- * LOY-3, LOY-10: the lifecycle a nomination of group `accountId` starts (1 for a new account, the next
- * one for a group whose account lapsed or was withdrawn); refused while the company or the group belongs
- * to an open account, naming it.
- */
-function nextLifecycle(accountId: string, touched: AccountLifecycleRef[]): number {
-  const open = touched.find((a) => a.state === 'nominated' || a.state === 'enrolled');
-  if (open)
-    throw conflict(`the company or its group already belongs to account ${open.id}`, [
-      { field: 'company', message: `belongs to account ${open.id}` },
-    ]);
-  const own = touched.find((a) => a.id === accountId);
-  return own ? own.lifecycle + 1 : 1;
 }
 
 const nominate = route({
@@ -88,13 +75,21 @@ const nominate = route({
     201: { description: 'Nominated; the lifecycle workflow runs', schema: s.nominationCreatedSchema, location: '/v1/accounts/{id}' },
   },
   errors: { 409: 'The company or its group already belongs to an account', 422: 'Not eligible; every reason listed' },
-  handler: async ({ body: nomination, holder }, deps) => {
+  handler: async ({ body, holder }, deps) => {
+    // The schema admits exactly one of the two shapes (a group, or one company as in v0.1.0).
+    const nomination = body as Nomination;
     const asOf = deps.today();
     const verdict = evaluateEligibility(nomination, { asOf, countries: deps.config.programCountries });
     if (!verdict.eligible) throw unprocessable('The company is not eligible for the Customer Loyalty Program', verdict.reasons);
     // LOY-3: one account per corporate structure; the account id is the group's id.
-    const accountId = nomination.company.corporateGroupId;
-    const lifecycle = nextLifecycle(accountId, await accountsOfCompanyOrGroup(deps.db, nomination.company.id, accountId));
+    const members = membersOf(nomination);
+    const accountId = members.group.id;
+    const touched = await accountsOfCompaniesOrGroup(
+      deps.db,
+      members.companies.map((c) => c.id),
+      accountId,
+    );
+    const lifecycle = nextLifecycle(accountId, members, touched);
     const termsVersion = (await latestTermsVersion(deps.db)) ?? deps.config.termsVersion;
     const by = actorOf(holder);
     // CAL-3, LOY-4: the configured dates, fixed for this account's lifecycle at its nomination.
@@ -206,4 +201,4 @@ const changes = [
   ),
 ];
 
-export const loyaltyRoutes = [nominate, listAccountsRoute, readAccount, acceptTerms, ...changes, ...programDataRoutes];
+export const loyaltyRoutes = [nominate, listAccountsRoute, readAccount, acceptTerms, ...changes, ...groupRoutes, ...programDataRoutes];

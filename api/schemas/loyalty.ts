@@ -11,25 +11,44 @@ const bandSchema = z.object({
   maxUsd: money.nullable(),
   quarterlyCredits: z.number().int().positive(),
 });
+const businessId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore');
+
+const companyFields = {
+  id: businessId,
+  name: z.string().trim().min(1).max(200),
+  country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US'),
+  endUser: z.boolean(),
+};
+
+const bookingsList = z
+  .array(z.object({ fiscalYear: z.number().int().min(2000).max(2100), directUsd: money, indirectUsd: money }))
+  .min(1)
+  .max(10)
+  .refine((b) => new Set(b.map((x) => x.fiscalYear)).size === b.length, 'each fiscal year at most once');
+
+/** LOY-3: a member company of a group account, with its own prior fiscal years of bookings. */
+export const memberCompanySchema = z.object({ ...companyFields, bookings: bookingsList }).openapi('MemberCompany');
+
+/**
+ * LOY-1, LOY-3: either a group (`group`, `companies`) or, as in v0.1.0, one company (`company`, `bookings`),
+ * a group of one. The handler reads the parsed body as the domain's `Nomination`.
+ */
 export const nominationSchema = z
   .object({
-    company: z.object({
-      id: z
-        .string()
-        .trim()
-        .min(1)
-        .max(64)
-        .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
-      name: z.string().trim().min(1).max(200),
-      country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US'),
-      endUser: z.boolean(),
-      corporateGroupId: z
-        .string()
-        .trim()
-        .min(1)
-        .max(64)
-        .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
-    }),
+    group: z.object({ id: businessId, name: z.string().trim().min(1).max(200) }).optional(),
+    companies: z
+      .array(memberCompanySchema)
+      .min(1)
+      .max(100)
+      .refine((c) => new Set(c.map((x) => x.id)).size === c.length, 'each company at most once')
+      .optional(),
+    company: z.object({ ...companyFields, corporateGroupId: businessId }).optional(),
+    bookings: bookingsList.optional(),
     teamCaptain: z.object({
       name: z.string().trim().min(1).max(200),
       email: z.email(),
@@ -38,27 +57,30 @@ export const nominationSchema = z
     }),
     // LOY-11: asked for a fiscal year's bookings missing at enrolment; without it the Team Captain is asked.
     accountManager: z.object({ name: z.string().trim().min(1).max(200), email: z.email() }).optional(),
-    bookings: z
-      .array(
-        z.object({
-          fiscalYear: z.number().int().min(2000).max(2100),
-          directUsd: money,
-          indirectUsd: money,
-        }),
-      )
-      .min(1)
-      .max(10)
-      .refine((b) => new Set(b.map((x) => x.fiscalYear)).size === b.length, 'each fiscal year at most once'),
+  })
+  .superRefine((n, ctx) => {
+    const shape = n.group || n.companies ? (['group', 'companies'] as const) : (['company', 'bookings'] as const);
+    for (const field of shape) if (n[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'required' });
+    if (shape[0] === 'group' && (n.company || n.bookings))
+      ctx.addIssue({ code: 'custom', path: ['company'], message: 'a group nomination names its companies in `companies`' });
   })
   .openapi('Nomination', {
     example: {
-      company: { id: 'ACME-1', name: 'Acme Corp', country: 'US', endUser: true, corporateGroupId: 'ACME' },
-      teamCaptain: { name: 'Dana Lee', email: 'dana@acme.example', ccoId: 'dlee' },
-      bookings: [
-        { fiscalYear: 2024, directUsd: 1500000, indirectUsd: 500000 },
-        { fiscalYear: 2025, directUsd: 2000000, indirectUsd: 0 },
-        { fiscalYear: 2026, directUsd: 2500000, indirectUsd: 500000 },
+      group: { id: 'ACME', name: 'Acme Group' },
+      companies: [
+        {
+          id: 'ACME-1',
+          name: 'Acme Corp',
+          country: 'US',
+          endUser: true,
+          bookings: [
+            { fiscalYear: 2024, directUsd: 1500000, indirectUsd: 500000 },
+            { fiscalYear: 2025, directUsd: 2000000, indirectUsd: 0 },
+            { fiscalYear: 2026, directUsd: 2500000, indirectUsd: 500000 },
+          ],
+        },
       ],
+      teamCaptain: { name: 'Dana Lee', email: 'dana@acme.example', ccoId: 'dlee' },
     },
   });
 
@@ -137,6 +159,9 @@ export const accountStateSchema = z
     autoApproval: z.boolean(),
     bookings: z.array(bookingsRow),
     lifecycle: z.number().int().optional(),
+    /** LOY-3: the member companies counted, and those added since that count from the next re-tier. */
+    companies: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+    joiningCompanies: z.array(z.object({ id: z.string(), name: z.string(), addedOn: z.string() })).optional(),
     /** LOY-11: fiscal years whose bookings the tier waits for. */
     missingBookings: z.array(z.number().int()).optional(),
     /** LOY-10: the account's lifecycles before this one, as each ended. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { firstAwardDate, nextAwardDateAfter } from '../../domain/calendar';
 import { nextRetierDateAfter } from '../../domain/loyalty';
-import { publishTermsUpdate, recordBookingsUpdate, replaceCaptainUpdate } from '../../workflows/loyaltyDefinitions';
+import { addCompanyUpdate, publishTermsUpdate, recordBookingsUpdate, replaceCaptainUpdate } from '../../workflows/loyaltyDefinitions';
 import { itReplays, type History } from '../helpers/histories';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
@@ -19,6 +19,11 @@ describe('determinism: replaying loyalty account histories', () => {
     const first = firstAwardDate(busy.acceptedOn);
     await h.skipTo(first);
     await busy.handle.executeUpdate(recordBookingsUpdate, { args: [{ fiscalYear: 2026, directUsd: 9_000_000, indirectUsd: 0 }] });
+    // LOY-3: a company joins; it counts from the August re-tier.
+    const joining = { id: `${busy.accountId}-J`, name: 'Joiner', country: 'US', endUser: true, addedBy: 'account-manager:test' };
+    await busy.handle.executeUpdate(addCompanyUpdate, {
+      args: [{ ...joining, bookings: [{ fiscalYear: 2026, directUsd: 1, indirectUsd: 0 }] }],
+    });
     await busy.handle.executeUpdate(replaceCaptainUpdate, { args: [{ name: 'Sam Park', email: 'sam@example.com', ccoId: 'spark' }] });
     const firstRun = (await busy.handle.describe()).runId;
     await h.skipTo(nextAwardDateAfter(first));

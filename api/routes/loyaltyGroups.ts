@@ -1,0 +1,66 @@
+import { accountsOfCompaniesOrGroup, findAccount, type TouchedAccount } from '../../db/loyaltyReads';
+import { companyReasons, PROGRAM_COUNTRIES, type MemberCompany } from '../../domain/loyalty';
+import type { Members } from '../../domain/loyaltyGroups';
+import { addCompanyUpdate, loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
+import { actorOf } from '../auth';
+import { conflict, unprocessable } from '../errors';
+import { route } from '../route';
+import * as s from '../schemas/loyalty';
+
+// LOY-3: group accounts: which companies belong to which account, and companies joining an open one.
+
+const isOpen = (a: TouchedAccount) => a.state === 'nominated' || a.state === 'enrolled';
+
+/** LOY-3: 409 naming the account each company (or the group) already belongs to, while that account is open. */
+function refuseTaken(touched: TouchedAccount[], fieldOfCompany: (companyId: string) => string, groupField: string): void {
+  const open = touched.filter(isOpen);
+  if (open.length === 0) return;
+  const accounts = [...new Set(open.map((a) => a.id))];
+  throw conflict(
+    `the company or its group already belongs to account ${accounts.join(', account ')}`,
+    open.map((a) =>
+      a.companyId === null
+        ? { field: groupField, message: `the group belongs to account ${a.id}` }
+        : { field: fieldOfCompany(a.companyId), message: `${a.companyId} belongs to account ${a.id}` },
+    ),
+  );
+}
+
+/**
+ * LOY-3, LOY-10: the lifecycle a nomination of group `accountId` starts (1 for a new account, the next
+ * one for a group whose account lapsed or was withdrawn); refused while a member company or the group
+ * belongs to an open account, naming it.
+ */
+export function nextLifecycle(accountId: string, members: Members, touched: TouchedAccount[]): number {
+  const index = (id: string) => members.companies.findIndex((c) => c.id === id);
+  refuseTaken(touched, (id) => members.fieldOf(index(id), 'id').replace(/\.id$/, ''), members.single ? 'company' : 'group.id');
+  const own = touched.find((a) => a.id === accountId && a.companyId === null);
+  return own ? own.lifecycle + 1 : 1;
+}
+
+const addCompany = route({
+  method: 'post',
+  path: '/v1/accounts/{id}/companies',
+  roles: ['account-manager', 'ops'],
+  summary: 'The Account Manager adds a company to an open group account; its bookings count from the next August re-tier (LOY-3)',
+  request: { params: s.accountIdParam, body: s.memberCompanySchema },
+  responses: { 200: { description: 'The account, the company among its joining companies', schema: s.accountStateSchema } },
+  errors: {
+    404: 'No such account',
+    409: 'The company already belongs to an account, or the account is closed',
+    422: 'Not an end user in a program country',
+  },
+  handler: async ({ params: { id }, body, holder }, { temporal, db, config }) => {
+    const company: MemberCompany = body;
+    const reasons = companyReasons(company, config.programCountries ?? PROGRAM_COUNTRIES, (f) => f);
+    if (reasons.length > 0) throw unprocessable('The company cannot join the Customer Loyalty Program', reasons);
+    // A closed account's workflow has ended: its read model says why (an ended workflow alone would be a 404).
+    const row = await findAccount(db, id);
+    if (row && (row.state === 'lapsed' || row.state === 'withdrawn')) throw conflict(`the account is ${row.state}`);
+    refuseTaken(await accountsOfCompaniesOrGroup(db, [company.id], null), () => 'id', 'id');
+    const handle = temporal.workflow.getHandle(loyaltyWorkflowId(id));
+    return { status: 200, body: await handle.executeUpdate(addCompanyUpdate, { args: [{ ...company, addedBy: actorOf(holder) }] }) };
+  },
+});
+
+export const groupRoutes = [addCompany];
