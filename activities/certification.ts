@@ -22,7 +22,7 @@ const emailFor = {
   'extension-ended': emails.extensionEnded,
 } as const;
 
-/** Notices to ops rather than the partner: to the programs' own address (the one notices come from). */
+/** Notices to ops rather than the partner: to OPS_EMAIL. */
 const toOps: readonly CertificationNotice[] = ['extension-ended'];
 
 export type CertificationNotice = keyof typeof emailFor;
@@ -47,7 +47,7 @@ export function createCertificationActivities({ db, config }: ActivityDeps) {
         const ops = toOps.includes(notice);
         const name = ops ? null : await partnerNameFor(trx, s.partnerEmail);
         const facts = { name, country: s.country, anniversary: s.anniversary, detail: input.detail ?? '', partnerId: s.partnerId };
-        const recipient = ops ? config.mailFrom : s.partnerEmail;
+        const recipient = ops ? config.opsEmail : s.partnerEmail;
         await enqueueNotice(trx, { id, accountId: null, kind: `cert-${notice}`, recipient, ...emailFor[notice](facts) });
         return id;
       });

@@ -12,7 +12,8 @@ export interface ActivityDeps {
   /** Starts workflows that outlive the one asking (a lot's lifecycle after its award). */
   temporal: Client;
   mailer: Mailer;
-  config: { mailFrom: string };
+  /** mailFrom: the sender of every notice; opsEmail: where the notices to ops go (CLC-4, CERT-5). */
+  config: { mailFrom: string; opsEmail: string };
 }
 
 /** Every activity, built over its dependencies; workflows proxy `Activities` by type only. */

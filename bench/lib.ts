@@ -262,7 +262,7 @@ export async function startBenchWorker(
     db: deps.db,
     mailer,
     temporal: env.client,
-    config: { mailFrom: 'Programs <programs@bench.example>' },
+    config: { mailFrom: 'Programs <programs@bench.example>', opsEmail: 'ops@bench.example' },
     tuning: deps.tuning,
   });
   let died: unknown;

@@ -59,6 +59,8 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).default('Cisco Programs <programs@loyalty.example>'),
+  // CLC-4, CERT-5: where the notices to ops go (an extension asked for, an extension ended).
+  OPS_EMAIL: z.string().regex(/@/, 'must be an email address').default('Cisco Programs Ops <ops@programs.example>'),
   API_TOKENS: jsonTokens.optional(),
   TERMS_VERSION: z.string().min(1).max(32).default('2026-1'),
   // LOY-2: the countries where the program runs; unset means the default list in domain/loyalty.ts.

@@ -31,7 +31,7 @@ async function main() {
     db,
     mailer,
     temporal,
-    config: { mailFrom: env.MAIL_FROM },
+    config: { mailFrom: env.MAIL_FROM, opsEmail: env.OPS_EMAIL },
     // Lots and accounts sleep for months: a bounded cache keeps memory flat however many are open
     // (an evicted workflow is replayed when its timer fires). See bench/lots.ts for the figures.
     tuning: { maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS },

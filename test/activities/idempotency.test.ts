@@ -17,7 +17,12 @@ describe('activities are idempotent', () => {
     [database, smtp] = await Promise.all([createTestDatabase(), startSmtpServer()]);
     mailer = createMailer(smtp.url);
     // These activities never start workflows, so no Temporal client is needed here.
-    acts = createActivities({ db: database.db, mailer, temporal: undefined as never, config: { mailFrom: 'p@test.example' } });
+    acts = createActivities({
+      db: database.db,
+      mailer,
+      temporal: undefined as never,
+      config: { mailFrom: 'p@test.example', opsEmail: 'ops@test.example' },
+    });
     const nomination = nominationFor('2026-11-24', { group: 'IDEM' });
     await acts.recordNomination({
       accountId: 'IDEM',

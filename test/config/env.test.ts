@@ -18,6 +18,12 @@ describe('configuration', () => {
     );
   });
 
+  it('CLC-4, CERT-5: OPS_EMAIL, where the notices to ops go, has a default of its own and must be an address', () => {
+    expect(loadEnv({}).OPS_EMAIL).toBe('Cisco Programs Ops <ops@programs.example>');
+    expect(loadEnv({ OPS_EMAIL: 'credits-ops@example.com' }).OPS_EMAIL).toBe('credits-ops@example.com');
+    expect(() => loadEnv({ OPS_EMAIL: 'nobody' })).toThrow(/OPS_EMAIL: must be an email address/);
+  });
+
   it('stops on bad values, naming each variable and never echoing a token', () => {
     const secret = 'sekret-token-value';
     let error: unknown;

@@ -65,7 +65,7 @@ export async function startWorker(env: TestWorkflowEnvironment, deps: { db: Knex
     db: deps.db,
     mailer,
     temporal: env.client,
-    config: { mailFrom: 'Programs <programs@test.example>' },
+    config: { mailFrom: 'Programs <programs@test.example>', opsEmail: 'ops@test.example' },
   });
   const running = worker.run();
   return {

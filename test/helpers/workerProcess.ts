@@ -27,7 +27,7 @@ async function main() {
     db,
     mailer,
     temporal,
-    config: { mailFrom: 'Programs <programs@test.example>' },
+    config: { mailFrom: 'Programs <programs@test.example>', opsEmail: 'ops@test.example' },
     // No sticky queue: the Java test server never moves a dead worker's sticky tasks back to the normal
     // queue (a real server does after 10 s), so a killed worker would strand its workflows here.
     tuning: { maxCachedWorkflows: 0 },

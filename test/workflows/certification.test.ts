@@ -130,7 +130,7 @@ describe('Premier Certification', () => {
     expect(await stateOf(kept)).toBe('approved');
     // The service no longer revokes by itself: ops is asked, and the certification stays until ops decides.
     expect(await stateOf(lost)).toBe('approved');
-    const asked = await h.smtp.waitFor((m) => m.to.includes('programs@test.example') && m.subject.includes(lost.partnerId));
+    const asked = await h.smtp.waitFor((m) => m.to.includes('ops@test.example') && m.subject.includes(lost.partnerId));
     expect(asked.subject).toBe(`Premier Certification ${lost.partnerId} (US): the compliance extension has ended, confirm or revoke`);
     expect(asked.text).toContain(`ended on ${addDays(on, 30)}`);
     expect(h.smtp.received.filter((m) => m.to.includes(lost.partnerEmail) && /revoked/.test(m.subject))).toEqual([]);

@@ -8,7 +8,7 @@ import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarnes
 
 // One certification through five years on the time-skipping server, its whole observable timeline compared
 // with one written out by hand: every email to anyone (recipient, subject, the test clock's date it arrived
-// by; none goes to ops, programs@test.example, as no extension ends out of compliance),
+// by; none goes to ops, ops@test.example, as no extension ends out of compliance),
 // every change of state (state, anniversary, compliance), every customer satisfaction measurement.
 
 const PARTNER = 'leap-day@partner.example';

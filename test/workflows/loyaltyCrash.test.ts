@@ -90,7 +90,12 @@ describe('loyalty account: a worker dies during an award', () => {
   it('LOY-7, ALL-2: the award step run again after it completed (its workflow task was lost) repeats nothing', async () => {
     const mailer = createMailer(h.smtp.url);
     try {
-      const acts = createActivities({ db: h.db, mailer, temporal: h.env.client, config: { mailFrom: 'p@test.example' } });
+      const acts = createActivities({
+        db: h.db,
+        mailer,
+        temporal: h.env.client,
+        config: { mailFrom: 'p@test.example', opsEmail: 'ops@test.example' },
+      });
       const { accountId, nomination, award } = await nominatedForAward(acts, 'RE', h.taskQueue);
       // No worker polls the harness's queue in this test: the lot's workflow waits for a later test's
       // worker (a workflow task left pending for good would stop the test server from skipping time).
@@ -115,7 +120,12 @@ describe('loyalty account: a worker dies during an award', () => {
   it('LOY-7, ALL-2: with the mail server down the award step still records the award and starts its lot, and says the email is unsent', async () => {
     const deadMailer = createMailer(`smtp://127.0.0.1:${await freePort()}?ignoreTLS=true`);
     try {
-      const acts = createActivities({ db: h.db, mailer: deadMailer, temporal: h.env.client, config: { mailFrom: 'p@test.example' } });
+      const acts = createActivities({
+        db: h.db,
+        mailer: deadMailer,
+        temporal: h.env.client,
+        config: { mailFrom: 'p@test.example', opsEmail: 'ops@test.example' },
+      });
       const { accountId, award } = await nominatedForAward(acts, 'DOWN', h.taskQueue);
       // The workflow then sends it with the sendNotice activity (loyaltyAccount award()).
       const done = await acts.awardAndStartLot(award);
