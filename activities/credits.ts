@@ -112,10 +112,17 @@ function lotActivities({ db, temporal }: ActivityDeps) {
 }
 
 /** CLC-4: the one extension of a lot, requested and decided. */
-function extensionActivities({ db }: ActivityDeps) {
+function extensionActivities({ db, config }: ActivityDeps) {
   return {
-    async recordExtensionRequest(input: { lotId: string; requestId: string; usagePlan: string; by: string; on: IsoDate }): Promise<void> {
-      await insertExtensionRequest(db, input);
+    /** The request and ops' notice of it, in one transaction; returns the notice key. */
+    async recordExtensionRequest(input: { lotId: string; requestId: string; usagePlan: string; by: string; on: IsoDate }): Promise<string> {
+      const id = noticeKey('lot', input.lotId, `extension-requested-${input.requestId}`);
+      await db.transaction(async (trx) => {
+        await insertExtensionRequest(trx, input);
+        const email = emails.extensionRequested(input);
+        await enqueueNotice(trx, { id, accountId: null, kind: 'lot-extension-requested', recipient: config.opsEmail, ...email });
+      });
+      return id;
     },
 
     /** CLC-4: approved, the lot gets its new expiry; approved after expiry, the forfeited credits return. */

@@ -46,6 +46,16 @@ export const extensionDecided = (a: Facts & { lotId: string; approved: boolean; 
       : `The lot keeps its expiry date ${a.expiresOn}: redeem its credits before then.`,
   });
 
+/** CLC-4: to ops, each extension request as it is asked for, with where to decide it. */
+export const extensionRequested = (a: { lotId: string; requestId: string; usagePlan: string; by: string }) =>
+  letter({
+    subject: `Extension of lot ${a.lotId} requested by ${a.by}`,
+    happened: `${a.by} asks for the one six-month extension of lot ${a.lotId} (request ${a.requestId}). The usage plan:\n\n${a.usagePlan}`,
+    next:
+      `Approve or deny it: POST /v1/extension-requests/${a.requestId}/decision. ` +
+      'The open requests are listed at GET /v1/extension-requests?status=pending.',
+  });
+
 export const approvalWaiting = (a: Facts & { redemptionId: string; credits: number; kind: string; holdUntil: IsoDate }) =>
   letter({
     subject: `A ${a.kind} redemption of ${a.credits} credits waits for your approval`,

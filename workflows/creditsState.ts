@@ -1,6 +1,6 @@
 // A credit lot's state and what each message does to it; the time-driven steps are in creditsSteps.ts,
 // the wiring in credits.ts.
-import { condition, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import { extendedExpiry, extensionWindow } from '../domain/credits';
 import { today } from './clock';
@@ -62,7 +62,9 @@ export class CreditLot {
   async requestExtension({ requestId, usagePlan, by }: ExtensionRequestInput): Promise<CreditLotState> {
     const on = today();
     await condition(() => this.recorded);
-    await acts.recordExtensionRequest({ lotId: this.lot.id, requestId, usagePlan, by, on });
+    const told = await acts.recordExtensionRequest({ lotId: this.lot.id, requestId, usagePlan, by, on });
+    // v0.1.0 recorded the request and told no one (its activity returned nothing).
+    if (patched('lot-tells-ops-of-extension-request') && told) await acts.sendNotice(told);
     this.s.extension = { requestId, usagePlan, requestedBy: by, requestedOn: on, status: 'pending' };
     this.publish();
     return this.s;

@@ -134,4 +134,29 @@ describe('Learning Credit lots', () => {
       { kind: 'extension', credits: 7 },
     ]);
   });
+
+  it('CLC-4: ops is told of each extension request, once', async () => {
+    const invoiceDate = await h.today();
+    const { lot, handle } = await startPurchasedLot(h.env, h.taskQueue, { credits: 5, invoiceDate });
+    const expiry = addYears(invoiceDate, 1);
+    await h.skipTo(addDays(expiry, -10));
+    const requestId = `O-${lot.id}`;
+    await handle.executeUpdate(requestExtensionUpdate, {
+      args: [{ requestId, usagePlan: 'CCNA exam vouchers in May', by: 'captain:dlee' }],
+    });
+    const told = await h.smtp.waitFor((m) => m.to.includes('ops@test.example') && m.subject.includes(lot.id));
+    expect(told.subject).toBe(`Extension of lot ${lot.id} requested by captain:dlee`);
+    expect(told.text).toContain('CCNA exam vouchers in May');
+    expect(told.text).toContain(`/v1/extension-requests/${requestId}/decision`);
+    await handle.executeUpdate(decideExtensionUpdate, { args: [{ requestId, approve: false, by: 'ops:test' }] });
+    await h.skipTo(addDays(expiry, 61));
+    await handle.result();
+    expect(h.smtp.received.filter((m) => m.to.includes('ops@test.example') && m.subject.includes(lot.id))).toHaveLength(1);
+    expect(
+      await h
+        .db('notifications')
+        .where({ recipient: 'ops@test.example', kind: 'lot-extension-requested' })
+        .where('subject', 'like', `%${lot.id}%`),
+    ).toHaveLength(1);
+  });
 });

@@ -26,7 +26,7 @@ describe('a Learning Credit lot, its whole timeline', () => {
       lotId: 'LT-1',
     });
     const t = timelineRecorder(h, {
-      recipients: [owner, captain],
+      recipients: [owner, captain, 'ops@test.example'],
       ledger: lotLedger(h, 'LT-1'),
       state: async () => {
         const s = await handle.query(lotStateQuery);
@@ -132,6 +132,7 @@ describe('a Learning Credit lot, its whole timeline', () => {
       ['2032-03-10', 'email', O, 'lot-forfeit', '60 Learning Credits expired (lot LT-1)'],
       statement('2032-04-01', '2032-03'),
       ['2032-04-20', 'state', 'expired', '2032-03-10', 'pending'],
+      ['2032-04-20', 'email', 'ops@test.example', 'lot-extension-requested', 'Extension of lot LT-1 requested by owner'],
       ['2032-04-22', 'state', 'active', '2032-09-10', 'approved'],
       ['2032-04-22', 'ledger', 'extension', 60],
       ['2032-04-22', 'email', O, 'lot-extension', 'Extension of lot LT-1 approved'],
