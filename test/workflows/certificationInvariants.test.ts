@@ -34,10 +34,10 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ t: fc.constant('skip' as const), days: fc.integer({ min: 1, max: 200 }) }) },
 );
 
-/** A history: approved at once (mostly, so that later cycles are reached) or left to a `decide` action, then ≤ 8 actions. */
+/** A history: approved at once (mostly, so that later cycles are reached) or left to a `decide` action, then 4 to 8 actions (at least 4, so the fixed seed reaches revocations and later dates). */
 const history = fc.record({
   approvedAtStart: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
-  actions: fc.array(action, { maxLength: 8 }),
+  actions: fc.array(action, { minLength: 4, maxLength: 8 }),
 });
 
 /** The refusals a random history may meet (not open, outside the window, an extension running): anything else fails. */
