@@ -1,7 +1,7 @@
 // The API entry point: Express over a Temporal client and Postgres. Stateless: run as many as you like.
 import { Client, Connection } from '@temporalio/client';
 import { createMailer } from '../services/mailer';
-import { loadEnv } from '../config/env';
+import { loadEnv, publicUrlOf } from '../config/env';
 import { createLogger } from '../config/logger';
 import { connectDb } from '../db/connect';
 import { TASK_QUEUE } from '../workflows/definitions';
@@ -36,7 +36,7 @@ async function main() {
       incentivePhaseMonths: env.INCENTIVE_PHASE_MONTHS,
     },
     today: () => new Date().toISOString().slice(0, 10),
-    ...(mailer ? { mail: { mailer, from: env.MAIL_FROM } } : {}),
+    ...(mailer ? { mail: { mailer, from: env.MAIL_FROM, publicUrl: publicUrlOf(env) } } : {}),
   });
   const server = app.listen(env.PORT, () => logger.info({ port: env.PORT }, 'API listening'));
   const stop = () => {

@@ -59,6 +59,8 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).default('Cisco Programs <programs@loyalty.example>'),
+  // ALL-5: where readers reach the portal; every email links to a page under it. Unset: http://localhost:<PORT>.
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
   // CLC-4, CERT-5: where the notices to ops go (an extension asked for, an extension ended).
   OPS_EMAIL: z.string().regex(/@/, 'must be an email address').default('Cisco Programs Ops <ops@programs.example>'),
   API_TOKENS: jsonTokens.optional(),
@@ -102,3 +104,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   return { ...parsed.data, DATA_DIR: resolve(parsed.data.DATA_DIR) };
 }
+
+/** ALL-5: the base of every email's link: PUBLIC_URL, else the API on this machine. */
+export const publicUrlOf = (env: Pick<Env, 'PUBLIC_URL' | 'PORT'>) => env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
