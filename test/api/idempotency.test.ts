@@ -125,4 +125,107 @@ describe('API: Idempotency-Key (ALL-4)', () => {
     expect(await count('credit_lots', { owner_email: email })).toBe(1);
     expect(await count('ledger_entries', { lot_id: after.body.lotId })).toBe(1);
   });
+
+  /** An active purchased lot of ten credits with no account, which ops may redeem from. */
+  async function activeLot() {
+    const lot = await call('POST', '/v1/purchases', OPS, purchaseBy(`${uniqueId('lot')}@idem.example`.toLowerCase()));
+    expect(lot.status).toBe(201);
+    await expect
+      .poll(async () => (await h.db('credit_lots').where({ id: lot.body.lotId }).first('state'))?.state, { timeout: 30_000 })
+      .toBe('active');
+    return lot.body.lotId as string;
+  }
+  const lotBalance = async (lotId: string) => (await call('GET', `/v1/lots/${lotId}`, OPS, undefined)).body.balance as number;
+
+  it('ALL-4, CLC-6: a retried redemption, also after the API died mid-request, redeems once under one id', async () => {
+    const lotId = await activeLot();
+    const key = randomUUID();
+    const ask = { lotId, kind: 'digital-learning', credits: 3 };
+    const first = await call('POST', '/v1/redemptions', OPS, ask, key);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: 'approved', credits: 3 });
+    const retry = await call('POST', '/v1/redemptions', OPS, ask, key);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers.get('location')).toBe(`/v1/redemptions/${first.body.redemptionId}`);
+
+    await crashAfterWork(key, 120);
+    const recovered = await call('POST', '/v1/redemptions', OPS, ask, key);
+    expect(recovered.status).toBe(201);
+    expect(recovered.headers.get('idempotent-replayed')).toBeNull();
+    expect(recovered.body).toEqual(first.body);
+    expect(await count('redemptions', { id: first.body.redemptionId })).toBe(1);
+    expect(await lotBalance(lotId)).toBe(7);
+    // Without a key each request is a new redemption: the header is what makes a retry safe.
+    expect((await call('POST', '/v1/redemptions', OPS, ask)).body.redemptionId).not.toBe(first.body.redemptionId);
+    expect(await lotBalance(lotId)).toBe(4);
+  });
+
+  it('ALL-4, LCI-1: a retried engagement, also after the API died mid-request, is one engagement and one workflow', async () => {
+    const key = randomUUID();
+    const ask = { customerId: uniqueId('CUST'), useCaseId: 'security-mfa' };
+    const first = await call('POST', '/v1/engagements', P1, ask, key);
+    expect(first.status).toBe(201);
+    expect((await call('POST', '/v1/engagements', P1, ask, key)).body).toEqual(first.body);
+    await crashAfterWork(key, 120);
+    const recovered = await call('POST', '/v1/engagements', P1, ask, key);
+    expect(recovered.status).toBe(201);
+    expect(recovered.body).toEqual(first.body);
+    await expect.poll(() => count('engagements', { customer_id: ask.customerId }), { timeout: 15_000 }).toBe(1);
+    const runsOf = async (workflowId: string) => {
+      let n = 0;
+      for await (const _run of h.env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) n++;
+      return n;
+    };
+    await expect.poll(() => runsOf(first.body.workflowId), { timeout: 15_000 }).toBe(1);
+  });
+
+  it("ALL-4: another caller's same key and body is its own request, never the first caller's answer", async () => {
+    const key = randomUUID();
+    const email = `${uniqueId('two')}@idem.example`.toLowerCase();
+    const byAm = await call('POST', '/v1/purchases', AM, purchaseBy(email), key);
+    const byOps = await call('POST', '/v1/purchases', OPS, purchaseBy(email), key);
+    expect([byAm.status, byOps.status]).toEqual([201, 201]);
+    expect(byOps.headers.get('idempotent-replayed')).toBeNull();
+    expect(byOps.body.lotId).not.toBe(byAm.body.lotId);
+    expect(await count('credit_lots', { owner_email: email })).toBe(2);
+
+    const p1 = await call('POST', '/v1/engagements', P1, { customerId: uniqueId('CUST'), useCaseId: 'security-mfa' }, key);
+    const p2 = await call('POST', '/v1/engagements', P2, { customerId: uniqueId('CUST'), useCaseId: 'security-mfa' }, key);
+    expect([p1.status, p2.status]).toEqual([201, 201]);
+    expect(p2.body.engagementId).not.toBe(p1.body.engagementId);
+  });
+
+  it('ALL-4: a key is kept 24 hours; expired keys are deleted as later requests are stored', async () => {
+    const email = `${uniqueId('kept')}@idem.example`.toLowerCase();
+    const key = randomUUID();
+    const first = await call('POST', '/v1/purchases', AM, purchaseBy(email), key);
+    await h
+      .db('idempotency_keys')
+      .where({ key })
+      .update({ created_at: h.db.raw("now() - interval '23 hours 50 minutes'") });
+    const late = await call('POST', '/v1/purchases', AM, purchaseBy(email), key);
+    expect(late.headers.get('idempotent-replayed')).toBe('true');
+    expect(late.body).toEqual(first.body);
+
+    const stale = { caller: 'ops:someone', key: randomUUID(), fingerprint: 'x', state: 'complete', attempt: randomUUID() };
+    await h
+      .db('idempotency_keys')
+      .insert({ ...stale, status: 201, body: '{}', created_at: h.db.raw("now() - interval '24 hours 1 minute'") });
+    expect((await call('POST', '/v1/purchases', AM, purchaseBy(email), randomUUID())).status).toBe(201);
+    expect(await count('idempotency_keys', { key: stale.key })).toBe(0);
+    expect(await count('idempotency_keys', { key })).toBe(1);
+  });
+
+  it('ALL-4: /openapi.json declares the Idempotency-Key header on each idempotent operation, not on natural-key ones', async () => {
+    const doc = (await (await fetch(`${h.api.base}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>>;
+    };
+    const takesKey = (path: string, method = 'post') =>
+      (doc.paths[path]![method]!.parameters ?? []).some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+    for (const path of ['/v1/purchases', '/v1/redemptions', '/v1/engagements', '/v1/lots/{id}/extension-requests', '/v1/partners'])
+      expect(takesKey(path), path).toBe(true);
+    for (const path of ['/v1/nominations', '/v1/telemetry', '/v1/redemptions/{id}/decision', '/v1/extension-requests/{id}/decision'])
+      expect(takesKey(path), path).toBe(false);
+    expect(Object.keys(doc.paths['/v1/purchases']!.post!.responses)).toEqual(expect.arrayContaining(['201', '409', '422']));
+  });
 });
