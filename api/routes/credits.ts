@@ -17,6 +17,8 @@ import * as s from '../schemas/credits';
 import { assertCaptainOf, READERS, statementRoutes } from './creditsStatements';
 import { existingLot, extensionRoutes, lotHandle } from './creditsExtensions';
 
+const UNIQUE_VIOLATION = '23505';
+
 // The redemption desk of each app: its lots' balance news is batched per app (services/credits.ts).
 const desks = new WeakMap<AppDeps, RedemptionDeskDeps>();
 function deskOf(deps: AppDeps): RedemptionDeskDeps {
@@ -136,15 +138,18 @@ const redeem = route({
     await assertCleared(deps, body.lotId ? { field: 'lotId', country: lot?.country } : { field: 'accountId' }, accountId);
     // ALL-4: a keyed retry makes the same id, and the desk answers a hold that committed with what it placed.
     const redemptionId = mintId('RD', holder, req);
-    const state = await requestRedemption(deskOf(deps), {
-      ...body,
-      redemptionId,
-      accountId,
-      requestedBy: actorOf(holder),
-      // Without an account there is no captain to ask: the ops request stands approved.
-      autoApprove: account ? account.autoApproval : true,
-      approverEmail: account?.captainEmail ?? lot?.ownerEmail ?? '',
-    });
+    const ask = () =>
+      requestRedemption(deskOf(deps), {
+        ...body,
+        redemptionId,
+        accountId,
+        requestedBy: actorOf(holder),
+        // Without an account there is no captain to ask: the ops request stands approved.
+        autoApprove: account ? account.autoApproval : true,
+        approverEmail: account?.captainEmail ?? lot?.ownerEmail ?? '',
+      });
+    // A slow first attempt and the retry that took its key over committed the same id at once: ask again, it is placed.
+    const state = await ask().catch((err: unknown) => ((err as { code?: string }).code === UNIQUE_VIOLATION ? ask() : Promise.reject(err)));
     return { status: 201, body: state, location: { id: redemptionId } };
   },
 });

@@ -110,6 +110,14 @@ describe('API: Idempotency-Key (ALL-4)', () => {
     expect(await count('credit_lots', {})).toBe(lots);
     expect(await count('idempotency_keys', { key })).toBe(1);
     expect((await call('POST', '/v1/purchases', AM, purchaseBy(email), 'bad key with spaces')).status).toBe(400);
+
+    // A refusal is not kept (nothing was written): the key is free, and the corrected request runs.
+    const key2 = randomUUID();
+    const refused = await call('POST', '/v1/purchases', AM, { ...purchaseBy(email), country: 'ZZ' }, key2);
+    expect(refused.body.error).toBe('rule_violation');
+    expect(await count('idempotency_keys', { key: key2 })).toBe(0);
+    expect(await count('credit_lots', {})).toBe(lots);
+    expect((await call('POST', '/v1/purchases', AM, purchaseBy(email), key2)).status).toBe(201);
   });
 
   it('ALL-4: concurrent duplicate purchases have one effect: one lot, and every answer names it or says "in progress"', async () => {
