@@ -187,6 +187,25 @@ describe('API: Idempotency-Key (ALL-4)', () => {
     await expect.poll(() => runsOf(first.body.workflowId), { timeout: 15_000 }).toBe(1);
   });
 
+  it('ALL-4, CLC-4: a retried extension request, also after the API died mid-request, is the one request of its lot', async () => {
+    // Invoiced 320 days ago: the lot expires in 45 days, inside the request window.
+    const lot = await call('POST', '/v1/purchases', OPS, {
+      ...purchaseBy(`${uniqueId('ext')}@idem.example`),
+      invoiceDate: addDays(today, -320),
+    });
+    const key = randomUUID();
+    const path = `/v1/lots/${lot.body.lotId}/extension-requests`;
+    const plan = { usagePlan: 'Two CCNP courses for the network team' };
+    const first = await call('POST', path, OPS, plan, key);
+    expect(first.status).toBe(201);
+    await crashAfterWork(key, 120);
+    const recovered = await call('POST', path, OPS, plan, key);
+    expect(recovered.status).toBe(201);
+    expect(recovered.body).toEqual(first.body);
+    expect((await call('POST', path, OPS, plan)).status).toBe(409); // a new request (no key) is the refused second one
+    expect(await count('extension_requests', { lot_id: lot.body.lotId })).toBe(1);
+  });
+
   it("ALL-4: another caller's same key and body is its own request, never the first caller's answer", async () => {
     const key = randomUUID();
     const email = `${uniqueId('two')}@idem.example`.toLowerCase();
