@@ -40,21 +40,17 @@ describe('API: Idempotency-Key (ALL-4)', () => {
     invoiceDate: addDays(today, -10),
     packages: [{ size: 10, quantity }],
   });
+  const ago = (age: string) => h.db.raw('now() - ?::interval', [age]);
+  const newEmail = (tag: string) => `${uniqueId(tag)}@idem.example`.toLowerCase();
   /** What a crash after the work but before the answer was stored leaves behind: the key held by a dead attempt. */
   const crashAfterWork = (key: string, lockedSecondsAgo: number) =>
     h
       .db('idempotency_keys')
       .where({ key })
-      .update({
-        state: 'in-progress',
-        status: null,
-        body: null,
-        location: null,
-        locked_at: h.db.raw('now() - ?::interval', [`${lockedSecondsAgo} seconds`]),
-      });
+      .update({ state: 'in-progress', status: null, body: null, location: null, locked_at: ago(`${lockedSecondsAgo} seconds`) });
 
   it('ALL-4: a retried purchase with the same key returns the same lot; one lot, one ledger entry, one email', async () => {
-    const email = `${uniqueId('buyer')}@idem.example`.toLowerCase();
+    const email = newEmail('buyer');
     const key = randomUUID();
     const first = await call('POST', '/v1/purchases', AM, purchaseBy(email), key);
     expect(first.status).toBe(201);
@@ -74,7 +70,7 @@ describe('API: Idempotency-Key (ALL-4)', () => {
   });
 
   it('ALL-4: a retry while the first request runs is refused with 409; after the API died mid-request a retry finds the same lot', async () => {
-    const email = `${uniqueId('crash')}@idem.example`.toLowerCase();
+    const email = newEmail('crash');
     const key = randomUUID();
     const first = await call('POST', '/v1/purchases', AM, purchaseBy(email), key);
     expect(first.status).toBe(201);
@@ -97,7 +93,7 @@ describe('API: Idempotency-Key (ALL-4)', () => {
   });
 
   it('ALL-4: the same key with a different body or path is refused with 422 and nothing is written', async () => {
-    const email = `${uniqueId('diff')}@idem.example`.toLowerCase();
+    const email = newEmail('diff');
     const key = randomUUID();
     expect((await call('POST', '/v1/purchases', AM, purchaseBy(email), key)).status).toBe(201);
     const lots = await count('credit_lots', {});
@@ -121,7 +117,7 @@ describe('API: Idempotency-Key (ALL-4)', () => {
   });
 
   it('ALL-4: concurrent duplicate purchases have one effect: one lot, and every answer names it or says "in progress"', async () => {
-    const email = `${uniqueId('burst')}@idem.example`.toLowerCase();
+    const email = newEmail('burst');
     const key = randomUUID();
     const answers = await Promise.all(Array.from({ length: 6 }, () => call('POST', '/v1/purchases', AM, purchaseBy(email), key)));
     const created = answers.filter((a) => a.status === 201);
@@ -136,7 +132,7 @@ describe('API: Idempotency-Key (ALL-4)', () => {
 
   /** An active purchased lot of ten credits with no account, which ops may redeem from. */
   async function activeLot() {
-    const lot = await call('POST', '/v1/purchases', OPS, purchaseBy(`${uniqueId('lot')}@idem.example`.toLowerCase()));
+    const lot = await call('POST', '/v1/purchases', OPS, purchaseBy(newEmail('lot')));
     expect(lot.status).toBe(201);
     await expect
       .poll(async () => (await h.db('credit_lots').where({ id: lot.body.lotId }).first('state'))?.state, { timeout: 30_000 })
@@ -190,7 +186,7 @@ describe('API: Idempotency-Key (ALL-4)', () => {
   it('ALL-4, CLC-4: a retried extension request, also after the API died mid-request, is the one request of its lot', async () => {
     // Invoiced 320 days ago: the lot expires in 45 days, inside the request window.
     const lot = await call('POST', '/v1/purchases', OPS, {
-      ...purchaseBy(`${uniqueId('ext')}@idem.example`),
+      ...purchaseBy(newEmail('ext')),
       invoiceDate: addDays(today, -320),
     });
     const key = randomUUID();
@@ -208,7 +204,7 @@ describe('API: Idempotency-Key (ALL-4)', () => {
 
   it("ALL-4: another caller's same key and body is its own request, never the first caller's answer", async () => {
     const key = randomUUID();
-    const email = `${uniqueId('two')}@idem.example`.toLowerCase();
+    const email = newEmail('two');
     const byAm = await call('POST', '/v1/purchases', AM, purchaseBy(email), key);
     const byOps = await call('POST', '/v1/purchases', OPS, purchaseBy(email), key);
     expect([byAm.status, byOps.status]).toEqual([201, 201]);
@@ -223,36 +219,32 @@ describe('API: Idempotency-Key (ALL-4)', () => {
   });
 
   it('ALL-4: a key is kept 24 hours; expired keys are deleted as later requests are stored', async () => {
-    const email = `${uniqueId('kept')}@idem.example`.toLowerCase();
+    const email = newEmail('kept');
     const key = randomUUID();
     const first = await call('POST', '/v1/purchases', AM, purchaseBy(email), key);
     await h
       .db('idempotency_keys')
       .where({ key })
-      .update({ created_at: h.db.raw("now() - interval '23 hours 50 minutes'") });
+      .update({ created_at: ago('23 hours 50 minutes') });
     const late = await call('POST', '/v1/purchases', AM, purchaseBy(email), key);
     expect(late.headers.get('idempotent-replayed')).toBe('true');
     expect(late.body).toEqual(first.body);
 
     const stale = { caller: 'ops:someone', key: randomUUID(), fingerprint: 'x', state: 'complete', attempt: randomUUID() };
-    await h
-      .db('idempotency_keys')
-      .insert({ ...stale, status: 201, body: '{}', created_at: h.db.raw("now() - interval '24 hours 1 minute'") });
+    await h.db('idempotency_keys').insert({ ...stale, status: 201, body: '{}', created_at: ago('24 hours 1 minute') });
     expect((await call('POST', '/v1/purchases', AM, purchaseBy(email), randomUUID())).status).toBe(201);
     expect(await count('idempotency_keys', { key: stale.key })).toBe(0);
     expect(await count('idempotency_keys', { key })).toBe(1);
   });
 
   it('ALL-4: /openapi.json declares the Idempotency-Key header on each idempotent operation, not on natural-key ones', async () => {
-    const doc = (await (await fetch(`${h.api.base}/openapi.json`)).json()) as {
-      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>>;
-    };
-    const takesKey = (path: string, method = 'post') =>
-      (doc.paths[path]![method]!.parameters ?? []).some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+    const doc = (await (await fetch(`${h.api.base}/openapi.json`)).json()) as any;
+    const takesKey = (path: string) =>
+      (doc.paths[path].post.parameters ?? []).some((p: any) => p.in === 'header' && p.name === 'Idempotency-Key');
     for (const path of ['/v1/purchases', '/v1/redemptions', '/v1/engagements', '/v1/lots/{id}/extension-requests', '/v1/partners'])
       expect(takesKey(path), path).toBe(true);
     for (const path of ['/v1/nominations', '/v1/telemetry', '/v1/redemptions/{id}/decision', '/v1/extension-requests/{id}/decision'])
       expect(takesKey(path), path).toBe(false);
-    expect(Object.keys(doc.paths['/v1/purchases']!.post!.responses)).toEqual(expect.arrayContaining(['201', '409', '422']));
+    expect(Object.keys(doc.paths['/v1/purchases'].post.responses)).toEqual(expect.arrayContaining(['201', '409', '422']));
   });
 });
