@@ -33,6 +33,7 @@ const registerPartnerRoute = route({
   request: { body: s.partnerSchema },
   responses: { 201: { description: 'Registered', schema: s.partnerSchema } },
   errors: { 409: 'Already registered' },
+  idempotent: true,
   handler: async ({ body: partner }, { db }) => {
     if (!(await registerPartner(db, partner)))
       throw conflict(`Partner ${partner.id} is already registered`, [{ field: 'id', message: 'already registered' }]);
@@ -50,6 +51,7 @@ const apply = route({
     201: { description: 'Applied; its workflow runs', schema: s.certificationCreatedSchema, location: '/v1/certifications/{id}' },
   },
   errors: { 409: 'Already applied', 422: 'Every unmet requirement' },
+  idempotent: true,
   handler: async ({ body: { country, requirements }, holder }, { temporal, db, config }) => {
     const partnerId = holder.role === 'partner' ? holder.partnerId : '';
     const partner = await findPartner(db, partnerId);
@@ -100,6 +102,8 @@ const read = route({
   },
 });
 
+const OPS_DECISIONS = new Set(['decision', 'revocation']);
+
 /** A command on a certification: an update of its workflow, whose validator states the rule broken. */
 function command<B extends z.ZodType>(
   suffix: string,
@@ -116,6 +120,8 @@ function command<B extends z.ZodType>(
     request: { params: s.certificationIdParam, body },
     responses: { 200: { description: 'The certification after the command', schema: s.certificationStateSchema } },
     errors: { 404: 'No such certification', 409: 'Not allowed in the current state', 422: 'A rule is broken' },
+    // ALL-4: ops' decisions keep their natural key (a certification is decided or revoked once).
+    idempotent: !OPS_DECISIONS.has(suffix),
     handler: async ({ params, body: input, holder }, { temporal, db }) => {
       const id = await ownedCertification(db, holder, params.id);
       return { status: 200, body: await run(handleOf(temporal, id), input as z.output<B>, actorOf(holder)) };

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { extensionRequestRow, extensionRequestsIn, lotRow } from '../../db/creditsReads';
 import { creditLotWorkflowId, decideExtensionUpdate, requestExtensionUpdate } from '../../workflows/creditsDefinitions';
 import type { AppDeps } from '../app';
 import { actorOf } from '../auth';
 import { notFound } from '../errors';
+import { mintId } from '../idempotency';
 import { route } from '../route';
 import * as s from '../schemas/credits';
 import { assertCaptainOf } from './creditsStatements';
@@ -28,10 +28,13 @@ const requestExtension = route({
   request: { params: s.lotIdParam, body: s.extensionRequestSchema },
   responses: { 201: { description: 'Asked; ops decide', schema: s.extensionRequestedSchema } },
   errors: { 404: 'No such lot', 409: 'Already asked', 422: 'Outside the window' },
-  handler: async ({ params: { id }, body: { usagePlan }, holder }, { temporal, db }) => {
+  idempotent: true,
+  handler: async ({ params: { id }, body: { usagePlan }, holder, req }, { temporal, db }) => {
     await assertCaptainOf(db, holder, (await existingLot(db, id)).accountId);
-    const requestId = `XR-${randomUUID().slice(0, 12)}`;
-    await lotHandle(temporal, id).executeUpdate(requestExtensionUpdate, { args: [{ requestId, usagePlan, by: actorOf(holder) }] });
+    const requestId = mintId('XR', holder, req);
+    // ALL-4: the update's id is the request's, so Temporal answers a keyed retry of one it accepted with its result.
+    const by = actorOf(holder);
+    await lotHandle(temporal, id).executeUpdate(requestExtensionUpdate, { args: [{ requestId, usagePlan, by }], updateId: requestId });
     return { status: 201, body: { requestId, lotId: id, status: 'pending' as const } };
   },
 });

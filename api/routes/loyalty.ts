@@ -158,6 +158,8 @@ function accountChange<B extends z.ZodType>(
     request: { params: s.accountIdParam, body: decl.body },
     responses: { 200: { description: 'The account after the change', schema: s.accountStateSchema } },
     errors: { 404: 'No such account', 409: decl.conflict },
+    // ALL-4: a POST records something new (bookings, a withdrawal); a PUT sets a value, idempotent as it is.
+    idempotent: decl.method === 'post',
     handler: async ({ params: { id }, body, holder }, { temporal }) => ({
       status: 200,
       body: await run(account(temporal, id), body as z.output<B>, actorOf(holder)),

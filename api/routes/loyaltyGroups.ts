@@ -50,6 +50,7 @@ const addCompany = route({
     409: 'The company already belongs to an account, or the account is closed',
     422: 'Not an end user in a program country',
   },
+  idempotent: true,
   handler: async ({ params: { id }, body, holder }, { temporal, db, config }) => {
     const company: MemberCompany = body;
     const reasons = companyReasons(company, config.programCountries ?? PROGRAM_COUNTRIES, (f) => f);

@@ -63,6 +63,7 @@ const publishTerms = route({
   request: { body: s.termsVersionSchema },
   responses: { 201: { description: 'Published; `failed` names the accounts not told', schema: s.termsPublishedSchema } },
   errors: { 409: 'Already published' },
+  idempotent: true,
   handler: async ({ body: { version }, holder }, { temporal, db }) => {
     if (!(await publishTermsVersion(db, version, actorOf(holder))))
       throw conflict(`Terms version ${version} is already published`, [{ field: 'version', message: 'already published' }]);
