@@ -42,6 +42,7 @@ const account = {
   captainEmail: 'a.captain_email',
   autoApproval: 'a.auto_approval',
   state: 'a.state',
+  accountManagerId: 'a.account_manager_id',
 } as const;
 
 /** The columns `keys` of a table, in that order (a report's CSV header follows it). */
@@ -157,6 +158,7 @@ export interface RedemptionRow {
   holdUntil: IsoDate | null;
   decidedBy: string | null;
   captainCcoId: string | null;
+  accountManagerId: string | null;
   approverEmail: string | null;
 }
 
@@ -167,7 +169,7 @@ export async function redemptionRow(db: Knex, id: string): Promise<RedemptionRow
     .where('r.id', id)
     .first<RedemptionRow | undefined>({
       ...pick(redemption, 'id', 'accountId', 'status', 'kind', 'credits', 'holdUntil', 'decidedBy'),
-      ...pick(account, 'captainCcoId'),
+      ...pick(account, 'captainCcoId', 'accountManagerId'),
       approverEmail: 'n.recipient',
     });
 }
@@ -234,6 +236,8 @@ export interface AccountOwner {
   captainEmail: string;
   autoApproval: boolean;
   state: string;
+  /** ALL-3: the Account Manager who manages the account (null: ops only). */
+  accountManagerId: string | null;
 }
 
 /** CLC-1: the countries of an account's companies, A to Z. */

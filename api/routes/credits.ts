@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TokenHolder } from '../../config/env';
+import { recordAudit } from '../../db/audit';
 import { accountCountries, accountOwner, allocationsOf, redemptionRow, type AccountOwner } from '../../db/creditsReads';
 import { CLC_COUNTRIES, countryNotCleared, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
 import { lotBalanceNews } from '../../services/credits';
@@ -59,8 +60,10 @@ const purchase = route({
     201: { description: 'The lot, active five days after invoice', schema: s.purchaseCreatedSchema, location: '/v1/lots/{id}' },
   },
   errors: { 422: 'Package sizes, country or account not allowed' },
-  handler: async ({ body }, { temporal, db, config }) => {
+  handler: async ({ body, holder }, { temporal, db, config }) => {
     const account = body.accountId ? await accountOwner(db, body.accountId) : undefined;
+    // ALL-3: an Account Manager buys for the accounts it manages (or for a buyer with no account).
+    if (account) await assertCaptainOf(db, holder, account.id, account);
     const lot = purchasedLot(body, account, config.clcCountries ?? CLC_COUNTRIES);
     const start = new WithStartWorkflowOperation(creditLot, {
       workflowId: creditLotWorkflowId(lot.id),
@@ -99,9 +102,13 @@ const autoApproval = route({
   responses: { 200: { description: 'The setting now', schema: s.autoApprovalStateSchema } },
   errors: { 404: 'No such account' },
   handler: async ({ params: { id }, body: { enabled }, holder }, { temporal, db }) => {
-    await assertCaptainOf(db, holder, id);
+    const owner = await accountOwner(db, id);
+    await assertCaptainOf(db, holder, id, owner);
     const handle = temporal.workflow.getHandle(loyaltyWorkflowId(id));
     const state = await handle.executeUpdate(setAutoApprovalUpdate, { args: [{ enabled }] });
+    // Who did what: the workflow holds the switch, so its event follows the update's answer.
+    const change = { actor: actorOf(holder), action: 'account.auto-approval.set', entityType: 'account' as const, entityId: id };
+    await recordAudit(db, { ...change, before: { autoApproval: owner?.autoApproval }, after: { autoApproval: state.autoApproval } });
     return { status: 200, body: { accountId: id, autoApproval: state.autoApproval } };
   },
 });
@@ -148,7 +155,7 @@ const redeem = route({
 async function ownRedemption(db: AppDeps['db'], holder: TokenHolder, id: string) {
   const row = await redemptionRow(db, id);
   if (!row) throw notFound(`Redemption ${id}`);
-  await assertCaptainOf(db, holder, row.accountId, row.accountId ? { captainCcoId: row.captainCcoId } : undefined);
+  await assertCaptainOf(db, holder, row.accountId, row.accountId ? row : undefined);
   return row;
 }
 

@@ -13,16 +13,21 @@ import type { AppDeps } from '../app';
 
 export const READERS = ['ops', 'account-manager', 'team-captain'] as const;
 
-/** ALL-3: a Team Captain acts only on its own account's credits. `known`: the account the route has just read. */
+/**
+ * ALL-3: a Team Captain acts only on its own account's credits, an Account Manager only on those of the
+ * accounts it manages; ops on all. `known`: the account the route has just read.
+ */
 export async function assertCaptainOf(
   db: AppDeps['db'],
   holder: TokenHolder,
   accountId: string | null,
-  known?: { captainCcoId: string | null },
+  known?: { captainCcoId: string | null; accountManagerId: string | null },
 ) {
-  if (holder.role !== 'team-captain') return;
+  if (holder.role !== 'team-captain' && holder.role !== 'account-manager') return;
   const owner = known ?? (accountId ? await accountOwner(db, accountId) : undefined);
-  if (!owner || owner.captainCcoId !== holder.ccoId) throw forbidden("These are not your account's credits");
+  const own = holder.role === 'team-captain' ? owner?.captainCcoId === holder.ccoId : owner?.accountManagerId === holder.amId;
+  if (!owner || !own)
+    throw forbidden(holder.role === 'team-captain' ? "These are not your account's credits" : 'You do not manage this account');
 }
 
 const REPORT_READERS = ['ops', 'account-manager'] as const;
@@ -71,8 +76,7 @@ const statement = route({
   responses: { 200: { description: 'The statement', schema: s.statementSchema } },
   errors: { 404: 'No statement for that month' },
   handler: async ({ params: { id, month }, holder }, { db }) => {
-    if (holder.role === 'team-captain' && (await accountOwner(db, id))?.captainCcoId !== holder.ccoId)
-      throw forbidden('This is not your account');
+    await assertCaptainOf(db, holder, id);
     const found = await findStatement(db, id, month);
     if (!found) throw notFound(`A statement for ${id} in ${month}`);
     return { status: 200, body: found };

@@ -9,9 +9,10 @@ import { createTestDatabase } from './db';
 import { startSmtpServer } from './smtp';
 import { devServerEnv, startWorker, uniqueTaskQueue } from './temporal';
 
-/** The bearer tokens the API under test accepts, one per role. */
+/** The bearer tokens the API under test accepts: one per role, and a second Account Manager and Team Captain (ALL-3). */
 export const tokens: TokenMap = {
-  'tok-account-manager': { role: 'account-manager', name: 'am-test' },
+  'tok-account-manager': { role: 'account-manager', amId: 'am-test', name: 'Alex Manager' },
+  'tok-account-manager-2': { role: 'account-manager', amId: 'am-other', name: 'Blair Manager' },
   'tok-ops-0000': { role: 'ops', name: 'ops-test' },
   'tok-captain-dlee': { role: 'team-captain', ccoId: 'dlee' },
   'tok-captain-other': { role: 'team-captain', ccoId: 'someone-else' },
