@@ -27,3 +27,8 @@ export async function reassignAccountManager(
     return { before: row.account_manager_id };
   });
 }
+
+/** ALL-3: limits a query to the accounts `amId` manages (`column` holds the account id); no `amId`: all of them. */
+export const managedBy = (db: Knex, column: string, amId: string | undefined) => (q: Knex.QueryBuilder) => {
+  if (amId !== undefined) void q.whereIn(column, db(ACCOUNTS).select('id').where('account_manager_id', amId));
+};

@@ -123,3 +123,8 @@ export async function earlierLifecyclesOf(db: Knex, accountId: string) {
 export async function openAccountIds(db: Knex): Promise<string[]> {
   return db<AccountRecord>(ACCOUNTS).whereIn('state', ['nominated', 'enrolled']).orderBy('id').pluck('id');
 }
+
+/** CLC-1: the countries of an account's companies, A to Z. */
+export async function accountCountries(db: Knex, accountId: string): Promise<string[]> {
+  return db(COMPANIES).where({ account_id: accountId }).distinct('country').orderBy('country').pluck<string[]>('country');
+}
