@@ -124,6 +124,12 @@ describe('API: the audit record and who manages an account', () => {
       body: { usagePlan: 'Exams for the team' },
     });
     const xr = ask.body.requestId as string;
+    // ALL-3: an Account Manager's reports hold the accounts it manages only.
+    const balances = async (token: string) =>
+      (await h.api.call('GET', '/v1/reports/balances', { token })).body.balances.map((b: any) => b.accountId);
+    expect(await balances(AM)).toContain(id);
+    expect(await balances(AM2)).not.toContain(id);
+    expect(await balances(OPS)).toContain(id);
     expect((await h.api.call('POST', `/v1/extension-requests/${xr}/decision`, { token: OPS, body: { approve: true } })).status).toBe(200);
     expect(await events(`entityType=extension-request&entityId=${xr}`)).toMatchObject([
       { actor: 'ops:ops-test', action: 'extension-request.decided', before: { status: 'pending' }, after: { status: 'approved' } },
