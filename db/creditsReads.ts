@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { IsoDate } from '../domain/calendar';
 import { ALLOCATIONS, EXTENSION_REQUESTS, LEDGER, LOTS, REDEMPTIONS, type RedemptionStatus } from './credits';
-import { ACCOUNTS, COMPANIES } from './loyalty';
+import { ACCOUNTS } from './loyalty';
+import { managedBy } from './loyaltyManagers';
 import { TABLE as NOTIFICATIONS } from './notifications';
 
 // Read models for the API, reports and the ledger writes: balances are always summed from the ledger.
@@ -42,6 +43,7 @@ const account = {
   captainEmail: 'a.captain_email',
   autoApproval: 'a.auto_approval',
   state: 'a.state',
+  accountManagerId: 'a.account_manager_id',
 } as const;
 
 /** The columns `keys` of a table, in that order (a report's CSV header follows it). */
@@ -85,10 +87,11 @@ export async function lotRow(db: Knex, lotId: string): Promise<LotBalanceRow | u
     .first<LotBalanceRow | undefined>(pick(lot, 'id', 'accountId', 'ownerEmail', 'country', 'expiresOn'), balance(db));
 }
 
-export async function balancesByAccount(db: Knex): Promise<{ accountId: string; balance: number }[]> {
+export async function balancesByAccount(db: Knex, amId?: string): Promise<{ accountId: string; balance: number }[]> {
   return db(`${LOTS} as l`)
     .join(`${LEDGER} as e`, 'e.lot_id', 'l.id')
     .whereNotNull('l.account_id')
+    .modify(managedBy(db, 'l.account_id', amId))
     .groupBy('l.account_id')
     .orderBy('l.account_id')
     .select<{ accountId: string; balance: number }[]>(pick(lot, 'accountId'), db.raw('sum(e.credits)::int as balance'));
@@ -102,9 +105,10 @@ export interface ExpiringLot {
   balance: number;
 }
 
-export async function expiringWithin(db: Knex, from: IsoDate, until: IsoDate): Promise<ExpiringLot[]> {
+export async function expiringWithin(db: Knex, from: IsoDate, until: IsoDate, amId?: string): Promise<ExpiringLot[]> {
   const rows = await db(`${LOTS} as l`)
     .where('l.state', 'active')
+    .modify(managedBy(db, 'l.account_id', amId))
     .whereBetween('l.expires_on', [from, until])
     .orderBy(['l.expires_on', 'l.id'])
     .select<ExpiringLot[]>({ lotId: lot.id, ...pick(lot, 'accountId', 'ownerEmail', 'expiresOn') }, balance(db));
@@ -138,9 +142,10 @@ export interface RedemptionReportRow {
   requestedBy: string;
 }
 
-export async function redemptionsBetween(db: Knex, from: IsoDate, to: IsoDate): Promise<RedemptionReportRow[]> {
+export async function redemptionsBetween(db: Knex, from: IsoDate, to: IsoDate, amId?: string): Promise<RedemptionReportRow[]> {
   return db(`${REDEMPTIONS} as r`)
     .whereBetween('r.requested_on', [from, to])
+    .modify(managedBy(db, 'r.account_id', amId))
     .orderBy(['r.requested_on', 'r.id'])
     .select<RedemptionReportRow[]>(
       pick(redemption, 'id', 'accountId', 'kind', 'credits', 'status', 'requestedOn', 'decidedOn', 'requestedBy'),
@@ -157,6 +162,7 @@ export interface RedemptionRow {
   holdUntil: IsoDate | null;
   decidedBy: string | null;
   captainCcoId: string | null;
+  accountManagerId: string | null;
   approverEmail: string | null;
 }
 
@@ -167,7 +173,7 @@ export async function redemptionRow(db: Knex, id: string): Promise<RedemptionRow
     .where('r.id', id)
     .first<RedemptionRow | undefined>({
       ...pick(redemption, 'id', 'accountId', 'status', 'kind', 'credits', 'holdUntil', 'decidedBy'),
-      ...pick(account, 'captainCcoId'),
+      ...pick(account, 'captainCcoId', 'accountManagerId'),
       approverEmail: 'n.recipient',
     });
 }
@@ -234,11 +240,7 @@ export interface AccountOwner {
   captainEmail: string;
   autoApproval: boolean;
   state: string;
-}
-
-/** CLC-1: the countries of an account's companies, A to Z. */
-export async function accountCountries(db: Knex, accountId: string): Promise<string[]> {
-  return db(COMPANIES).where({ account_id: accountId }).distinct('country').orderBy('country').pluck<string[]>('country');
+  accountManagerId: string | null; // ALL-3: who manages it (null: ops only)
 }
 
 export async function accountOwner(db: Knex, accountId: string): Promise<AccountOwner | undefined> {

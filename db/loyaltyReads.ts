@@ -30,6 +30,8 @@ export interface AccountRecord {
   captain_cco_id: string;
   auto_approval: boolean;
   nominated_by: string;
+  /** ALL-3: who manages it (null: ops only). */
+  account_manager_id: string | null;
   nominated_on: string;
   terms_version: string;
   next_award_date: string | null;
@@ -51,9 +53,10 @@ const toAccount = (row: AccountRecord): AccountRow => ({
 
 export async function listAccounts(
   db: Knex,
-  filter: { state?: LoyaltyState; tier?: number; limit: number; offset: number },
+  filter: { state?: LoyaltyState; tier?: number; managedBy?: string; limit: number; offset: number },
 ): Promise<AccountRow[]> {
   const q = db<AccountRecord>(ACCOUNTS).orderBy('id').limit(filter.limit).offset(filter.offset);
+  if (filter.managedBy !== undefined) void q.where({ account_manager_id: filter.managedBy });
   if (filter.state) void q.where({ state: filter.state });
   if (filter.tier !== undefined) void q.where({ tier: filter.tier });
   return (await q).map(toAccount);
@@ -119,4 +122,9 @@ export async function earlierLifecyclesOf(db: Knex, accountId: string) {
 /** Accounts whose workflows are still open, for fanning out a new terms version. */
 export async function openAccountIds(db: Knex): Promise<string[]> {
   return db<AccountRecord>(ACCOUNTS).whereIn('state', ['nominated', 'enrolled']).orderBy('id').pluck('id');
+}
+
+/** CLC-1: the countries of an account's companies, A to Z. */
+export async function accountCountries(db: Knex, accountId: string): Promise<string[]> {
+  return db(COMPANIES).where({ account_id: accountId }).distinct('country').orderBy('country').pluck<string[]>('country');
 }

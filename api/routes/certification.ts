@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { Role, TokenHolder } from '../../config/env';
+import { recordAudit } from '../../db/audit';
 import { registerPartner } from '../../db/certification';
 import { findCertification, findPartner, listCertifications } from '../../db/certificationReads';
 import { unmetRequirements } from '../../domain/certification';
@@ -124,7 +125,20 @@ function command<B extends z.ZodType>(
     idempotent: !OPS_DECISIONS.has(suffix),
     handler: async ({ params, body: input, holder }, { temporal, db }) => {
       const id = await ownedCertification(db, holder, params.id);
-      return { status: 200, body: await run(handleOf(temporal, id), input as z.output<B>, actorOf(holder)) };
+      const handle = handleOf(temporal, id);
+      // Who did what: each ops decision is recorded with the certification before and after it.
+      const before = holder.role === 'ops' ? await handle.query(messages.certificationStateQuery) : undefined;
+      const after = await run(handle, input as z.output<B>, actorOf(holder));
+      if (before)
+        await recordAudit(db, {
+          actor: actorOf(holder),
+          action: `certification.${suffix}`,
+          entityType: 'certification',
+          entityId: id,
+          before,
+          after,
+        });
+      return { status: 200, body: after };
     },
   });
 }

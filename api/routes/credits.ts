@@ -1,6 +1,8 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TokenHolder } from '../../config/env';
-import { accountCountries, accountOwner, allocationsOf, redemptionRow, type AccountOwner } from '../../db/creditsReads';
+import { recordAudit } from '../../db/audit';
+import { accountCountries } from '../../db/loyaltyReads';
+import { accountOwner, allocationsOf, redemptionRow, type AccountOwner } from '../../db/creditsReads';
 import { CLC_COUNTRIES, countryNotCleared, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
 import { lotBalanceNews } from '../../services/credits';
 import { decideRedemption, requestRedemption, type RedemptionDeskDeps } from '../../services/creditsRedemptions';
@@ -64,6 +66,8 @@ const purchase = route({
   idempotent: true,
   handler: async ({ body, holder, req }, { temporal, db, config }) => {
     const account = body.accountId ? await accountOwner(db, body.accountId) : undefined;
+    // ALL-3: an Account Manager buys for the accounts it manages (or for a buyer with no account).
+    if (account) await assertCaptainOf(db, holder, account.id, account);
     const lot = purchasedLot(mintId('LP', holder, req), body, account, config.clcCountries ?? CLC_COUNTRIES);
     const start = new WithStartWorkflowOperation(creditLot, {
       workflowId: creditLotWorkflowId(lot.id),
@@ -103,9 +107,13 @@ const autoApproval = route({
   responses: { 200: { description: 'The setting now', schema: s.autoApprovalStateSchema } },
   errors: { 404: 'No such account' },
   handler: async ({ params: { id }, body: { enabled }, holder }, { temporal, db }) => {
-    await assertCaptainOf(db, holder, id);
+    const owner = await accountOwner(db, id);
+    await assertCaptainOf(db, holder, id, owner);
     const handle = temporal.workflow.getHandle(loyaltyWorkflowId(id));
     const state = await handle.executeUpdate(setAutoApprovalUpdate, { args: [{ enabled }] });
+    // Who did what: the workflow holds the switch, so its event follows the update's answer.
+    const change = { actor: actorOf(holder), action: 'account.auto-approval.set', entityType: 'account' as const, entityId: id };
+    await recordAudit(db, { ...change, before: { autoApproval: owner?.autoApproval }, after: { autoApproval: state.autoApproval } });
     return { status: 200, body: { accountId: id, autoApproval: state.autoApproval } };
   },
 });
@@ -157,7 +165,7 @@ const redeem = route({
 async function ownRedemption(db: AppDeps['db'], holder: TokenHolder, id: string) {
   const row = await redemptionRow(db, id);
   if (!row) throw notFound(`Redemption ${id}`);
-  await assertCaptainOf(db, holder, row.accountId, row.accountId ? { captainCcoId: row.captainCcoId } : undefined);
+  await assertCaptainOf(db, holder, row.accountId, row.accountId ? row : undefined);
   return row;
 }
 

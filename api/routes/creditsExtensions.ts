@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { recordAudit } from '../../db/audit';
 import { extensionRequestRow, extensionRequestsIn, lotRow } from '../../db/creditsReads';
 import { creditLotWorkflowId, decideExtensionUpdate, requestExtensionUpdate } from '../../workflows/creditsDefinitions';
 import type { AppDeps } from '../app';
@@ -63,6 +64,16 @@ const decideExtension = route({
     const by = actorOf(holder);
     const lot = await lotHandle(temporal, request.lotId).executeUpdate(decideExtensionUpdate, { args: [{ requestId: id, approve, by }] });
     const { state, expiresOn, balance } = lot;
+    // Who did what: the lot's workflow decides, so the event follows its answer.
+    const after = { status: approve ? 'approved' : 'denied', lot: { id: request.lotId, state, expiresOn, balance } };
+    await recordAudit(db, {
+      actor: by,
+      action: 'extension-request.decided',
+      entityType: 'extension-request',
+      entityId: id,
+      before: request,
+      after,
+    });
     return {
       status: 200,
       body: {

@@ -6,6 +6,7 @@ import { actorOf } from '../auth';
 import { conflict, unprocessable } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/loyalty';
+import { assertCaptainOf } from './creditsStatements';
 
 // LOY-3: group accounts: which companies belong to which account, and companies joining an open one.
 
@@ -52,6 +53,7 @@ const addCompany = route({
   },
   idempotent: true,
   handler: async ({ params: { id }, body, holder }, { temporal, db, config }) => {
+    await assertCaptainOf(db, holder, id);
     const company: MemberCompany = body;
     const reasons = companyReasons(company, config.programCountries ?? PROGRAM_COUNTRIES, (f) => f);
     if (reasons.length > 0) throw unprocessable('The company cannot join the Customer Loyalty Program', reasons);
