@@ -5,6 +5,7 @@ import { forbidden, notFound } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/credits';
 import { accountIdParam } from '../schemas/loyalty';
+import { pageQuery, type Page } from '../schemas/common';
 import type { TokenHolder } from '../../config/env';
 import type { AppDeps } from '../app';
 
@@ -27,10 +28,10 @@ export async function assertCaptainOf(
 
 const REPORT_READERS = ['ops', 'account-manager'] as const;
 
-/** A report's answer: JSON, and its CSV rendering when asked for (one row per line, with a header). */
-const report = <K extends string, Row extends object>(format: 'json' | 'csv', name: K, rows: Row[]) => ({
+/** A page of a report: JSON, and its CSV rendering when asked for (one row per line, with a header). */
+const report = <K extends string, Row extends object>(format: 'json' | 'csv', page: Page, name: K, rows: Row[]) => ({
   status: 200 as const,
-  body: { [name]: rows } as Record<K, Row[]>,
+  body: { ...({ [name]: rows } as Record<K, Row[]>), limit: page.limit, offset: page.offset },
   ...(format === 'csv' ? { csv: { filename: `${name}.csv`, rows } } : {}),
 });
 
@@ -39,11 +40,11 @@ const accountLots = route({
   path: '/v1/accounts/{id}/lots',
   roles: READERS,
   summary: "An account's lots with their balances (ALL-3)",
-  request: { params: accountIdParam },
+  request: { params: accountIdParam, query: pageQuery },
   responses: { 200: { description: 'The lots, nearest expiry first', schema: s.accountLotsSchema } },
-  handler: async ({ params: { id }, holder }, { db }) => {
+  handler: async ({ params: { id }, query: page, holder }, { db }) => {
     await assertCaptainOf(db, holder, id);
-    return { status: 200, body: { accountId: id, lots: await lotsOfAccount(db, id) } };
+    return { status: 200, body: { accountId: id, lots: await lotsOfAccount(db, id, page), ...page } };
   },
 });
 
@@ -86,7 +87,7 @@ const balances = route({
   summary: 'Balances by account, JSON or CSV (CLC-8)',
   request: { query: s.reportFormat },
   responses: { 200: { description: 'The balances', schema: s.balancesReportSchema, csv: true } },
-  handler: async ({ query: { format } }, { db }) => report(format, 'balances', await balancesByAccount(db)),
+  handler: async ({ query: { format, ...page } }, { db }) => report(format, page, 'balances', await balancesByAccount(db, page)),
 });
 
 const expiring = route({
@@ -96,9 +97,9 @@ const expiring = route({
   summary: 'Credits expiring in the next N days, JSON or CSV (CLC-8)',
   request: { query: s.expiringQuery },
   responses: { 200: { description: 'The lots with credits left, nearest expiry first', schema: s.expiringReportSchema, csv: true } },
-  handler: async ({ query: { format, days } }, { db, today }) => {
+  handler: async ({ query: { format, days, ...page } }, { db, today }) => {
     const from = today();
-    return report(format, 'expiring', await expiringWithin(db, from, addDays(from, days)));
+    return report(format, page, 'expiring', await expiringWithin(db, from, addDays(from, days), page));
   },
 });
 
@@ -109,7 +110,8 @@ const redemptions = route({
   summary: 'Redemptions requested in a period, JSON or CSV (CLC-8)',
   request: { query: s.periodQuery },
   responses: { 200: { description: 'The redemptions', schema: s.redemptionsReportSchema, csv: true } },
-  handler: async ({ query: { format, from, to } }, { db }) => report(format, 'redemptions', await redemptionsBetween(db, from, to)),
+  handler: async ({ query: { format, from, to, ...page } }, { db }) =>
+    report(format, page, 'redemptions', await redemptionsBetween(db, from, to, page)),
 });
 
 export const statementRoutes = [accountLots, accountBalance, statement, balances, expiring, redemptions];
