@@ -83,6 +83,9 @@ const envSchema = z.object({
   MAIL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
   MAIL_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
   POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  // Hardening (api/security.ts): writes per caller per minute (0: no limit) and an ordinary body's size.
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
+  BODY_LIMIT_KB: z.coerce.number().int().min(1).max(4096).default(64),
 });
 
 export type Env = z.infer<typeof envSchema> & { DATA_DIR: string };

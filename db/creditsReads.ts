@@ -4,6 +4,7 @@ import { ALLOCATIONS, EXTENSION_REQUESTS, LEDGER, LOTS, REDEMPTIONS, type Redemp
 import { ACCOUNTS } from './loyalty';
 import { managedBy } from './loyaltyManagers';
 import { TABLE as NOTIFICATIONS } from './notifications';
+import { paged, type PageWindow } from './page';
 
 // Read models for the API, reports and the ledger writes: balances are always summed from the ledger.
 
@@ -64,10 +65,11 @@ export interface LotSummary {
   balance: number;
 }
 
-export async function lotsOfAccount(db: Knex, accountId: string): Promise<LotSummary[]> {
+export async function lotsOfAccount(db: Knex, accountId: string, page?: PageWindow): Promise<LotSummary[]> {
   return db(`${LOTS} as l`)
     .where({ account_id: accountId })
     .orderBy(['expires_on', 'id'])
+    .modify(paged(page))
     .select<LotSummary[]>(pick(lot, 'id', 'source', 'state', 'credits', 'issuedOn', 'activatesOn', 'expiresOn'), balance(db));
 }
 
@@ -87,13 +89,14 @@ export async function lotRow(db: Knex, lotId: string): Promise<LotBalanceRow | u
     .first<LotBalanceRow | undefined>(pick(lot, 'id', 'accountId', 'ownerEmail', 'country', 'expiresOn'), balance(db));
 }
 
-export async function balancesByAccount(db: Knex, amId?: string): Promise<{ accountId: string; balance: number }[]> {
+export async function balancesByAccount(db: Knex, amId?: string, page?: PageWindow): Promise<{ accountId: string; balance: number }[]> {
   return db(`${LOTS} as l`)
     .join(`${LEDGER} as e`, 'e.lot_id', 'l.id')
     .whereNotNull('l.account_id')
     .modify(managedBy(db, 'l.account_id', amId))
     .groupBy('l.account_id')
     .orderBy('l.account_id')
+    .modify(paged(page))
     .select<{ accountId: string; balance: number }[]>(pick(lot, 'accountId'), db.raw('sum(e.credits)::int as balance'));
 }
 
@@ -105,14 +108,15 @@ export interface ExpiringLot {
   balance: number;
 }
 
-export async function expiringWithin(db: Knex, from: IsoDate, until: IsoDate, amId?: string): Promise<ExpiringLot[]> {
-  const rows = await db(`${LOTS} as l`)
+export async function expiringWithin(db: Knex, from: IsoDate, until: IsoDate, amId?: string, page?: PageWindow): Promise<ExpiringLot[]> {
+  return db(`${LOTS} as l`)
     .where('l.state', 'active')
     .modify(managedBy(db, 'l.account_id', amId))
     .whereBetween('l.expires_on', [from, until])
+    .whereExists((q) => void q.from(`${LEDGER} as e`).whereRaw('e.lot_id = l.id').havingRaw('sum(e.credits) > 0'))
     .orderBy(['l.expires_on', 'l.id'])
+    .modify(paged(page))
     .select<ExpiringLot[]>({ lotId: lot.id, ...pick(lot, 'accountId', 'ownerEmail', 'expiresOn') }, balance(db));
-  return rows.filter((r) => r.balance > 0);
 }
 
 export interface AwardSummary {
@@ -142,11 +146,18 @@ export interface RedemptionReportRow {
   requestedBy: string;
 }
 
-export async function redemptionsBetween(db: Knex, from: IsoDate, to: IsoDate, amId?: string): Promise<RedemptionReportRow[]> {
+export async function redemptionsBetween(
+  db: Knex,
+  from: IsoDate,
+  to: IsoDate,
+  amId?: string,
+  page?: PageWindow,
+): Promise<RedemptionReportRow[]> {
   return db(`${REDEMPTIONS} as r`)
     .whereBetween('r.requested_on', [from, to])
     .modify(managedBy(db, 'r.account_id', amId))
     .orderBy(['r.requested_on', 'r.id'])
+    .modify(paged(page))
     .select<RedemptionReportRow[]>(
       pick(redemption, 'id', 'accountId', 'kind', 'credits', 'status', 'requestedOn', 'decidedOn', 'requestedBy'),
     );
@@ -201,36 +212,6 @@ export interface ExtensionRequestRow {
 
 export async function extensionRequestRow(db: Knex, id: string): Promise<ExtensionRequestRow | undefined> {
   return db(`${EXTENSION_REQUESTS} as x`).where('x.id', id).first<ExtensionRequestRow | undefined>(extensionRequest);
-}
-
-/** CLC-4: an extension request as ops reads it in their list. */
-export interface ExtensionRequestSummary {
-  requestId: string;
-  lotId: string;
-  accountId: string | null;
-  usagePlan: string;
-  requestedBy: string;
-  requestedOn: IsoDate;
-  expiresOn: IsoDate;
-  status: ExtensionRequestRow['status'];
-}
-
-/** CLC-4: the extension requests in `status` (ops' list of open ones: 'pending'), the oldest first. */
-export async function extensionRequestsIn(db: Knex, status: ExtensionRequestRow['status']): Promise<ExtensionRequestSummary[]> {
-  return db(`${EXTENSION_REQUESTS} as x`)
-    .join(`${LOTS} as l`, 'l.id', 'x.lot_id')
-    .where('x.status', status)
-    .orderBy(['x.requested_on', 'x.id'])
-    .select<ExtensionRequestSummary[]>({
-      requestId: 'x.id',
-      lotId: 'x.lot_id',
-      accountId: 'l.account_id',
-      usagePlan: 'x.usage_plan',
-      requestedBy: 'x.requested_by',
-      requestedOn: 'x.requested_on',
-      expiresOn: 'l.expires_on',
-      status: 'x.status',
-    });
 }
 
 export interface AccountOwner {

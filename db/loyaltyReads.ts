@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { LoyaltyState } from '../workflows/loyaltyDefinitions';
 import { ACCOUNT_LIFECYCLES, ACCOUNTS, COMPANIES } from './loyalty';
+import { paged, type PageWindow } from './page';
 
 // Read models of Customer Loyalty accounts, kept current by the account workflows' activities: lists for
 // the API, and the LOY-3 lookup of who already belongs to an account.
@@ -53,9 +54,9 @@ const toAccount = (row: AccountRecord): AccountRow => ({
 
 export async function listAccounts(
   db: Knex,
-  filter: { state?: LoyaltyState; tier?: number; managedBy?: string; limit: number; offset: number },
+  filter: { state?: LoyaltyState; tier?: number; managedBy?: string } & PageWindow,
 ): Promise<AccountRow[]> {
-  const q = db<AccountRecord>(ACCOUNTS).orderBy('id').limit(filter.limit).offset(filter.offset);
+  const q = db<AccountRecord>(ACCOUNTS).orderBy('id').modify(paged(filter));
   if (filter.managedBy !== undefined) void q.where({ account_manager_id: filter.managedBy });
   if (filter.state) void q.where({ state: filter.state });
   if (filter.tier !== undefined) void q.where({ tier: filter.tier });

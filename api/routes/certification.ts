@@ -83,9 +83,9 @@ const list = route({
   summary: 'Certifications by state, from the read model (ops: all; a partner: its own; ALL-3)',
   request: { query: s.certificationListQuery },
   responses: { 200: { description: 'The certifications', schema: s.certificationListSchema } },
-  handler: async ({ query: { state }, holder }, { db }) => {
+  handler: async ({ query: { state, ...page }, holder }, { db }) => {
     const partnerId = holder.role === 'partner' ? holder.partnerId : undefined;
-    return { status: 200, body: { certifications: await listCertifications(db, { state, partnerId }) } };
+    return { status: 200, body: { certifications: await listCertifications(db, { state, partnerId }, page), ...page } };
   },
 });
 

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { recordAudit } from '../../db/audit';
-import { extensionRequestRow, extensionRequestsIn, lotRow } from '../../db/creditsReads';
+import { extensionRequestsIn } from '../../db/creditsExtensionReads';
+import { extensionRequestRow, lotRow } from '../../db/creditsReads';
 import { creditLotWorkflowId, decideExtensionUpdate, requestExtensionUpdate } from '../../workflows/creditsDefinitions';
 import type { AppDeps } from '../app';
 import { actorOf } from '../auth';
@@ -47,7 +48,10 @@ const listExtensions = route({
   summary: 'Ops list the extension requests, the open (pending) ones by default, oldest first (CLC-4)',
   request: { query: s.extensionListQuery },
   responses: { 200: { description: 'The requests', schema: s.extensionRequestsSchema } },
-  handler: async ({ query: { status } }, { db }) => ({ status: 200, body: { extensionRequests: await extensionRequestsIn(db, status) } }),
+  handler: async ({ query: { status, ...page } }, { db }) => ({
+    status: 200,
+    body: { extensionRequests: await extensionRequestsIn(db, status, page), ...page },
+  }),
 });
 
 const decideExtension = route({

@@ -156,11 +156,11 @@ const paymentsRoute = route({
   path: '/v1/payments',
   roles: ['ops', 'partner'],
   summary: 'Phase payments approved (ops: all; a partner: its own; LCI-2)',
-  request: {},
+  request: { query: s.listQuery },
   responses: { 200: { description: 'The payments, oldest first', schema: s.paymentsSchema } },
-  handler: async ({ holder }, { db }) => ({
+  handler: async ({ holder, query: page }, { db }) => ({
     status: 200,
-    body: { payments: await payments(db, holder.role === 'partner' ? holder.partnerId : undefined) },
+    body: { payments: await payments(db, holder.role === 'partner' ? holder.partnerId : undefined, page), ...page },
   }),
 });
 
@@ -171,9 +171,9 @@ const catalogue = route({
   path: '/v1/catalogue',
   roles: ['ops', 'partner'],
   summary: 'The use cases offered to new engagements, with phases, goals and payments (LCI-1)',
-  request: {},
+  request: { query: s.listQuery },
   responses: { 200: { description: 'The catalogue', schema: s.catalogueSchema } },
-  handler: async (_input, { db }) => ({ status: 200, body: { useCases: await currentUseCases(db) } }),
+  handler: async ({ query: page }, { db }) => ({ status: 200, body: { useCases: await currentUseCases(db, page), ...page } }),
 });
 
 const readUseCase = route({
