@@ -77,8 +77,9 @@ const purchase = route({
       workflowIdConflictPolicy: idempotencyKeyOf(req) ? 'USE_EXISTING' : 'FAIL',
       staticSummary: `Lot ${lot.id}: ${lot.credits} purchased credits`,
     });
-    await temporal.workflow.executeUpdateWithStart(lotRecordedUpdate, { startWorkflowOperation: start });
-    const { id, credits, activatesOn, expiresOn } = lot;
+    // The lot as its workflow recorded it: a keyed retry's is the first attempt's.
+    const recorded = await temporal.workflow.executeUpdateWithStart(lotRecordedUpdate, { startWorkflowOperation: start });
+    const { id, credits, activatesOn, expiresOn } = recorded.lot;
     return { status: 201, body: { lotId: id, workflowId: creditLotWorkflowId(id), credits, activatesOn, expiresOn }, location: { id } };
   },
 });

@@ -12,7 +12,8 @@ export async function up(db: Knex): Promise<void> {
     t.uuid('attempt').notNullable();
     t.timestamp('locked_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
     t.integer('status').nullable();
-    t.jsonb('body').nullable();
+    // json, not jsonb: the replay is the first answer as it was, keys in their order.
+    t.json('body').nullable();
     t.text('location').nullable();
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
     t.primary(['caller', 'key']);
