@@ -81,6 +81,19 @@ const envSchema = z.object({
   MAIL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
   MAIL_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
   POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  // Issue 14: read by config/temporalConnection.ts through @temporalio/envconfig; listed so a typo'd empty one fails here.
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_CONFIG_FILE: z.string().min(1).optional(),
+  TEMPORAL_PROFILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  // The worker's /metrics and /health/* (0: any free port, logged at start).
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { DATA_DIR: string };
