@@ -1,11 +1,10 @@
 // The API entry point: Express over a Temporal client and Postgres. Stateless: run as many as you like.
 import { Client } from '@temporalio/client';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { createMailer } from '../services/mailer';
 import { countNotices } from '../services/noticeMetrics';
 import { ConfigError, loadEnv, type Env } from '../config/env';
 import { createLogger } from '../config/logger';
-import { startTracing } from '../config/telemetry';
+import { clientTracing, startTracing } from '../config/telemetry';
 import { connectClient, describeConnection, temporalConnectConfig } from '../config/temporalConnection';
 import { connectDb } from '../db/connect';
 import { assertMigrated, DatabaseBehindError } from '../db/migrationsCheck';
@@ -29,8 +28,7 @@ async function main() {
   const temporal = new Client({
     connection,
     namespace: temporalConfig.namespace,
-    // Carries the request's span into the workflows it starts, signals and updates.
-    ...(tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer })] } } : {}),
+    ...clientTracing(tracing),
   });
   const metrics = createApiMetrics(db);
   const mailer = env.SMTP_URL ? countNotices(createMailer(env.SMTP_URL), db, metrics.notices) : undefined;

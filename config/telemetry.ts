@@ -1,7 +1,9 @@
 // Traces and the SDK's logs. Traces are exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set: the API's
 // request span is the parent of the workflow's spans (the client interceptor carries it in the workflow's
 // headers), which are the parents of its activities' spans. Without the variable nothing is loaded.
+import type { ClientOptions } from '@temporalio/client';
 import type { Logger as SdkLogger, LogLevel, LogMetadata } from '@temporalio/common';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { trace, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
@@ -34,6 +36,11 @@ export function startTracing(
   // register() also installs the async-hooks context manager, so a request's span follows its awaits.
   provider.register();
   return { tracer: trace.getTracer('cisco-programs'), resource, spanProcessor, shutdown: () => provider.shutdown() };
+}
+
+/** A Temporal client's interceptors: with tracing, the caller's span goes into the workflows it starts, signals and updates. */
+export function clientTracing(tracing: Tracing | undefined): Pick<ClientOptions, 'interceptors'> {
+  return tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer })] } } : {};
 }
 
 const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {

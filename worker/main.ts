@@ -7,7 +7,6 @@ import { Client } from '@temporalio/client';
 import {
   OpenTelemetryActivityInboundInterceptor,
   OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
   makeWorkflowExporter,
 } from '@temporalio/interceptors-opentelemetry';
 import { ConfigError, loadEnv, type Env } from '../config/env';
@@ -16,7 +15,7 @@ import { assertMigrated, DatabaseBehindError } from '../db/migrationsCheck';
 import { createMailer } from '../services/mailer';
 import { countNotices } from '../services/noticeMetrics';
 import { createLogger, type Logger } from '../config/logger';
-import { coreLogLevel, sdkLogger, startTracing, type Tracing } from '../config/telemetry';
+import { clientTracing, coreLogLevel, sdkLogger, startTracing, type Tracing } from '../config/telemetry';
 import { connectClient, describeConnection, temporalConnectConfig } from '../config/temporalConnection';
 import { createWorker, type WorkerSetup } from './createWorker';
 import { checkAll, countingActivities, createWorkerMetrics, freeLocalPort, startWorkerHttp, type WorkerMetrics } from './metrics';
@@ -25,7 +24,8 @@ import { ensureSearchAttributes } from './searchAttributes';
 
 async function main() {
   const env = loadEnv();
-  const log = createLogger(env.LOG_LEVEL).child({ component: 'worker' });
+  const logger = createLogger(env.LOG_LEVEL);
+  const log = logger.child({ component: 'worker' });
   if (!env.DATABASE_URL || !env.SMTP_URL) {
     throw new ConfigError('The worker needs DATABASE_URL, SMTP_URL and a Temporal address (npm start sets them)');
   }
@@ -33,7 +33,7 @@ async function main() {
   const tracing = startTracing(env, 'worker');
   const metrics = createWorkerMetrics();
   const coreMetricsPort = await freeLocalPort();
-  installRuntime(log, env.LOG_LEVEL, coreMetricsPort);
+  installRuntime(logger, env.LOG_LEVEL, coreMetricsPort);
   const db = connectDb(env.DATABASE_URL);
   await assertMigrated(db);
   const mailer = countNotices(createMailer(env.SMTP_URL), db, metrics.notices);
@@ -41,11 +41,7 @@ async function main() {
   const clientConnection = await connectClient(temporalConfig);
   log.info({ temporal: describeConnection(temporalConfig), tracing: !!tracing }, 'connected to Temporal');
   const { namespace } = temporalConfig;
-  const temporal = new Client({
-    connection: clientConnection,
-    namespace,
-    ...(tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer })] } } : {}),
-  });
+  const temporal = new Client({ connection: clientConnection, namespace, ...clientTracing(tracing) });
   const worker = await createWorker({
     connection,
     namespace,
