@@ -1,9 +1,7 @@
 // Issue 14, what ops watch: the API's /metrics (requests by route and status, the outbox's backlog) and
 // the real worker entry point's /metrics (the SDK core's own metrics, the award counter after an award),
 // their liveness and readiness, and the worker's logs as JSON, on the real dev server, Postgres and SMTP.
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
@@ -20,8 +18,8 @@ import { createTestDatabase } from '../helpers/db';
 import { nominationFor } from '../helpers/loyalty';
 import { startSmtpServer } from '../helpers/smtp';
 import { devServerEnv } from '../helpers/temporal';
+import { eventually, startEntry, type RunningEntry } from './entryPoints';
 
-const root = join(__dirname, '..', '..');
 const today = new Date().toISOString().slice(0, 10);
 const OPS = 'tok-ops-0000';
 
@@ -59,17 +57,6 @@ async function startAccountDueToday(env: TestWorkflowEnvironment, db: Awaited<Re
   });
 }
 
-/** Polls until `check` passes (the worker counts and exports asynchronously). */
-async function eventually<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms; last:\n${String(value).slice(0, 4000)}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 const text = (url: string) => fetch(url).then((r) => r.text());
 
 describe('metrics, health and logs (API and worker)', () => {
@@ -77,7 +64,7 @@ describe('metrics, health and logs (API and worker)', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   let api: { base: string; close(): Promise<void> };
-  let worker: { proc: ChildProcess; base: string; logs: string[] };
+  let worker: RunningEntry & { base: string };
 
   beforeAll(async () => {
     [env, database, smtp] = await Promise.all([devServerEnv(), createTestDatabase(), startSmtpServer()]);
@@ -99,11 +86,7 @@ describe('metrics, health and logs (API and worker)', () => {
   });
 
   afterAll(async () => {
-    if (worker && worker.proc.exitCode === null) {
-      const exited = new Promise((resolve) => worker.proc.once('exit', resolve));
-      worker.proc.kill('SIGTERM');
-      await exited;
-    }
+    await worker?.stop();
     await api?.close();
     await env?.teardown();
     await smtp?.close();
@@ -112,34 +95,14 @@ describe('metrics, health and logs (API and worker)', () => {
 
   async function startWorkerProcess() {
     const port = await freeLocalPort();
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'worker', 'main.ts')], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DATABASE_URL: database.url,
-        SMTP_URL: smtp.url,
-        TEMPORAL_ADDRESS: env.address,
-        WORKER_METRICS_PORT: String(port),
-        WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const logs: string[] = [];
-    let stderr = '';
-    proc.stdout.setEncoding('utf8').on('data', (chunk: string) => logs.push(...chunk.split('\n').filter(Boolean)));
-    proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    await eventually(
-      'worker running',
-      async () => {
-        if (proc.exitCode !== null) throw new Error(`worker exited ${proc.exitCode}: ${stderr}`);
-        return logs.join('\n');
-      },
-      (all) => all.includes('"msg":"worker running"'),
-      120_000,
-    );
-    return { proc, base: `http://127.0.0.1:${port}`, logs };
+    const vars = {
+      DATABASE_URL: database.url,
+      SMTP_URL: smtp.url,
+      TEMPORAL_ADDRESS: env.address,
+      WORKER_METRICS_PORT: String(port),
+      WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+    };
+    return { ...(await startEntry('worker/main.ts', vars, 'worker running')), base: `http://127.0.0.1:${port}` };
   }
 
   it('the API answers liveness and readiness, and /metrics shows requests by route and status and the outbox backlog', async () => {
