@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createApp } from '../../api/app';
-import { createApiMetrics } from '../../api/metrics';
+import { createApiMetrics, type ApiMetrics } from '../../api/metrics';
+import { createMailer } from '../../services/mailer';
+import { countNotices } from '../../services/noticeMetrics';
+import { sendNotice } from '../../services/outbox';
 import { FY22_TIER_TABLE, nextRetierDateAfter } from '../../domain/loyalty';
 import { TASK_QUEUE } from '../../workflows/definitions';
 import { loyaltyAccount } from '../../workflows/loyalty';
@@ -65,6 +68,7 @@ describe('metrics, health and logs (API and worker)', () => {
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   let api: { base: string; close(): Promise<void> };
   let worker: RunningEntry & { base: string };
+  let apiMetrics: ApiMetrics;
 
   beforeAll(async () => {
     [env, database, smtp] = await Promise.all([devServerEnv(), createTestDatabase(), startSmtpServer()]);
@@ -74,7 +78,7 @@ describe('metrics, health and logs (API and worker)', () => {
       logger: pino({ level: 'silent' }),
       config: { tokens, taskQueue: TASK_QUEUE, termsVersion: 'T1' },
       today: () => today,
-      metrics: createApiMetrics(database.db),
+      metrics: (apiMetrics = createApiMetrics(database.db)),
     });
     const server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -130,6 +134,31 @@ describe('metrics, health and logs (API and worker)', () => {
     expect(body).toContain('http_requests_total{method="GET",route="/health/ready",status="200"} 1');
     expect(body).toMatch(/^programs_outbox_unsent_notices 1$/m);
     expect(body).toMatch(/^programs_outbox_oldest_unsent_age_seconds \d/m);
+  });
+
+  it('notices sent and failed are counted by kind, at the mailer every email passes (here the API redemptions path)', async () => {
+    const notice = (n: number) => ({
+      id: `redemption-OPS${n}:approved`,
+      kind: 'redemption-approved',
+      recipient: 'buyer@test.example',
+      subject: 'Your redemption is approved',
+      body: 'b',
+      message_id: `<ops-${n}@test>`,
+    });
+    await database.db('notifications').insert([notice(1), notice(2)]);
+    const good = countNotices(createMailer(smtp.url), database.db, apiMetrics.notices);
+    const dead = countNotices(createMailer('smtp://127.0.0.1:1'), database.db, apiMetrics.notices);
+    const mailFrom = 'Programs <programs@test.example>';
+    expect(await sendNotice({ db: database.db, mailer: good, mailFrom }, 'redemption-OPS1:approved')).toBe('sent');
+    await expect(sendNotice({ db: database.db, mailer: dead, mailFrom }, 'redemption-OPS2:approved')).rejects.toThrow();
+    good.close();
+    dead.close();
+    const body = await eventually(
+      'notices counted',
+      () => text(`${api.base}/metrics`),
+      (m) => m.includes('programs_notices_total{kind="redemption-approved",outcome="failed"} 1'),
+    );
+    expect(body).toContain('programs_notices_total{kind="redemption-approved",outcome="sent"} 1');
   });
 
   it('the worker answers liveness and readiness, logs JSON, and /metrics shows the SDK core metrics and an award counter after an award', async () => {
