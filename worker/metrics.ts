@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { ConfigError } from '../config/env';
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
@@ -32,9 +33,14 @@ export function createWorkerMetrics() {
 
 /** Counts the activities that award credits and open lots, as they complete (a retry that completes counts again). */
 export function countingActivities(metrics: WorkerMetrics): ActivityInterceptorsFactory {
+  const award = () => {
+    metrics.awards.inc();
+    metrics.lotsOpened.inc({ origin: 'award' });
+  };
+  // An award writes its lot (LOY-7) as one local activity, or as recordAward in older runs; recordLot is a purchase.
   const onCompleted: Record<string, () => void> = {
-    awardAndStartLot: () => (metrics.awards.inc(), metrics.lotsOpened.inc({ origin: 'award' })),
-    recordAward: () => (metrics.awards.inc(), metrics.lotsOpened.inc({ origin: 'award' })),
+    awardAndStartLot: award,
+    recordAward: award,
     recordLot: () => metrics.lotsOpened.inc({ origin: 'purchase' }),
   };
   return (ctx) => ({
@@ -75,7 +81,10 @@ export async function startWorkerHttp(o: WorkerHttpOptions): Promise<Server & { 
     const reply = (status: number, type: string, body: string) => res.writeHead(status, { 'content-type': type }).end(body);
     const json = (status: number, body: unknown) => reply(status, 'application/json', JSON.stringify(body));
     if (req.url === '/metrics') {
-      void metricsText(o).then((text) => reply(200, o.metrics.registry.contentType, text));
+      void metricsText(o).then(
+        (text) => reply(200, o.metrics.registry.contentType, text),
+        (err: unknown) => reply(500, 'text/plain', `metrics failed: ${String(err)}\n`),
+      );
     } else if (req.url === '/health/live') {
       const live = o.live();
       json(live ? 200 : 503, { status: live ? 'ok' : 'stopped' });
@@ -87,7 +96,15 @@ export async function startWorkerHttp(o: WorkerHttpOptions): Promise<Server & { 
     } else json(404, { error: 'not_found' });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new ConfigError(
+              `Bad configuration:\n  WORKER_METRICS_PORT: ${o.port} is in use (another worker here?): give each its own, or 0 for any free port`,
+            )
+          : err,
+      ),
+    );
     server.listen(o.port, () => resolve());
   });
   return Object.assign(server, { port: (server.address() as AddressInfo).port });
