@@ -89,8 +89,9 @@ const envSchema = z.object({
   TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
-  // The worker's /metrics and /health/* (0: any free port, logged at start).
-  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  // The worker's /metrics and /health/* (0: any free port, logged at start). Unset: 9464, or any free port
+  // when another worker on this machine has it, so running more workers here never fails on it.
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),

@@ -67,7 +67,8 @@ export function freeLocalPort(): Promise<number> {
 }
 
 export interface WorkerHttpOptions {
-  port: number;
+  /** The port asked for; undefined: 9464, or any free port when that one is taken. */
+  port: number | undefined;
   metrics: WorkerMetrics;
   /** Where the SDK core serves its metrics (Runtime telemetryOptions.metrics.prometheus.bindAddress). */
   coreMetricsUrl: string;
@@ -95,19 +96,30 @@ export async function startWorkerHttp(o: WorkerHttpOptions): Promise<Server & { 
       });
     } else json(404, { error: 'not_found' });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new ConfigError(
-              `Bad configuration:\n  WORKER_METRICS_PORT: ${o.port} is in use (another worker here?): give each its own, or 0 for any free port`,
-            )
-          : err,
-      ),
-    );
-    server.listen(o.port, () => resolve());
-  });
+  try {
+    await listen(server, o.port ?? DEFAULT_WORKER_METRICS_PORT);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    if (o.port !== undefined) {
+      throw new ConfigError(
+        `Bad configuration:\n  WORKER_METRICS_PORT: ${o.port} is in use (another worker here?): give each its own, or 0`,
+      );
+    }
+    await listen(server, 0);
+  }
   return Object.assign(server, { port: (server.address() as AddressInfo).port });
+}
+
+const DEFAULT_WORKER_METRICS_PORT = 9464;
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 async function metricsText(o: WorkerHttpOptions): Promise<string> {

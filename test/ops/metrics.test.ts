@@ -15,7 +15,7 @@ import { TASK_QUEUE } from '../../workflows/definitions';
 import { loyaltyAccount } from '../../workflows/loyalty';
 import { defaultLoyaltySettings, loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
 import { initialState } from '../../workflows/loyaltyState';
-import { freeLocalPort } from '../../worker/metrics';
+import { createWorkerMetrics, freeLocalPort, startWorkerHttp } from '../../worker/metrics';
 import { tokens } from '../helpers/apiHarness';
 import { createTestDatabase } from '../helpers/db';
 import { nominationFor } from '../helpers/loyalty';
@@ -185,5 +185,22 @@ describe('metrics, health and logs (API and worker)', () => {
     expect(body).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
     expect(body).toMatch(/^temporal_workflow_task_schedule_to_start_latency_bucket\{/m);
     expect(body).toMatch(/^temporal_sticky_cache_size\{/m);
+  });
+
+  it('a second worker on the machine takes any free metrics port when WORKER_METRICS_PORT is unset; set, a taken one stops it', async () => {
+    const port = await freeLocalPort();
+    const options = {
+      metrics: createWorkerMetrics(),
+      coreMetricsUrl: 'http://127.0.0.1:1/metrics',
+      live: () => true,
+      ready: async () => ({}),
+    };
+    const first = await startWorkerHttp({ ...options, port });
+    await expect(startWorkerHttp({ ...options, port })).rejects.toThrow(`WORKER_METRICS_PORT: ${port} is in use`);
+    const anyFree = await startWorkerHttp({ ...options, port: undefined });
+    expect(anyFree.port).toBeGreaterThan(0);
+    expect(await fetch(`http://127.0.0.1:${anyFree.port}/health/live`).then((r) => r.json())).toEqual({ status: 'ok' });
+    first.close();
+    anyFree.close();
   });
 });
