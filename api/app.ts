@@ -15,6 +15,8 @@ import { operations } from './operations';
 import { docsRoutes } from './routes/docs';
 import { jsonBodies, securityHeaders, writeRateLimit, type SecurityLimits } from './security';
 import { healthRoutes } from './routes/health';
+import { measureRequests, metricsRoute, traceRequests, type ApiMetrics } from './metrics';
+import type { Tracer } from '@opentelemetry/api';
 
 export interface AppConfig {
   tokens: TokenMap;
@@ -40,11 +42,16 @@ export interface AppDeps {
   today: () => IsoDate;
   /** SMTP for the emails the API sends itself (redemptions); without it their workflows send them. */
   mail?: { mailer: Mailer; from: string; publicUrl?: string };
+  /** Issue 14: Prometheus metrics at /metrics, and a span per request when tracing is on. */
+  metrics?: ApiMetrics;
+  tracer?: Tracer;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  if (deps.tracer) app.use(traceRequests(deps.tracer));
+  if (deps.metrics) app.use(measureRequests(deps.metrics), metricsRoute(deps.metrics));
   app.use(
     pinoHttp({
       logger: deps.logger,

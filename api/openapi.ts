@@ -64,11 +64,26 @@ function requestOf(op: Operation) {
 export function buildOpenApi(declared: readonly Operation[] = operations) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  for (const path of ['/healthz', '/health/ready'])
+    registry.registerPath({
+      method: 'get',
+      path,
+      summary: 'Readiness: Postgres and Temporal both answer',
+      responses: { 200: { description: 'Healthy' }, 503: { description: 'Names what does not answer' } },
+    });
   registry.registerPath({
     method: 'get',
-    path: '/healthz',
-    summary: 'Postgres and Temporal both answer',
-    responses: { 200: { description: 'Healthy' }, 503: { description: 'Names what does not answer' } },
+    path: '/health/live',
+    summary: 'Liveness',
+    responses: { 200: { description: 'The process answers' } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics (text exposition format)',
+    responses: {
+      200: { description: 'Requests, latencies, outbox backlog, notices', content: { 'text/plain': { schema: { type: 'string' } } } },
+    },
   });
   for (const op of declared) {
     registry.registerPath({

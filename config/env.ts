@@ -86,6 +86,20 @@ const envSchema = z.object({
   // Hardening (api/security.ts): writes per caller per minute (0: no limit) and an ordinary body's size.
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(4096).default(64),
+  // Issue 14: read by config/temporalConnection.ts through @temporalio/envconfig; listed so a typo'd empty one fails here.
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_CONFIG_FILE: z.string().min(1).optional(),
+  TEMPORAL_PROFILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  // The worker's /metrics and /health/* (0: any free port, logged at start). Unset: 9464, or any free port
+  // when another worker on this machine has it, so running more workers here never fails on it.
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { DATA_DIR: string };

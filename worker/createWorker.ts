@@ -21,10 +21,12 @@ export interface WorkerSetup extends ActivityDeps {
     | 'workflowThreadPoolSize'
     | 'reuseV8Context'
   >;
+  /** Metrics and tracing interceptors, and the workflow span exporter sink (worker/main.ts). */
+  observability?: Pick<WorkerOptions, 'interceptors' | 'sinks'>;
 }
 
 export function createWorker(setup: WorkerSetup): Promise<Worker> {
-  const { connection, namespace, taskQueue = TASK_QUEUE, workflowBundle, tuning, ...deps } = setup;
+  const { connection, namespace, taskQueue = TASK_QUEUE, workflowBundle, tuning, observability, ...deps } = setup;
   return Worker.create({
     connection,
     namespace,
@@ -32,5 +34,6 @@ export function createWorker(setup: WorkerSetup): Promise<Worker> {
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(deps),
     ...tuning,
+    ...observability,
   });
 }
