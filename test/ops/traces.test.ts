@@ -73,7 +73,7 @@ describe('traces (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       startEntry('worker/main.ts', { ...common, WORKER_METRICS_PORT: '0' }, 'worker running'),
       startEntry(
         'api/main.ts',
-        { ...common, PORT: String(port), API_TOKENS: '{"tok-am-00001":{"role":"account-manager"}}' },
+        { ...common, PORT: String(port), API_TOKENS: '{"tok-am-00001":{"role":"account-manager","amId":"am-1"}}' },
         'API listening',
       ).then((e) => ({ ...e, base: `http://127.0.0.1:${port}` })),
     ]);
