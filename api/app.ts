@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import cookieParser from 'cookie-parser';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Client } from '@temporalio/client';
@@ -8,6 +9,8 @@ import type { Logger } from '../config/logger';
 import type { IsoDate } from '../domain/calendar';
 import type { LoyaltySettings } from '../workflows/loyaltyDefinitions';
 import { authenticate, type TokenMap } from './auth';
+import type { AuthConfig } from './oidc';
+import { signIn } from './routes/auth';
 import { errorHandler } from './errorHandler';
 import { HttpError } from './errors';
 import { mountRoutes } from './route';
@@ -26,6 +29,8 @@ export interface AppConfig {
   loyaltySettings?: Partial<Pick<LoyaltySettings, 'awardDay' | 'reminderEveryDays' | 'lapseAfterDays'>>;
   /** LCI-4: months an engagement's phase has; unset means domain/incentives.ts's default (12). */
   incentivePhaseMonths?: number;
+  /** OpenID Connect sign-in (issue 13): JWT bearer tokens and portal sessions; unset: static tokens only. */
+  auth?: AuthConfig;
 }
 
 export interface AppDeps {
@@ -55,7 +60,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
-  app.use('/v1', authenticate(deps.config.tokens));
+  app.use(cookieParser());
+  const signedIn = signIn(deps);
+  app.use(signedIn.router);
+  app.use('/v1', authenticate(signedIn.auth));
   const v1 = Router();
   mountRoutes(v1, operations, deps);
   app.use(v1);

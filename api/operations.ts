@@ -1,8 +1,15 @@
 // Every operation of the API, capability by capability: what app.ts serves and openapi.ts documents.
 import type { Operation } from './route';
+import { authRoutes } from './routes/auth';
 import { certificationRoutes } from './routes/certification';
 import { creditsRoutes } from './routes/credits';
 import { incentivesRoutes } from './routes/incentives';
 import { loyaltyRoutes } from './routes/loyalty';
 
-export const operations: readonly Operation[] = [...loyaltyRoutes, ...creditsRoutes, ...certificationRoutes, ...incentivesRoutes];
+export const operations: readonly Operation[] = [
+  ...authRoutes,
+  ...loyaltyRoutes,
+  ...creditsRoutes,
+  ...certificationRoutes,
+  ...incentivesRoutes,
+];
