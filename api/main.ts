@@ -57,7 +57,7 @@ async function main() {
 /** Sign-in when an issuer is configured (npm start configures its own); a session secret is then required. */
 function authConfig(env: Env) {
   if (!env.OIDC_ISSUER) return {};
-  if (!env.SESSION_SECRET) throw new Error('OIDC_ISSUER needs SESSION_SECRET (32+ characters)');
+  if (!env.SESSION_SECRET || !env.PUBLIC_URL) throw new Error('OIDC_ISSUER needs SESSION_SECRET (32+ characters) and PUBLIC_URL');
   return {
     auth: {
       issuer: env.OIDC_ISSUER,
@@ -65,7 +65,7 @@ function authConfig(env: Env) {
       ...(env.OIDC_CLIENT_SECRET ? { clientSecret: env.OIDC_CLIENT_SECRET } : {}),
       audience: env.OIDC_AUDIENCE,
       scopes: env.OIDC_SCOPES,
-      publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+      publicUrl: env.PUBLIC_URL,
       sessionSecret: env.SESSION_SECRET,
     },
   };

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
+import { cookieOptions } from '../../api/session';
 import { freePort } from '../../scripts/services/freePort';
 import { startOidcIssuer, type OidcIssuer } from '../../scripts/services/oidcIssuer';
 import { tokens } from '../helpers/apiHarness';
@@ -106,6 +107,7 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
     const sessionCookie = callback.setCookies.find((c) => c.startsWith('cp_session='))!;
     expect(sessionCookie).toMatch(/; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
     expect(sessionCookie).not.toMatch(/Secure/); // localhost: plain http; Secure everywhere else
+    expect(cookieOptions('https://programs.example.com', 1000)).toMatchObject({ secure: true, httpOnly: true, sameSite: 'lax' });
 
     const me = await browser.call(api, 'GET', '/v1/me');
     expect(me.status).toBe(200);
