@@ -47,7 +47,8 @@ export function jwtVerifier(check: JwtCheck) {
   return async (token: string): Promise<JWTPayload | undefined> => {
     try {
       jwks ??= createRemoteJWKSet(await check.jwksUri());
-      const { payload } = await jwtVerify(token, jwks, { issuer: check.issuer, audience: check.audience });
+      // 30 s of leeway for clocks that drift between the issuer's hosts and ours.
+      const { payload } = await jwtVerify(token, jwks, { issuer: check.issuer, audience: check.audience, clockTolerance: 30 });
       return payload;
     } catch {
       return undefined;

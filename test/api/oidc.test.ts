@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
+import type { Knex } from 'knex';
+import { createApp, type AppConfig } from '../../api/app';
 import { cookieOptions } from '../../api/session';
 import { freePort } from '../../scripts/services/freePort';
 import { startOidcIssuer, type OidcIssuer } from '../../scripts/services/oidcIssuer';
@@ -16,6 +17,15 @@ import { devServerEnv, startWorker, uniqueId, uniqueTaskQueue } from '../helpers
 const CLIENT_ID = 'portal-test';
 const AUDIENCE = 'https://programs.test/api';
 const today = new Date().toISOString().slice(0, 10);
+const authFor = (issuer: string, publicUrl: string, clientSecret?: string) => ({
+  issuer,
+  clientId: CLIENT_ID,
+  ...(clientSecret ? { clientSecret } : {}),
+  audience: AUDIENCE,
+  scopes: 'openid profile email programs',
+  publicUrl,
+  sessionSecret: randomBytes(32).toString('base64url'),
+});
 
 describe('API: OpenID Connect sign-in (issue 13)', () => {
   let api: string;
@@ -39,8 +49,12 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
     return { browser, csrf: me.body.csrfToken as string };
   };
 
+  let db: Knex;
+  let serve: (port: number, auth: NonNullable<AppConfig['auth']>) => Promise<() => Promise<void>>;
+
   beforeAll(async () => {
     const [env, database, smtp, port] = await Promise.all([devServerEnv(), createTestDatabase(), startSmtpServer(), freePort()]);
+    db = database.db;
     api = `http://localhost:${port}`;
     issuer = await startOidcIssuer({
       port: 0,
@@ -50,30 +64,17 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
       audience: AUDIENCE,
     });
     const taskQueue = uniqueTaskQueue();
-    const worker = await startWorker(env, { db: database.db, smtpUrl: smtp.url, taskQueue });
-    const app = createApp({
-      temporal: env.client,
-      db: database.db,
-      logger: pino({ level: 'silent' }),
-      today: () => today,
-      config: {
-        tokens,
-        taskQueue,
-        termsVersion: 'T1',
-        auth: {
-          issuer: issuer.issuer,
-          clientId: CLIENT_ID,
-          audience: AUDIENCE,
-          scopes: 'openid profile email programs',
-          publicUrl: api,
-          sessionSecret: randomBytes(32).toString('base64url'),
-        },
-      },
-    });
-    const server: Server = app.listen(port);
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const worker = await startWorker(env, { db, smtpUrl: smtp.url, taskQueue });
+    serve = async (at, auth) => {
+      const config = { tokens, taskQueue, termsVersion: 'T1', auth };
+      const app = createApp({ temporal: env.client, db, logger: pino({ level: 'silent' }), today: () => today, config });
+      const server: Server = app.listen(at);
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      return () => new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    const stopApi = await serve(port, authFor(issuer.issuer, api));
     close = async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopApi();
       await issuer.stop();
       await worker.stop();
       await env.teardown();
@@ -239,5 +240,35 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
     });
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ state: 'enrolled', termsAccepted: { version: 'T1', acceptedBy: 'mchan' } });
+  });
+
+  it('a session past its hours is over: 401, as if never signed in', async () => {
+    const { browser } = await signedIn('partner');
+    expect((await browser.call(api, 'GET', '/v1/me')).status).toBe(200);
+    await db('sessions').update({ expires_at: new Date(Date.now() - 1000) });
+    expect((await browser.call(api, 'GET', '/v1/me')).status).toBe(401);
+  });
+
+  it('a confidential client (OIDC_CLIENT_SECRET) signs in the same way', async () => {
+    const port = await freePort();
+    const site = `http://localhost:${port}`;
+    const secret = randomBytes(24).toString('base64url');
+    const own = await startOidcIssuer({
+      port: 0,
+      clientId: CLIENT_ID,
+      clientSecret: secret,
+      redirectUris: [`${site}/auth/callback`],
+      audience: AUDIENCE,
+    });
+    const stop = await serve(port, authFor(own.issuer, site, secret));
+    try {
+      const browser = new Browser();
+      const landed = await browser.signIn(site, 'am', own.users.find((u) => u.username === 'am')!.password);
+      expect(landed.location).toBe(`${site}/app`);
+      expect((await browser.call(site, 'GET', '/v1/me')).body).toMatchObject({ role: 'account-manager', name: 'Avery Stone' });
+    } finally {
+      await stop();
+      await own.stop();
+    }
   });
 });
