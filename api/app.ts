@@ -41,7 +41,7 @@ export interface AppDeps {
   /** Today's UTC date; the program's calendar (CAL-3) starts here. */
   today: () => IsoDate;
   /** SMTP for the emails the API sends itself (redemptions); without it their workflows send them. */
-  mail?: { mailer: Mailer; from: string };
+  mail?: { mailer: Mailer; from: string; publicUrl?: string };
 }
 
 export function createApp(deps: AppDeps): express.Express {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadEnv } from '../config/env';
+import { ConfigError, loadEnv, publicUrlOf } from '../config/env';
 import { connectDb, migrate } from '../db/connect';
 import { devSecrets } from './devSecrets';
 import { ensureTemporalCli } from './provision/temporalCli';
@@ -90,7 +90,7 @@ async function startMail(env: Env, urls: Urls): Promise<string> {
  * seeded users whose passwords, like the session secret, are made once per DATA_DIR.
  */
 async function startSignIn(env: Env, urls: Urls): Promise<{ env: Record<string, string>; users: SeededUser[] }> {
-  const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  const publicUrl = publicUrlOf(env);
   const secretFile = join(env.DATA_DIR, 'dev-session-secret');
   if (!env.SESSION_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
   const shared = { PUBLIC_URL: publicUrl, SESSION_SECRET: env.SESSION_SECRET ?? readFileSync(secretFile, 'utf8').trim() };
