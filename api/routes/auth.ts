@@ -38,8 +38,23 @@ export function safeReturnTo(raw: unknown, publicUrl: string): string {
 
 const signInFailed = (why: string) => new HttpError(401, 'sign_in_failed', `Sign-in did not complete: ${why}. Start again at /auth/login.`);
 
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * This machine under another of its names (127.0.0.1 for localhost): the sign-in cookie would be set on a
+ * host the issuer does not return to, so sign-in starts again at PUBLIC_URL's.
+ */
+function atAnotherLocalName(req: Request, publicUrl: string): boolean {
+  const here = new URL(`http://${req.get('host') ?? ''}`);
+  const base = new URL(publicUrl);
+  return here.host !== base.host && LOCAL_HOSTS.has(here.hostname) && LOCAL_HOSTS.has(base.hostname);
+}
+
 function login(rp: RelyingParty) {
   return async (req: Request, res: Response) => {
+    if (atAnotherLocalName(req, rp.cfg.publicUrl)) {
+      return res.redirect(303, new URL(req.originalUrl, rp.cfg.publicUrl).href);
+    }
     const tx = { ...randomSecrets(), returnTo: safeReturnTo(req.query.returnTo, rp.cfg.publicUrl) };
     const target = await authorizationUrl(rp, tx);
     res.cookie(LOGIN_COOKIE, await sealLogin(tx, rp.cfg.sessionSecret), cookieOptions(rp.cfg.publicUrl, LOGIN_MINUTES * 60_000));

@@ -10,22 +10,13 @@ import { startOidcIssuer, type OidcIssuer } from '../../scripts/services/oidcIss
 import { tokens } from '../helpers/apiHarness';
 import { createTestDatabase } from '../helpers/db';
 import { nominationFor } from '../helpers/loyalty';
-import { Browser, codeFlowTokens } from '../helpers/oidcBrowser';
+import { appAuthFor, Browser, codeFlowTokens } from '../helpers/oidcBrowser';
 import { startSmtpServer } from '../helpers/smtp';
 import { devServerEnv, startWorker, uniqueId, uniqueTaskQueue } from '../helpers/temporal';
 
 const CLIENT_ID = 'portal-test';
 const AUDIENCE = 'https://programs.test/api';
 const today = new Date().toISOString().slice(0, 10);
-const authFor = (issuer: string, publicUrl: string, clientSecret?: string) => ({
-  issuer,
-  clientId: CLIENT_ID,
-  ...(clientSecret ? { clientSecret } : {}),
-  audience: AUDIENCE,
-  scopes: 'openid profile email programs',
-  publicUrl,
-  sessionSecret: randomBytes(32).toString('base64url'),
-});
 
 describe('API: OpenID Connect sign-in (issue 13)', () => {
   let api: string;
@@ -72,7 +63,7 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
       await new Promise<void>((resolve) => server.once('listening', () => resolve()));
       return () => new Promise<void>((resolve) => server.close(() => resolve()));
     };
-    const stopApi = await serve(port, authFor(issuer.issuer, api));
+    const stopApi = await serve(port, appAuthFor({ issuer: issuer.issuer, publicUrl: api, clientId: CLIENT_ID, audience: AUDIENCE }));
     close = async () => {
       await stopApi();
       await issuer.stop();
@@ -124,6 +115,9 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
   });
 
   it('returnTo: only a path under /app on this origin; anything else lands on /app', async () => {
+    // Started at 127.0.0.1 while PUBLIC_URL says localhost: sign-in restarts at PUBLIC_URL's name.
+    const other = await new Browser().fetch(`${api.replace('localhost', '127.0.0.1')}/auth/login?returnTo=%2Fapp%2Fx`);
+    expect(other.location).toBe(`${api}/auth/login?returnTo=%2Fapp%2Fx`);
     for (const returnTo of ['https://evil.example/app', '//evil.example/app', '/v1/accounts', '/\t/evil.example/app', '/app/../v1/me']) {
       const browser = new Browser();
       const landed = await browser.signIn(api, 'ops', password('ops'), returnTo);
@@ -260,7 +254,10 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
       redirectUris: [`${site}/auth/callback`],
       audience: AUDIENCE,
     });
-    const stop = await serve(port, authFor(own.issuer, site, secret));
+    const stop = await serve(
+      port,
+      appAuthFor({ issuer: own.issuer, publicUrl: site, clientId: CLIENT_ID, audience: AUDIENCE, clientSecret: secret }),
+    );
     try {
       const browser = new Browser();
       const landed = await browser.signIn(site, 'am', own.users.find((u) => u.username === 'am')!.password);
