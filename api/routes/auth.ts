@@ -74,6 +74,9 @@ function callback(rp: RelyingParty, sessions: SessionStore) {
     const holder = holderFromClaims(signedIn.claims);
     if (!holder) throw forbidden('Your sign-in names no role of Cisco Programs (claims role, cco_id, partner_id, am_id)');
     const identity = identityFromClaims(signedIn.claims, holder);
+    // A sign-in replaces whatever session this browser had: the old one ends, not just its cookie.
+    const previous = cookieOf(req, SESSION_COOKIE);
+    if (previous) await sessions.end(previous);
     const { id } = await sessions.create({ holder, identity, ...(signedIn.idToken ? { idToken: signedIn.idToken } : {}) });
     res.cookie(SESSION_COOKIE, id, cookieOptions(rp.cfg.publicUrl, SESSION_HOURS * 3600_000));
     res.redirect(303, tx.returnTo);

@@ -103,6 +103,16 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
 
     const me = await browser.call(api, 'GET', '/v1/me');
     expect(me.status).toBe(200);
+    // Signing in again (as someone else, here) ends the session this browser had.
+    const first = browser.jar.get('cp_session')!;
+    const asCaptain2 = new Browser();
+    asCaptain2.jar.set('cp_session', first);
+    await asCaptain2.signIn(api, 'captain2', password('captain2'));
+    expect((await asCaptain2.call(api, 'GET', '/v1/me')).body).toMatchObject({ ccoId: 'mchan' });
+    expect((await browser.call(api, 'GET', '/v1/me')).status).toBe(401);
+    // Still signed in at the issuer: back without the form (single sign-on), in a new session.
+    expect((await browser.follow(`${api}/auth/login`, {}, `${api}/app`)).location).toBe(`${api}/app`);
+    expect(await browser.call(api, 'GET', '/v1/me')).toMatchObject({ status: 200, body: { ccoId: 'dlee' } });
     expect(me.body).toEqual({
       role: 'team-captain',
       name: 'Dana Lee',
