@@ -24,7 +24,7 @@ const LOGIN_MINUTES = 10;
 
 /** Only a path of the portal on this origin; anything else (another site, `//host`, the API) goes home. */
 export function safeReturnTo(raw: unknown, publicUrl: string): string {
-  if (typeof raw !== 'string' || !raw.startsWith('/')) return '/app';
+  if (typeof raw !== 'string' || !raw) return '/app';
   const base = new URL(publicUrl);
   let url: URL;
   try {

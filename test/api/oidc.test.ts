@@ -128,11 +128,21 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
     // Started at 127.0.0.1 while PUBLIC_URL says localhost: sign-in restarts at PUBLIC_URL's name.
     const other = await new Browser().fetch(`${api.replace('localhost', '127.0.0.1')}/auth/login?returnTo=%2Fapp%2Fx`);
     expect(other.location).toBe(`${api}/auth/login?returnTo=%2Fapp%2Fx`);
-    for (const returnTo of ['https://evil.example/app', '//evil.example/app', '/v1/accounts', '/\t/evil.example/app', '/app/../v1/me']) {
+    for (const returnTo of [
+      'https://evil.example/app',
+      '//evil.example/app',
+      'javascript:alert(1)//app',
+      '/v1/accounts',
+      '/\t/evil.example/app',
+      '/app/../v1/me',
+    ]) {
       const browser = new Browser();
       const landed = await browser.signIn(api, 'ops', password('ops'), returnTo);
       expect(landed.location, returnTo).toBe(`${api}/app`);
     }
+    // An email's absolute link to the portal is this origin: kept.
+    const fromEmail = await new Browser().signIn(api, 'ops', password('ops'), `${api}/app/ops/extension-requests?page=2`);
+    expect(fromEmail.location).toBe(`${api}/app/ops/extension-requests?page=2`);
   });
 
   it('ALL-3: a JWT from the issuer is accepted with its holder; expired, wrong-issuer and wrong-audience tokens are 401', async () => {
