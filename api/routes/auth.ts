@@ -45,9 +45,9 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * host the issuer does not return to, so sign-in starts again at PUBLIC_URL's.
  */
 function atAnotherLocalName(req: Request, publicUrl: string): boolean {
-  const here = new URL(`http://${req.get('host') ?? ''}`);
+  const here = URL.parse(`http://${req.get('host') ?? ''}`);
   const base = new URL(publicUrl);
-  return here.host !== base.host && LOCAL_HOSTS.has(here.hostname) && LOCAL_HOSTS.has(base.hostname);
+  return !!here && here.host !== base.host && LOCAL_HOSTS.has(here.hostname) && LOCAL_HOSTS.has(base.hostname);
 }
 
 function login(rp: RelyingParty) {
