@@ -34,6 +34,7 @@ async function main() {
         lapseAfterDays: env.LOYALTY_LAPSE_DAYS,
       },
       incentivePhaseMonths: env.INCENTIVE_PHASE_MONTHS,
+      limits: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE, bodyLimitKb: env.BODY_LIMIT_KB },
       ...authConfig(env),
     },
     today: () => new Date().toISOString().slice(0, 10),

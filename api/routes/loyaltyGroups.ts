@@ -6,6 +6,7 @@ import { actorOf } from '../auth';
 import { conflict, unprocessable } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/loyalty';
+import { assertCaptainOf } from './creditsStatements';
 
 // LOY-3: group accounts: which companies belong to which account, and companies joining an open one.
 
@@ -50,7 +51,9 @@ const addCompany = route({
     409: 'The company already belongs to an account, or the account is closed',
     422: 'Not an end user in a program country',
   },
+  idempotent: true,
   handler: async ({ params: { id }, body, holder }, { temporal, db, config }) => {
+    await assertCaptainOf(db, holder, id);
     const company: MemberCompany = body;
     const reasons = companyReasons(company, config.programCountries ?? PROGRAM_COUNTRIES, (f) => f);
     if (reasons.length > 0) throw unprocessable('The company cannot join the Customer Loyalty Program', reasons);
