@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
-  app.use(securityHeaders());
+  app.use(securityHeaders(deps.config.auth ? [new URL(deps.config.auth.issuer).origin] : []));
   app.use(jsonBodies(deps.config.limits));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());

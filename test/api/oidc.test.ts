@@ -205,6 +205,8 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
     const out = await browser.fetch(`${api}/auth/logout`, { method: 'POST', headers: form, body: `csrfToken=${csrf}` });
     expect(out.status).toBe(303);
     expect(out.location).toMatch(new RegExp(`^${issuer.issuer}/session/end\\?`));
+    // The portal's CSP lets this form's redirect reach the issuer (form-action).
+    expect(out.headers?.['content-security-policy']).toContain(`form-action 'self' ${issuer.issuer};`);
     expect(browser.jar.has('cp_session')).toBe(false);
     // The issuer's sign-out page confirms by itself; the form it posts, posted here, ends on /app.
     const confirm = await browser.follow(out.location!);

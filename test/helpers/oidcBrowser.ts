@@ -24,6 +24,7 @@ export interface Hop {
   status: number;
   location?: string;
   setCookies: string[];
+  headers: Record<string, string>;
   body: string;
 }
 
@@ -56,6 +57,7 @@ export class Browser {
       url,
       status: res.status,
       setCookies,
+      headers: Object.fromEntries(res.headers),
       body: await res.text(),
       ...(location ? { location: new URL(location, url).href } : {}),
     };
