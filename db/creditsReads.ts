@@ -109,14 +109,17 @@ export interface ExpiringLot {
 }
 
 export async function expiringWithin(db: Knex, from: IsoDate, until: IsoDate, amId?: string, page?: PageWindow): Promise<ExpiringLot[]> {
-  return db(`${LOTS} as l`)
-    .where('l.state', 'active')
-    .modify(managedBy(db, 'l.account_id', amId))
-    .whereBetween('l.expires_on', [from, until])
-    .whereExists((q) => void q.from(`${LEDGER} as e`).whereRaw('e.lot_id = l.id').havingRaw('sum(e.credits) > 0'))
-    .orderBy(['l.expires_on', 'l.id'])
-    .modify(paged(page))
-    .select<ExpiringLot[]>({ lotId: lot.id, ...pick(lot, 'accountId', 'ownerEmail', 'expiresOn') }, balance(db));
+  return (
+    db(`${LOTS} as l`)
+      .where('l.state', 'active')
+      .modify(managedBy(db, 'l.account_id', amId))
+      .whereBetween('l.expires_on', [from, until])
+      // Only lots with credits left: filtered in SQL so that a page holds whole rows of the report.
+      .whereExists((q) => void q.select(db.raw('1')).from(`${LEDGER} as e`).whereRaw('e.lot_id = l.id').havingRaw('sum(e.credits) > 0'))
+      .orderBy(['l.expires_on', 'l.id'])
+      .modify(paged(page))
+      .select<ExpiringLot[]>({ lotId: lot.id, ...pick(lot, 'accountId', 'ownerEmail', 'expiresOn') }, balance(db))
+  );
 }
 
 export interface AwardSummary {

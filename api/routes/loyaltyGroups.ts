@@ -1,3 +1,4 @@
+import { recordAudit } from '../../db/audit';
 import { accountsOfCompaniesOrGroup, findAccount, type TouchedAccount } from '../../db/loyaltyReads';
 import { companyReasons, PROGRAM_COUNTRIES, type MemberCompany } from '../../domain/loyalty';
 import type { Members } from '../../domain/loyaltyGroups';
@@ -62,7 +63,10 @@ const addCompany = route({
     if (row && (row.state === 'lapsed' || row.state === 'withdrawn')) throw conflict(`the account is ${row.state}`);
     refuseTaken(await accountsOfCompaniesOrGroup(db, [company.id], null), () => 'id', 'id');
     const handle = temporal.workflow.getHandle(loyaltyWorkflowId(id));
-    return { status: 200, body: await handle.executeUpdate(addCompanyUpdate, { args: [{ ...company, addedBy: actorOf(holder) }] }) };
+    const after = await handle.executeUpdate(addCompanyUpdate, { args: [{ ...company, addedBy: actorOf(holder) }] });
+    // Who did what: the workflow holds the account, so its event follows the update's answer.
+    await recordAudit(db, { actor: actorOf(holder), action: 'account.companies', entityType: 'account', entityId: id, after: { company } });
+    return { status: 200, body: after };
   },
 });
 

@@ -56,7 +56,7 @@ describe('API: the audit record and who manages an account', () => {
     expect((await h.api.call('PUT', '/v1/accounts/NOPE-1/account-manager', { token: OPS, body: { amId: 'am-other' } })).status).toBe(404);
   });
 
-  it('ALL-3: captain changes, bookings and auto-approval are recorded with who, when, before and after; a refused change records nothing', async () => {
+  it('ALL-3: captain changes, bookings, companies and auto-approval are recorded with who, when, before and after; a refused change records nothing', async () => {
     const id = await nominated();
     const captain = { name: 'Sam Poe', email: 'sam@aud.example', ccoId: 'spoe' };
     expect((await h.api.call('POST', `/v1/accounts/${id}/terms-acceptance`, { token: CAPTAIN, body: { version: 'T1' } })).status).toBe(200);
@@ -66,12 +66,16 @@ describe('API: the audit record and who manages an account', () => {
     expect((await h.api.call('PUT', `/v1/accounts/${id}/team-captain`, { token: AM, body: captain })).status).toBe(200);
     // The same captain again is refused (LOY-8): nothing happened, nothing is recorded.
     expect((await h.api.call('PUT', `/v1/accounts/${id}/team-captain`, { token: AM, body: captain })).status).toBe(409);
+    const company = { id: `${id}-J`, name: 'Joiner', country: 'US', endUser: true, bookings: [bookings] };
+    expect((await h.api.call('POST', `/v1/accounts/${id}/companies`, { token: OPS, body: company })).status).toBe(200);
     const recorded = await events(`entityId=${id}`);
     expect(recorded.map((e) => [e.actor, e.action])).toEqual([
       ['team-captain:dlee', 'account.auto-approval.set'],
       ['account-manager:am-test', 'account.bookings'],
       ['account-manager:am-test', 'account.team-captain'],
+      ['ops:ops-test', 'account.companies'],
     ]);
+    expect(recorded[3].after).toEqual({ company });
     expect(recorded[0]).toMatchObject({ entityType: 'account', before: { autoApproval: false }, after: { autoApproval: true } });
     expect(recorded[1].after.bookings).toContainEqual(bookings);
     expect(recorded[1].before.bookings).not.toContainEqual(bookings);
