@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import cookieParser from 'cookie-parser';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Client } from '@temporalio/client';
@@ -8,6 +9,8 @@ import type { Logger } from '../config/logger';
 import type { IsoDate } from '../domain/calendar';
 import type { LoyaltySettings } from '../workflows/loyaltyDefinitions';
 import { authenticate, type TokenMap } from './auth';
+import type { AuthConfig } from './oidc';
+import { signIn } from './routes/auth';
 import { errorHandler } from './errorHandler';
 import { HttpError } from './errors';
 import { mountRoutes } from './route';
@@ -31,6 +34,8 @@ export interface AppConfig {
   incentivePhaseMonths?: number;
   /** Body size and writes per caller (api/security.ts; RATE_LIMIT_WRITES_PER_MINUTE, BODY_LIMIT_KB). */
   limits?: SecurityLimits;
+  /** OpenID Connect sign-in (issue 13): JWT bearer tokens and portal sessions; unset: static tokens only. */
+  auth?: AuthConfig;
 }
 
 export interface AppDeps {
@@ -62,11 +67,14 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
-  app.use(securityHeaders());
+  app.use(securityHeaders(deps.config.auth ? [new URL(deps.config.auth.issuer).origin] : []));
   app.use(jsonBodies(deps.config.limits));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
-  app.use('/v1', authenticate(deps.config.tokens), writeRateLimit(deps.config.limits));
+  app.use(cookieParser());
+  const signedIn = signIn(deps);
+  app.use(signedIn.router);
+  app.use('/v1', authenticate(signedIn.auth), writeRateLimit(deps.config.limits));
   const v1 = Router();
   mountRoutes(v1, operations, deps);
   app.use(v1);

@@ -58,6 +58,23 @@ async function main() {
   process.once('SIGTERM', stop);
 }
 
+/** Sign-in when an issuer is configured (npm start configures its own); a session secret is then required. */
+function authConfig(env: Env) {
+  if (!env.OIDC_ISSUER) return {};
+  if (!env.SESSION_SECRET) throw new ConfigError('OIDC_ISSUER needs SESSION_SECRET (32+ characters)');
+  return {
+    auth: {
+      issuer: env.OIDC_ISSUER,
+      clientId: env.OIDC_CLIENT_ID,
+      ...(env.OIDC_CLIENT_SECRET ? { clientSecret: env.OIDC_CLIENT_SECRET } : {}),
+      audience: env.OIDC_AUDIENCE,
+      scopes: env.OIDC_SCOPES,
+      publicUrl: publicUrlOf(env),
+      sessionSecret: env.SESSION_SECRET,
+    },
+  };
+}
+
 function appConfig(env: Env, tokens: AppConfig['tokens']): AppConfig {
   return {
     tokens,
@@ -72,6 +89,7 @@ function appConfig(env: Env, tokens: AppConfig['tokens']): AppConfig {
     },
     incentivePhaseMonths: env.INCENTIVE_PHASE_MONTHS,
     limits: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE, bodyLimitKb: env.BODY_LIMIT_KB },
+    ...authConfig(env),
   };
 }
 

@@ -1,5 +1,6 @@
 // Every operation of the API, capability by capability: what app.ts serves and openapi.ts documents.
 import type { Operation } from './route';
+import { authRoutes } from './routes/auth';
 import { auditRoutes } from './routes/audit';
 import { certificationRoutes } from './routes/certification';
 import { creditsRoutes } from './routes/credits';
@@ -7,6 +8,7 @@ import { incentivesRoutes } from './routes/incentives';
 import { loyaltyRoutes } from './routes/loyalty';
 
 export const operations: readonly Operation[] = [
+  ...authRoutes,
   ...loyaltyRoutes,
   ...creditsRoutes,
   ...certificationRoutes,

@@ -30,7 +30,7 @@ const bulkBodies: [path: string, limit: string][] = [
  * and styles). No inline scripts anywhere. No `upgrade-insecure-requests`: the service is reached over
  * plain HTTP on a developer's machine, where an upgrade would break every asset.
  */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders(formTargets: string[] = []): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: true,
@@ -40,6 +40,8 @@ export function securityHeaders(): RequestHandler {
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:'],
         'connect-src': ["'self'"],
+        // The sign-in issuer's origin: signing out is a form post whose redirect ends the issuer's session.
+        'form-action': ["'self'", ...formTargets],
         'frame-ancestors': ["'none'"],
         'upgrade-insecure-requests': null,
       },

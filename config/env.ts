@@ -100,6 +100,17 @@ const envSchema = z.object({
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  // Sign-in (issue 13): the OpenID Connect issuer whose JWTs and sessions the API accepts; unset under
+  // `npm start` means its own development issuer on OIDC_ISSUER_PORT.
+  OIDC_ISSUER: url(['https:', 'http:']).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).default('cisco-programs-portal'),
+  // Unset: a public client (authorization code + PKCE only).
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_AUDIENCE: z.string().min(1).default('https://programs.example/api'),
+  OIDC_SCOPES: z.string().min(1).default('openid profile email programs'),
+  OIDC_ISSUER_PORT: z.coerce.number().int().min(1).max(65535).default(3090),
+  // Seals the sign-in's transient cookie; 32+ characters. Unset under `npm start`: generated per DATA_DIR.
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { DATA_DIR: string };

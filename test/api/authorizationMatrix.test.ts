@@ -47,6 +47,7 @@ const company = () => ({ id: uniqueId('JOIN'), name: 'Joiner', country: 'US', en
 // Ordered: what closes or moves an entity comes after everything that reads or changes it.
 const TABLE: Record<string, Row> = {
   'post /v1/nominations': { body: () => nominationFor(today, { group: uniqueId('AZN') }), allow: { 'account-manager': 201 } },
+  'get /v1/me': { allow: { 'account-manager': 200, ops: 200, 'team-captain': 200, partner: 200, telemetry: 200 } },
   'get /v1/accounts': { allow: { 'account-manager': 200, ops: 200 } },
   'get /v1/accounts/{id}': { on: 'account', allow: { 'account-manager': AM_OWN(200), ops: 200, 'team-captain': AM_OWN(200) } },
   'post /v1/accounts/{id}/terms-acceptance': { on: 'account', body: () => ({ version: 'T1' }), allow: { 'team-captain': AM_OWN(200) } },
