@@ -109,7 +109,7 @@ export async function expiringWithin(db: Knex, from: IsoDate, until: IsoDate, pa
   return db(`${LOTS} as l`)
     .where('l.state', 'active')
     .whereBetween('l.expires_on', [from, until])
-    .whereExists((q) => void q.from(`${LEDGER} as e`).whereRaw('e.lot_id = l.id').havingRaw('sum(e.credits) > 0'))
+    .whereExists((q) => void q.select(db.raw('1')).from(`${LEDGER} as e`).whereRaw('e.lot_id = l.id').havingRaw('sum(e.credits) > 0'))
     .orderBy(['l.expires_on', 'l.id'])
     .modify(paged(page))
     .select<ExpiringLot[]>({ lotId: lot.id, ...pick(lot, 'accountId', 'ownerEmail', 'expiresOn') }, balance(db));
