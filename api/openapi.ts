@@ -21,6 +21,15 @@ const common = {
   } as ResponseConfig,
 };
 
+/** What a write may also answer (api/security.ts): a body past its bound, a caller past its limit. */
+const writes = {
+  413: failure('The body is larger than this operation accepts'),
+  429: {
+    ...failure('Too many writes from this caller this minute'),
+    headers: { 'Retry-After': { description: 'Seconds until the limit resets', schema: { type: 'integer' } } },
+  } as ResponseConfig,
+};
+
 function responsesOf(op: Operation): Record<number, ResponseConfig> {
   const responses: Record<number, ResponseConfig> = {};
   for (const [status, success] of Object.entries(op.responses)) {
@@ -31,7 +40,7 @@ function responsesOf(op: Operation): Record<number, ResponseConfig> {
     responses[Number(status)] = { description: success.description, content, ...(location ? { headers: location } : {}) };
   }
   for (const [status, description] of Object.entries(op.errors ?? {})) responses[Number(status)] = failure(description);
-  return { ...responses, ...common };
+  return op.method === 'get' ? { ...responses, ...common } : { ...responses, ...common, ...writes };
 }
 
 function requestOf(op: Operation) {
