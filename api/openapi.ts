@@ -33,6 +33,15 @@ const idempotencyRefusals = {
   422: failure('The Idempotency-Key was used with another request (`idempotency_key_reused`)'),
 };
 
+/** What a write may also answer (api/security.ts): a body past its bound, a caller past its limit. */
+const writes = {
+  413: failure('The body is larger than this operation accepts'),
+  429: {
+    ...failure('Too many writes from this caller this minute'),
+    headers: { 'Retry-After': { description: 'Seconds until the limit resets', schema: { type: 'integer' } } },
+  } as ResponseConfig,
+};
+
 function responsesOf(op: Operation): Record<number, ResponseConfig> {
   const responses: Record<number, ResponseConfig> = {};
   for (const [status, success] of Object.entries(op.responses)) {
@@ -48,7 +57,7 @@ function responsesOf(op: Operation): Record<number, ResponseConfig> {
       const own = op.errors?.[Number(status) as 409 | 422];
       responses[Number(status)] = own ? failure(`${own}; or: ${refusal.description}`) : refusal;
     }
-  return { ...responses, ...common };
+  return op.method === 'get' ? { ...responses, ...common } : { ...responses, ...common, ...writes };
 }
 
 function requestOf(op: Operation) {

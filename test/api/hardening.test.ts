@@ -1,6 +1,7 @@
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { buildOpenApi } from '../../api/openapi';
 import { operations } from '../../api/operations';
 import { apiHarness, startApi, tokens, type ApiHarness } from '../helpers/apiHarness';
 
@@ -100,6 +101,9 @@ describe('API hardening', () => {
     } finally {
       await limited.close();
     }
+    const documented = buildOpenApi().paths?.['/v1/nominations']?.post?.responses;
+    expect(documented?.['429']).toMatchObject({ headers: { 'Retry-After': expect.anything() } });
+    expect(documented?.['413']).toBeDefined();
   });
 
   it('declares every list as a page: limit (at most 200) and offset in, echoed beside the items', () => {
