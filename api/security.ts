@@ -44,6 +44,8 @@ export function securityHeaders(): RequestHandler {
         'upgrade-insecure-requests': null,
       },
     },
+    // The same as frame-ancestors 'none', for browsers that only know the older header.
+    xFrameOptions: { action: 'deny' },
   });
 }
 
