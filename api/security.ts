@@ -46,14 +46,25 @@ export function securityHeaders(formTargets: string[] = []): RequestHandler {
         'upgrade-insecure-requests': null,
       },
     },
+    // The same as frame-ancestors 'none', for browsers that only know the older header.
+    xFrameOptions: { action: 'deny' },
   });
 }
+
+/**
+ * Postgres text cannot hold U+0000: a string with it would fail at the INSERT as a 500, so the body is
+ * refused as it is parsed (400, api/errorHandler.ts), before anything is written.
+ */
+const refuseNul = (_key: string, value: unknown) => {
+  if (typeof value === 'string' && value.includes('\u0000')) throw new SyntaxError('A string holds the NUL character (\\u0000)');
+  return value;
+};
 
 /** JSON bodies, bounded: 413 with the JSON error body past the limit (api/errorHandler.ts). */
 export function jsonBodies(limits: SecurityLimits = {}): Router {
   const router = express.Router();
-  for (const [path, limit] of bulkBodies) router.use(path, express.json({ limit }));
-  router.use(express.json({ limit: `${limits.bodyLimitKb ?? defaultLimits.bodyLimitKb}kb` }));
+  for (const [path, limit] of bulkBodies) router.use(path, express.json({ limit, reviver: refuseNul }));
+  router.use(express.json({ limit: `${limits.bodyLimitKb ?? defaultLimits.bodyLimitKb}kb`, reviver: refuseNul }));
   return router;
 }
 

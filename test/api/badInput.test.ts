@@ -11,7 +11,7 @@ import { hostile, mutatedValueOf, valueOf, type OpenApiDoc, type OpenApiOperatio
 // exist and random ones, valid and mutated bodies, hostile strings, broken JSON, a role it does not allow),
 // on the real stack. Never a 5xx; a 4xx answers the JSON error body and changes no row of any table.
 
-const SEED = 15;
+const SEED = Number(process.env.BAD_INPUT_SEED ?? 15);
 const RUNS = Number(process.env.BAD_INPUT_RUNS ?? 10);
 const ANSWER_WITHIN_MS = 20_000;
 const doc = buildOpenApi() as unknown as OpenApiDoc;

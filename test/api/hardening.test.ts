@@ -41,7 +41,7 @@ describe('API hardening', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('upgrade-insecure-requests');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expect(res.headers.get('x-powered-by')).toBeNull();
 
@@ -65,6 +65,11 @@ describe('API hardening', () => {
     const big = await h.api.call('POST', '/v1/nominations', { token: AM, body: nomination('BIG', 'x'.repeat(70 * 1024)) });
     expect(big.status).toBe(413);
     expect(big.body).toMatchObject({ error: 'too_large', message: expect.any(String) });
+    expect(Number((await h.db('accounts').count({ n: '*' }))[0]!.n)).toBe(accounts);
+    // Postgres text cannot hold U+0000: refused as the body is read, not a 500 at the INSERT.
+    const nul = await h.api.call('POST', '/v1/nominations', { token: AM, body: nomination('NUL', '\u0000') });
+    expect(nul.status).toBe(400);
+    expect(nul.body.errors).toEqual([{ field: '(body)', message: 'A string holds the NUL character (\\u0000)' }]);
     expect(Number((await h.db('accounts').count({ n: '*' }))[0]!.n)).toBe(accounts);
 
     // A telemetry batch may be far larger (up to 10,000 readings): 200 KiB reaches its validation.
