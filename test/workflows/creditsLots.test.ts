@@ -147,7 +147,8 @@ describe('Learning Credit lots', () => {
     const told = await h.smtp.waitFor((m) => m.to.includes('ops@test.example') && m.subject.includes(lot.id));
     expect(told.subject).toBe(`Extension of lot ${lot.id} requested by captain:dlee`);
     expect(told.text).toContain('CCNA exam vouchers in May');
-    expect(told.text).toContain(`/v1/extension-requests/${requestId}/decision`);
+    expect(told.text).toContain(`(request ${requestId})`);
+    expect(told.text).toContain('Decide the request: https://programs.test.example/app/ops/extension-requests\n'); // ALL-5
     await handle.executeUpdate(decideExtensionUpdate, { args: [{ requestId, approve: false, by: 'ops:test' }] });
     await h.skipTo(addDays(expiry, 61));
     await handle.result();
