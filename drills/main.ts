@@ -1,0 +1,22 @@
+// `npm run drill:<name> -- [flags]`: one fault drill against the real stack; prints its figures and exits
+// non-zero on any loss or duplicate (see README "Fault drills").
+import { parseArgs, runBench } from '../bench/lib';
+import { printWorkerKills, workerKillsDrill } from './workerKills';
+
+const drills: Record<string, (argv: string[]) => Promise<string[]>> = {
+  'worker-kills': async (argv) => {
+    const a = parseArgs(argv, { accounts: 2000, kills: 20, every: 3, workers: 2, 'timeout-min': 30 });
+    const o = { accounts: a.accounts, kills: a.kills, everySeconds: a.every, workers: a.workers, timeoutMinutes: a['timeout-min'] };
+    const r = await workerKillsDrill(o);
+    printWorkerKills(o, r);
+    return r.findings;
+  },
+};
+
+runBench(async () => {
+  const [name, ...argv] = process.argv.slice(2);
+  const drill = drills[name ?? ''];
+  if (!drill) throw new Error(`usage: drills/main.ts <${Object.keys(drills).join('|')}> [--flag value ...]`);
+  const findings = await drill(argv);
+  process.exit(findings.length ? 1 : 0);
+});
