@@ -14,6 +14,7 @@ import { mountRoutes } from './route';
 import { operations } from './operations';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
+import { deadline } from './deadline';
 
 export interface AppConfig {
   tokens: TokenMap;
@@ -26,6 +27,8 @@ export interface AppConfig {
   loyaltySettings?: Partial<Pick<LoyaltySettings, 'awardDay' | 'reminderEveryDays' | 'lapseAfterDays'>>;
   /** LCI-4: months an engagement's phase has; unset means domain/incentives.ts's default (12). */
   incentivePhaseMonths?: number;
+  /** ALL-2: every request is answered within this many ms, with 503 + Retry-After if need be (25 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface AppDeps {
@@ -52,6 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
+  app.use(deadline(deps.config.requestTimeoutMs ?? 25_000));
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());

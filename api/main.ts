@@ -34,6 +34,7 @@ async function main() {
         lapseAfterDays: env.LOYALTY_LAPSE_DAYS,
       },
       incentivePhaseMonths: env.INCENTIVE_PHASE_MONTHS,
+      requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
     },
     today: () => new Date().toISOString().slice(0, 10),
     ...(mailer ? { mail: { mailer, from: env.MAIL_FROM } } : {}),

@@ -1,6 +1,7 @@
 // `npm run drill:<name> -- [flags]`: one fault drill against the real stack; prints its figures and exits
 // non-zero on any loss or duplicate (see README "Fault drills").
 import { parseArgs, runBench } from '../bench/lib';
+import { postgresOutageDrill, printPostgresOutage } from './postgresOutage';
 import { printWorkerKills, workerKillsDrill } from './workerKills';
 
 const drills: Record<string, (argv: string[]) => Promise<string[]>> = {
@@ -9,6 +10,21 @@ const drills: Record<string, (argv: string[]) => Promise<string[]>> = {
     const o = { accounts: a.accounts, kills: a.kills, everySeconds: a.every, workers: a.workers, timeoutMinutes: a['timeout-min'] };
     const r = await workerKillsDrill(o);
     printWorkerKills(o, r);
+    return r.findings;
+  },
+  'postgres-outage': async (argv) => {
+    const a = parseArgs(argv, { accounts: 1000, down: 60, lead: 10, tail: 20, clients: 4, 'request-timeout': 30, 'timeout-min': 20 });
+    const o = {
+      accounts: a.accounts,
+      downSeconds: a.down,
+      leadSeconds: a.lead,
+      tailSeconds: a.tail,
+      clients: a.clients,
+      requestTimeoutSeconds: a['request-timeout'],
+      timeoutMinutes: a['timeout-min'],
+    };
+    const r = await postgresOutageDrill(o);
+    printPostgresOutage(o, r);
     return r.findings;
   },
 };
