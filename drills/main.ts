@@ -2,6 +2,7 @@
 // non-zero on any loss or duplicate (see README "Fault drills").
 import { parseArgs, runBench } from '../bench/lib';
 import { postgresOutageDrill, printPostgresOutage } from './postgresOutage';
+import { printTemporalRestart, temporalRestartDrill } from './temporalRestart';
 import { printWorkerKills, workerKillsDrill } from './workerKills';
 
 const drills: Record<string, (argv: string[]) => Promise<string[]>> = {
@@ -25,6 +26,13 @@ const drills: Record<string, (argv: string[]) => Promise<string[]>> = {
     };
     const r = await postgresOutageDrill(o);
     printPostgresOutage(o, r);
+    return r.findings;
+  },
+  'temporal-restart': async (argv) => {
+    const a = parseArgs(argv, { lots: 1000, down: 60, workers: 1, 'timeout-min': 20 });
+    const o = { lots: a.lots, downSeconds: a.down, workers: a.workers, timeoutMinutes: a['timeout-min'] };
+    const r = await temporalRestartDrill(o);
+    printTemporalRestart(o, r);
     return r.findings;
   },
 };
