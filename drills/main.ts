@@ -2,6 +2,7 @@
 // non-zero on any loss or duplicate (see README "Fault drills").
 import { parseArgs, runBench } from '../bench/lib';
 import { postgresOutageDrill, printPostgresOutage } from './postgresOutage';
+import { printSmtpOutage, smtpOutageDrill } from './smtpOutage';
 import { printTemporalRestart, temporalRestartDrill } from './temporalRestart';
 import { printWorkerKills, workerKillsDrill } from './workerKills';
 
@@ -33,6 +34,13 @@ const drills: Record<string, (argv: string[]) => Promise<string[]>> = {
     const o = { lots: a.lots, downSeconds: a.down, workers: a.workers, timeoutMinutes: a['timeout-min'] };
     const r = await temporalRestartDrill(o);
     printTemporalRestart(o, r);
+    return r.findings;
+  },
+  'smtp-outage': async (argv) => {
+    const a = parseArgs(argv, { accounts: 200, down: 600, 'timeout-min': 30 });
+    const o = { accounts: a.accounts, downSeconds: a.down, timeoutMinutes: a['timeout-min'] };
+    const r = await smtpOutageDrill(o);
+    printSmtpOutage(o, r);
     return r.findings;
   },
 };
