@@ -15,17 +15,33 @@ export interface Answer {
   kind: 'purchase' | 'read';
   owner?: string;
   lotId?: string;
+  key?: string;
+  body?: unknown;
+  /** The answer's request repeated with the same Idempotency-Key and body. */
+  retry?: boolean;
 }
 
 const TOKEN = 'drill-ops-token';
 
-async function call(base: string, timeoutMs: number, kind: Answer['kind'], req: { path: string; body?: unknown; owner?: string }) {
+type Request = { path: string; body?: unknown; owner?: string; key?: string; retry?: boolean };
+
+async function call(base: string, timeoutMs: number, kind: Answer['kind'], req: Request) {
   const t0 = Date.now();
-  const answer: Answer = { at: t0, ms: 0, status: 0, retryAfter: null, kind, ...(req.owner ? { owner: req.owner } : {}) };
+  const key = req.key ?? randomUUID();
+  const answer: Answer = {
+    at: t0,
+    ms: 0,
+    status: 0,
+    retryAfter: null,
+    kind,
+    key,
+    ...(req.owner ? { owner: req.owner, body: req.body } : {}),
+  };
+  if (req.retry) answer.retry = true;
   try {
     const res = await fetch(`${base}${req.path}`, {
       method: req.body ? 'POST' : 'GET',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'idempotency-key': key },
       body: req.body ? JSON.stringify(req.body) : undefined,
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -68,6 +84,15 @@ export function startApiLoad(base: string, opts: { clients: number; timeoutMs: n
       running = false;
       await Promise.all(lanes);
     },
+    /** Each purchase not answered 201, sent again once with its Idempotency-Key, as a client retries (ALL-4). */
+    async retryRefused() {
+      const refused = answers.filter((a) => a.kind === 'purchase' && a.status !== 201 && !a.retry);
+      for (const a of refused) {
+        const again = { path: '/v1/purchases', body: a.body, owner: a.owner, key: a.key, retry: true };
+        answers.push(await call(base, opts.timeoutMs, 'purchase', again));
+      }
+      return refused.length;
+    },
   };
 }
 
@@ -81,7 +106,8 @@ export async function apiFigures(db: Db, answers: Answer[], timeoutMs: number, w
     .select('owner_email')
     .count({ n: '*' });
   for (const r of rows) lotsOf.set(r.owner_email, Number(r.n));
-  const purchases = answers.filter((a) => a.kind === 'purchase');
+  const purchases = answers.filter((a) => a.kind === 'purchase' && !a.retry);
+  const retries = answers.filter((a) => a.retry);
   const created = purchases.filter((a) => a.status === 201);
   const firstOkAfterUp = answers.find((a) => a.at >= window.upAt && a.status >= 200 && a.status < 300);
   return {
@@ -102,6 +128,9 @@ export async function apiFigures(db: Db, answers: Answer[], timeoutMs: number, w
     createdButMissing: created.filter((a) => lotsOf.get(a.owner!) !== 1).length,
     purchasesDoubled: purchases.filter((a) => (lotsOf.get(a.owner!) ?? 0) > 1).length,
     refusedButRecorded: purchases.filter((a) => a.status !== 201 && lotsOf.get(a.owner!) === 1).length,
+    retried: retries.length,
+    retriesCreated: retries.filter((a) => a.status === 201).length,
+    retriesMissing: retries.filter((a) => a.status === 201 && lotsOf.get(a.owner!) !== 1).length,
   };
 }
 
@@ -115,6 +144,7 @@ export function apiFindings(f: ApiFigures): string[] {
   if (f.clientErrors) out.push(`${f.clientErrors} answers 4xx to valid requests`);
   if (f.recoveredAfterSeconds === undefined) out.push('no request succeeded after the outage');
   if (f.createdButMissing) out.push(`${f.createdButMissing} purchases answered 201 without exactly one lot`);
+  if (f.retriesMissing) out.push(`${f.retriesMissing} retried purchases answered 201 without exactly one lot`);
   if (f.purchasesDoubled) out.push(`${f.purchasesDoubled} purchases recorded twice`);
   return out;
 }

@@ -15,7 +15,16 @@ const drills: Record<string, (argv: string[]) => Promise<string[]>> = {
     return r.findings;
   },
   'postgres-outage': async (argv) => {
-    const a = parseArgs(argv, { accounts: 1000, down: 60, lead: 10, tail: 20, clients: 4, 'request-timeout': 30, 'timeout-min': 20 });
+    const a = parseArgs(argv, {
+      accounts: 1000,
+      down: 60,
+      lead: 10,
+      tail: 20,
+      clients: 4,
+      'request-timeout': 30,
+      'timeout-min': 20,
+      'retry-refused': 0,
+    });
     const o = {
       accounts: a.accounts,
       downSeconds: a.down,
@@ -24,6 +33,7 @@ const drills: Record<string, (argv: string[]) => Promise<string[]>> = {
       clients: a.clients,
       requestTimeoutSeconds: a['request-timeout'],
       timeoutMinutes: a['timeout-min'],
+      retryRefused: a['retry-refused'] === 1,
     };
     const r = await postgresOutageDrill(o);
     printPostgresOutage(o, r);

@@ -18,6 +18,8 @@ export interface PostgresOutageOptions {
   /** A request unanswered after this long counts as a hang (the app's pool waits 20 s for a connection). */
   requestTimeoutSeconds: number;
   timeoutMinutes: number;
+  /** After the outage, send each purchase not answered 201 once more with its Idempotency-Key (needs ALL-4). */
+  retryRefused?: boolean;
   bundlePath?: string;
 }
 
@@ -52,6 +54,7 @@ export async function postgresOutageDrill(o: PostgresOutageOptions) {
       { timeoutMs: o.timeoutMinutes * 60_000, everyMs: 500, progress: () => JSON.stringify(progress) },
     );
     const awardsDoneAfterUpSeconds = (Date.now() - upAt) / 1000;
+    if (o.retryRefused) log(`retried ${await load.retryRefused()} refused purchases with their Idempotency-Key`);
     await sleep(3000); // room for a late retry that would double something
     const api_ = await apiFigures(stack.db, load.answers, o.requestTimeoutSeconds * 1000, { downAt, upAt });
     const awards = await awardFigures(stack.db, stack.smtp, ids);
@@ -82,7 +85,7 @@ export function printPostgresOutage(o: PostgresOutageOptions, r: PostgresOutageR
       '=== drill:postgres-outage ===',
       `accounts=${o.accounts} down_s=${r.downSeconds.toFixed(1)} api_clients=${o.clients} request_timeout_s=${o.requestTimeoutSeconds}`,
       `api: requests=${a.requests} ok=${a.ok} refused_503=${a.unavailable503} (without Retry-After ${a.unavailableWithoutRetryAfter}) other_5xx=${a.serverErrorsOther} 4xx=${a.clientErrors} unanswered=${a.noAnswerWithinTimeout} max_ms=${a.maxMs} during_outage=${a.duringOutage} max_ms_during_outage=${a.maxMsDuringOutage} first_ok_after_restart_s=${a.recoveredAfterSeconds?.toFixed(1) ?? 'never'}`,
-      `purchases: created=${a.purchasesCreated} created_but_missing=${a.createdButMissing} doubled=${a.purchasesDoubled} refused_but_recorded=${a.refusedButRecorded}`,
+      `purchases: created=${a.purchasesCreated} created_but_missing=${a.createdButMissing} doubled=${a.purchasesDoubled} refused_but_recorded=${a.refusedButRecorded} retried_with_same_key=${a.retried} (answered 201: ${a.retriesCreated})`,
       `awards: before_stop=${r.awardsBefore} all_emailed_s_after_restart=${r.awardsDoneAfterUpSeconds.toFixed(1)} lots=${w.lots.total} ledger_entries=${w.ledger.total} sent_notices=${w.sentNotices.total} emails=${w.mail.distinctEmails} (same-Message-ID resends ${w.mail.sameMessageIdResends}) worker_exits=${r.workers.unexpectedExits}`,
       `lost=${w.lots.missing + w.ledger.missing + w.sentNotices.missing + (o.accounts - w.mail.notices) + a.createdButMissing} duplicates=${w.lots.doubled + w.ledger.doubled + w.sentNotices.doubled + w.mail.keysWithTwoEmails + a.purchasesDoubled}`,
       r.findings.length ? `FAILED: ${r.findings.join('; ')}` : 'OK: 503 with Retry-After while down, nothing lost, nothing twice',
