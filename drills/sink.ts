@@ -14,6 +14,8 @@ export interface MailSink {
   /** Every message received, with its X-Notice-Key and Message-ID. */
   deliveries: Delivery[];
   up(): boolean;
+  /** Connections that ended in an error (a client killed mid-session). */
+  resets(): number;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -24,6 +26,7 @@ export async function startMailSink(): Promise<MailSink> {
   const port = await freePort();
   const deliveries: Delivery[] = [];
   let server: SMTPServer | undefined;
+  let resets = 0;
   const listen = async () => {
     const s = new SMTPServer({
       authOptional: true,
@@ -48,6 +51,8 @@ export async function startMailSink(): Promise<MailSink> {
       s.once('error', reject);
       s.listen(port, '127.0.0.1', () => resolve());
     });
+    // A client killed mid-session (the worker-kills drill) resets its connection: expected, not fatal.
+    s.on('error', () => (resets += 1));
     server = s;
   };
   await listen();
@@ -55,6 +60,7 @@ export async function startMailSink(): Promise<MailSink> {
     url: `smtp://127.0.0.1:${port}?ignoreTLS=true`,
     deliveries,
     up: () => server !== undefined,
+    resets: () => resets,
     async stop() {
       const s = server;
       server = undefined;

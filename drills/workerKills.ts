@@ -60,6 +60,7 @@ export async function workerKillsDrill(o: WorkerKillsOptions) {
       killsInBurst,
       workerStarts: pool.stats.starts,
       unexpectedExits: pool.stats.unexpectedExits,
+      smtpResets: stack.smtp.resets(),
       figures,
     };
     return {
@@ -80,7 +81,7 @@ export function printWorkerKills(o: WorkerKillsOptions, r: WorkerKillsResult): v
       '',
       '=== drill:worker-kills ===',
       `accounts=${o.accounts} workers=${o.workers} kill_every_s=${o.everySeconds}`,
-      `kills_during_burst=${r.killsInBurst} kills_total=${r.kills} worker_processes_started=${r.workerStarts} exited_by_themselves=${r.unexpectedExits} burst_s=${r.burstSeconds.toFixed(1)} awards_per_s=${(o.accounts / r.burstSeconds).toFixed(1)}`,
+      `kills_during_burst=${r.killsInBurst} kills_total=${r.kills} worker_processes_started=${r.workerStarts} exited_by_themselves=${r.unexpectedExits} smtp_sessions_cut=${r.smtpResets} burst_s=${r.burstSeconds.toFixed(1)} awards_per_s=${(o.accounts / r.burstSeconds).toFixed(1)}`,
       `lots=${f.lots.total} ledger_entries=${f.ledger.total} sent_notices=${f.sentNotices.total} award_emails=${f.mail.distinctEmails} (smtp deliveries ${f.mail.received}, same-Message-ID resends ${f.mail.sameMessageIdResends})`,
       `lost=${f.lots.missing + f.ledger.missing + f.sentNotices.missing + (o.accounts - f.mail.notices)} duplicates=${f.lots.doubled + f.ledger.doubled + f.sentNotices.doubled + f.mail.keysWithTwoEmails}`,
       r.findings.length ? `FAILED: ${r.findings.join('; ')}` : 'OK: nothing lost, nothing twice',
