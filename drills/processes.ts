@@ -24,7 +24,7 @@ function stackEnv(stack: Stack): NodeJS.ProcessEnv {
 function spawnWorker(stack: Stack): Promise<ChildProcess> {
   const proc = spawn(process.execPath, [...tsx, join(__dirname, 'workerProcess.ts')], {
     env: stackEnv(stack),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   proc.stderr!.on('data', (c: Buffer) => process.stderr.write(`[worker ${proc.pid}] ${c.toString()}`));
   return new Promise((resolve, reject) => {

@@ -6,6 +6,10 @@ import { connectDb } from '../db/connect';
 import { createMailer } from '../services/mailer';
 import { createWorker } from '../worker/createWorker';
 
+// The drill holds this pipe open: if the drill dies (killed, crashed), the worker goes with it.
+process.stdin.on('end', () => process.exit(1));
+process.stdin.resume();
+
 async function main() {
   const need = (name: string) =>
     process.env[name] ??
