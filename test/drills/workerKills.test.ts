@@ -8,7 +8,7 @@ describe('drill: worker kills through an award burst', () => {
     const r = await workerKillsDrill({
       accounts: 100,
       kills: 3,
-      everySeconds: 3,
+      everySeconds: 2,
       workers: 2,
       timeoutMinutes: 1.5,
       bundlePath: inject('workflowBundlePath'),
@@ -19,5 +19,5 @@ describe('drill: worker kills through an award burst', () => {
     expect(r.figures.sentNotices).toEqual({ missing: 0, doubled: 0, total: 100 });
     expect(r.figures.mail).toMatchObject({ notices: 100, distinctEmails: 100, keysWithTwoEmails: 0 });
     expect(r.findings).toEqual([]);
-  }, 115_000);
+  }, 170_000);
 });
