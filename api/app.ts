@@ -20,6 +20,7 @@ import { jsonBodies, securityHeaders, writeRateLimit, type SecurityLimits } from
 import { healthRoutes } from './routes/health';
 import { measureRequests, metricsRoute, traceRequests, type ApiMetrics } from './metrics';
 import type { Tracer } from '@opentelemetry/api';
+import { deadline } from './deadline';
 
 export interface AppConfig {
   tokens: TokenMap;
@@ -36,6 +37,8 @@ export interface AppConfig {
   limits?: SecurityLimits;
   /** OpenID Connect sign-in (issue 13): JWT bearer tokens and portal sessions; unset: static tokens only. */
   auth?: AuthConfig;
+  /** ALL-2: every request is answered within this many ms, with 503 + Retry-After if need be (25 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface AppDeps {
@@ -67,6 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
+  app.use(deadline(deps.config.requestTimeoutMs ?? 25_000));
   app.use(securityHeaders(deps.config.auth ? [new URL(deps.config.auth.issuer).origin] : []));
   app.use(jsonBodies(deps.config.limits));
   app.use(healthRoutes(deps));

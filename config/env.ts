@@ -77,6 +77,8 @@ const envSchema = z.object({
   // LCI-4: months an engagement's phase has before it expires; an engagement keeps what it opened with.
   INCENTIVE_PHASE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  // ALL-2: the longest the API holds a request before answering 503 with Retry-After (api/deadline.ts).
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(25),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
