@@ -26,6 +26,9 @@ export interface AppConfig {
   loyaltySettings?: Partial<Pick<LoyaltySettings, 'awardDay' | 'reminderEveryDays' | 'lapseAfterDays'>>;
   /** LCI-4: months an engagement's phase has; unset means domain/incentives.ts's default (12). */
   incentivePhaseMonths?: number;
+  /** The Temporal Web UI the portal links each entity's workflow to (TEMPORAL_UI_URL), and its namespace. */
+  temporalUiUrl?: string;
+  temporalNamespace?: string;
 }
 
 export interface AppDeps {

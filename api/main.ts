@@ -34,6 +34,8 @@ async function main() {
         lapseAfterDays: env.LOYALTY_LAPSE_DAYS,
       },
       incentivePhaseMonths: env.INCENTIVE_PHASE_MONTHS,
+      temporalUiUrl: env.TEMPORAL_UI_URL,
+      temporalNamespace: env.TEMPORAL_NAMESPACE,
     },
     today: () => new Date().toISOString().slice(0, 10),
     ...(mailer ? { mail: { mailer, from: env.MAIL_FROM } } : {}),

@@ -4,5 +4,12 @@ import { certificationRoutes } from './routes/certification';
 import { creditsRoutes } from './routes/credits';
 import { incentivesRoutes } from './routes/incentives';
 import { loyaltyRoutes } from './routes/loyalty';
+import { queueRoutes } from './routes/portalQueues';
 
-export const operations: readonly Operation[] = [...loyaltyRoutes, ...creditsRoutes, ...certificationRoutes, ...incentivesRoutes];
+export const operations: readonly Operation[] = [
+  ...loyaltyRoutes,
+  ...creditsRoutes,
+  ...certificationRoutes,
+  ...incentivesRoutes,
+  ...queueRoutes,
+];

@@ -80,6 +80,8 @@ const envSchema = z.object({
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   MAIL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
   MAIL_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
+  // The Temporal Web UI the portal links each entity's workflow to (npm start: its dev server's UI).
+  TEMPORAL_UI_URL: url(['http:', 'https:']).optional(),
   POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
 });
 
