@@ -14,6 +14,7 @@ import { mountRoutes } from './route';
 import { operations } from './operations';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
+import { portalRoutes } from './routes/portal';
 
 export interface AppConfig {
   tokens: TokenMap;
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
+  app.use(portalRoutes());
   app.use('/v1', authenticate(deps.config.tokens));
   const v1 = Router();
   mountRoutes(v1, operations, deps);
