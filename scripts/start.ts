@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadEnv } from '../config/env';
 import { connectDb, migrate } from '../db/connect';
+import { ensurePortalBuilt } from './buildPortal';
 import { devSecrets } from './devSecrets';
 import { ensureTemporalCli } from './provision/temporalCli';
 import { startChild, waitUntil, type Child } from './services/child';
@@ -30,16 +31,19 @@ async function main() {
   step(`database migrated (${applied.length} new migration(s))`);
   const temporalAddress = env.TEMPORAL_ADDRESS ?? (await startTemporal(env, urls));
   const smtpUrl = env.SMTP_URL ?? (await startMail(env, urls));
+  await ensurePortalBuilt(step);
   startWorkerAndApi({
     ...process.env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     SMTP_URL: smtpUrl,
     API_TOKENS: JSON.stringify(tokens),
+    // The portal links each entity to its workflow in the dev server's Web UI, unless told another.
+    ...(env.TEMPORAL_UI_URL || env.TEMPORAL_ADDRESS ? {} : { TEMPORAL_UI_URL: `http://127.0.0.1:${env.TEMPORAL_UI_PORT}` }),
   });
   const api = `http://127.0.0.1:${env.PORT}`;
   await waitUntil('API', () => healthy(api), 120_000);
-  urls.unshift(['API', api], ['API docs', `${api}/docs`]);
+  urls.unshift(['Portal', `${api}/app`], ['API', api], ['API docs', `${api}/docs`]);
   console.log('\nCisco Programs is running:');
   for (const [name, url] of urls) console.log(`  ${name.padEnd(16)} ${url}`);
   if (!env.API_TOKENS) {
