@@ -39,7 +39,15 @@ export async function buildPortal(): Promise<void> {
   await generatePortalSchema();
   // Vite is ESM-only; a dynamic import keeps this file loadable from CommonJS (tsx, vitest).
   const { build } = await import('vite');
-  await build({ configFile: join(PORTAL_DIR, 'vite.config.ts'), logLevel: 'warn' });
+  // Under vitest NODE_ENV is `test`, which would resolve React's and the router's development builds.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(PORTAL_DIR, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 /** Builds the portal when it is missing or stale; says so, as a first start takes a few seconds more. */
