@@ -46,7 +46,14 @@ export function createCertificationActivities({ db, config }: ActivityDeps) {
         const id = noticeKey('cert', s.id, input.event);
         const ops = toOps.includes(notice);
         const name = ops ? null : await partnerNameFor(trx, s.partnerEmail);
-        const facts = { name, country: s.country, anniversary: s.anniversary, detail: input.detail ?? '', partnerId: s.partnerId };
+        const facts = {
+          id: s.id,
+          name,
+          country: s.country,
+          anniversary: s.anniversary,
+          detail: input.detail ?? '',
+          partnerId: s.partnerId,
+        };
         const recipient = ops ? config.opsEmail : s.partnerEmail;
         await enqueueNotice(trx, { id, accountId: null, kind: `cert-${notice}`, recipient, ...emailFor[notice](facts) });
         return id;

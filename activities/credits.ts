@@ -13,7 +13,7 @@ import * as emails from '../emails/credits';
 import type { Email } from '../emails/letter';
 import { tellLots } from '../services/credits';
 import { APPROVER_NAME, settleWithNotice, type RedemptionNotice } from '../services/creditsRedemptions';
-import { sendNotice } from '../services/outbox';
+import { mailDepsOf, sendNotice } from '../services/outbox';
 import type { ActivityDeps } from './index';
 
 // Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
@@ -159,7 +159,7 @@ function scheduledActivities({ db, temporal, mailer, config }: ActivityDeps) {
     /** CLC-8: sends the month's statements not yet sent; returns how many went out. */
     async sendStatements(month: string): Promise<number> {
       const keys = await unsentStatementNotices(db, month);
-      for (const key of keys) await sendNotice({ db, mailer, mailFrom: config.mailFrom }, key);
+      for (const key of keys) await sendNotice(mailDepsOf({ db, mailer, config }), key);
       return keys.length;
     },
 

@@ -37,7 +37,7 @@ type TierNews = { fy: number; tier: number | null; averageUsd: number; quarterly
 type AccountChanges = Parameters<typeof updateAccount>[2];
 
 /** The facts every loyalty email starts from. */
-const factsOf = (a: AccountParty) => ({ companyName: a.companyName, name: a.captain.name });
+const factsOf = (a: AccountParty) => ({ companyName: a.companyName, name: a.captain.name, accountId: a.accountId });
 
 /** Records a notice for the account's Team Captain (in the caller's transaction) and returns its key. */
 async function notify(

@@ -5,7 +5,7 @@ import { noticeKey } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
 import { lotExpiryDate } from '../domain/credits';
 import * as emails from '../emails/loyalty';
-import { sendNotice } from '../services/outbox';
+import { mailDepsOf, sendNotice } from '../services/outbox';
 import { awardLotRecord } from '../workflows/creditsDefinitions';
 import { startLotWorkflow } from './credits';
 import type { ActivityDeps } from './index';
@@ -13,7 +13,7 @@ import type { AccountParty } from './loyalty';
 
 // LOY-7: a loyalty account's quarterly award, as activities or as one local activity.
 
-const factsOf = (a: AccountParty) => ({ companyName: a.companyName, name: a.captain.name });
+const factsOf = (a: AccountParty) => ({ companyName: a.companyName, name: a.captain.name, accountId: a.accountId });
 
 const awardLotId = (accountId: string, quarter: string) => `LA-${accountId}-${quarter}`;
 
@@ -71,7 +71,7 @@ export function awardActivities({ db, temporal, mailer, config }: ActivityDeps) 
       const { lotId, noticeKey } = await writeAward(db, input);
       const [, noticeSent] = await Promise.all([
         startLotWorkflow(temporal, awardLotRecord({ ...input, lotId }), input.lotTaskQueue),
-        sendNotice({ db, mailer, mailFrom: config.mailFrom }, noticeKey).then(
+        sendNotice(mailDepsOf({ db, mailer, config }), noticeKey).then(
           () => true,
           (err: unknown) => {
             warn('award email not sent; the workflow retries it as an activity', { noticeKey, error: String(err) });

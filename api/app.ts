@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import cookieParser from 'cookie-parser';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Client } from '@temporalio/client';
@@ -8,6 +9,8 @@ import type { Logger } from '../config/logger';
 import type { IsoDate } from '../domain/calendar';
 import type { LoyaltySettings } from '../workflows/loyaltyDefinitions';
 import { authenticate, type TokenMap } from './auth';
+import type { AuthConfig } from './oidc';
+import { signIn } from './routes/auth';
 import { errorHandler } from './errorHandler';
 import { HttpError } from './errors';
 import { mountRoutes } from './route';
@@ -30,6 +33,8 @@ export interface AppConfig {
   /** The Temporal Web UI the portal links each entity's workflow to (TEMPORAL_UI_URL), and its namespace. */
   temporalUiUrl?: string;
   temporalNamespace?: string;
+  /** OpenID Connect sign-in (issue 13): JWT bearer tokens and portal sessions; unset: static tokens only. */
+  auth?: AuthConfig;
 }
 
 export interface AppDeps {
@@ -40,7 +45,7 @@ export interface AppDeps {
   /** Today's UTC date; the program's calendar (CAL-3) starts here. */
   today: () => IsoDate;
   /** SMTP for the emails the API sends itself (redemptions); without it their workflows send them. */
-  mail?: { mailer: Mailer; from: string };
+  mail?: { mailer: Mailer; from: string; publicUrl?: string };
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -60,7 +65,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
   app.use(portalRoutes());
-  app.use('/v1', authenticate(deps.config.tokens));
+  app.use(cookieParser());
+  const signedIn = signIn(deps);
+  app.use(signedIn.router);
+  app.use('/v1', authenticate(signedIn.auth));
   const v1 = Router();
   mountRoutes(v1, operations, deps);
   app.use(v1);

@@ -1,22 +1,98 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Role, TokenHolder } from '../config/env';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { tokenHolderSchema, type Role, type TokenHolder } from '../config/env';
 import { forbidden, unauthorized } from './errors';
+import { cookieOf, sameSecret, SESSION_COOKIE, type Identity, type SessionStore } from './session';
 
 export type TokenMap = Record<string, TokenHolder>;
 
 declare module 'express-serve-static-core' {
   interface Request {
     holder?: TokenHolder;
+    /** Who signed in, as the issuer names them; for a static token, the holder's own name. */
+    identity?: Identity;
+    /** Set for a cookie session: what `/v1/me` hands the portal for its X-CSRF-Token header. */
+    csrfToken?: string;
   }
 }
 
-/** Bearer tokens: no token or an unknown one is 401. */
-export function authenticate(tokens: TokenMap) {
-  return (req: Request, _res: Response, next: NextFunction) => {
+/** The API's view of an OpenID Connect issuer: whose JWTs it accepts, for which audience. */
+export interface JwtCheck {
+  issuer: string;
+  audience: string;
+  /** The issuer's JWKS (from its discovery document), fetched lazily and cached by jose. */
+  jwksUri: () => Promise<URL>;
+}
+
+/** The claims `role`, `cco_id`, `partner_id`, `am_id`, `name` as a holder; none when they name no valid one. */
+export function holderFromClaims(claims: JWTPayload): TokenHolder | undefined {
+  const parsed = tokenHolderSchema.safeParse({
+    role: claims.role,
+    ccoId: claims.cco_id,
+    partnerId: claims.partner_id,
+    amId: claims.am_id,
+    name: claims.name,
+  });
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function identityFromClaims(claims: JWTPayload, holder: TokenHolder): Identity {
+  const name = typeof claims.name === 'string' && claims.name ? claims.name : actorOf(holder);
+  return { name, ...(typeof claims.email === 'string' ? { email: claims.email } : {}) };
+}
+
+/** Verifies a bearer JWT: signature against the issuer's JWKS, issuer, audience and expiry. */
+export function jwtVerifier(check: JwtCheck) {
+  let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  return async (token: string): Promise<JWTPayload | undefined> => {
+    try {
+      jwks ??= createRemoteJWKSet(await check.jwksUri());
+      // 30 s of leeway for clocks that drift between the issuer's hosts and ours.
+      const { payload } = await jwtVerify(token, jwks, { issuer: check.issuer, audience: check.audience, clockTolerance: 30 });
+      return payload;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+export interface AuthOptions {
+  tokens: TokenMap;
+  verifyJwt?: (token: string) => Promise<JWTPayload | undefined>;
+  sessions?: SessionStore;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+async function bearerHolder(token: string, opts: AuthOptions): Promise<{ holder: TokenHolder; identity: Identity } | undefined> {
+  const known = opts.tokens[token];
+  if (known) return { holder: known, identity: { name: ('name' in known && known.name) || actorOf(known) } };
+  if (!opts.verifyJwt || token.split('.').length !== 3) return undefined;
+  const claims = await opts.verifyJwt(token);
+  const holder = claims && holderFromClaims(claims);
+  return holder ? { holder, identity: identityFromClaims(claims, holder) } : undefined;
+}
+
+/**
+ * Who is calling: a bearer token (a static API token or the issuer's JWT), else the portal's session
+ * cookie, whose every non-GET request must carry its X-CSRF-Token (403 otherwise). Neither: 401.
+ */
+export function authenticate(opts: AuthOptions) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
-    const holder = match ? tokens[match[1]!] : undefined;
-    if (!holder) return next(unauthorized());
-    req.holder = holder;
+    if (match) {
+      const found = await bearerHolder(match[1]!, opts);
+      if (!found) return next(unauthorized());
+      [req.holder, req.identity] = [found.holder, found.identity];
+      return next();
+    }
+    const sessionId = cookieOf(req, SESSION_COOKIE);
+    const session = sessionId && opts.sessions ? await opts.sessions.find(sessionId) : undefined;
+    if (!session) return next(unauthorized());
+    if (!SAFE_METHODS.has(req.method) && !sameSecret(req.header('x-csrf-token'), session.csrfToken)) {
+      return next(forbidden('A signed-in request that changes something needs the X-CSRF-Token header from /v1/me'));
+    }
+    [req.holder, req.identity, req.csrfToken] = [session.holder, session.identity, session.csrfToken];
     next();
   };
 }

@@ -1,7 +1,7 @@
 // The API entry point: Express over a Temporal client and Postgres. Stateless: run as many as you like.
 import { Client, Connection } from '@temporalio/client';
 import { createMailer } from '../services/mailer';
-import { loadEnv } from '../config/env';
+import { loadEnv, publicUrlOf, type Env } from '../config/env';
 import { createLogger } from '../config/logger';
 import { connectDb } from '../db/connect';
 import { TASK_QUEUE } from '../workflows/definitions';
@@ -36,9 +36,10 @@ async function main() {
       incentivePhaseMonths: env.INCENTIVE_PHASE_MONTHS,
       temporalUiUrl: env.TEMPORAL_UI_URL,
       temporalNamespace: env.TEMPORAL_NAMESPACE,
+      ...authConfig(env),
     },
     today: () => new Date().toISOString().slice(0, 10),
-    ...(mailer ? { mail: { mailer, from: env.MAIL_FROM } } : {}),
+    ...(mailer ? { mail: { mailer, from: env.MAIL_FROM, publicUrl: publicUrlOf(env) } } : {}),
   });
   const server = app.listen(env.PORT, () => logger.info({ port: env.PORT }, 'API listening'));
   const stop = () => {
@@ -53,6 +54,23 @@ async function main() {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** Sign-in when an issuer is configured (npm start configures its own); a session secret is then required. */
+function authConfig(env: Env) {
+  if (!env.OIDC_ISSUER) return {};
+  if (!env.SESSION_SECRET) throw new Error('OIDC_ISSUER needs SESSION_SECRET (32+ characters)');
+  return {
+    auth: {
+      issuer: env.OIDC_ISSUER,
+      clientId: env.OIDC_CLIENT_ID,
+      ...(env.OIDC_CLIENT_SECRET ? { clientSecret: env.OIDC_CLIENT_SECRET } : {}),
+      audience: env.OIDC_AUDIENCE,
+      scopes: env.OIDC_SCOPES,
+      publicUrl: publicUrlOf(env),
+      sessionSecret: env.SESSION_SECRET,
+    },
+  };
 }
 
 main().catch((err) => {

@@ -1,5 +1,6 @@
 // Every operation of the API, capability by capability: what app.ts serves and openapi.ts documents.
 import type { Operation } from './route';
+import { authRoutes } from './routes/auth';
 import { certificationRoutes } from './routes/certification';
 import { creditsRoutes } from './routes/credits';
 import { incentivesRoutes } from './routes/incentives';
@@ -7,6 +8,7 @@ import { loyaltyRoutes } from './routes/loyalty';
 import { queueRoutes } from './routes/portalQueues';
 
 export const operations: readonly Operation[] = [
+  ...authRoutes,
   ...loyaltyRoutes,
   ...creditsRoutes,
   ...certificationRoutes,

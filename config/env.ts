@@ -59,6 +59,8 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).default('Cisco Programs <programs@loyalty.example>'),
+  // ALL-5: where readers reach the portal; every email links to a page under it. Unset: http://localhost:<PORT>.
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
   // CLC-4, CERT-5: where the notices to ops go (an extension asked for, an extension ended).
   OPS_EMAIL: z.string().regex(/@/, 'must be an email address').default('Cisco Programs Ops <ops@programs.example>'),
   API_TOKENS: jsonTokens.optional(),
@@ -83,6 +85,17 @@ const envSchema = z.object({
   // The Temporal Web UI the portal links each entity's workflow to (npm start: its dev server's UI).
   TEMPORAL_UI_URL: url(['http:', 'https:']).optional(),
   POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  // Sign-in (issue 13): the OpenID Connect issuer whose JWTs and sessions the API accepts; unset under
+  // `npm start` means its own development issuer on OIDC_ISSUER_PORT.
+  OIDC_ISSUER: url(['https:', 'http:']).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).default('cisco-programs-portal'),
+  // Unset: a public client (authorization code + PKCE only).
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_AUDIENCE: z.string().min(1).default('https://programs.example/api'),
+  OIDC_SCOPES: z.string().min(1).default('openid profile email programs'),
+  OIDC_ISSUER_PORT: z.coerce.number().int().min(1).max(65535).default(3090),
+  // Seals the sign-in's transient cookie; 32+ characters. Unset under `npm start`: generated per DATA_DIR.
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { DATA_DIR: string };
@@ -104,3 +117,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   return { ...parsed.data, DATA_DIR: resolve(parsed.data.DATA_DIR) };
 }
+
+/** ALL-5: the base of every email's link: PUBLIC_URL, else the API on this machine. */
+export const publicUrlOf = (env: Pick<Env, 'PUBLIC_URL' | 'PORT'>) => env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;

@@ -42,8 +42,10 @@ export async function captainRedemptions(db: Knex, ccoId: string, waiting: boole
     .limit(page.limit)
     .offset(page.offset);
   return waiting
-    ? q.where('r.status', 'pending').orderBy([{ column: 'r.requested_on' }, { column: 'r.id' }])
-    : q.whereNot('r.status', 'pending').orderBy([{ column: 'r.requested_on', order: 'desc' }, { column: 'r.id' }]);
+    ? q.where('r.status', 'pending').orderBy([{ column: 'r.requested_on' }, { column: 'r.created_at' }, { column: 'r.id' }])
+    : q
+        .whereNot('r.status', 'pending')
+        .orderBy([{ column: 'r.requested_on', order: 'desc' }, { column: 'r.created_at', order: 'desc' }, { column: 'r.id' }]);
 }
 
 /** CLC-6: held redemptions whose 45-day hold runs out between `from` and `to`: released unless decided. */

@@ -1,10 +1,17 @@
 // The words of each Learning Credit notice (CLC-2 … CLC-7), to the lot's owner or a redemption's approver.
 import type { IsoDate } from '../domain/calendar';
 import type { Statement } from '../domain/credits';
-import { letter } from './letter';
+import { letter, seg } from './letter';
 
 /** Every credit notice greets its reader. */
 type Facts = { name: string };
+
+const lotPage = (a: { lotId: string }) => ({ label: 'See the lot', path: `/app/lots/${seg(a.lotId)}` }) as const;
+/** A statement without an account (credits bought outside the program) opens the reader's home page. */
+const statementPage = (s: Statement) =>
+  s.accountId
+    ? ({ label: 'See the statement', path: `/app/accounts/${seg(s.accountId)}/statements/${s.month}` } as const)
+    : ({ label: 'See your credits', path: '/app' } as const);
 
 export const active = (a: Facts & { lotId: string; credits: number; expiresOn: IsoDate }) =>
   letter({
@@ -12,6 +19,7 @@ export const active = (a: Facts & { lotId: string; credits: number; expiresOn: I
     to: a.name,
     happened: `Your ${a.credits} Cisco Learning Credits (lot ${a.lotId}) are active.`,
     next: `Redeem them before they expire on ${a.expiresOn}.`,
+    act: lotPage(a),
   });
 
 export const reminder = (a: Facts & { lotId: string; balance: number; expiresOn: IsoDate; daysBefore: number }) =>
@@ -22,6 +30,7 @@ export const reminder = (a: Facts & { lotId: string; balance: number; expiresOn:
     next:
       'Training must begin, and exam vouchers be ordered five days, before then. ' +
       'A one-time six-month extension may be requested from 60 days before to 60 days after the expiry date.',
+    act: { label: 'Redeem or ask for an extension', path: `/app/lots/${seg(a.lotId)}` },
   });
 
 export const forfeited = (a: Facts & { lotId: string; forfeited: number; expiresOn: IsoDate; extensionCloses: IsoDate | null }) =>
@@ -32,6 +41,7 @@ export const forfeited = (a: Facts & { lotId: string; forfeited: number; expires
     next: a.extensionCloses
       ? `An extension approved by ${a.extensionCloses} would restore them.`
       : 'No extension can restore them: nothing more is needed from you.',
+    act: lotPage(a),
   });
 
 export const extensionDecided = (a: Facts & { lotId: string; approved: boolean; expiresOn: IsoDate; restored: number }) =>
@@ -44,6 +54,7 @@ export const extensionDecided = (a: Facts & { lotId: string; approved: boolean; 
     next: a.approved
       ? `Redeem the credits before ${a.expiresOn}.`
       : `The lot keeps its expiry date ${a.expiresOn}: redeem its credits before then.`,
+    act: lotPage(a),
   });
 
 /** CLC-4: to ops, each extension request as it is asked for, with where to decide it. */
@@ -51,9 +62,8 @@ export const extensionRequested = (a: { lotId: string; requestId: string; usageP
   letter({
     subject: `Extension of lot ${a.lotId} requested by ${a.by}`,
     happened: `${a.by} asks for the one six-month extension of lot ${a.lotId} (request ${a.requestId}). The usage plan:\n\n${a.usagePlan}`,
-    next:
-      `Approve or deny it: POST /v1/extension-requests/${a.requestId}/decision. ` +
-      'The open requests are listed at GET /v1/extension-requests?status=pending.',
+    next: 'Approve or deny it in the queue of open extension requests.',
+    act: { label: 'Decide the request', path: '/app/ops/extension-requests' },
   });
 
 export const approvalWaiting = (a: Facts & { redemptionId: string; credits: number; kind: string; holdUntil: IsoDate }) =>
@@ -62,6 +72,7 @@ export const approvalWaiting = (a: Facts & { redemptionId: string; credits: numb
     to: a.name,
     happened: `Request ${a.redemptionId} asks for ${a.credits} credits (${a.kind}). The credits are held until ${a.holdUntil}.`,
     next: 'Please approve or reject it; undecided by then, the credits are released.',
+    act: { label: 'Approve or reject the request', path: `/app/redemptions/${seg(a.redemptionId)}` },
   });
 
 export const redemptionSettled = (a: Facts & { redemptionId: string; credits: number; outcome: string }) =>
@@ -70,6 +81,7 @@ export const redemptionSettled = (a: Facts & { redemptionId: string; credits: nu
     to: a.name,
     happened: `The request for ${a.credits} credits (${a.redemptionId}) is ${a.outcome}.`,
     next: a.outcome === 'approved' ? 'Nothing more is needed from you.' : 'The held credits are available again.',
+    act: { label: 'See the request', path: `/app/redemptions/${seg(a.redemptionId)}` },
   });
 
 /** CLC-8: the month's statement, its ledger lines as a table. */
@@ -78,6 +90,7 @@ export const statement = (s: Statement) =>
     subject: `Your Cisco Learning Credits statement for ${s.month}${s.accountId ? ` (account ${s.accountId})` : ''}`,
     happened: statementTable(s),
     next: 'Credits are redeemed nearest expiry first; the extension of a lot may be asked from 60 days before its expiry.',
+    act: statementPage(s),
   });
 
 function statementTable(s: Statement): string {

@@ -1,14 +1,16 @@
 // `npm start`: brings up the whole service on one machine. Each piece is skipped when the environment
 // points at a real one (DATABASE_URL, TEMPORAL_ADDRESS, SMTP_URL); the worker and API always start here.
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadEnv } from '../config/env';
+import { ConfigError, loadEnv, publicUrlOf } from '../config/env';
 import { connectDb, migrate } from '../db/connect';
 import { ensurePortalBuilt } from './buildPortal';
 import { devSecrets } from './devSecrets';
 import { ensureTemporalCli } from './provision/temporalCli';
 import { startChild, waitUntil, type Child } from './services/child';
 import { startMailCatcher } from './services/mailCatcher';
+import { devIssuerSecrets, startOidcIssuer, type SeededUser } from './services/oidcIssuer';
 import { startEmbeddedPostgres } from './services/postgres';
 import { startTemporalDevServer } from './services/temporalDevServer';
 
@@ -32,12 +34,14 @@ async function main() {
   const temporalAddress = env.TEMPORAL_ADDRESS ?? (await startTemporal(env, urls));
   const smtpUrl = env.SMTP_URL ?? (await startMail(env, urls));
   await ensurePortalBuilt(step);
+  const signIn = await startSignIn(env, urls);
   startWorkerAndApi({
     ...process.env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     SMTP_URL: smtpUrl,
     API_TOKENS: JSON.stringify(tokens),
+    ...signIn.env,
     // The portal links each entity to its workflow in the dev server's Web UI, unless told another.
     ...(env.TEMPORAL_UI_URL || env.TEMPORAL_ADDRESS ? {} : { TEMPORAL_UI_URL: `http://127.0.0.1:${env.TEMPORAL_UI_PORT}` }),
   });
@@ -49,6 +53,10 @@ async function main() {
   if (!env.API_TOKENS) {
     console.log('\nDevelopment API tokens (set API_TOKENS to use your own):');
     for (const [token, holder] of Object.entries(tokens)) console.log(`  ${token}  ${JSON.stringify(holder)}`);
+  }
+  if (signIn.users.length) {
+    console.log(`\nSign in at ${signIn.env.PUBLIC_URL}/auth/login (development issuer; set OIDC_ISSUER to use your own):`);
+    for (const u of signIn.users) console.log(`  ${u.username.padEnd(9)} ${u.password}  ${JSON.stringify(u.claims)}`);
   }
   console.log('\nCtrl-C stops everything.');
 }
@@ -79,6 +87,31 @@ async function startMail(env: Env, urls: Urls): Promise<string> {
   stops.unshift(() => mail.child.stop());
   urls.push(['Mail catcher', mail.webUrl]);
   return mail.smtpUrl;
+}
+
+/**
+ * Sign-in: the company's issuer when OIDC_ISSUER is set, else a development issuer (oidc-provider) with
+ * seeded users whose passwords, like the session secret, are made once per DATA_DIR.
+ */
+async function startSignIn(env: Env, urls: Urls): Promise<{ env: Record<string, string>; users: SeededUser[] }> {
+  const publicUrl = publicUrlOf(env);
+  const secretFile = join(env.DATA_DIR, 'dev-session-secret');
+  if (!env.SESSION_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  const shared = { PUBLIC_URL: publicUrl, SESSION_SECRET: env.SESSION_SECRET ?? readFileSync(secretFile, 'utf8').trim() };
+  if (env.OIDC_ISSUER) return { env: shared, users: [] };
+  step('starting the development OpenID Connect issuer');
+  const issuer = await startOidcIssuer({
+    port: env.OIDC_ISSUER_PORT,
+    clientId: env.OIDC_CLIENT_ID,
+    ...(env.OIDC_CLIENT_SECRET ? { clientSecret: env.OIDC_CLIENT_SECRET } : {}),
+    redirectUris: [`${publicUrl}/auth/callback`],
+    postLogoutRedirectUris: [`${publicUrl}/app`],
+    audience: env.OIDC_AUDIENCE,
+    secrets: await devIssuerSecrets(env.DATA_DIR),
+  });
+  stops.unshift(issuer.stop);
+  urls.push(['OIDC issuer', issuer.issuer]);
+  return { env: { ...shared, OIDC_ISSUER: issuer.issuer }, users: issuer.users };
 }
 
 /** The worker and the API as child processes; if either dies, everything stops. */

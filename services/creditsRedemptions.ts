@@ -90,7 +90,7 @@ export interface RedemptionDeskDeps {
   today: () => IsoDate | Promise<IsoDate>;
   lots: LotBalanceNews;
   /** Emails sent at once by the desk; without a mailer, or when a send fails, a workflow sends them. */
-  mail?: { mailer: Mailer; from: string };
+  mail?: { mailer: Mailer; from: string; publicUrl?: string };
 }
 
 export interface RedemptionInput {
@@ -215,7 +215,7 @@ function sendAfterAnswer(d: RedemptionDeskDeps, notice: Notice): void {
 async function send(d: RedemptionDeskDeps, notice: Notice): Promise<void> {
   if (d.mail) {
     try {
-      return await deliverNotice({ db: d.db, mailer: d.mail.mailer, mailFrom: d.mail.from }, notice);
+      return await deliverNotice({ db: d.db, mailer: d.mail.mailer, mailFrom: d.mail.from, publicUrl: d.mail.publicUrl }, notice);
     } catch {
       // a deliverNotice workflow takes it over
     }

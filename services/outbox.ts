@@ -1,8 +1,18 @@
 import type { Knex } from 'knex';
 import { findNotice, markSent, messageIdFor, type Notice } from '../db/notifications';
+import { DEFAULT_PUBLIC_URL, renderLetter } from '../emails/render';
 import type { Mailer } from './mailer';
 
-type MailDeps = { db: Knex; mailer: Mailer; mailFrom: string };
+/** publicUrl: where the emails' links lead (PUBLIC_URL, ALL-5). */
+export type MailDeps = { db: Knex; mailer: Mailer; mailFrom: string; publicUrl?: string };
+
+/** The mail deps of a worker's activities, from their config. */
+export const mailDepsOf = (d: { db: Knex; mailer: Mailer; config: { mailFrom: string; publicUrl?: string } }): MailDeps => ({
+  db: d.db,
+  mailer: d.mailer,
+  mailFrom: d.config.mailFrom,
+  publicUrl: d.config.publicUrl,
+});
 
 /**
  * Sends one outbox row by its key (ALL-2). Already sent: nothing happens. A crash between the SMTP
@@ -23,7 +33,7 @@ export async function deliverNotice(deps: MailDeps, notice: Notice): Promise<voi
     from: deps.mailFrom,
     to: notice.recipient,
     subject: notice.subject,
-    text: notice.body,
+    ...renderLetter(notice.body, deps.publicUrl ?? DEFAULT_PUBLIC_URL),
     messageId: messageIdFor(notice.id),
     headers: { 'X-Notice-Key': notice.id },
   });

@@ -2,7 +2,7 @@
 // Scale by running more of these; they share the task queue.
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
-import { loadEnv } from '../config/env';
+import { loadEnv, publicUrlOf } from '../config/env';
 import { connectDb } from '../db/connect';
 import { createMailer } from '../services/mailer';
 import { createLogger } from '../config/logger';
@@ -31,7 +31,7 @@ async function main() {
     db,
     mailer,
     temporal,
-    config: { mailFrom: env.MAIL_FROM, opsEmail: env.OPS_EMAIL },
+    config: { mailFrom: env.MAIL_FROM, opsEmail: env.OPS_EMAIL, publicUrl: publicUrlOf(env) },
     // Lots and accounts sleep for months: a bounded cache keeps memory flat however many are open
     // (an evicted workflow is replayed when its timer fires). See bench/lots.ts for the figures.
     tuning: { maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS },

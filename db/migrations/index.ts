@@ -6,6 +6,7 @@ import * as m004OneRedemptionDesign from './004_one_redemption_design';
 import * as m005StatementsPerAccount from './005_statements_per_account';
 import * as m006LoyaltyLifecycles from './006_loyalty_lifecycles';
 import * as m007CertificationEndedOn from './007_certification_ended_on';
+import * as m010Sessions from './010_sessions';
 
 // Migrations are listed here (not discovered on disk) so they load the same under tsx, vitest and a build.
 // Append-only: a change is a new file added at the end, never an edit of a released one.
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005_statements_per_account': m005StatementsPerAccount,
   '006_loyalty_lifecycles': m006LoyaltyLifecycles,
   '007_certification_ended_on': m007CertificationEndedOn,
+  '010_sessions': m010Sessions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -72,6 +72,7 @@ function Header({ me }: { me?: Me }) {
       )}
       {me && (
         <form className="who" method="post" action="/auth/logout">
+          <input type="hidden" name="csrfToken" value={me.csrfToken} />
           <span>{me.name} </span>
           <button type="submit" className="secondary">
             Sign out

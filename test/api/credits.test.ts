@@ -4,7 +4,7 @@ import { monthlyStatements } from '../../workflows/creditsSchedules';
 import { extendedExpiry } from '../../domain/credits';
 import { apiHarness, startApi, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/loyalty';
-import { uniqueId } from '../helpers/temporal';
+import { PUBLIC_URL, uniqueId } from '../helpers/temporal';
 import {
   ensureRedemptionHoldSchedule,
   ensureStatementSchedule,
@@ -304,5 +304,17 @@ describe('API: Learning Credits', () => {
         `Your Cisco Learning Credits statement for ${month} (account ${accounts[0]})`,
         `Your Cisco Learning Credits statement for ${month} (account ${accounts[1]})`,
       ]);
+  });
+
+  it('ALL-5: the email of a waiting redemption opens that redemption, in plain text and in HTML', async () => {
+    await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: CAPTAIN, body: { enabled: false } });
+    const res = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { accountId, kind: 'digital-learning', credits: 5 } });
+    expect(res.status).toBe(201);
+    const id = res.body.redemptionId as string;
+    const mail = await h.smtp.waitFor((m) => m.subject.includes('waits for your approval') && m.text.includes(id), 30_000);
+    const link = `${PUBLIC_URL}/app/redemptions/${id}`;
+    expect(mail.text).toContain(`Approve or reject the request: ${link}\n`);
+    expect(mail.html).toContain(`<a href="${link}">Approve or reject the request</a>`);
+    expect((await h.api.call('POST', `/v1/redemptions/${id}/decision`, { token: CAPTAIN, body: { approve: false } })).status).toBe(200);
   });
 });

@@ -186,10 +186,4 @@ describe("API: the portal's lists and work queues", () => {
     expect((await h.api.call('GET', '/v1/my/engagements', { token: P1 })).body.engagements).toEqual([]);
     expect((await h.api.call('GET', '/v1/my/engagements', { token: OPS })).status).toBe(403);
   });
-
-  it('the caller: /v1/me names the role and the id of what is theirs', async () => {
-    expect((await h.api.call('GET', '/v1/me', { token: CAPTAIN })).body).toMatchObject({ role: 'team-captain', ccoId: 'dlee' });
-    expect((await h.api.call('GET', '/v1/me', { token: P1 })).body).toMatchObject({ role: 'partner', partnerId: 'P-1' });
-    expect((await h.api.call('GET', '/v1/me')).status).toBe(401);
-  });
 });

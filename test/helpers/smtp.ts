@@ -5,6 +5,8 @@ export interface ReceivedMail {
   to: string[];
   subject: string;
   text: string;
+  /** The HTML part, '' when the mail has none. */
+  html: string;
   messageId: string;
   headers: ParsedMail['headers'];
 }
@@ -20,7 +22,14 @@ export async function startSmtpServer(port = 0) {
       simpleParser(stream)
         .then((mail) => {
           const to = [mail.to].flat().flatMap((a) => (a ? a.value.map((v) => v.address ?? '') : []));
-          received.push({ to, subject: mail.subject ?? '', text: mail.text ?? '', messageId: mail.messageId ?? '', headers: mail.headers });
+          received.push({
+            to,
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            html: typeof mail.html === 'string' ? mail.html : '',
+            messageId: mail.messageId ?? '',
+            headers: mail.headers,
+          });
           callback();
         })
         .catch(callback);

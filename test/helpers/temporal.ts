@@ -52,6 +52,9 @@ function startDevServer(): Promise<TestWorkflowEnvironment> {
 
 /** A unique task queue and workflow id per test, so tests never see each other's work. */
 export const uniqueTaskQueue = () => `test-${randomUUID()}`;
+/** Where the test workers' emails link to (PUBLIC_URL, ALL-5). */
+export const PUBLIC_URL = 'https://programs.test.example';
+
 export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /** A real worker over the bundle built once in global setup, real Postgres and real SMTP. */
@@ -65,7 +68,7 @@ export async function startWorker(env: TestWorkflowEnvironment, deps: { db: Knex
     db: deps.db,
     mailer,
     temporal: env.client,
-    config: { mailFrom: 'Programs <programs@test.example>', opsEmail: 'ops@test.example' },
+    config: { mailFrom: 'Programs <programs@test.example>', opsEmail: 'ops@test.example', publicUrl: PUBLIC_URL },
   });
   const running = worker.run();
   return {

@@ -8,15 +8,18 @@ import { certification } from '../../workflows/certification';
 import { fullRequirements } from '../helpers/certification';
 import { nominationFor } from '../helpers/loyalty';
 import type { ReceivedMail } from '../helpers/smtp';
-import { uniqueId } from '../helpers/temporal';
-import { expectAccessible, portalHarness, ROLE_TOKENS, TEMPORAL_UI, type PortalHarness } from './harness';
+import { PUBLIC_URL, uniqueId } from '../helpers/temporal';
+import { expectAccessible, FIXTURE_TOKENS, portalHarness, TEMPORAL_UI, type PortalHarness } from './harness';
 
 const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const today = new Date().toISOString().slice(0, 10);
 const WAIT = { timeout: 30_000 };
 
-/** The portal path an email leads to: its own link once emails carry one (ALL-5), else the contract's path from the ids. */
-const pathFrom = (mail: ReceivedMail, pattern: RegExp, fallback: string) => mail.text.match(pattern)?.[0] ?? fallback;
+/** The portal path an email's link leads to (ALL-5: PUBLIC_URL + the contract's path), read from the message as sent. */
+function pathFrom(mail: ReceivedMail, path: string): string {
+  expect(mail.text).toContain(`${PUBLIC_URL}${path}`);
+  return path;
+}
 
 // Each journey is a person doing their job in Chromium on the real stack; only fixtures a person would not
 // make in the portal (purchases, a certification already a year old) are set up through the API or Temporal.
@@ -24,8 +27,8 @@ describe('Portal journeys in a real browser', () => {
   let h: PortalHarness;
   let accountId: string;
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const call = (who: keyof typeof ROLE_TOKENS, method: string, path: string, body?: unknown) =>
-    h.api.call(method, path, { token: ROLE_TOKENS[who], body });
+  const call = (who: keyof typeof FIXTURE_TOKENS, method: string, path: string, body?: unknown) =>
+    h.api.call(method, path, { token: FIXTURE_TOKENS[who], body });
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -37,12 +40,16 @@ describe('Portal journeys in a real browser', () => {
 
   it('LOY-4, CLC-6, CLC-4: the captain signs in from the email link, accepts the terms, approves one redemption, rejects another, asks for a reissue', async () => {
     const mail = await h.smtp.waitFor((m) => m.subject.includes('terms are waiting'), 30_000);
-    const page = await h.as('captain');
-    const started = Date.now();
-    await page.goto(`${h.api.base}${pathFrom(mail, /\/app\/accounts\/[^\s/]+\/terms/, `/app/accounts/${accountId}/terms`)}`);
+    const page = await h.newPage();
+    await page.goto(`${h.api.base}${pathFrom(mail, `/app/accounts/${accountId}/terms`)}`);
+    await expectAccessible(page);
+    await shot(page, 'sign-in');
+    await page.getByRole('link', { name: 'Sign in with your company account' }).click();
+    await page.getByLabel('Username').waitFor(WAIT);
+    await expectAccessible(page);
+    await h.signInHere(page, 'captain');
+    expect(page.url()).toBe(`${h.api.base}/app/accounts/${accountId}/terms`);
     await page.getByRole('button', { name: 'Accept terms version T1' }).waitFor(WAIT);
-    const firstPageMs = Date.now() - started;
-    console.log(`portal: first page (terms) usable ${firstPageMs} ms after navigation`);
     await expectAccessible(page);
     await shot(page, 'captain-terms');
     await page.getByRole('button', { name: 'Accept terms version T1' }).click();
@@ -68,7 +75,7 @@ describe('Portal journeys in a real browser', () => {
     await shot(page, 'captain-home');
 
     const waitsMail = await h.smtp.waitFor((m) => m.subject.includes('waits for your approval') && m.text.includes(approveId), 30_000);
-    await page.goto(`${h.api.base}${pathFrom(waitsMail, /\/app\/redemptions\/\S+/, `/app/redemptions/${approveId}`)}`);
+    await page.goto(`${h.api.base}${pathFrom(waitsMail, `/app/redemptions/${approveId}`)}`);
     await page.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), WAIT).toContain('approved');
     await page.goto(`${h.api.base}/app/redemptions/${rejectId}`);
@@ -97,8 +104,7 @@ describe('Portal journeys in a real browser', () => {
   });
 
   it('CLC-4: ops find the reissue request in the queue, linked to its workflow, and approve it', async () => {
-    const page = await h.as('ops');
-    await page.goto(`${h.api.base}/app/ops`);
+    const page = await h.as('ops', '/app/ops');
     const queue = page.getByRole('region', { name: 'Reissue requests to decide' });
     const history = queue.getByRole('link', { name: /^Workflow credit-lot-/ });
     await history.waitFor(WAIT);
@@ -121,8 +127,8 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
   let h: PortalHarness;
   let accountId: string;
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const call = (who: keyof typeof ROLE_TOKENS, method: string, path: string, body?: unknown) =>
-    h.api.call(method, path, { token: ROLE_TOKENS[who], body });
+  const call = (who: keyof typeof FIXTURE_TOKENS, method: string, path: string, body?: unknown) =>
+    h.api.call(method, path, { token: FIXTURE_TOKENS[who], body });
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -165,7 +171,6 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
   it('CERT-3: the partner renews in the window; every unmet requirement shows at its field first', async () => {
     const { id, anniversary } = await certificationInRecert('P-1');
     const page = await h.as('partner');
-    await page.goto(`${h.api.base}/app`);
     await page.getByRole('link', { name: id }).click();
     await page.getByRole('button', { name: 'Renew certification' }).waitFor(WAIT);
     await page.getByLabel('We give pre-sales support').uncheck();
@@ -188,8 +193,7 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
   });
 
   it('LOY-1, LOY-2: the AM nominates with bad fields, sees every reason at its field at once, fixes them', async () => {
-    const page = await h.as('am');
-    await page.goto(`${h.api.base}/app/nominations/new`);
+    const page = await h.as('am', '/app/nominations/new');
     const group = uniqueId('NEW');
     const fill = async (values: Record<string, string>) => {
       for (const [label, value] of Object.entries(values)) await page.getByLabel(label, { exact: true }).fill(value);
@@ -221,7 +225,6 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
 
   it('ALL-3: a captain of one account sees nothing of another, in the pages and in the API', async () => {
     const page = await h.as('otherCaptain');
-    await page.goto(`${h.api.base}/app`);
     await page.getByText('You are the Team Captain of no account.').waitFor(WAIT);
     expect(await page.getByRole('link', { name: accountId }).count()).toBe(0);
     await page.goto(`${h.api.base}/app/accounts/${accountId}`);
@@ -233,10 +236,11 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
     expect(((await mine.json()) as { redemptions: unknown[] }).redemptions).toEqual([]);
   });
 
-  // Cold cache, a fresh browser context: from navigation start to the captain's accounts listed (the
+  // Signed in, then the browser's cache emptied: from navigation start to the captain's accounts listed (the
   // page's data come from two API calls after the bundle runs), read from the browser's own clock.
   it('the first page loads: measured from navigation start to the data on screen, cold cache', async () => {
     const page = await h.as('captain');
+    await (await page.context().newCDPSession(page)).send('Network.clearBrowserCache');
     await page.goto(`${h.api.base}/app`);
     await page.getByRole('region', { name: 'My accounts' }).getByRole('link', { name: accountId }).waitFor(WAIT);
     const shown = await page.evaluate<number>('performance.now()');
@@ -252,8 +256,7 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
   });
 
   it('the portal works at phone width: the captain reads its account on a 375-pixel screen', async () => {
-    const page = await h.as('captain', { width: 375, height: 740 });
-    await page.goto(`${h.api.base}/app/accounts/${accountId}`);
+    const page = await h.as('captain', `/app/accounts/${accountId}`, { width: 375, height: 740 });
     await page.getByRole('region', { name: 'Balance by lot' }).getByRole('link').first().waitFor(WAIT);
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await expectAccessible(page);

@@ -41,6 +41,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is signed in (bearer token or portal session), and the CSRF token a session sends back
+         * @description Roles: team-captain, partner, account-manager, ops, telemetry
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The caller */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description Malformed input; `errors` names each bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role or ownership does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the database does not answer; retry after the delay given */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/nominations": {
         parameters: {
             query?: never;
@@ -4426,83 +4503,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Who is calling: role, name and the ids of what is theirs
-         * @description Roles: team-captain, partner, account-manager, ops, telemetry
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The caller */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Me"];
-                    };
-                };
-                /** @description Malformed input; `errors` names each bad field */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No valid bearer token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Your role or ownership does not allow this */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Temporal or the database does not answer; retry after the delay given */
-                503: {
-                    headers: {
-                        /** @description Seconds to wait before retrying */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/my/accounts": {
         parameters: {
             query?: never;
@@ -5228,9 +5228,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        NominationCreated: {
-            accountId: string;
-            workflowId: string;
+        Me: {
+            /** @enum {string} */
+            role: "team-captain" | "partner" | "account-manager" | "ops" | "telemetry";
+            name: string;
+            email?: string;
+            ccoId?: string;
+            partnerId?: string;
+            amId?: string;
+            /** @description Send as X-CSRF-Token on every non-GET /v1 request of a cookie session; empty for a bearer caller, who needs none */
+            csrfToken: string;
         };
         Error: {
             error: string;
@@ -5239,6 +5246,10 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+        };
+        NominationCreated: {
+            accountId: string;
+            workflowId: string;
         };
         /**
          * @example {
@@ -5806,16 +5817,6 @@ export interface components {
                 amountUsd: number;
                 approvedOn: string;
             }[];
-        };
-        Me: {
-            /** @enum {string} */
-            role: "team-captain" | "partner" | "account-manager" | "ops" | "telemetry";
-            name: string;
-            email?: string;
-            ccoId?: string;
-            partnerId?: string;
-            amId?: string;
-            csrfToken: string;
         };
         AccountQueue: {
             accounts: {
