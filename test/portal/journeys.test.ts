@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,8 @@ import type { ReceivedMail } from '../helpers/smtp';
 import { PUBLIC_URL, uniqueId } from '../helpers/temporal';
 import { expectAccessible, FIXTURE_TOKENS, portalHarness, TEMPORAL_UI, type PortalHarness } from './harness';
 
-const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+// UPDATE_SCREENSHOTS=1 rewrites the README's screenshots in docs/screenshots; otherwise they go to a scratch directory.
+const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', 'docs', 'screenshots') : join(tmpdir(), 'portal-screenshots');
 const today = new Date().toISOString().slice(0, 10);
 const WAIT = { timeout: 30_000 };
 
@@ -261,5 +263,26 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await expectAccessible(page);
     await shot(page, 'captain-account-phone');
+  });
+
+  // Last: it hands the suite's account to another captain.
+  it('LOY-8: the AM replaces the Team Captain in the portal; the old one loses the account at once, the new one has it', async () => {
+    const before = await h.as('captain');
+    await before.getByRole('region', { name: 'My accounts' }).getByRole('link', { name: accountId }).waitFor(WAIT);
+    const am = await h.as('am', `/app/accounts/${accountId}`);
+    await am.getByLabel('New Team Captain name').fill('Morgan Chan');
+    await am.getByLabel('New Team Captain email').fill('mchan@acme.example');
+    await am.getByLabel('New Team Captain CCO id').fill('mchan');
+    await expectAccessible(am);
+    await am.getByRole('button', { name: 'Replace Team Captain' }).click();
+    await expect.poll(() => am.getByRole('status').textContent(), WAIT).toBe('Morgan Chan is the Team Captain now.');
+    const successor = await h.as('otherCaptain');
+    await successor.getByRole('region', { name: 'My accounts' }).getByRole('link', { name: accountId }).click();
+    await expect.poll(() => successor.locator('.facts').textContent(), WAIT).toContain('Morgan Chan (mchan)');
+    // The old captain's session is still open: its next request is refused.
+    await before.reload();
+    await before.getByText('You are the Team Captain of no account.').waitFor(WAIT);
+    await before.goto(`${h.api.base}/app/accounts/${accountId}`);
+    await expect.poll(() => before.getByRole('alert').textContent(), WAIT).toBe('This is not your account');
   });
 });

@@ -4,6 +4,8 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, ok } from '../../api/client';
 import { ErrorSummary, Field } from '../../components/forms';
 import { Empty, Facts, Loaded, Page } from '../../components/layout';
+import { useMe } from '../../me';
+import { ReplaceCaptain } from '../am/ReplaceCaptain';
 
 function Lots({ id }: { id: string }) {
   const lots = useQuery({ queryKey: ['lots', id], queryFn: () => ok(api.GET('/v1/accounts/{id}/lots', { params: { path: { id } } })) });
@@ -87,6 +89,7 @@ function Statements({ id }: { id: string }) {
 export function AccountPage() {
   const { id = '' } = useParams();
   const account = useQuery({ queryKey: ['account', id], queryFn: () => ok(api.GET('/v1/accounts/{id}', { params: { path: { id } } })) });
+  const captain = useMe().data?.role === 'team-captain';
   return (
     <Page title={`Account ${id}`}>
       <Loaded query={account}>
@@ -111,9 +114,10 @@ export function AccountPage() {
                 <Link to={`/accounts/${id}/terms`}>Accept the terms ({a.termsVersion})</Link>
               </p>
             )}
-            <AutoApproval id={id} enabled={a.autoApproval} />
+            {captain && <AutoApproval id={id} enabled={a.autoApproval} />}
             <Lots id={id} />
             <Statements id={id} />
+            {!captain && <ReplaceCaptain id={id} />}
           </>
         )}
       </Loaded>
