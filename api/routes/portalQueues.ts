@@ -5,9 +5,4 @@ import { creditsQueueRoutes } from './creditsQueues';
 import { incentivesQueueRoutes } from './incentivesQueues';
 import { loyaltyQueueRoutes } from './loyaltyQueues';
 
-export const queueRoutes = [
-  ...loyaltyQueueRoutes,
-  ...creditsQueueRoutes,
-  ...certificationQueueRoutes,
-  ...incentivesQueueRoutes,
-];
+export const queueRoutes = [...loyaltyQueueRoutes, ...creditsQueueRoutes, ...certificationQueueRoutes, ...incentivesQueueRoutes];
