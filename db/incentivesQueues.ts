@@ -33,3 +33,13 @@ export async function engagementsOfPartner(db: Knex, partnerId: string, page: Pa
     .limit(page.limit)
     .offset(page.offset);
 }
+
+/** The active engagements, by id, a page at a time: the ops queue reads each one's phase deadline from its workflow. */
+export async function activeEngagements(db: Knex, page: Page): Promise<{ id: string; partnerId: string; customerId: string }[]> {
+  return db(ENGAGEMENTS)
+    .where({ state: 'active' })
+    .orderBy('id')
+    .select<{ id: string; partnerId: string; customerId: string }[]>({ id: 'id', partnerId: 'partner_id', customerId: 'customer_id' })
+    .limit(page.limit)
+    .offset(page.offset);
+}

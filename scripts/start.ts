@@ -47,7 +47,8 @@ async function main() {
   });
   const api = `http://127.0.0.1:${env.PORT}`;
   await waitUntil('API', () => healthy(api), 120_000);
-  urls.unshift(['Portal', `${api}/app`], ['API', api], ['API docs', `${api}/docs`]);
+  // The portal at its public URL: the session cookie belongs to that host name.
+  urls.unshift(['Portal', `${publicUrlOf(env)}/app`], ['API', api], ['API docs', `${api}/docs`]);
   console.log('\nCisco Programs is running:');
   for (const [name, url] of urls) console.log(`  ${name.padEnd(16)} ${url}`);
   if (!env.API_TOKENS) {

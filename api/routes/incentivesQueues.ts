@@ -1,5 +1,6 @@
-import { engagementsOfPartner } from '../../db/incentivesQueues';
-import { incentiveWorkflowId } from '../../workflows/incentivesDefinitions';
+import { addDays } from '../../domain/calendar';
+import { activeEngagements, engagementsOfPartner } from '../../db/incentivesQueues';
+import { engagementStateQuery, incentiveWorkflowId } from '../../workflows/incentivesDefinitions';
 import { route } from '../route';
 import { pageOf, pageQuery, z } from '../schemas/common';
 import { linkFields, workflowLink } from './sharedQueues';
@@ -32,4 +33,48 @@ const mine = route({
   },
 });
 
-export const incentivesQueueRoutes = [mine];
+const nearItem = z.object({
+  id: z.string(),
+  partnerId: z.string(),
+  customerId: z.string(),
+  phase: z.string(),
+  deadline: z.string(),
+  ...linkFields,
+});
+
+// The phase deadline lives in each engagement's workflow (LCI-4), not in the read model: a page of active
+// engagements is read from Postgres and each one's deadline asked of its workflow.
+const nearExpiry = route({
+  method: 'get',
+  path: '/v1/queues/engagements-near-expiry',
+  roles: ['ops'],
+  summary:
+    'Of a page of active engagements (by id), those whose current phase expires within 30 days, soonest first, from their workflows (LCI-4)',
+  request: { query: pageQuery },
+  responses: {
+    200: {
+      description: 'The engagements near expiry in this page',
+      schema: pageOf('engagements', nearItem).openapi('EngagementsNearExpiry'),
+    },
+  },
+  handler: async ({ query }, deps) => {
+    const horizon = addDays(deps.today(), 30);
+    const rows = await activeEngagements(deps.db, query);
+    const states = await Promise.all(
+      rows.map((r) => deps.temporal.workflow.getHandle(incentiveWorkflowId(r.id)).query(engagementStateQuery)),
+    );
+    const engagements = rows
+      .map((r, i) => ({ r, s: states[i]! }))
+      .filter(({ s }) => s.state === 'active' && s.deadline <= horizon)
+      .sort((a, b) => a.s.deadline.localeCompare(b.s.deadline))
+      .map(({ r, s }) => ({
+        ...r,
+        phase: s.useCase.phases[s.phaseIndex]?.name ?? '',
+        deadline: s.deadline,
+        ...workflowLink(deps, incentiveWorkflowId(r.id)),
+      }));
+    return { status: 200, body: { engagements, ...query } };
+  },
+});
+
+export const incentivesQueueRoutes = [mine, nearExpiry];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, addYears } from '../../domain/calendar';
+import { addDays, addMonths, addYears } from '../../domain/calendar';
 import { apiHarness, startApi, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/loyalty';
 import { uniqueId } from '../helpers/temporal';
@@ -185,5 +185,46 @@ describe("API: the portal's lists and work queues", () => {
     expect((await h.api.call('GET', '/v1/queues/certifications-due', { token: P1 })).status).toBe(403);
     expect((await h.api.call('GET', '/v1/my/engagements', { token: P1 })).body.engagements).toEqual([]);
     expect((await h.api.call('GET', '/v1/my/engagements', { token: OPS })).status).toBe(403);
+  });
+
+  it('LCI-4: ops see the active engagements whose phase expires within 30 days, from their workflows', async () => {
+    // Five days on, a one-month phase opened today expires within 30 days; a twelve-month one does not.
+    const soon = await startApi({
+      temporal: h.env.client,
+      db: h.db,
+      taskQueue: h.taskQueue,
+      today: () => addDays(today, 5),
+      config: { incentivePhaseMonths: 1, temporalUiUrl: 'http://ui.example:8233', temporalNamespace: 'default' },
+    });
+    try {
+      expect(
+        (await h.api.call('POST', '/v1/partners', { token: OPS, body: { id: 'P-7', name: 'P Seven', email: 'p7@partner.example' } }))
+          .status,
+      ).toBe(201);
+      const open = async (api: typeof soon, customerId: string) => {
+        const res = await api.call('POST', '/v1/engagements', {
+          token: OPS,
+          body: { partnerId: 'P-7', customerId, useCaseId: 'security-mfa' },
+        });
+        expect(res.status).toBe(201);
+        return res.body.engagementId as string;
+      };
+      const near = await open(soon, 'CUST-NEAR');
+      await open(h.api, 'CUST-FAR');
+      const res = await soon.call('GET', '/v1/queues/engagements-near-expiry', { token: OPS });
+      expect(res.status).toBe(200);
+      expect(res.body.engagements).toEqual([
+        expect.objectContaining({
+          id: near,
+          partnerId: 'P-7',
+          customerId: 'CUST-NEAR',
+          deadline: addMonths(today, 1),
+          workflowUrl: `http://ui.example:8233/namespaces/default/workflows/incentive-${near}`,
+        }),
+      ]);
+      expect((await soon.call('GET', '/v1/queues/engagements-near-expiry', { token: P1 })).status).toBe(403);
+    } finally {
+      await soon.close();
+    }
   });
 });

@@ -5224,6 +5224,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/queues/engagements-near-expiry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Of a page of active engagements (by id), those whose current phase expires within 30 days, soonest first, from their workflows (LCI-4)
+         * @description Roles: ops
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The engagements near expiry in this page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EngagementsNearExpiry"];
+                    };
+                };
+                /** @description Malformed input; `errors` names each bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role or ownership does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the database does not answer; retry after the delay given */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5914,6 +5994,19 @@ export interface components {
                 state: "active" | "completed" | "expired";
                 phase: string | null;
                 paidUsd: number;
+                workflowId: string;
+                workflowUrl: string | null;
+            }[];
+            limit: number;
+            offset: number;
+        };
+        EngagementsNearExpiry: {
+            engagements: {
+                id: string;
+                partnerId: string;
+                customerId: string;
+                phase: string;
+                deadline: string;
                 workflowId: string;
                 workflowUrl: string | null;
             }[];

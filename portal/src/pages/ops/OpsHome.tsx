@@ -59,64 +59,87 @@ function Queue({
 
 const link = (w: { workflowId: string; workflowUrl: string | null }) => ({ workflowId: w.workflowId, workflowUrl: w.workflowUrl });
 
-/** Ops' work queues, each row linked to its workflow's history in the Temporal Web UI. */
-export function OpsHome() {
-  const reissues = useQuery({
-    queryKey: ['queue', 'reissues'],
-    queryFn: async () =>
+interface Spec {
+  title: string;
+  headers: string[];
+  load: () => Promise<Row[]>;
+}
+
+const QUEUES: Spec[] = [
+  {
+    title: 'Reissue requests to decide',
+    headers: ['Request', 'Lot', 'Balance', 'Expires', 'Asked'],
+    load: async () =>
       (await ok(api.GET('/v1/queues/extension-requests'))).extensionRequests.map((r) => ({
         key: r.id,
         cells: [<Link to="/ops/extension-requests">{r.id}</Link>, r.lotId, r.balance, r.expiresOn, r.requestedOn],
         ...link(r),
       })),
-  });
-  const holds = useQuery({
-    queryKey: ['queue', 'holds'],
-    queryFn: async () =>
+  },
+  {
+    title: 'Holds releasing this week',
+    headers: ['Redemption', 'Account', 'Credits', 'Released on'],
+    load: async () =>
       (await ok(api.GET('/v1/queues/holds-releasing'))).redemptions.map((r) => ({
         key: r.id,
         cells: [r.id, r.accountId, r.credits, r.holdUntil],
         ...link(r),
       })),
-  });
-  const nominations = useQuery({
-    queryKey: ['queue', 'nominations'],
-    queryFn: async () =>
+  },
+  {
+    title: 'Nominations waiting for terms',
+    headers: ['Account', 'Team Captain', 'Nominated', 'Terms'],
+    load: async () =>
       (await ok(api.GET('/v1/queues/nominations-waiting'))).accounts.map((a) => ({
         key: a.id,
         cells: [a.id, a.captainName, a.nominatedOn, a.termsVersion],
         ...link(a),
       })),
-  });
-  const certs = useQuery({
-    queryKey: ['queue', 'certs'],
-    queryFn: async () =>
+  },
+  {
+    title: 'Certifications in Re-Cert',
+    headers: ['Certification', 'Anniversary', 'Lost after', 'Within 7 days of loss'],
+    load: async () =>
       (await ok(api.GET('/v1/queues/certifications-due'))).certifications.map((c) => ({
         key: c.id,
         cells: [c.id, c.anniversary, c.lapsesOn, c.losingWithinWeek ? 'Yes: lost within 7 days' : 'No'],
         ...link(c),
       })),
-  });
-  const ending = useQuery({
-    queryKey: ['queue', 'ending'],
-    queryFn: async () =>
+  },
+  {
+    title: 'Extensions ending',
+    headers: ['Lot', 'Account', 'Balance', 'Extended to'],
+    load: async () =>
       (await ok(api.GET('/v1/queues/extensions-ending'))).lots.map((l) => ({
         key: l.lotId,
         cells: [l.lotId, l.accountId, l.balance, l.extendedTo],
         ...link(l),
       })),
-  });
+  },
+  {
+    title: 'Engagements near expiry',
+    headers: ['Engagement', 'Partner', 'Customer', 'Phase', 'Phase ends'],
+    load: async () =>
+      (await ok(api.GET('/v1/queues/engagements-near-expiry'))).engagements.map((e) => ({
+        key: e.id,
+        cells: [e.id, e.partnerId, e.customerId, e.phase, e.deadline],
+        ...link(e),
+      })),
+  },
+];
+
+function LoadedQueue({ spec }: { spec: Spec }) {
+  const query = useQuery({ queryKey: ['queue', spec.title], queryFn: spec.load });
+  return <Queue title={spec.title} headers={spec.headers} query={query} />;
+}
+
+/** Ops' work queues, each row linked to its workflow's history in the Temporal Web UI. */
+export function OpsHome() {
   return (
     <Page title="Work queues">
-      <Queue title="Reissue requests to decide" headers={['Request', 'Lot', 'Balance', 'Expires', 'Asked']} query={reissues} />
-      <Queue title="Holds releasing this week" headers={['Redemption', 'Account', 'Credits', 'Released on']} query={holds} />
-      <Queue title="Nominations waiting for terms" headers={['Account', 'Team Captain', 'Nominated', 'Terms']} query={nominations} />
-      <Queue
-        title="Certifications in Re-Cert"
-        headers={['Certification', 'Anniversary', 'Lost after', 'Within 7 days of loss']}
-        query={certs}
-      />
-      <Queue title="Extensions ending" headers={['Lot', 'Account', 'Balance', 'Extended to']} query={ending} />
+      {QUEUES.map((spec) => (
+        <LoadedQueue key={spec.title} spec={spec} />
+      ))}
     </Page>
   );
 }
