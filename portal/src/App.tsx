@@ -13,13 +13,17 @@ import { NominationPage } from './pages/am/NominationPage';
 import { OpsHome } from './pages/ops/OpsHome';
 import { ReissueQueue } from './pages/ops/ReissueQueue';
 import { TierTables } from './pages/ops/TierTables';
+import { ApplicationPage } from './pages/partner/ApplicationPage';
 import { CertificationPage } from './pages/partner/CertificationPage';
 import { EngagementPage } from './pages/partner/EngagementPage';
 import { PartnerHome } from './pages/partner/PartnerHome';
 
 const NAV: Record<Me['role'], [string, string][]> = {
   'team-captain': [['/', 'My accounts']],
-  partner: [['/', 'My certifications']],
+  partner: [
+    ['/', 'My certifications'],
+    ['/certifications/new', 'Apply'],
+  ],
   'account-manager': [
     ['/', 'Accounts'],
     ['/nominations/new', 'Nominate'],
@@ -102,6 +106,7 @@ export function App() {
                 <Route path="/accounts/:id/statements/:month" element={<StatementPage />} />
                 <Route path="/redemptions/:id" element={<RedemptionPage />} />
                 <Route path="/lots/:id" element={<LotPage />} />
+                <Route path="/certifications/new" element={<ApplicationPage />} />
                 <Route path="/certifications/:id" element={<CertificationPage />} />
                 <Route path="/engagements/:id" element={<EngagementPage />} />
                 <Route path="/nominations/new" element={<NominationPage />} />

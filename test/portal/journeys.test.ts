@@ -194,6 +194,33 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
     await shot(page, 'partner-home');
   });
 
+  it('CERT-1: the partner applies in another country; the six unmet requirements show at their fields, then it is applied', async () => {
+    const page = await h.as('partner');
+    await page.getByRole('link', { name: 'Apply' }).click();
+    await page.getByLabel('Country').fill('DE');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), WAIT).toContain('6 things to fix');
+    expect(await page.locator('#field-specializations').textContent()).toContain('needs Express Foundation');
+    expect(await page.locator('#field-hybridItService-type-error').textContent()).toBe('must be able to sell one Hybrid IT service');
+    expect(await page.locator('#field-resaleAgreement-error').textContent()).toContain('resale agreement');
+    await expectAccessible(page);
+    await page.getByLabel('express-foundation').check();
+    await page.getByLabel('Service type').selectOption('cisco-powered-managed-service');
+    for (const label of [
+      /end-customer SLA/,
+      /marketing or technical description/,
+      /resale lifecycle/,
+      /resale agreement/,
+      /8x5/,
+      /pre-sales/,
+      /program terms/,
+    ])
+      await page.getByLabel(label).check();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), WAIT).toContain('Application P-1-DE is with ops');
+    expect((await call('ops', 'GET', '/v1/certifications/P-1-DE')).body.state).toBe('applied');
+  });
+
   it('LOY-1, LOY-2: the AM nominates with bad fields, sees every reason at its field at once, fixes them', async () => {
     const page = await h.as('am', '/app/nominations/new');
     const group = uniqueId('NEW');

@@ -4,7 +4,7 @@ import { api, ok } from '../../api/client';
 import type { components } from '../../api/schema';
 import { ErrorSummary, Field, GroupError } from '../../components/forms';
 
-type Requirements = components['schemas']['CertificationState']['requirements'];
+export type Requirements = components['schemas']['CertificationState']['requirements'];
 
 const SPECIALIZATIONS = ['express-foundation', 'express-collaboration', 'advanced-architecture', 'advanced-technology'];
 const SERVICES = [
@@ -52,21 +52,14 @@ function ServiceFields({ service, error, onChange }: { service: Service; error: 
   );
 }
 
-/** CERT-3: renew in the window; every unmet requirement comes back at its own field. */
-export function RenewalForm({ id, current }: { id: string; current: Requirements }) {
-  const client = useQueryClient();
-  const [r, setR] = useState<Requirements>(current);
-  const service = r.hybridItService ?? { type: '', endCustomerSla: false, description: false, resaleLifecycleProcess: false };
-  const renew = useMutation({
-    mutationFn: () => ok(api.POST('/v1/certifications/{id}/renewal', { params: { path: { id } }, body: r })),
-    onSuccess: (state) => client.setQueryData(['certification', id], state),
-  });
+const NO_SERVICE: Service = { type: '', endCustomerSla: false, description: false, resaleLifecycleProcess: false };
+
+/** CERT-1: every requirement as an input, each showing its own unmet reason (renewal's or application's field names). */
+export function RequirementsFields({ r, setR, error }: { r: Requirements; setR: (r: Requirements) => void; error: unknown }) {
   const toggleSpec = (s: string) =>
     setR({ ...r, specializations: r.specializations.includes(s) ? r.specializations.filter((x) => x !== s) : [...r.specializations, s] });
   return (
-    <form onSubmit={(e) => (e.preventDefault(), renew.mutate())} noValidate>
-      <h2>Renew</h2>
-      <ErrorSummary error={renew.error} />
+    <>
       <fieldset>
         <legend>Specializations</legend>
         {SPECIALIZATIONS.map((s) => (
@@ -74,16 +67,46 @@ export function RenewalForm({ id, current }: { id: string; current: Requirements
             {(props) => <input {...props} type="checkbox" checked={r.specializations.includes(s)} onChange={() => toggleSpec(s)} />}
           </Field>
         ))}
-        <GroupError names={['specializations', 'requirements.specializations']} error={renew.error} />
+        <GroupError names={['specializations', 'requirements.specializations']} error={error} />
       </fieldset>
-      <ServiceFields service={service} error={renew.error} onChange={(hybridItService) => setR({ ...r, hybridItService })} />
+      <ServiceFields
+        service={r.hybridItService ?? NO_SERVICE}
+        error={error}
+        onChange={(hybridItService) => setR({ ...r, hybridItService })}
+      />
       {CHECKS.map(([key, label]) => (
-        <Field key={key} name={key} label={label} error={renew.error} also={[`requirements.${key}`]}>
+        <Field key={key} name={key} label={label} error={error} also={[`requirements.${key}`]}>
           {(props) => (
             <input {...props} type="checkbox" checked={r[key] as boolean} onChange={(e) => setR({ ...r, [key]: e.target.checked })} />
           )}
         </Field>
       ))}
+    </>
+  );
+}
+
+export const NO_REQUIREMENTS: Requirements = {
+  specializations: [],
+  hybridItService: null,
+  resaleAgreement: false,
+  customerService8x5: false,
+  preSalesSupport: false,
+  termsAccepted: false,
+};
+
+/** CERT-3: renew in the window; every unmet requirement comes back at its own field. */
+export function RenewalForm({ id, current }: { id: string; current: Requirements }) {
+  const client = useQueryClient();
+  const [r, setR] = useState<Requirements>(current);
+  const renew = useMutation({
+    mutationFn: () => ok(api.POST('/v1/certifications/{id}/renewal', { params: { path: { id } }, body: r })),
+    onSuccess: (state) => client.setQueryData(['certification', id], state),
+  });
+  return (
+    <form onSubmit={(e) => (e.preventDefault(), renew.mutate())} noValidate>
+      <h2>Renew</h2>
+      <ErrorSummary error={renew.error} />
+      <RequirementsFields r={r} setR={setR} error={renew.error} />
       <button type="submit" disabled={renew.isPending}>
         Renew certification
       </button>
