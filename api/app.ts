@@ -16,6 +16,7 @@ import { HttpError } from './errors';
 import { mountRoutes } from './route';
 import { operations } from './operations';
 import { docsRoutes } from './routes/docs';
+import { jsonBodies, securityHeaders, writeRateLimit, type SecurityLimits } from './security';
 import { healthRoutes } from './routes/health';
 import { portalRoutes } from './routes/portal';
 
@@ -33,6 +34,8 @@ export interface AppConfig {
   /** The Temporal Web UI the portal links each entity's workflow to (TEMPORAL_UI_URL), and its namespace. */
   temporalUiUrl?: string;
   temporalNamespace?: string;
+  /** Body size and writes per caller (api/security.ts; RATE_LIMIT_WRITES_PER_MINUTE, BODY_LIMIT_KB). */
+  limits?: SecurityLimits;
   /** OpenID Connect sign-in (issue 13): JWT bearer tokens and portal sessions; unset: static tokens only. */
   auth?: AuthConfig;
 }
@@ -61,14 +64,15 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
-  app.use(express.json({ limit: '1mb' }));
+  app.use(securityHeaders(deps.config.auth ? [new URL(deps.config.auth.issuer).origin] : []));
+  app.use(jsonBodies(deps.config.limits));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
   app.use(portalRoutes());
   app.use(cookieParser());
   const signedIn = signIn(deps);
   app.use(signedIn.router);
-  app.use('/v1', authenticate(signedIn.auth));
+  app.use('/v1', authenticate(signedIn.auth), writeRateLimit(deps.config.limits));
   const v1 = Router();
   mountRoutes(v1, operations, deps);
   app.use(v1);

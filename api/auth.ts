@@ -118,6 +118,8 @@ export function actorOf(holder: TokenHolder): string {
     case 'partner':
       return `partner:${holder.partnerId}`;
     case 'account-manager':
+      // The id, not the name: an account's manager is found by it (ALL-3).
+      return `account-manager:${holder.amId}`;
     case 'ops':
       return `${holder.role}:${holder.name ?? 'unnamed'}`;
     default:

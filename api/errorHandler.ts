@@ -81,6 +81,10 @@ export function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof RedemptionConflict) return conflict(err.message, err.problems);
   // express.json() reports an unparsable body with a 4xx status: the caller's fault.
   const status = (err as { status?: unknown }).status;
+  if ((err as { type?: unknown }).type === 'entity.too.large')
+    return new HttpError(413, 'too_large', 'The body is larger than this operation accepts', [
+      { field: '(body)', message: (err as Error).message },
+    ]);
   if (typeof status === 'number' && status >= 400 && status < 500)
     return new HttpError(status, 'invalid_request', 'The body is not valid JSON', [{ field: '(body)', message: (err as Error).message }]);
   const down = unreachable(err);

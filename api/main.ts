@@ -36,6 +36,7 @@ async function main() {
       incentivePhaseMonths: env.INCENTIVE_PHASE_MONTHS,
       temporalUiUrl: env.TEMPORAL_UI_URL,
       temporalNamespace: env.TEMPORAL_NAMESPACE,
+      limits: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE, bodyLimitKb: env.BODY_LIMIT_KB },
       ...authConfig(env),
     },
     today: () => new Date().toISOString().slice(0, 10),

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig } from '@astea
 import { z } from 'zod';
 import { operations } from './operations';
 import type { Operation } from './route';
+import { IDEMPOTENCY_HEADER } from './idempotency';
 import { errorSchema } from './schemas/common';
 
 // The OpenAPI document, built from the same declarations that serve the routes (api/operations.ts):
@@ -21,6 +22,17 @@ const common = {
   } as ResponseConfig,
 };
 
+/** ALL-4: the header an idempotent operation honours, and the two refusals it adds. */
+const idempotencyHeader = z.object({
+  [IDEMPOTENCY_HEADER]: z.string().min(1).max(255).optional().openapi({
+    description: 'A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours',
+  }),
+});
+const idempotencyRefusals = {
+  409: failure('A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After'),
+  422: failure('The Idempotency-Key was used with another request (`idempotency_key_reused`)'),
+};
+
 function responsesOf(op: Operation): Record<number, ResponseConfig> {
   const responses: Record<number, ResponseConfig> = {};
   for (const [status, success] of Object.entries(op.responses)) {
@@ -31,6 +43,11 @@ function responsesOf(op: Operation): Record<number, ResponseConfig> {
     responses[Number(status)] = { description: success.description, content, ...(location ? { headers: location } : {}) };
   }
   for (const [status, description] of Object.entries(op.errors ?? {})) responses[Number(status)] = failure(description);
+  if (op.idempotent)
+    for (const [status, refusal] of Object.entries(idempotencyRefusals)) {
+      const own = op.errors?.[Number(status) as 409 | 422];
+      responses[Number(status)] = own ? failure(`${own}; or: ${refusal.description}`) : refusal;
+    }
   return { ...responses, ...common };
 }
 
@@ -39,6 +56,7 @@ function requestOf(op: Operation) {
   return {
     ...(params ? { params: params as z.ZodObject } : {}),
     ...(query ? { query: query as z.ZodObject } : {}),
+    ...(op.idempotent ? { headers: idempotencyHeader } : {}),
     ...(body ? { body: { content: json(body), required: !body.safeParse(undefined).success } } : {}),
   };
 }

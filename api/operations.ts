@@ -1,6 +1,7 @@
 // Every operation of the API, capability by capability: what app.ts serves and openapi.ts documents.
 import type { Operation } from './route';
 import { authRoutes } from './routes/auth';
+import { auditRoutes } from './routes/audit';
 import { certificationRoutes } from './routes/certification';
 import { creditsRoutes } from './routes/credits';
 import { incentivesRoutes } from './routes/incentives';
@@ -14,4 +15,5 @@ export const operations: readonly Operation[] = [
   ...certificationRoutes,
   ...incentivesRoutes,
   ...queueRoutes,
+  ...auditRoutes,
 ];

@@ -7,6 +7,7 @@ import type { Role, TokenHolder } from '../config/env';
 import type { AppDeps } from './app';
 import { holderOf } from './auth';
 import { badRequest, forbidden, type FieldError } from './errors';
+import { idempotently, REPLAYED_HEADER, type StoredAnswer } from './idempotency';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -59,6 +60,8 @@ export interface Operation<Q extends RequestSchemas = RequestSchemas, R extends 
   responses: R;
   /** The refusals it may answer beyond 400/401/403/503, each with the error body. */
   errors?: Partial<Record<404 | 409 | 422, string>>;
+  /** ALL-4: creates or moves something, so it honours an Idempotency-Key (api/idempotency.ts). */
+  idempotent?: boolean;
   handler: (input: Input<Q>, deps: AppDeps) => Promise<Reply<R>>;
 }
 
@@ -89,26 +92,39 @@ function parseParts(request: RequestSchemas, req: Request) {
   return parsed;
 }
 
-function send(res: Response, op: Operation, reply: Reply<Record<number, Success>>) {
+/** The answer as it goes out (and as an idempotent operation keeps it). */
+function answerOf(op: Operation, reply: Reply<Record<number, Success>>): StoredAnswer {
   const declared = op.responses[reply.status as number];
-  res.status(reply.status as number);
-  if (declared?.location && reply.location) res.location(fillPath(declared.location, reply.location));
-  if (!reply.csv) return res.json(reply.body);
-  const { filename, rows } = reply.csv;
+  const location = declared?.location && reply.location ? fillPath(declared.location, reply.location) : undefined;
+  return { status: reply.status as number, body: reply.body, ...(location ? { location } : {}) };
+}
+
+function send(res: Response, answer: StoredAnswer & { replayed?: true }, csv?: Reply<Record<number, Success>>['csv']) {
+  res.status(answer.status);
+  if (answer.location) res.location(answer.location);
+  if (answer.replayed) res.setHeader(REPLAYED_HEADER, 'true');
+  if (!csv) return res.json(answer.body);
+  const { filename, rows } = csv;
   res
     .type('text/csv')
     .attachment(filename)
     .send(stringify([...rows], { header: true, columns: rows[0] ? Object.keys(rows[0]) : undefined }));
 }
 
-/** Serves each operation: its role check (403, ALL-3), its request parsed (400 naming each bad field), its handler. */
+/**
+ * Serves each operation: its role check (403, ALL-3), its request parsed (400 naming each bad field), its handler,
+ * once per Idempotency-Key where it is declared idempotent (ALL-4).
+ */
 export function mountRoutes(router: Router, operations: readonly Operation[], deps: AppDeps): void {
   for (const op of operations) {
     router[op.method](expressPath(op.path), async (req, res) => {
       const holder = holderOf(req);
       if (!op.roles.includes(holder.role)) throw forbidden(`Only ${op.roles.join(' or ')} may do this`);
       const parsed = parseParts(op.request, req);
-      send(res, op, await op.handler({ ...(parsed as Input<RequestSchemas>), holder, req }, deps));
+      const handle = () => op.handler({ ...(parsed as Input<RequestSchemas>), holder, req }, deps);
+      if (op.idempotent) return send(res, await idempotently(deps.db, req, holder, async () => answerOf(op, await handle())));
+      const reply = await handle();
+      send(res, answerOf(op, reply), reply.csv);
     });
   }
 }

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
-// Who may call the API: a map from bearer token to its holder. Team Captains and partners carry the id
-// of what is theirs, so ownership is checked against it.
+// Who may call the API: a map from bearer token to its holder. Account Managers, Team Captains and
+// partners carry the id of what is theirs, so ownership is checked against it (ALL-3).
 export const tokenHolderSchema = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('account-manager'), name: z.string().optional() }),
+  z.object({ role: z.literal('account-manager'), amId: z.string().min(1), name: z.string().optional() }),
   z.object({ role: z.literal('ops'), name: z.string().optional() }),
   z.object({ role: z.literal('team-captain'), ccoId: z.string().min(1) }),
   z.object({ role: z.literal('partner'), partnerId: z.string().min(1) }),
@@ -85,6 +85,9 @@ const envSchema = z.object({
   // The Temporal Web UI the portal links each entity's workflow to (npm start: its dev server's UI).
   TEMPORAL_UI_URL: url(['http:', 'https:']).optional(),
   POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  // Hardening (api/security.ts): writes per caller per minute (0: no limit) and an ordinary body's size.
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
+  BODY_LIMIT_KB: z.coerce.number().int().min(1).max(4096).default(64),
   // Sign-in (issue 13): the OpenID Connect issuer whose JWTs and sessions the API accepts; unset under
   // `npm start` means its own development issuer on OIDC_ISSUER_PORT.
   OIDC_ISSUER: url(['https:', 'http:']).optional(),

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CertState } from '../workflows/certificationDefinitions';
 import { CERTIFICATIONS, PARTNERS, type Partner } from './certification';
+import { paged, type PageWindow } from './page';
 
 // Read models of Premier Certification: partners, and certifications as their workflows last wrote them.
 
@@ -41,13 +42,18 @@ export async function findCertification(db: Knex, id: string): Promise<Certifica
 }
 
 /** Certifications by id, in a state and of a partner when asked. */
-export async function listCertifications(db: Knex, filter: { state?: CertState; partnerId?: string }): Promise<CertificationRow[]> {
+export async function listCertifications(
+  db: Knex,
+  filter: { state?: CertState; partnerId?: string },
+  page?: PageWindow,
+): Promise<CertificationRow[]> {
   const rows = await db<CertificationRecord>(CERTIFICATIONS)
     .modify((q) => {
       if (filter.state) void q.where({ state: filter.state });
       if (filter.partnerId) void q.where({ partner_id: filter.partnerId });
     })
-    .orderBy('id');
+    .orderBy('id')
+    .modify(paged(page));
   return rows.map(toCertification);
 }
 

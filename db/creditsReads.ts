@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import type { IsoDate } from '../domain/calendar';
 import { ALLOCATIONS, EXTENSION_REQUESTS, LEDGER, LOTS, REDEMPTIONS, type RedemptionStatus } from './credits';
-import { ACCOUNTS, COMPANIES } from './loyalty';
+import { ACCOUNTS } from './loyalty';
+import { managedBy } from './loyaltyManagers';
 import { TABLE as NOTIFICATIONS } from './notifications';
+import { paged, type PageWindow } from './page';
 
 // Read models for the API, reports and the ledger writes: balances are always summed from the ledger.
 
@@ -42,6 +44,7 @@ const account = {
   captainEmail: 'a.captain_email',
   autoApproval: 'a.auto_approval',
   state: 'a.state',
+  accountManagerId: 'a.account_manager_id',
 } as const;
 
 /** The columns `keys` of a table, in that order (a report's CSV header follows it). */
@@ -62,10 +65,11 @@ export interface LotSummary {
   balance: number;
 }
 
-export async function lotsOfAccount(db: Knex, accountId: string): Promise<LotSummary[]> {
+export async function lotsOfAccount(db: Knex, accountId: string, page?: PageWindow): Promise<LotSummary[]> {
   return db(`${LOTS} as l`)
     .where({ account_id: accountId })
     .orderBy(['expires_on', 'id'])
+    .modify(paged(page))
     .select<LotSummary[]>(pick(lot, 'id', 'source', 'state', 'credits', 'issuedOn', 'activatesOn', 'expiresOn'), balance(db));
 }
 
@@ -85,12 +89,14 @@ export async function lotRow(db: Knex, lotId: string): Promise<LotBalanceRow | u
     .first<LotBalanceRow | undefined>(pick(lot, 'id', 'accountId', 'ownerEmail', 'country', 'expiresOn'), balance(db));
 }
 
-export async function balancesByAccount(db: Knex): Promise<{ accountId: string; balance: number }[]> {
+export async function balancesByAccount(db: Knex, amId?: string, page?: PageWindow): Promise<{ accountId: string; balance: number }[]> {
   return db(`${LOTS} as l`)
     .join(`${LEDGER} as e`, 'e.lot_id', 'l.id')
     .whereNotNull('l.account_id')
+    .modify(managedBy(db, 'l.account_id', amId))
     .groupBy('l.account_id')
     .orderBy('l.account_id')
+    .modify(paged(page))
     .select<{ accountId: string; balance: number }[]>(pick(lot, 'accountId'), db.raw('sum(e.credits)::int as balance'));
 }
 
@@ -102,13 +108,18 @@ export interface ExpiringLot {
   balance: number;
 }
 
-export async function expiringWithin(db: Knex, from: IsoDate, until: IsoDate): Promise<ExpiringLot[]> {
-  const rows = await db(`${LOTS} as l`)
-    .where('l.state', 'active')
-    .whereBetween('l.expires_on', [from, until])
-    .orderBy(['l.expires_on', 'l.id'])
-    .select<ExpiringLot[]>({ lotId: lot.id, ...pick(lot, 'accountId', 'ownerEmail', 'expiresOn') }, balance(db));
-  return rows.filter((r) => r.balance > 0);
+export async function expiringWithin(db: Knex, from: IsoDate, until: IsoDate, amId?: string, page?: PageWindow): Promise<ExpiringLot[]> {
+  return (
+    db(`${LOTS} as l`)
+      .where('l.state', 'active')
+      .modify(managedBy(db, 'l.account_id', amId))
+      .whereBetween('l.expires_on', [from, until])
+      // Only lots with credits left: filtered in SQL so that a page holds whole rows of the report.
+      .whereExists((q) => void q.select(db.raw('1')).from(`${LEDGER} as e`).whereRaw('e.lot_id = l.id').havingRaw('sum(e.credits) > 0'))
+      .orderBy(['l.expires_on', 'l.id'])
+      .modify(paged(page))
+      .select<ExpiringLot[]>({ lotId: lot.id, ...pick(lot, 'accountId', 'ownerEmail', 'expiresOn') }, balance(db))
+  );
 }
 
 export interface AwardSummary {
@@ -138,10 +149,18 @@ export interface RedemptionReportRow {
   requestedBy: string;
 }
 
-export async function redemptionsBetween(db: Knex, from: IsoDate, to: IsoDate): Promise<RedemptionReportRow[]> {
+export async function redemptionsBetween(
+  db: Knex,
+  from: IsoDate,
+  to: IsoDate,
+  amId?: string,
+  page?: PageWindow,
+): Promise<RedemptionReportRow[]> {
   return db(`${REDEMPTIONS} as r`)
     .whereBetween('r.requested_on', [from, to])
+    .modify(managedBy(db, 'r.account_id', amId))
     .orderBy(['r.requested_on', 'r.id'])
+    .modify(paged(page))
     .select<RedemptionReportRow[]>(
       pick(redemption, 'id', 'accountId', 'kind', 'credits', 'status', 'requestedOn', 'decidedOn', 'requestedBy'),
     );
@@ -157,6 +176,7 @@ export interface RedemptionRow {
   holdUntil: IsoDate | null;
   decidedBy: string | null;
   captainCcoId: string | null;
+  accountManagerId: string | null;
   approverEmail: string | null;
 }
 
@@ -167,7 +187,7 @@ export async function redemptionRow(db: Knex, id: string): Promise<RedemptionRow
     .where('r.id', id)
     .first<RedemptionRow | undefined>({
       ...pick(redemption, 'id', 'accountId', 'status', 'kind', 'credits', 'holdUntil', 'decidedBy'),
-      ...pick(account, 'captainCcoId'),
+      ...pick(account, 'captainCcoId', 'accountManagerId'),
       approverEmail: 'n.recipient',
     });
 }
@@ -197,36 +217,6 @@ export async function extensionRequestRow(db: Knex, id: string): Promise<Extensi
   return db(`${EXTENSION_REQUESTS} as x`).where('x.id', id).first<ExtensionRequestRow | undefined>(extensionRequest);
 }
 
-/** CLC-4: an extension request as ops reads it in their list. */
-export interface ExtensionRequestSummary {
-  requestId: string;
-  lotId: string;
-  accountId: string | null;
-  usagePlan: string;
-  requestedBy: string;
-  requestedOn: IsoDate;
-  expiresOn: IsoDate;
-  status: ExtensionRequestRow['status'];
-}
-
-/** CLC-4: the extension requests in `status` (ops' list of open ones: 'pending'), the oldest first. */
-export async function extensionRequestsIn(db: Knex, status: ExtensionRequestRow['status']): Promise<ExtensionRequestSummary[]> {
-  return db(`${EXTENSION_REQUESTS} as x`)
-    .join(`${LOTS} as l`, 'l.id', 'x.lot_id')
-    .where('x.status', status)
-    .orderBy(['x.requested_on', 'x.id'])
-    .select<ExtensionRequestSummary[]>({
-      requestId: 'x.id',
-      lotId: 'x.lot_id',
-      accountId: 'l.account_id',
-      usagePlan: 'x.usage_plan',
-      requestedBy: 'x.requested_by',
-      requestedOn: 'x.requested_on',
-      expiresOn: 'l.expires_on',
-      status: 'x.status',
-    });
-}
-
 export interface AccountOwner {
   id: string;
   captainCcoId: string;
@@ -234,11 +224,7 @@ export interface AccountOwner {
   captainEmail: string;
   autoApproval: boolean;
   state: string;
-}
-
-/** CLC-1: the countries of an account's companies, A to Z. */
-export async function accountCountries(db: Knex, accountId: string): Promise<string[]> {
-  return db(COMPANIES).where({ account_id: accountId }).distinct('country').orderBy('country').pluck<string[]>('country');
+  accountManagerId: string | null; // ALL-3: who manages it (null: ops only)
 }
 
 export async function accountOwner(db: Knex, accountId: string): Promise<AccountOwner | undefined> {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordAudit } from './audit';
 import type { IsoDate } from '../domain/calendar';
 import type { UseCase } from '../domain/incentives';
 import { findUseCase, toEntry, type CatalogueEntry, type UseCaseRecord } from './incentivesReads';
@@ -40,7 +41,7 @@ export async function storeReadings(db: Knex, readings: readonly StoredReading[]
 // LCI-1: the catalogue of use cases, data that ops maintain. A replace bumps the version; a retire hides
 // the use case from new engagements without deleting it (engagements and their payments reference it).
 
-/** Creates or replaces (and un-retires) a use case in one statement; says which it was. */
+/** Creates or replaces (and un-retires) a use case in one statement; says which it was; audited in the same transaction. */
 export async function putUseCase(db: Knex, useCase: UseCase, updatedBy: string): Promise<{ entry: CatalogueEntry; created: boolean }> {
   const row = {
     id: useCase.id,
@@ -49,30 +50,48 @@ export async function putUseCase(db: Knex, useCase: UseCase, updatedBy: string):
     phases: JSON.stringify(useCase.phases),
     updated_by: updatedBy,
   };
-  const [saved] = await db(USE_CASES)
-    .insert(row)
-    .onConflict('id')
-    .merge({
-      technology: row.technology,
-      name: row.name,
-      phases: row.phases,
-      updated_by: updatedBy,
-      updated_at: db.fn.now(),
-      retired_at: null,
-      version: db.raw('?? + 1', [`${USE_CASES}.version`]),
-    })
-    // xmax is 0 only on a freshly inserted row: the one way to tell insert from update in a single upsert.
-    .returning<(UseCaseRecord & { created: boolean })[]>(['*', db.raw('(xmax = 0) as created')]);
-  return { entry: toEntry(saved!), created: saved!.created };
+  return db.transaction(async (trx) => {
+    const before = await findUseCase(trx, useCase.id);
+    const [saved] = await trx(USE_CASES)
+      .insert(row)
+      .onConflict('id')
+      .merge({
+        technology: row.technology,
+        name: row.name,
+        phases: row.phases,
+        updated_by: updatedBy,
+        updated_at: trx.fn.now(),
+        retired_at: null,
+        version: trx.raw('?? + 1', [`${USE_CASES}.version`]),
+      })
+      // xmax is 0 only on a freshly inserted row: the one way to tell insert from update in a single upsert.
+      .returning<(UseCaseRecord & { created: boolean })[]>(['*', trx.raw('(xmax = 0) as created')]);
+    const entry = toEntry(saved!);
+    await recordAudit(trx, {
+      actor: updatedBy,
+      action: 'use-case.put',
+      entityType: 'use-case',
+      entityId: useCase.id,
+      before,
+      after: entry,
+    });
+    return { entry, created: saved!.created };
+  });
 }
 
-/** Retires a use case (again is a no-op); undefined when there is none. */
+/** Retires a use case (again is a no-op, and records nothing); undefined when there is none. */
 export async function retireUseCase(db: Knex, id: string, updatedBy: string): Promise<CatalogueEntry | undefined> {
-  await db(USE_CASES)
-    .where({ id })
-    .whereNull('retired_at')
-    .update({ retired_at: db.fn.now(), updated_by: updatedBy, updated_at: db.fn.now() });
-  return findUseCase(db, id);
+  return db.transaction(async (trx) => {
+    const before = await findUseCase(trx, id);
+    const retired = await trx(USE_CASES)
+      .where({ id })
+      .whereNull('retired_at')
+      .update({ retired_at: trx.fn.now(), updated_by: updatedBy, updated_at: trx.fn.now() });
+    const after = await findUseCase(trx, id);
+    if (retired > 0)
+      await recordAudit(trx, { actor: updatedBy, action: 'use-case.retired', entityType: 'use-case', entityId: id, before, after });
+    return after;
+  });
 }
 
 /** LCI-3: the engagement's Customer Success Plan, kept (a new one replaces it), never required. */

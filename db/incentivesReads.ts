@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { IsoDate } from '../domain/calendar';
 import type { Phase, UseCase } from '../domain/incentives';
 import { ENGAGEMENTS, PAYMENTS, USE_CASES } from './incentives';
+import { paged, type PageWindow } from './page';
 
 // Read models of Lifecycle Incentives: the catalogue (LCI-1), engagements as their workflows last wrote
 // them, and the payments approved (LCI-2).
@@ -30,8 +31,8 @@ export const toEntry = (r: UseCaseRecord): CatalogueEntry => ({
 });
 
 /** The use cases offered to new engagements. */
-export async function currentUseCases(db: Knex): Promise<CatalogueEntry[]> {
-  return (await db<UseCaseRecord>(USE_CASES).whereNull('retired_at').orderBy('id')).map(toEntry);
+export async function currentUseCases(db: Knex, page?: PageWindow): Promise<CatalogueEntry[]> {
+  return (await db<UseCaseRecord>(USE_CASES).whereNull('retired_at').orderBy('id').modify(paged(page))).map(toEntry);
 }
 
 export async function findUseCase(db: Knex, id: string): Promise<CatalogueEntry | undefined> {
@@ -78,13 +79,14 @@ export interface PaymentRow {
 }
 
 /** LCI-2: phase payments approved, oldest first; a partner's own when `partnerId` is given. */
-export async function payments(db: Knex, partnerId?: string): Promise<PaymentRow[]> {
+export async function payments(db: Knex, partnerId?: string, page?: PageWindow): Promise<PaymentRow[]> {
   return db(`${PAYMENTS} as p`)
     .join(`${ENGAGEMENTS} as e`, 'e.id', 'p.engagement_id')
     .modify((q) => {
       if (partnerId) void q.where('e.partner_id', partnerId);
     })
     .orderBy(['p.approved_on', 'p.engagement_id', 'p.phase_index'])
+    .modify(paged(page))
     .select(
       'p.engagement_id as engagementId',
       'e.partner_id as partnerId',

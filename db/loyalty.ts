@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { membersOf, type Bookings, type Nomination, type TierBand, type TierTable } from '../domain/loyalty';
 import type { Company } from '../domain/loyaltyGroups';
 import { awardLedgerInsert, awardLotInsert, type AwardLot } from './creditsLots';
+import { recordAudit } from './audit';
 import { noticeInsert, type Notice } from './notifications';
 
 export const ACCOUNTS = 'accounts';
@@ -38,6 +39,8 @@ export async function insertNominatedAccount(trx: Knex.Transaction, input: Nomin
     captain_email: n.teamCaptain.email,
     captain_cco_id: n.teamCaptain.ccoId,
     nominated_by: input.nominatedBy,
+    // ALL-3: the nominating Account Manager manages the account (its lifecycle's, on a new nomination).
+    account_manager_id: /^account-manager:(.+)$/.exec(input.nominatedBy)?.[1] ?? null,
     nominated_on: input.nominatedOn,
     terms_version: input.termsVersion,
     lifecycle,
@@ -130,6 +133,7 @@ function accountUpdate(db: Knex | Knex.Transaction, accountId: string, changes: 
 
 interface TierTableRecord {
   fiscal_year: number;
+  version: number;
   bands: TierBand[];
   updated_by: string;
 }
@@ -141,22 +145,41 @@ interface TermsVersionRecord {
 
 const toTable = (row: TierTableRecord): TierTable => ({ fiscalYear: row.fiscal_year, bands: row.bands });
 
-/** LOY-5: the table of `fy`, or else the latest earlier one. */
+/** LOY-5: the table of `fy`, or else the latest earlier one; of a year, its latest version. */
 export async function tierTableFor(db: Knex, fy: number): Promise<TierTable | undefined> {
-  const row = await db<TierTableRecord>(TIER_TABLES).where('fiscal_year', '<=', fy).orderBy('fiscal_year', 'desc').first();
+  const row = await db<TierTableRecord>(TIER_TABLES)
+    .where('fiscal_year', '<=', fy)
+    .orderBy([
+      { column: 'fiscal_year', order: 'desc' },
+      { column: 'version', order: 'desc' },
+    ])
+    .first();
   return row && toTable(row);
 }
 
-export async function findTierTable(db: Knex, fy: number): Promise<TierTable | undefined> {
-  const row = await db<TierTableRecord>(TIER_TABLES).where({ fiscal_year: fy }).first();
-  return row && toTable(row);
+export async function findTierTable(db: Knex | Knex.Transaction, fy: number): Promise<(TierTable & { version: number }) | undefined> {
+  const row = await db<TierTableRecord>(TIER_TABLES).where({ fiscal_year: fy }).orderBy('version', 'desc').first();
+  return row && { ...toTable(row), version: row.version };
 }
 
-export async function putTierTable(db: Knex, table: TierTable, updatedBy: string): Promise<void> {
-  await db(TIER_TABLES)
-    .insert({ fiscal_year: table.fiscalYear, bands: JSON.stringify(table.bands), updated_by: updatedBy })
-    .onConflict('fiscal_year')
-    .merge({ bands: JSON.stringify(table.bands), updated_by: updatedBy, updated_at: db.fn.now() });
+/** LOY-5: a table is never overwritten: each PUT is a new version of its year, audited in the same transaction. */
+export async function putTierTable(db: Knex, table: TierTable, updatedBy: string): Promise<{ version: number; created: boolean }> {
+  return db.transaction(async (trx) => {
+    // Two PUTs of one year at once take their turns, so each gets the next version number.
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tier_tables:${table.fiscalYear}`]);
+    const before = await findTierTable(trx, table.fiscalYear);
+    const version = (before?.version ?? 0) + 1;
+    await trx(TIER_TABLES).insert({ fiscal_year: table.fiscalYear, version, bands: JSON.stringify(table.bands), updated_by: updatedBy });
+    await recordAudit(trx, {
+      actor: updatedBy,
+      action: 'tier-table.published',
+      entityType: 'tier-table',
+      entityId: String(table.fiscalYear),
+      before: before ?? null,
+      after: { ...table, version },
+    });
+    return { version, created: !before };
+  });
 }
 
 /** The latest published terms version, if ops have published any (else the configured one applies). */
@@ -165,10 +188,20 @@ export async function latestTermsVersion(db: Knex): Promise<string | undefined> 
   return row?.version;
 }
 
-/** Records a version once; false when it was already published. */
+/** Records a version once, audited in the same transaction; false when it was already published. */
 export async function publishTermsVersion(db: Knex, version: string, by: string): Promise<boolean> {
-  const inserted = await db(TERMS_VERSIONS).insert({ version, published_by: by }).onConflict('version').ignore().returning('version');
-  return inserted.length > 0;
+  return db.transaction(async (trx) => {
+    const inserted = await trx(TERMS_VERSIONS).insert({ version, published_by: by }).onConflict('version').ignore().returning('version');
+    if (inserted.length === 0) return false;
+    await recordAudit(trx, {
+      actor: by,
+      action: 'terms-version.published',
+      entityType: 'terms-version',
+      entityId: version,
+      after: { version },
+    });
+    return true;
+  });
 }
 
 /** LOY-4: who accepted which terms version, when; once per account and version. */

@@ -42,10 +42,13 @@ export async function accountsOfCaptain(db: Knex, ccoId: string, page: Page): Pr
     .offset(page.offset);
 }
 
-/** LOY-4: nominations whose terms still wait for their captain, oldest first. */
-export async function nominationsWaiting(db: Knex, page: Page): Promise<AccountQueueRow[]> {
+/** LOY-4: nominations whose terms still wait for their captain, oldest first; an Account Manager's own when `managedBy`. */
+export async function nominationsWaiting(db: Knex, page: Page, managedBy?: string): Promise<AccountQueueRow[]> {
   return db(ACCOUNTS)
     .where({ state: 'nominated' })
+    .modify((q) => {
+      if (managedBy !== undefined) void q.where({ account_manager_id: managedBy });
+    })
     .orderBy([{ column: 'nominated_on' }, { column: 'id' }])
     .select<AccountQueueRow[]>(columns)
     .limit(page.limit)

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { LoyaltyState } from '../workflows/loyaltyDefinitions';
 import { ACCOUNT_LIFECYCLES, ACCOUNTS, COMPANIES } from './loyalty';
+import { paged, type PageWindow } from './page';
 
 // Read models of Customer Loyalty accounts, kept current by the account workflows' activities: lists for
 // the API, and the LOY-3 lookup of who already belongs to an account.
@@ -30,6 +31,8 @@ export interface AccountRecord {
   captain_cco_id: string;
   auto_approval: boolean;
   nominated_by: string;
+  /** ALL-3: who manages it (null: ops only). */
+  account_manager_id: string | null;
   nominated_on: string;
   terms_version: string;
   next_award_date: string | null;
@@ -51,9 +54,10 @@ const toAccount = (row: AccountRecord): AccountRow => ({
 
 export async function listAccounts(
   db: Knex,
-  filter: { state?: LoyaltyState; tier?: number; limit: number; offset: number },
+  filter: { state?: LoyaltyState; tier?: number; managedBy?: string } & PageWindow,
 ): Promise<AccountRow[]> {
-  const q = db<AccountRecord>(ACCOUNTS).orderBy('id').limit(filter.limit).offset(filter.offset);
+  const q = db<AccountRecord>(ACCOUNTS).orderBy('id').modify(paged(filter));
+  if (filter.managedBy !== undefined) void q.where({ account_manager_id: filter.managedBy });
   if (filter.state) void q.where({ state: filter.state });
   if (filter.tier !== undefined) void q.where({ tier: filter.tier });
   return (await q).map(toAccount);
@@ -119,4 +123,9 @@ export async function earlierLifecyclesOf(db: Knex, accountId: string) {
 /** Accounts whose workflows are still open, for fanning out a new terms version. */
 export async function openAccountIds(db: Knex): Promise<string[]> {
   return db<AccountRecord>(ACCOUNTS).whereIn('state', ['nominated', 'enrolled']).orderBy('id').pluck('id');
+}
+
+/** CLC-1: the countries of an account's companies, A to Z. */
+export async function accountCountries(db: Knex, accountId: string): Promise<string[]> {
+  return db(COMPANIES).where({ account_id: accountId }).distinct('country').orderBy('country').pluck<string[]>('country');
 }

@@ -9,11 +9,11 @@ import type { TokenHolder } from '../config/env';
  */
 export function devSecrets(dataDir: string): { tokens: Record<string, TokenHolder>; postgresPassword: string } {
   const file = join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  if (existsSync(file)) return withAmIds(JSON.parse(readFileSync(file, 'utf8')));
   const token = (role: string) => `dev-${role}-${randomBytes(9).toString('base64url')}`;
   const secrets = {
     tokens: {
-      [token('am')]: { role: 'account-manager', name: 'dev-am' },
+      [token('am')]: { role: 'account-manager', amId: 'dev-am', name: 'dev-am' },
       [token('ops')]: { role: 'ops', name: 'dev-ops' },
       [token('cap')]: { role: 'team-captain', ccoId: 'dlee' },
       [token('p1')]: { role: 'partner', partnerId: 'P-1' },
@@ -22,5 +22,12 @@ export function devSecrets(dataDir: string): { tokens: Record<string, TokenHolde
     postgresPassword: randomBytes(18).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** A secrets file written before Account Managers carried an id (ALL-3) gets one: its name. */
+function withAmIds(secrets: { tokens: Record<string, TokenHolder>; postgresPassword: string }) {
+  for (const holder of Object.values(secrets.tokens))
+    if (holder.role === 'account-manager' && !holder.amId) holder.amId = holder.name ?? 'dev-am';
   return secrets;
 }

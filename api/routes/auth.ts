@@ -24,7 +24,7 @@ const LOGIN_MINUTES = 10;
 
 /** Only a path of the portal on this origin; anything else (another site, `//host`, the API) goes home. */
 export function safeReturnTo(raw: unknown, publicUrl: string): string {
-  if (typeof raw !== 'string' || !raw.startsWith('/')) return '/app';
+  if (typeof raw !== 'string' || !raw) return '/app';
   const base = new URL(publicUrl);
   let url: URL;
   try {
@@ -38,8 +38,23 @@ export function safeReturnTo(raw: unknown, publicUrl: string): string {
 
 const signInFailed = (why: string) => new HttpError(401, 'sign_in_failed', `Sign-in did not complete: ${why}. Start again at /auth/login.`);
 
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * This machine under another of its names (127.0.0.1 for localhost): the sign-in cookie would be set on a
+ * host the issuer does not return to, so sign-in starts again at PUBLIC_URL's.
+ */
+function atAnotherLocalName(req: Request, publicUrl: string): boolean {
+  const here = URL.parse(`http://${req.get('host') ?? ''}`);
+  const base = new URL(publicUrl);
+  return !!here && here.host !== base.host && LOCAL_HOSTS.has(here.hostname) && LOCAL_HOSTS.has(base.hostname);
+}
+
 function login(rp: RelyingParty) {
   return async (req: Request, res: Response) => {
+    if (atAnotherLocalName(req, rp.cfg.publicUrl)) {
+      return res.redirect(303, new URL(req.originalUrl, rp.cfg.publicUrl).href);
+    }
     const tx = { ...randomSecrets(), returnTo: safeReturnTo(req.query.returnTo, rp.cfg.publicUrl) };
     const target = await authorizationUrl(rp, tx);
     res.cookie(LOGIN_COOKIE, await sealLogin(tx, rp.cfg.sessionSecret), cookieOptions(rp.cfg.publicUrl, LOGIN_MINUTES * 60_000));
@@ -59,6 +74,9 @@ function callback(rp: RelyingParty, sessions: SessionStore) {
     const holder = holderFromClaims(signedIn.claims);
     if (!holder) throw forbidden('Your sign-in names no role of Cisco Programs (claims role, cco_id, partner_id, am_id)');
     const identity = identityFromClaims(signedIn.claims, holder);
+    // A sign-in replaces whatever session this browser had: the old one ends, not just its cookie.
+    const previous = cookieOf(req, SESSION_COOKIE);
+    if (previous) await sessions.end(previous);
     const { id } = await sessions.create({ holder, identity, ...(signedIn.idToken ? { idToken: signedIn.idToken } : {}) });
     res.cookie(SESSION_COOKIE, id, cookieOptions(rp.cfg.publicUrl, SESSION_HOURS * 3600_000));
     res.redirect(303, tx.returnTo);

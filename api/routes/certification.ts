@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { Role, TokenHolder } from '../../config/env';
+import { recordAudit } from '../../db/audit';
 import { registerPartner } from '../../db/certification';
 import { findCertification, findPartner, listCertifications } from '../../db/certificationReads';
 import { unmetRequirements } from '../../domain/certification';
@@ -33,6 +34,7 @@ const registerPartnerRoute = route({
   request: { body: s.partnerSchema },
   responses: { 201: { description: 'Registered', schema: s.partnerSchema } },
   errors: { 409: 'Already registered' },
+  idempotent: true,
   handler: async ({ body: partner }, { db }) => {
     if (!(await registerPartner(db, partner)))
       throw conflict(`Partner ${partner.id} is already registered`, [{ field: 'id', message: 'already registered' }]);
@@ -50,6 +52,7 @@ const apply = route({
     201: { description: 'Applied; its workflow runs', schema: s.certificationCreatedSchema, location: '/v1/certifications/{id}' },
   },
   errors: { 409: 'Already applied', 422: 'Every unmet requirement' },
+  idempotent: true,
   handler: async ({ body: { country, requirements }, holder }, { temporal, db, config }) => {
     const partnerId = holder.role === 'partner' ? holder.partnerId : '';
     const partner = await findPartner(db, partnerId);
@@ -80,9 +83,9 @@ const list = route({
   summary: 'Certifications by state, from the read model (ops: all; a partner: its own; ALL-3)',
   request: { query: s.certificationListQuery },
   responses: { 200: { description: 'The certifications', schema: s.certificationListSchema } },
-  handler: async ({ query: { state }, holder }, { db }) => {
+  handler: async ({ query: { state, ...page }, holder }, { db }) => {
     const partnerId = holder.role === 'partner' ? holder.partnerId : undefined;
-    return { status: 200, body: { certifications: await listCertifications(db, { state, partnerId }) } };
+    return { status: 200, body: { certifications: await listCertifications(db, { state, partnerId }, page), ...page } };
   },
 });
 
@@ -100,6 +103,8 @@ const read = route({
   },
 });
 
+const OPS_DECISIONS = new Set(['decision', 'revocation']);
+
 /** A command on a certification: an update of its workflow, whose validator states the rule broken. */
 function command<B extends z.ZodType>(
   suffix: string,
@@ -116,9 +121,24 @@ function command<B extends z.ZodType>(
     request: { params: s.certificationIdParam, body },
     responses: { 200: { description: 'The certification after the command', schema: s.certificationStateSchema } },
     errors: { 404: 'No such certification', 409: 'Not allowed in the current state', 422: 'A rule is broken' },
+    // ALL-4: ops' decisions keep their natural key (a certification is decided or revoked once).
+    idempotent: !OPS_DECISIONS.has(suffix),
     handler: async ({ params, body: input, holder }, { temporal, db }) => {
       const id = await ownedCertification(db, holder, params.id);
-      return { status: 200, body: await run(handleOf(temporal, id), input as z.output<B>, actorOf(holder)) };
+      const handle = handleOf(temporal, id);
+      // Who did what: each ops decision is recorded with the certification before and after it.
+      const before = holder.role === 'ops' ? await handle.query(messages.certificationStateQuery) : undefined;
+      const after = await run(handle, input as z.output<B>, actorOf(holder));
+      if (before)
+        await recordAudit(db, {
+          actor: actorOf(holder),
+          action: `certification.${suffix}`,
+          entityType: 'certification',
+          entityId: id,
+          before,
+          after,
+        });
+      return { status: 200, body: after };
     },
   });
 }

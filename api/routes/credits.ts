@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TokenHolder } from '../../config/env';
-import { accountCountries, accountOwner, allocationsOf, redemptionRow, type AccountOwner } from '../../db/creditsReads';
+import { recordAudit } from '../../db/audit';
+import { accountCountries } from '../../db/loyaltyReads';
+import { accountOwner, allocationsOf, redemptionRow, type AccountOwner } from '../../db/creditsReads';
 import { CLC_COUNTRIES, countryNotCleared, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
 import { lotBalanceNews } from '../../services/credits';
 import { decideRedemption, requestRedemption, type RedemptionDeskDeps } from '../../services/creditsRedemptions';
@@ -11,11 +12,14 @@ import { loyaltyWorkflowId, setAutoApprovalUpdate } from '../../workflows/loyalt
 import type { AppDeps } from '../app';
 import { actorOf } from '../auth';
 import { conflict, notFound, unprocessable } from '../errors';
+import { idempotencyKeyOf, mintId } from '../idempotency';
 import { route } from '../route';
 import { accountIdParam } from '../schemas/loyalty';
 import * as s from '../schemas/credits';
 import { assertCaptainOf, READERS, statementRoutes } from './creditsStatements';
 import { existingLot, extensionRoutes, lotHandle } from './creditsExtensions';
+
+const UNIQUE_VIOLATION = '23505';
 
 // The redemption desk of each app: its lots' balance news is batched per app (services/credits.ts).
 const desks = new WeakMap<AppDeps, RedemptionDeskDeps>();
@@ -27,7 +31,7 @@ function deskOf(deps: AppDeps): RedemptionDeskDeps {
 }
 
 /** CLC-1: the lot a purchase becomes, or the reasons it breaks the rules (422). */
-function purchasedLot(body: s.Purchase, account: AccountOwner | undefined, countries: readonly string[]): LotRecord {
+function purchasedLot(id: string, body: s.Purchase, account: AccountOwner | undefined, countries: readonly string[]): LotRecord {
   const { credits, problems } = orderCredits(body.packages);
   const reasons = problems.map((message) => ({ field: message.split(':')[0]!, message }));
   if (!countries.includes(body.country))
@@ -35,7 +39,7 @@ function purchasedLot(body: s.Purchase, account: AccountOwner | undefined, count
   if (body.accountId && !account) reasons.push({ field: 'accountId', message: `no account ${body.accountId}` });
   if (reasons.length) throw unprocessable('The purchase breaks the Learning Credit rules', reasons);
   return {
-    id: `LP-${randomUUID().slice(0, 12)}`,
+    id,
     accountId: body.accountId ?? null,
     ownerName: account?.captainName ?? body.owner!.name,
     ownerEmail: account?.captainEmail ?? body.owner!.email,
@@ -59,18 +63,23 @@ const purchase = route({
     201: { description: 'The lot, active five days after invoice', schema: s.purchaseCreatedSchema, location: '/v1/lots/{id}' },
   },
   errors: { 422: 'Package sizes, country or account not allowed' },
-  handler: async ({ body }, { temporal, db, config }) => {
+  idempotent: true,
+  handler: async ({ body, holder, req }, { temporal, db, config }) => {
     const account = body.accountId ? await accountOwner(db, body.accountId) : undefined;
-    const lot = purchasedLot(body, account, config.clcCountries ?? CLC_COUNTRIES);
+    // ALL-3: an Account Manager buys for the accounts it manages (or for a buyer with no account).
+    if (account) await assertCaptainOf(db, holder, account.id, account);
+    const lot = purchasedLot(mintId('LP', holder, req), body, account, config.clcCountries ?? CLC_COUNTRIES);
     const start = new WithStartWorkflowOperation(creditLot, {
       workflowId: creditLotWorkflowId(lot.id),
       taskQueue: config.taskQueue,
       args: [{ lot }],
-      workflowIdConflictPolicy: 'FAIL',
+      // ALL-4: a keyed retry whose first attempt died after starting the lot finds that lot.
+      workflowIdConflictPolicy: idempotencyKeyOf(req) ? 'USE_EXISTING' : 'FAIL',
       staticSummary: `Lot ${lot.id}: ${lot.credits} purchased credits`,
     });
-    await temporal.workflow.executeUpdateWithStart(lotRecordedUpdate, { startWorkflowOperation: start });
-    const { id, credits, activatesOn, expiresOn } = lot;
+    // The lot as its workflow recorded it: a keyed retry's is the first attempt's.
+    const recorded = await temporal.workflow.executeUpdateWithStart(lotRecordedUpdate, { startWorkflowOperation: start });
+    const { id, credits, activatesOn, expiresOn } = recorded.lot;
     return { status: 201, body: { lotId: id, workflowId: creditLotWorkflowId(id), credits, activatesOn, expiresOn }, location: { id } };
   },
 });
@@ -99,9 +108,13 @@ const autoApproval = route({
   responses: { 200: { description: 'The setting now', schema: s.autoApprovalStateSchema } },
   errors: { 404: 'No such account' },
   handler: async ({ params: { id }, body: { enabled }, holder }, { temporal, db }) => {
-    await assertCaptainOf(db, holder, id);
+    const owner = await accountOwner(db, id);
+    await assertCaptainOf(db, holder, id, owner);
     const handle = temporal.workflow.getHandle(loyaltyWorkflowId(id));
     const state = await handle.executeUpdate(setAutoApprovalUpdate, { args: [{ enabled }] });
+    // Who did what: the workflow holds the switch, so its event follows the update's answer.
+    const change = { actor: actorOf(holder), action: 'account.auto-approval.set', entityType: 'account' as const, entityId: id };
+    await recordAudit(db, { ...change, before: { autoApproval: owner?.autoApproval }, after: { autoApproval: state.autoApproval } });
     return { status: 200, body: { accountId: id, autoApproval: state.autoApproval } };
   },
 });
@@ -124,23 +137,28 @@ const redeem = route({
   request: { body: s.redemptionSchema },
   responses: { 201: { description: 'Held, or redeemed', schema: s.redemptionStateSchema, location: '/v1/redemptions/{id}' } },
   errors: { 404: 'No such lot or account', 422: 'Not enough credits, a country not cleared, or a redemption rule broken' },
-  handler: async ({ body, holder }, deps) => {
+  idempotent: true,
+  handler: async ({ body, holder, req }, deps) => {
     const lot = body.lotId ? await existingLot(deps.db, body.lotId) : undefined;
     const accountId = body.accountId ?? lot?.accountId ?? null;
     const account = accountId ? await accountOwner(deps.db, accountId) : undefined;
     if (accountId && !account) throw notFound(`Account ${accountId}`);
     await assertCaptainOf(deps.db, holder, accountId, account);
     await assertCleared(deps, body.lotId ? { field: 'lotId', country: lot?.country } : { field: 'accountId' }, accountId);
-    const redemptionId = `RD-${randomUUID().slice(0, 12)}`;
-    const state = await requestRedemption(deskOf(deps), {
-      ...body,
-      redemptionId,
-      accountId,
-      requestedBy: actorOf(holder),
-      // Without an account there is no captain to ask: the ops request stands approved.
-      autoApprove: account ? account.autoApproval : true,
-      approverEmail: account?.captainEmail ?? lot?.ownerEmail ?? '',
-    });
+    // ALL-4: a keyed retry makes the same id, and the desk answers a hold that committed with what it placed.
+    const redemptionId = mintId('RD', holder, req);
+    const ask = () =>
+      requestRedemption(deskOf(deps), {
+        ...body,
+        redemptionId,
+        accountId,
+        requestedBy: actorOf(holder),
+        // Without an account there is no captain to ask: the ops request stands approved.
+        autoApprove: account ? account.autoApproval : true,
+        approverEmail: account?.captainEmail ?? lot?.ownerEmail ?? '',
+      });
+    // A slow first attempt and the retry that took its key over committed the same id at once: ask again, it is placed.
+    const state = await ask().catch((err: unknown) => ((err as { code?: string }).code === UNIQUE_VIOLATION ? ask() : Promise.reject(err)));
     return { status: 201, body: state, location: { id: redemptionId } };
   },
 });
@@ -148,7 +166,7 @@ const redeem = route({
 async function ownRedemption(db: AppDeps['db'], holder: TokenHolder, id: string) {
   const row = await redemptionRow(db, id);
   if (!row) throw notFound(`Redemption ${id}`);
-  await assertCaptainOf(db, holder, row.accountId, row.accountId ? { captainCcoId: row.captainCcoId } : undefined);
+  await assertCaptainOf(db, holder, row.accountId, row.accountId ? row : undefined);
   return row;
 }
 

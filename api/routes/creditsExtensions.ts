@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { extensionRequestRow, extensionRequestsIn, lotRow } from '../../db/creditsReads';
+import { recordAudit } from '../../db/audit';
+import { extensionRequestsIn } from '../../db/creditsExtensionReads';
+import { extensionRequestRow, lotRow } from '../../db/creditsReads';
 import { creditLotWorkflowId, decideExtensionUpdate, requestExtensionUpdate } from '../../workflows/creditsDefinitions';
 import type { AppDeps } from '../app';
 import { actorOf } from '../auth';
 import { notFound } from '../errors';
+import { mintId } from '../idempotency';
 import { route } from '../route';
 import * as s from '../schemas/credits';
 import { assertCaptainOf } from './creditsStatements';
@@ -28,10 +30,13 @@ const requestExtension = route({
   request: { params: s.lotIdParam, body: s.extensionRequestSchema },
   responses: { 201: { description: 'Asked; ops decide', schema: s.extensionRequestedSchema } },
   errors: { 404: 'No such lot', 409: 'Already asked', 422: 'Outside the window' },
-  handler: async ({ params: { id }, body: { usagePlan }, holder }, { temporal, db }) => {
+  idempotent: true,
+  handler: async ({ params: { id }, body: { usagePlan }, holder, req }, { temporal, db }) => {
     await assertCaptainOf(db, holder, (await existingLot(db, id)).accountId);
-    const requestId = `XR-${randomUUID().slice(0, 12)}`;
-    await lotHandle(temporal, id).executeUpdate(requestExtensionUpdate, { args: [{ requestId, usagePlan, by: actorOf(holder) }] });
+    const requestId = mintId('XR', holder, req);
+    // ALL-4: the update's id is the request's, so Temporal answers a keyed retry of one it accepted with its result.
+    const by = actorOf(holder);
+    await lotHandle(temporal, id).executeUpdate(requestExtensionUpdate, { args: [{ requestId, usagePlan, by }], updateId: requestId });
     return { status: 201, body: { requestId, lotId: id, status: 'pending' as const } };
   },
 });
@@ -43,7 +48,10 @@ const listExtensions = route({
   summary: 'Ops list the extension requests, the open (pending) ones by default, oldest first (CLC-4)',
   request: { query: s.extensionListQuery },
   responses: { 200: { description: 'The requests', schema: s.extensionRequestsSchema } },
-  handler: async ({ query: { status } }, { db }) => ({ status: 200, body: { extensionRequests: await extensionRequestsIn(db, status) } }),
+  handler: async ({ query: { status, ...page } }, { db }) => ({
+    status: 200,
+    body: { extensionRequests: await extensionRequestsIn(db, status, page), ...page },
+  }),
 });
 
 const decideExtension = route({
@@ -60,6 +68,16 @@ const decideExtension = route({
     const by = actorOf(holder);
     const lot = await lotHandle(temporal, request.lotId).executeUpdate(decideExtensionUpdate, { args: [{ requestId: id, approve, by }] });
     const { state, expiresOn, balance } = lot;
+    // Who did what: the lot's workflow decides, so the event follows its answer.
+    const after = { status: approve ? 'approved' : 'denied', lot: { id: request.lotId, state, expiresOn, balance } };
+    await recordAudit(db, {
+      actor: by,
+      action: 'extension-request.decided',
+      entityType: 'extension-request',
+      entityId: id,
+      before: request,
+      after,
+    });
     return {
       status: 200,
       body: {

@@ -5,6 +5,7 @@ import { forbidden, notFound } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/credits';
 import { accountIdParam } from '../schemas/loyalty';
+import { pageQuery, type Page } from '../schemas/common';
 import type { TokenHolder } from '../../config/env';
 import type { AppDeps } from '../app';
 
@@ -13,24 +14,33 @@ import type { AppDeps } from '../app';
 
 export const READERS = ['ops', 'account-manager', 'team-captain'] as const;
 
-/** ALL-3: a Team Captain acts only on its own account's credits. `known`: the account the route has just read. */
+/**
+ * ALL-3: a Team Captain acts only on its own account's credits, an Account Manager only on those of the
+ * accounts it manages; ops on all. `known`: the account the route has just read.
+ */
 export async function assertCaptainOf(
   db: AppDeps['db'],
   holder: TokenHolder,
   accountId: string | null,
-  known?: { captainCcoId: string | null },
+  known?: { captainCcoId: string | null; accountManagerId: string | null },
 ) {
-  if (holder.role !== 'team-captain') return;
+  if (holder.role !== 'team-captain' && holder.role !== 'account-manager') return;
   const owner = known ?? (accountId ? await accountOwner(db, accountId) : undefined);
-  if (!owner || owner.captainCcoId !== holder.ccoId) throw forbidden("These are not your account's credits");
+  // An Account Manager is told an account does not exist, as ops are (a captain only that it is not its own).
+  if (!owner && accountId && holder.role === 'account-manager') throw notFound(`Account ${accountId}`);
+  const own = holder.role === 'team-captain' ? owner?.captainCcoId === holder.ccoId : owner?.accountManagerId === holder.amId;
+  if (!owner || !own)
+    throw forbidden(holder.role === 'team-captain' ? "These are not your account's credits" : 'You do not manage this account');
 }
 
 const REPORT_READERS = ['ops', 'account-manager'] as const;
+/** ALL-3: an Account Manager's reports cover the accounts it manages; ops' cover all. */
+const managerOf = (holder: TokenHolder) => (holder.role === 'account-manager' ? holder.amId : undefined);
 
-/** A report's answer: JSON, and its CSV rendering when asked for (one row per line, with a header). */
-const report = <K extends string, Row extends object>(format: 'json' | 'csv', name: K, rows: Row[]) => ({
+/** A page of a report: JSON, and its CSV rendering when asked for (one row per line, with a header). */
+const report = <K extends string, Row extends object>(format: 'json' | 'csv', page: Page, name: K, rows: Row[]) => ({
   status: 200 as const,
-  body: { [name]: rows } as Record<K, Row[]>,
+  body: { ...({ [name]: rows } as Record<K, Row[]>), limit: page.limit, offset: page.offset },
   ...(format === 'csv' ? { csv: { filename: `${name}.csv`, rows } } : {}),
 });
 
@@ -39,11 +49,11 @@ const accountLots = route({
   path: '/v1/accounts/{id}/lots',
   roles: READERS,
   summary: "An account's lots with their balances (ALL-3)",
-  request: { params: accountIdParam },
+  request: { params: accountIdParam, query: pageQuery },
   responses: { 200: { description: 'The lots, nearest expiry first', schema: s.accountLotsSchema } },
-  handler: async ({ params: { id }, holder }, { db }) => {
+  handler: async ({ params: { id }, query: page, holder }, { db }) => {
     await assertCaptainOf(db, holder, id);
-    return { status: 200, body: { accountId: id, lots: await lotsOfAccount(db, id) } };
+    return { status: 200, body: { accountId: id, lots: await lotsOfAccount(db, id, page), ...page } };
   },
 });
 
@@ -71,8 +81,7 @@ const statement = route({
   responses: { 200: { description: 'The statement', schema: s.statementSchema } },
   errors: { 404: 'No statement for that month' },
   handler: async ({ params: { id, month }, holder }, { db }) => {
-    if (holder.role === 'team-captain' && (await accountOwner(db, id))?.captainCcoId !== holder.ccoId)
-      throw forbidden('This is not your account');
+    await assertCaptainOf(db, holder, id);
     const found = await findStatement(db, id, month);
     if (!found) throw notFound(`A statement for ${id} in ${month}`);
     return { status: 200, body: found };
@@ -83,10 +92,11 @@ const balances = route({
   method: 'get',
   path: '/v1/reports/balances',
   roles: REPORT_READERS,
-  summary: 'Balances by account, JSON or CSV (CLC-8)',
+  summary: 'Balances by account, JSON or CSV; an Account Manager sees those it manages (CLC-8, ALL-3)',
   request: { query: s.reportFormat },
   responses: { 200: { description: 'The balances', schema: s.balancesReportSchema, csv: true } },
-  handler: async ({ query: { format } }, { db }) => report(format, 'balances', await balancesByAccount(db)),
+  handler: async ({ query: { format, ...page }, holder }, { db }) =>
+    report(format, page, 'balances', await balancesByAccount(db, managerOf(holder), page)),
 });
 
 const expiring = route({
@@ -96,9 +106,9 @@ const expiring = route({
   summary: 'Credits expiring in the next N days, JSON or CSV (CLC-8)',
   request: { query: s.expiringQuery },
   responses: { 200: { description: 'The lots with credits left, nearest expiry first', schema: s.expiringReportSchema, csv: true } },
-  handler: async ({ query: { format, days } }, { db, today }) => {
+  handler: async ({ query: { format, days, ...page }, holder }, { db, today }) => {
     const from = today();
-    return report(format, 'expiring', await expiringWithin(db, from, addDays(from, days)));
+    return report(format, page, 'expiring', await expiringWithin(db, from, addDays(from, days), managerOf(holder), page));
   },
 });
 
@@ -109,7 +119,8 @@ const redemptions = route({
   summary: 'Redemptions requested in a period, JSON or CSV (CLC-8)',
   request: { query: s.periodQuery },
   responses: { 200: { description: 'The redemptions', schema: s.redemptionsReportSchema, csv: true } },
-  handler: async ({ query: { format, from, to } }, { db }) => report(format, 'redemptions', await redemptionsBetween(db, from, to)),
+  handler: async ({ query: { format, from, to, ...page }, holder }, { db }) =>
+    report(format, page, 'redemptions', await redemptionsBetween(db, from, to, managerOf(holder), page)),
 });
 
 export const statementRoutes = [accountLots, accountBalance, statement, balances, expiring, redemptions];

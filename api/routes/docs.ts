@@ -7,8 +7,11 @@ const page = `<!doctype html>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script>
+<script src="/docs/init.js"></script>
 </body></html>`;
+
+// A file, not an inline script: the CSP (api/security.ts) runs this origin's scripts only.
+const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', validatorUrl: null });`;
 
 /** /openapi.json and a browsable page of it at /docs, served from the installed swagger-ui-dist (no CDN). */
 export function docsRoutes(): Router {
@@ -16,6 +19,7 @@ export function docsRoutes(): Router {
   const router = Router();
   router.get('/openapi.json', (_req, res) => res.json(document));
   router.use('/docs/assets', express.static(getAbsoluteFSPath(), { index: false }));
+  router.get('/docs/init.js', (_req, res) => res.type('text/javascript').send(init));
   router.get('/docs', (_req, res) => res.type('html').send(page));
   return router;
 }

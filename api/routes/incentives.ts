@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { TokenHolder } from '../../config/env';
@@ -11,6 +10,7 @@ import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, re
 import type { AppDeps } from '../app';
 import { actorOf } from '../auth';
 import { conflict, forbidden, notFound, unavailable } from '../errors';
+import { idempotencyKeyOf, mintId } from '../idempotency';
 import { settleInParallel } from '../inParallel';
 import { route } from '../route';
 import * as s from '../schemas/incentives';
@@ -41,7 +41,8 @@ const open = route({
   request: { body: s.engagementSchema },
   responses: { 201: { description: 'Opened; its workflow runs', schema: s.engagementCreatedSchema, location: '/v1/engagements/{id}' } },
   errors: { 404: 'No such partner or use case', 409: 'The use case is retired' },
-  handler: async ({ body, holder }, { temporal, db, config }) => {
+  idempotent: true,
+  handler: async ({ body, holder, req }, { temporal, db, config }) => {
     const partnerId = holder.role === 'partner' ? holder.partnerId : body.partnerId;
     if (!partnerId) throw forbidden('ops name the partner');
     if (holder.role === 'partner' && body.partnerId && body.partnerId !== partnerId)
@@ -49,11 +50,12 @@ const open = route({
     const partner = await findPartner(db, partnerId);
     if (!partner) throw notFound(`Partner ${partnerId}`);
     const useCase = await offeredUseCase(db, body.useCaseId);
-    const engagementId = `EN-${randomUUID().slice(0, 12)}`;
+    const engagementId = mintId('EN', holder, req);
     const start = new WithStartWorkflowOperation(incentiveEngagement, {
       workflowId: incentiveWorkflowId(engagementId),
       taskQueue: config.taskQueue,
-      workflowIdConflictPolicy: 'FAIL',
+      // ALL-4: a keyed retry whose first attempt died after starting the engagement finds it.
+      workflowIdConflictPolicy: idempotencyKeyOf(req) ? 'USE_EXISTING' : 'FAIL',
       args: [
         {
           engagementId,
@@ -98,6 +100,7 @@ const successPlan = route({
   request: { params: s.idParam, body: s.successPlanSchema },
   responses: { 201: { description: 'Kept', schema: s.successPlanKeptSchema } },
   errors: { 404: 'No such engagement' },
+  idempotent: true,
   handler: async ({ params: { id }, body: { document }, holder }, { db }) => {
     await ownEngagement(db, holder, id);
     await keepSuccessPlan(db, id, document);
@@ -153,11 +156,11 @@ const paymentsRoute = route({
   path: '/v1/payments',
   roles: ['ops', 'partner'],
   summary: 'Phase payments approved (ops: all; a partner: its own; LCI-2)',
-  request: {},
+  request: { query: s.listQuery },
   responses: { 200: { description: 'The payments, oldest first', schema: s.paymentsSchema } },
-  handler: async ({ holder }, { db }) => ({
+  handler: async ({ holder, query: page }, { db }) => ({
     status: 200,
-    body: { payments: await payments(db, holder.role === 'partner' ? holder.partnerId : undefined) },
+    body: { payments: await payments(db, holder.role === 'partner' ? holder.partnerId : undefined, page), ...page },
   }),
 });
 
@@ -168,9 +171,9 @@ const catalogue = route({
   path: '/v1/catalogue',
   roles: ['ops', 'partner'],
   summary: 'The use cases offered to new engagements, with phases, goals and payments (LCI-1)',
-  request: {},
+  request: { query: s.listQuery },
   responses: { 200: { description: 'The catalogue', schema: s.catalogueSchema } },
-  handler: async (_input, { db }) => ({ status: 200, body: { useCases: await currentUseCases(db) } }),
+  handler: async ({ query: page }, { db }) => ({ status: 200, body: { useCases: await currentUseCases(db, page), ...page } }),
 });
 
 const readUseCase = route({

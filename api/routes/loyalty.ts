@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import { latestTermsVersion } from '../../db/loyalty';
 import { accountsOfCompaniesOrGroup, earlierLifecyclesOf, listAccounts } from '../../db/loyaltyReads';
+import { recordAudit } from '../../db/audit';
 import { awardsOf } from '../../db/creditsReads';
 import type { z } from 'zod';
 import type { Role, TokenHolder } from '../../config/env';
@@ -26,6 +27,8 @@ import { conflict, forbidden, unprocessable } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/loyalty';
 import { groupRoutes, nextLifecycle } from './loyaltyGroups';
+import { assertCaptainOf } from './creditsStatements';
+import { managerRoutes } from './loyaltyManagers';
 import { programDataRoutes } from './loyaltyProgramData';
 
 type AccountHandle = WorkflowHandle<typeof loyaltyAccount>;
@@ -104,13 +107,14 @@ const listAccountsRoute = route({
   method: 'get',
   path: '/v1/accounts',
   roles: ACCOUNT_MANAGERS,
-  summary: 'Accounts by state and tier, from the read model',
+  summary: 'Accounts by state and tier, from the read model; an Account Manager sees those it manages (ALL-3)',
   request: { query: s.accountListQuery },
   responses: { 200: { description: 'A page of accounts', schema: s.accountListSchema } },
-  handler: async ({ query }, { db }) => ({
-    status: 200,
-    body: { accounts: await listAccounts(db, query), limit: query.limit, offset: query.offset },
-  }),
+  handler: async ({ query, holder }, { db }) => {
+    // ALL-3: an Account Manager lists the accounts it manages.
+    const managedBy = holder.role === 'account-manager' ? holder.amId : undefined;
+    return { status: 200, body: { accounts: await listAccounts(db, { ...query, managedBy }), limit: query.limit, offset: query.offset } };
+  },
 });
 
 const readAccount = route({
@@ -122,6 +126,7 @@ const readAccount = route({
   responses: { 200: { description: 'The account', schema: s.accountStateSchema } },
   errors: { 404: 'No such account' },
   handler: async ({ params: { id }, holder }, { temporal, db }) => {
+    if (holder.role === 'account-manager') await assertCaptainOf(db, holder, id);
     const state = await account(temporal, id).query(stateQuery);
     assertOwnAccount(holder, state);
     const [awards, earlierLifecycles] = await Promise.all([awardsOf(db, id), earlierLifecyclesOf(db, id)]);
@@ -145,9 +150,16 @@ const acceptTerms = route({
   },
 });
 
-/** A change to an account: an update of its workflow, whose validator states the rule broken. */
+type ChangeDecl<B> = { method: 'post' | 'put'; suffix: string; roles: readonly Role[]; summary: string; body: B; conflict: string };
+
+/**
+ * A change to an account: an update of its workflow, whose validator states the rule broken. ALL-3: an
+ * Account Manager changes the accounts it manages. Who did what: `audited` is the part of the state the
+ * change moves, recorded before and after once the workflow has answered (the workflow holds the state).
+ */
 function accountChange<B extends z.ZodType>(
-  decl: { method: 'post' | 'put'; suffix: string; roles: readonly Role[]; summary: string; body: B; conflict: string },
+  decl: ChangeDecl<B>,
+  audited: (state: LoyaltyAccountState) => unknown,
   run: (handle: AccountHandle, body: z.output<B>, by: string) => Promise<LoyaltyAccountState>,
 ) {
   return route({
@@ -158,10 +170,24 @@ function accountChange<B extends z.ZodType>(
     request: { params: s.accountIdParam, body: decl.body },
     responses: { 200: { description: 'The account after the change', schema: s.accountStateSchema } },
     errors: { 404: 'No such account', 409: decl.conflict },
-    handler: async ({ params: { id }, body, holder }, { temporal }) => ({
-      status: 200,
-      body: await run(account(temporal, id), body as z.output<B>, actorOf(holder)),
-    }),
+    // ALL-4: a POST records something new (bookings, a withdrawal); a PUT sets a value, idempotent as it is.
+    idempotent: decl.method === 'post',
+    handler: async ({ params: { id }, body, holder }, { temporal, db }) => {
+      await assertCaptainOf(db, holder, id);
+      const handle = account(temporal, id);
+      const before = await handle.query(stateQuery);
+      const after = await run(handle, body as z.output<B>, actorOf(holder));
+      const action = `account.${decl.suffix}`;
+      await recordAudit(db, {
+        actor: actorOf(holder),
+        action,
+        entityType: 'account',
+        entityId: id,
+        before: audited(before),
+        after: audited(after),
+      });
+      return { status: 200, body: after };
+    },
   });
 }
 
@@ -175,6 +201,7 @@ const changes = [
       body: s.teamCaptainSchema,
       conflict: 'The same Team Captain, or the account is closed',
     },
+    (state) => ({ teamCaptain: state.teamCaptain }),
     (h, captain) => h.executeUpdate(replaceCaptainUpdate, { args: [captain] }),
   ),
   accountChange(
@@ -186,6 +213,7 @@ const changes = [
       body: s.bookingsSchema,
       conflict: 'The account is closed',
     },
+    (state) => ({ bookings: state.bookings }),
     (h, bookings) => h.executeUpdate(recordBookingsUpdate, { args: [bookings] }),
   ),
   accountChange(
@@ -197,8 +225,18 @@ const changes = [
       body: s.withdrawalSchema,
       conflict: 'Already closed',
     },
+    (state) => ({ state: state.state }),
     (h, { reason }, by) => h.executeUpdate(withdrawUpdate, { args: [{ reason, by }] }),
   ),
 ];
 
-export const loyaltyRoutes = [nominate, listAccountsRoute, readAccount, acceptTerms, ...changes, ...groupRoutes, ...programDataRoutes];
+export const loyaltyRoutes = [
+  nominate,
+  listAccountsRoute,
+  readAccount,
+  acceptTerms,
+  ...changes,
+  ...groupRoutes,
+  ...managerRoutes,
+  ...programDataRoutes,
+];

@@ -1,3 +1,4 @@
+import { recordAudit } from '../../db/audit';
 import { accountsOfCompaniesOrGroup, findAccount, type TouchedAccount } from '../../db/loyaltyReads';
 import { companyReasons, PROGRAM_COUNTRIES, type MemberCompany } from '../../domain/loyalty';
 import type { Members } from '../../domain/loyaltyGroups';
@@ -6,6 +7,7 @@ import { actorOf } from '../auth';
 import { conflict, unprocessable } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/loyalty';
+import { assertCaptainOf } from './creditsStatements';
 
 // LOY-3: group accounts: which companies belong to which account, and companies joining an open one.
 
@@ -50,7 +52,9 @@ const addCompany = route({
     409: 'The company already belongs to an account, or the account is closed',
     422: 'Not an end user in a program country',
   },
+  idempotent: true,
   handler: async ({ params: { id }, body, holder }, { temporal, db, config }) => {
+    await assertCaptainOf(db, holder, id);
     const company: MemberCompany = body;
     const reasons = companyReasons(company, config.programCountries ?? PROGRAM_COUNTRIES, (f) => f);
     if (reasons.length > 0) throw unprocessable('The company cannot join the Customer Loyalty Program', reasons);
@@ -59,7 +63,10 @@ const addCompany = route({
     if (row && (row.state === 'lapsed' || row.state === 'withdrawn')) throw conflict(`the account is ${row.state}`);
     refuseTaken(await accountsOfCompaniesOrGroup(db, [company.id], null), () => 'id', 'id');
     const handle = temporal.workflow.getHandle(loyaltyWorkflowId(id));
-    return { status: 200, body: await handle.executeUpdate(addCompanyUpdate, { args: [{ ...company, addedBy: actorOf(holder) }] }) };
+    const after = await handle.executeUpdate(addCompanyUpdate, { args: [{ ...company, addedBy: actorOf(holder) }] });
+    // Who did what: the workflow holds the account, so its event follows the update's answer.
+    await recordAudit(db, { actor: actorOf(holder), action: 'account.companies', entityType: 'account', entityId: id, after: { company } });
+    return { status: 200, body: after };
   },
 });
 

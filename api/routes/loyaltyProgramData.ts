@@ -1,4 +1,4 @@
-import { findTierTable, publishTermsVersion, putTierTable, tierTableFor } from '../../db/loyalty';
+import { publishTermsVersion, putTierTable, tierTableFor } from '../../db/loyalty';
 import { openAccountIds } from '../../db/loyaltyReads';
 import { validateTierTable, type TierTable } from '../../domain/loyalty';
 import { loyaltyWorkflowId, publishTermsUpdate } from '../../workflows/loyaltyDefinitions';
@@ -31,7 +31,7 @@ const putTierTableRoute = route({
   method: 'put',
   path: '/v1/tier-tables/{fy}',
   roles: ['ops'],
-  summary: "Replace a fiscal year's tier table (LOY-5)",
+  summary: "Replace a fiscal year's tier table with a new version; earlier versions stay, audited (LOY-5)",
   request: { params: s.fiscalYearParam, body: s.tierTableSchema },
   responses: {
     200: { description: 'Replaced', schema: s.tierTableInForceSchema },
@@ -46,9 +46,8 @@ const putTierTableRoute = route({
         'The tier table is not usable',
         problems.map((message) => ({ field: 'bands', message })),
       );
-    const existed = Boolean(await findTierTable(db, fy));
-    await putTierTable(db, table, actorOf(holder));
-    return { status: existed ? 200 : 201, body: { fiscalYear: fy, effectiveFrom: fy, bands } };
+    const { created } = await putTierTable(db, table, actorOf(holder));
+    return { status: created ? 201 : 200, body: { fiscalYear: fy, effectiveFrom: fy, bands } };
   },
 });
 
@@ -63,6 +62,7 @@ const publishTerms = route({
   request: { body: s.termsVersionSchema },
   responses: { 201: { description: 'Published; `failed` names the accounts not told', schema: s.termsPublishedSchema } },
   errors: { 409: 'Already published' },
+  idempotent: true,
   handler: async ({ body: { version }, holder }, { temporal, db }) => {
     if (!(await publishTermsVersion(db, version, actorOf(holder))))
       throw conflict(`Terms version ${version} is already published`, [{ field: 'version', message: 'already published' }]);

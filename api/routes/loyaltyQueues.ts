@@ -41,13 +41,13 @@ const waitingForTerms = route({
   method: 'get',
   path: '/v1/queues/nominations-waiting',
   roles: ['ops', 'account-manager'],
-  summary: 'Nominated accounts whose Team Captain has not accepted the terms yet, oldest first (LOY-4)',
+  summary: "Nominated accounts whose Team Captain has not accepted the terms yet, oldest first (LOY-4; an Account Manager's own)",
   request: { query: pageQuery },
   responses: { 200: { description: 'A page of accounts', schema: accountPage } },
-  handler: async ({ query }, deps) => ({
-    status: 200,
-    body: { accounts: linked(deps, await nominationsWaiting(deps.db, query)), ...query },
-  }),
+  handler: async ({ query, holder }, deps) => {
+    const managedBy = holder.role === 'account-manager' ? holder.amId : undefined;
+    return { status: 200, body: { accounts: linked(deps, await nominationsWaiting(deps.db, query, managedBy)), ...query } };
+  },
 });
 
 export const loyaltyQueueRoutes = [myAccounts, waitingForTerms];

@@ -1,4 +1,4 @@
-import { z } from './common';
+import { pageQuery, z } from './common';
 import { isIsoDate } from '../../domain/calendar';
 
 // Request and response shapes of the Premier Certification API (CERT-1 … CERT-5): the declarations in
@@ -41,7 +41,7 @@ export const csatSchema = z.object({ count: z.number().int().min(1).max(10_000),
 export const noticeSchema = z.object({ reason: z.string().trim().min(3).max(1000), awareOn: isoDate });
 export const extensionSchema = z.object({ until: isoDate });
 export const revocationSchema = z.object({ reason: z.string().trim().min(3).max(1000) });
-export const certificationListQuery = z.object({
+export const certificationListQuery = pageQuery.extend({
   state: z.enum(['applied', 'refused', 'approved', 're-cert', 'lapsed', 'revoked']).optional(),
 });
 
@@ -63,6 +63,8 @@ export const certificationListSchema = z
         anniversary: z.string().nullable(),
       }),
     ),
+    limit: z.number().int(),
+    offset: z.number().int(),
   })
   .openapi('CertificationList');
 

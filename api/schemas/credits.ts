@@ -1,4 +1,4 @@
-import { z } from './common';
+import { pageQuery, z } from './common';
 import { isIsoDate } from '../../domain/calendar';
 
 // Request and response shapes of the Learning Credit API (CLC-1 … CLC-8): the declarations in
@@ -32,7 +32,7 @@ export const extensionRequestSchema = z
   .object({ usagePlan: z.string().trim().min(10, 'say how the credits will be used').max(4000) })
   .openapi('ExtensionRequest');
 const extensionStatus = z.enum(['pending', 'approved', 'denied']);
-export const extensionListQuery = z.object({ status: extensionStatus.default('pending') });
+export const extensionListQuery = pageQuery.extend({ status: extensionStatus.default('pending') });
 export const decisionSchema = z.object({ approve: z.boolean() }).openapi('Decision');
 
 export const redemptionSchema = z
@@ -54,7 +54,7 @@ export const redemptionSchema = z
 export const monthParam = z.object({ id, month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM') });
 export const autoApprovalSchema = z.object({ enabled: z.boolean() }).openapi('AutoApproval');
 
-export const reportFormat = z.object({ format: z.enum(['json', 'csv']).default('json') });
+export const reportFormat = pageQuery.extend({ format: z.enum(['json', 'csv']).default('json') });
 export const expiringQuery = reportFormat.extend({ days: z.coerce.number().int().min(1).max(730).default(90) });
 export const periodQuery = reportFormat.extend({ from: isoDate, to: isoDate });
 
@@ -115,6 +115,8 @@ export const accountLotsSchema = z
         balance: z.number().int(),
       }),
     ),
+    limit: z.number().int(),
+    offset: z.number().int(),
   })
   .openapi('AccountLots');
 
@@ -154,6 +156,8 @@ export const extensionRequestsSchema = z
         status: extensionStatus,
       }),
     ),
+    limit: z.number().int(),
+    offset: z.number().int(),
   })
   .openapi('ExtensionRequests');
 
@@ -180,7 +184,11 @@ export const statementSchema = z
   .openapi('Statement');
 
 export const balancesReportSchema = z
-  .object({ balances: z.array(z.object({ accountId: z.string(), balance: z.number().int() })) })
+  .object({
+    balances: z.array(z.object({ accountId: z.string(), balance: z.number().int() })),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
   .openapi('BalancesReport');
 
 export const expiringReportSchema = z
@@ -194,6 +202,8 @@ export const expiringReportSchema = z
         balance: z.number().int(),
       }),
     ),
+    limit: z.number().int(),
+    offset: z.number().int(),
   })
   .openapi('ExpiringReport');
 
@@ -211,5 +221,7 @@ export const redemptionsReportSchema = z
         requestedBy: z.string(),
       }),
     ),
+    limit: z.number().int(),
+    offset: z.number().int(),
   })
   .openapi('RedemptionsReport');

@@ -1,4 +1,4 @@
-import { z } from './common';
+import { pageQuery, z } from './common';
 
 // Request and response shapes of the Lifecycle Incentives API (LCI-1 … LCI-3): the declarations in
 // api/routes/incentives.ts validate with them and document them in /openapi.json.
@@ -72,7 +72,11 @@ const useCaseAnswer = {
   version: z.number().int(),
 };
 export const catalogueEntrySchema = z.object({ ...useCaseAnswer, retiredAt: z.string().nullable() }).openapi('CatalogueEntry');
-export const catalogueSchema = z.object({ useCases: z.array(catalogueEntrySchema) }).openapi('Catalogue');
+export const catalogueSchema = z
+  .object({ useCases: z.array(catalogueEntrySchema), limit: z.number().int(), offset: z.number().int() })
+  .openapi('Catalogue');
+/** Every list is a page (api/schemas/common.ts). */
+export const listQuery = pageQuery;
 export const catalogueChangeSchema = catalogueEntrySchema
   .extend({ openEngagements: z.number().int().openapi({ description: 'Engagements that keep the version they started on' }) })
   .openapi('CatalogueChange');
@@ -116,5 +120,7 @@ export const paymentsSchema = z
         approvedOn: z.string(),
       }),
     ),
+    limit: z.number().int(),
+    offset: z.number().int(),
   })
   .openapi('Payments');

@@ -1,4 +1,4 @@
-import { z } from './common';
+import { pageQuery, z } from './common';
 
 // Request and response shapes of the Customer Loyalty API (LOY-1 … LOY-11): the declarations in
 // api/routes/loyalty.ts validate with them and document them in /openapi.json.
@@ -107,11 +107,9 @@ export const termsVersionSchema = z
   })
   .openapi('TermsVersion');
 
-export const accountListQuery = z.object({
+export const accountListQuery = pageQuery.extend({
   state: z.enum(['nominated', 'enrolled', 'lapsed', 'withdrawn']).optional(),
   tier: z.coerce.number().int().min(1).max(5).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
 });
 
 export const fiscalYearParam = z.object({ fy: z.coerce.number().int().min(2000).max(2100) });

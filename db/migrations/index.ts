@@ -6,6 +6,8 @@ import * as m004OneRedemptionDesign from './004_one_redemption_design';
 import * as m005StatementsPerAccount from './005_statements_per_account';
 import * as m006LoyaltyLifecycles from './006_loyalty_lifecycles';
 import * as m007CertificationEndedOn from './007_certification_ended_on';
+import * as m008IdempotencyKeys from './008_idempotency_keys';
+import * as m009Audit from './009_audit';
 import * as m010Sessions from './010_sessions';
 
 // Migrations are listed here (not discovered on disk) so they load the same under tsx, vitest and a build.
@@ -18,6 +20,8 @@ const migrations: Record<string, Knex.Migration> = {
   '005_statements_per_account': m005StatementsPerAccount,
   '006_loyalty_lifecycles': m006LoyaltyLifecycles,
   '007_certification_ended_on': m007CertificationEndedOn,
+  '008_idempotency_keys': m008IdempotencyKeys,
+  '009_audit': m009Audit,
   '010_sessions': m010Sessions,
 };
 

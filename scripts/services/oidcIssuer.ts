@@ -63,9 +63,10 @@ export interface IssuerOptions {
   /** Unset: a public client (PKCE only). */
   clientSecret?: string;
   redirectUris: string[];
+  /** Unset: `<origin>/app` of each redirect URI. */
   postLogoutRedirectUris?: string[];
-  /** The API's audience: access tokens are JWTs for it. */
-  audience: string;
+  /** The API's audience: access tokens are JWTs for it (OIDC_AUDIENCE's default). */
+  audience?: string;
   secrets?: IssuerSecrets;
   /** Seconds an access token lives (3600). */
   accessTokenTtl?: number;
@@ -101,7 +102,11 @@ const apiAsResource = (audience: string, ttl: number) => ({
   }),
 });
 
+export const DEFAULT_AUDIENCE = 'https://programs.example/api';
+
 function providerConfig(opts: IssuerOptions, secrets: IssuerSecrets): Configuration {
+  const audience = opts.audience ?? DEFAULT_AUDIENCE;
+  const afterLogout = opts.postLogoutRedirectUris ?? opts.redirectUris.map((uri) => new URL('/app', uri).href);
   return {
     clients: [
       {
@@ -110,7 +115,7 @@ function providerConfig(opts: IssuerOptions, secrets: IssuerSecrets): Configurat
           ? { client_secret: opts.clientSecret, token_endpoint_auth_method: 'client_secret_basic' }
           : { token_endpoint_auth_method: 'none' }),
         redirect_uris: opts.redirectUris,
-        post_logout_redirect_uris: opts.postLogoutRedirectUris ?? [],
+        post_logout_redirect_uris: afterLogout,
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
@@ -124,7 +129,7 @@ function providerConfig(opts: IssuerOptions, secrets: IssuerSecrets): Configurat
       const claims = claimsOf(sub);
       return claims ? { accountId: sub, claims: async () => claims } : undefined;
     },
-    loadExistingGrant: impliedGrant(opts.audience),
+    loadExistingGrant: impliedGrant(audience),
     extraTokenClaims: async (_ctx, token) => {
       const claims = 'accountId' in token && token.accountId ? claimsOf(token.accountId) : undefined;
       if (!claims) return undefined;
@@ -134,7 +139,7 @@ function providerConfig(opts: IssuerOptions, secrets: IssuerSecrets): Configurat
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: true, logoutSource: async (ctx, form) => void (ctx.body = logoutPage(form)) },
-      resourceIndicators: apiAsResource(opts.audience, opts.accessTokenTtl ?? 3600),
+      resourceIndicators: apiAsResource(audience, opts.accessTokenTtl ?? 3600),
     },
     interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
     jwks: { keys: [secrets.signingKey as never] },
@@ -209,7 +214,7 @@ export async function startOidcIssuer(opts: IssuerOptions): Promise<OidcIssuer> 
       new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid: secrets.signingKey.kid })
         .setIssuer(m.issuer ?? issuer)
-        .setAudience(m.audience ?? opts.audience)
+        .setAudience(m.audience ?? opts.audience ?? DEFAULT_AUDIENCE)
         .setIssuedAt(m.expiresAt - 3600)
         .setExpirationTime(m.expiresAt)
         .sign(key),

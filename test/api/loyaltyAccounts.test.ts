@@ -63,7 +63,7 @@ describe('API: running accounts, tier tables and terms versions', () => {
 
   it('lists accounts by state from the read model; a bad filter is 400', async () => {
     const id = await nominated();
-    const list = await h.api.call('GET', '/v1/accounts?state=nominated&limit=500', { token: OPS });
+    const list = await h.api.call('GET', '/v1/accounts?state=nominated&limit=200', { token: OPS });
     expect(list.status).toBe(200);
     expect(list.body.accounts.map((a: { id: string }) => a.id)).toContain(id);
     expect((await h.api.call('GET', '/v1/accounts?tier=9', { token: OPS })).status).toBe(400);

@@ -10,22 +10,13 @@ import { startOidcIssuer, type OidcIssuer } from '../../scripts/services/oidcIss
 import { tokens } from '../helpers/apiHarness';
 import { createTestDatabase } from '../helpers/db';
 import { nominationFor } from '../helpers/loyalty';
-import { Browser, codeFlowTokens } from '../helpers/oidcBrowser';
+import { appAuthFor, Browser, codeFlowTokens } from '../helpers/oidcBrowser';
 import { startSmtpServer } from '../helpers/smtp';
 import { devServerEnv, startWorker, uniqueId, uniqueTaskQueue } from '../helpers/temporal';
 
 const CLIENT_ID = 'portal-test';
 const AUDIENCE = 'https://programs.test/api';
 const today = new Date().toISOString().slice(0, 10);
-const authFor = (issuer: string, publicUrl: string, clientSecret?: string) => ({
-  issuer,
-  clientId: CLIENT_ID,
-  ...(clientSecret ? { clientSecret } : {}),
-  audience: AUDIENCE,
-  scopes: 'openid profile email programs',
-  publicUrl,
-  sessionSecret: randomBytes(32).toString('base64url'),
-});
 
 describe('API: OpenID Connect sign-in (issue 13)', () => {
   let api: string;
@@ -72,7 +63,7 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
       await new Promise<void>((resolve) => server.once('listening', () => resolve()));
       return () => new Promise<void>((resolve) => server.close(() => resolve()));
     };
-    const stopApi = await serve(port, authFor(issuer.issuer, api));
+    const stopApi = await serve(port, appAuthFor({ issuer: issuer.issuer, publicUrl: api, clientId: CLIENT_ID, audience: AUDIENCE }));
     close = async () => {
       await stopApi();
       await issuer.stop();
@@ -112,6 +103,16 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
 
     const me = await browser.call(api, 'GET', '/v1/me');
     expect(me.status).toBe(200);
+    // Signing in again (as someone else, here) ends the session this browser had.
+    const first = browser.jar.get('cp_session')!;
+    const asCaptain2 = new Browser();
+    asCaptain2.jar.set('cp_session', first);
+    await asCaptain2.signIn(api, 'captain2', password('captain2'));
+    expect((await asCaptain2.call(api, 'GET', '/v1/me')).body).toMatchObject({ ccoId: 'mchan' });
+    expect((await browser.call(api, 'GET', '/v1/me')).status).toBe(401);
+    // Still signed in at the issuer: back without the form (single sign-on), in a new session.
+    expect((await browser.follow(`${api}/auth/login`, {}, `${api}/app`)).location).toBe(`${api}/app`);
+    expect(await browser.call(api, 'GET', '/v1/me')).toMatchObject({ status: 200, body: { ccoId: 'dlee' } });
     expect(me.body).toEqual({
       role: 'team-captain',
       name: 'Dana Lee',
@@ -124,11 +125,24 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
   });
 
   it('returnTo: only a path under /app on this origin; anything else lands on /app', async () => {
-    for (const returnTo of ['https://evil.example/app', '//evil.example/app', '/v1/accounts', '/\t/evil.example/app', '/app/../v1/me']) {
+    // Started at 127.0.0.1 while PUBLIC_URL says localhost: sign-in restarts at PUBLIC_URL's name.
+    const other = await new Browser().fetch(`${api.replace('localhost', '127.0.0.1')}/auth/login?returnTo=%2Fapp%2Fx`);
+    expect(other.location).toBe(`${api}/auth/login?returnTo=%2Fapp%2Fx`);
+    for (const returnTo of [
+      'https://evil.example/app',
+      '//evil.example/app',
+      'javascript:alert(1)//app',
+      '/v1/accounts',
+      '/\t/evil.example/app',
+      '/app/../v1/me',
+    ]) {
       const browser = new Browser();
       const landed = await browser.signIn(api, 'ops', password('ops'), returnTo);
       expect(landed.location, returnTo).toBe(`${api}/app`);
     }
+    // An email's absolute link to the portal is this origin: kept.
+    const fromEmail = await new Browser().signIn(api, 'ops', password('ops'), `${api}/app/ops/extension-requests?page=2`);
+    expect(fromEmail.location).toBe(`${api}/app/ops/extension-requests?page=2`);
   });
 
   it('ALL-3: a JWT from the issuer is accepted with its holder; expired, wrong-issuer and wrong-audience tokens are 401', async () => {
@@ -191,6 +205,8 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
     const out = await browser.fetch(`${api}/auth/logout`, { method: 'POST', headers: form, body: `csrfToken=${csrf}` });
     expect(out.status).toBe(303);
     expect(out.location).toMatch(new RegExp(`^${issuer.issuer}/session/end\\?`));
+    // The portal's CSP lets this form's redirect reach the issuer (form-action).
+    expect(out.headers?.['content-security-policy']).toContain(`form-action 'self' ${issuer.issuer};`);
     expect(browser.jar.has('cp_session')).toBe(false);
     // The issuer's sign-out page confirms by itself; the form it posts, posted here, ends on /app.
     const confirm = await browser.follow(out.location!);
@@ -260,7 +276,10 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
       redirectUris: [`${site}/auth/callback`],
       audience: AUDIENCE,
     });
-    const stop = await serve(port, authFor(own.issuer, site, secret));
+    const stop = await serve(
+      port,
+      appAuthFor({ issuer: own.issuer, publicUrl: site, clientId: CLIENT_ID, audience: AUDIENCE, clientSecret: secret }),
+    );
     try {
       const browser = new Browser();
       const landed = await browser.signIn(site, 'am', own.users.find((u) => u.username === 'am')!.password);

@@ -145,7 +145,7 @@ describe("API: the portal's lists and work queues", () => {
     expect((await h.api.call('GET', '/v1/queues/holds-releasing', { token: CAPTAIN })).status).toBe(403);
   });
 
-  it('LOY-4: nominations waiting for terms, for ops and Account Managers', async () => {
+  it('LOY-4, ALL-3: nominations waiting for terms, for ops and for the Account Manager who manages them', async () => {
     for (const token of [OPS, AM]) {
       const res = await h.api.call('GET', '/v1/queues/nominations-waiting?limit=200', { token });
       expect(res.status).toBe(200);
@@ -153,6 +153,8 @@ describe("API: the portal's lists and work queues", () => {
       expect(ids).toContain(theirs);
       expect(ids).not.toContain(mine);
     }
+    const other = await h.api.call('GET', '/v1/queues/nominations-waiting?limit=200', { token: 'tok-account-manager-2' });
+    expect(other.body.accounts.map((a: { id: string }) => a.id)).not.toContain(theirs);
     expect((await h.api.call('GET', '/v1/queues/nominations-waiting', { token: CAPTAIN })).status).toBe(403);
   });
 

@@ -9,13 +9,16 @@ import { createTestDatabase } from './db';
 import { startSmtpServer } from './smtp';
 import { devServerEnv, startWorker, uniqueTaskQueue } from './temporal';
 
-/** The bearer tokens the API under test accepts, one per role. */
+/** The bearer tokens the API under test accepts: one per role, and a second Account Manager, Team Captain and partner (ALL-3). */
 export const tokens: TokenMap = {
-  'tok-account-manager': { role: 'account-manager', name: 'am-test' },
+  'tok-account-manager': { role: 'account-manager', amId: 'am-test', name: 'Alex Manager' },
+  'tok-account-manager-2': { role: 'account-manager', amId: 'am-other', name: 'Blair Manager' },
   'tok-ops-0000': { role: 'ops', name: 'ops-test' },
   'tok-captain-dlee': { role: 'team-captain', ccoId: 'dlee' },
   'tok-captain-other': { role: 'team-captain', ccoId: 'someone-else' },
   'tok-partner-p1': { role: 'partner', partnerId: 'P-1' },
+  'tok-partner-p2': { role: 'partner', partnerId: 'P-2' },
+  'tok-telemetry-0': { role: 'telemetry' },
 };
 
 /** The real Express app in-process on a loopback port, with a tiny JSON client. */

@@ -1,12 +1,30 @@
 // A person's browser, as far as sign-in needs one: a cookie jar, redirects followed one by one across the
 // API and the issuer, and the issuer's login form filled in. Cookies ignore ports, as in a browser.
+import { randomBytes } from 'node:crypto';
 import * as oc from 'openid-client';
+import type { AppConfig } from '../../api/app';
+import { DEFAULT_AUDIENCE } from '../../scripts/services/oidcIssuer';
+
+/** The app's sign-in settings for an issuer started by the test (`startOidcIssuer`), served at `publicUrl`. */
+export function appAuthFor(o: { issuer: string; publicUrl: string; clientId: string; audience?: string; clientSecret?: string }) {
+  const auth: NonNullable<AppConfig['auth']> = {
+    issuer: o.issuer,
+    clientId: o.clientId,
+    ...(o.clientSecret ? { clientSecret: o.clientSecret } : {}),
+    audience: o.audience ?? DEFAULT_AUDIENCE,
+    scopes: 'openid profile email programs',
+    publicUrl: o.publicUrl,
+    sessionSecret: randomBytes(32).toString('base64url'),
+  };
+  return auth;
+}
 
 export interface Hop {
   url: string;
   status: number;
   location?: string;
   setCookies: string[];
+  headers: Record<string, string>;
   body: string;
 }
 
@@ -39,6 +57,7 @@ export class Browser {
       url,
       status: res.status,
       setCookies,
+      headers: Object.fromEntries(res.headers),
       body: await res.text(),
       ...(location ? { location: new URL(location, url).href } : {}),
     };

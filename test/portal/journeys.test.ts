@@ -242,7 +242,7 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
     for (const label of fys) await fill({ [label]: '2000000' });
     await page.getByRole('button', { name: 'Nominate' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), WAIT).toContain(`Account ${group} is nominated`);
-    expect((await call('am', 'GET', `/v1/accounts/${group}`)).body.teamCaptain).toEqual({
+    expect((await call('ops', 'GET', `/v1/accounts/${group}`)).body.teamCaptain).toEqual({
       name: 'Sam Park',
       email: 'sam@new.example',
       ccoId: 'spark',
@@ -296,6 +296,8 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
   it('LOY-8: the AM replaces the Team Captain in the portal; the old one loses the account at once, the new one has it', async () => {
     const before = await h.as('captain');
     await before.getByRole('region', { name: 'My accounts' }).getByRole('link', { name: accountId }).waitFor(WAIT);
+    // ALL-3: an Account Manager acts on the accounts it manages; ops hand this one (nominated by a machine token) to `am`.
+    expect((await call('ops', 'PUT', `/v1/accounts/${accountId}/account-manager`, { amId: 'am-1' })).status).toBe(200);
     const am = await h.as('am', `/app/accounts/${accountId}`);
     await am.getByLabel('New Team Captain name').fill('Morgan Chan');
     await am.getByLabel('New Team Captain email').fill('mchan@acme.example');

@@ -19,7 +19,9 @@ type Action =
   | { t: 'extension'; days: number }
   | { t: 'compliant' }
   | { t: 'revoke' }
-  | { t: 'skip'; days: number };
+  | { t: 'skip'; days: number }
+  /** Skips into the Re-Cert window (CERT-2), so that histories reach renewals and later cycles. */
+  | { t: 'toRecert'; daysBefore: number };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant('decide' as const) }) },
@@ -33,6 +35,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('compliant' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('revoke' as const) }) },
   { weight: 6, arbitrary: fc.record({ t: fc.constant('skip' as const), days: fc.integer({ min: 1, max: 200 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('toRecert' as const), daysBefore: fc.integer({ min: 1, max: 89 }) }) },
 );
 
 /** A history: approved at once (mostly, so that later cycles are reached) or left to a `decide` action, then 4 to 8 actions (at least 4, so the fixed seed reaches revocations and later dates). */
@@ -54,6 +57,8 @@ const recertOffsets: Record<string, number> = { 'recert-open': -90, 'recert-60':
 // Random histories of one certification on the time-skipping server: after each step its invariants hold.
 describe('Premier Certification invariants', () => {
   let h: WorkflowHarness;
+  /** Renewals the histories made: the seed must reach later cycles for the Re-Cert invariants to mean anything. */
+  let renewalsReached = 0;
   beforeAll(async () => {
     h = await workflowHarness();
   });
@@ -85,7 +90,12 @@ describe('Premier Certification invariants', () => {
       if (a.t === 'decide') await update(() => handle.executeUpdate(u.decideCertificationUpdate, { args: [{ approve: true, by }] }), true);
       else if (a.t === 'csat')
         await update(() => handle.executeUpdate(u.csatResponsesUpdate, { args: [{ count: a.count, lowScoreFollowUpDone: a.followUp }] }));
-      else if (a.t === 'renew') await update(() => handle.executeUpdate(u.renewCertificationUpdate, { args: [fullRequirements()] }), true);
+      else if (a.t === 'renew')
+        await update(async () => {
+          const s = await handle.executeUpdate(u.renewCertificationUpdate, { args: [fullRequirements()] });
+          renewalsReached += 1;
+          return s;
+        }, true);
       else if (a.t === 'notice')
         await update((d) =>
           handle.executeUpdate(u.nonComplianceNoticeUpdate, { args: [{ reason: 'no 8x5 service', awareOn: addDays(d, -a.awareDaysAgo) }] }),
@@ -94,7 +104,14 @@ describe('Premier Certification invariants', () => {
         await update((d) => handle.executeUpdate(u.grantExtensionUpdate, { args: [{ until: addDays(d, a.days), by }] }));
       else if (a.t === 'compliant') await update(() => handle.executeUpdate(u.markCompliantUpdate, { args: [{ by }] }));
       else if (a.t === 'revoke') await update(() => handle.executeUpdate(u.revokeUpdate, { args: [{ reason: 'audit', by }] }));
+      else if (a.t === 'toRecert') await skipIntoRecert(a.daysBefore);
       else await h.skipTo(addDays(await h.today(), a.days));
+    }
+    /** To `daysBefore` days before the anniversary, when that is still ahead. */
+    async function skipIntoRecert(daysBefore: number) {
+      const { s } = await stateOf(handle, messages.certificationStateQuery);
+      const target = s.anniversary && addDays(s.anniversary, -daysBefore);
+      if (target && target > (await h.today())) await h.skipTo(target);
     }
     return { ...c, handle, cycleStarts, apply, sentWhenEnded: null as string[] | null };
   }
@@ -176,5 +193,6 @@ describe('Premier Certification invariants', () => {
       },
       check: checkInvariants,
     });
+    expect(renewalsReached).toBeGreaterThan(0);
   }, 300_000); // passing takes seconds; a failure needs the time to shrink its counterexample
 });

@@ -227,16 +227,16 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Accounts by state and tier, from the read model
+         * Accounts by state and tier, from the read model; an Account Manager sees those it manages (ALL-3)
          * @description Roles: account-manager, ops
          */
         get: {
             parameters: {
                 query?: {
-                    state?: "nominated" | "enrolled" | "lapsed" | "withdrawn";
-                    tier?: number;
                     limit?: number;
                     offset?: number | null;
+                    state?: "nominated" | "enrolled" | "lapsed" | "withdrawn";
+                    tier?: number;
                 };
                 header?: never;
                 path?: never;
@@ -616,7 +616,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -673,8 +676,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The account is closed */
+                /** @description The account is closed; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used with another request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -717,7 +729,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -774,8 +789,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Already closed */
+                /** @description Already closed; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used with another request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -818,7 +842,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -875,7 +902,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The company already belongs to an account, or the account is closed */
+                /** @description The company already belongs to an account, or the account is closed; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -884,7 +911,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not an end user in a program country */
+                /** @description Not an end user in a program country; or: The Idempotency-Key was used with another request (`idempotency_key_reused`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -906,6 +933,98 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{id}/account-manager": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Ops hand an account to another Account Manager, who alone (with ops) acts on it from now on; audited (ALL-3)
+         * @description Roles: ops
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AccountManagerAssignment"];
+                };
+            };
+            responses: {
+                /** @description Reassigned */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountManagerAssigned"];
+                    };
+                };
+                /** @description Malformed input; `errors` names each bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role or ownership does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such account */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the database does not answer; retry after the delay given */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -993,7 +1112,7 @@ export interface paths {
             };
         };
         /**
-         * Replace a fiscal year's tier table (LOY-5)
+         * Replace a fiscal year's tier table with a new version; earlier versions stay, audited (LOY-5)
          * @description Roles: ops
          */
         put: {
@@ -1101,7 +1220,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1147,8 +1269,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Already published */
+                /** @description Already published; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used with another request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1191,7 +1322,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1239,7 +1373,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Package sizes, country or account not allowed */
+                /** @description A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Package sizes, country or account not allowed; or: The Idempotency-Key was used with another request (`idempotency_key_reused`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1463,7 +1606,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1520,7 +1666,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Already asked */
+                /** @description Already asked; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1529,7 +1675,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Outside the window */
+                /** @description Outside the window; or: The Idempotency-Key was used with another request (`idempotency_key_reused`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1571,6 +1717,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    offset?: number | null;
                     status?: "pending" | "approved" | "denied";
                 };
                 header?: never;
@@ -1753,7 +1901,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1810,7 +1961,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not enough credits, a country not cleared, or a redemption rule broken */
+                /** @description A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not enough credits, a country not cleared, or a redemption rule broken; or: The Idempotency-Key was used with another request (`idempotency_key_reused`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2040,7 +2200,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -2282,12 +2445,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Balances by account, JSON or CSV (CLC-8)
+         * Balances by account, JSON or CSV; an Account Manager sees those it manages (CLC-8, ALL-3)
          * @description Roles: ops, account-manager
          */
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    offset?: number | null;
                     format?: "json" | "csv";
                 };
                 header?: never;
@@ -2368,6 +2533,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    offset?: number | null;
                     format?: "json" | "csv";
                     days?: number;
                 };
@@ -2449,6 +2616,8 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    limit?: number;
+                    offset?: number | null;
                     format?: "json" | "csv";
                     from: string;
                     to: string;
@@ -2533,7 +2702,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2579,8 +2751,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Already registered */
+                /** @description Already registered; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used with another request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2621,6 +2802,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    offset?: number | null;
                     state?: "applied" | "refused" | "approved" | "re-cert" | "lapsed" | "revoked";
                 };
                 header?: never;
@@ -2686,7 +2869,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2734,7 +2920,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Already applied */
+                /** @description Already applied; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2743,7 +2929,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Every unmet requirement */
+                /** @description Every unmet requirement; or: The Idempotency-Key was used with another request (`idempotency_key_reused`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2987,7 +3173,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -3044,7 +3233,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current state */
+                /** @description Not allowed in the current state; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3053,7 +3242,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A rule is broken */
+                /** @description A rule is broken; or: The Idempotency-Key was used with another request (`idempotency_key_reused`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3097,7 +3286,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -3157,7 +3349,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current state */
+                /** @description Not allowed in the current state; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3166,7 +3358,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A rule is broken */
+                /** @description A rule is broken; or: The Idempotency-Key was used with another request (`idempotency_key_reused`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3210,7 +3402,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -3270,7 +3465,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current state */
+                /** @description Not allowed in the current state; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3279,7 +3474,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A rule is broken */
+                /** @description A rule is broken; or: The Idempotency-Key was used with another request (`idempotency_key_reused`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3323,7 +3518,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -3382,7 +3580,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current state */
+                /** @description Not allowed in the current state; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3391,7 +3589,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A rule is broken */
+                /** @description A rule is broken; or: The Idempotency-Key was used with another request (`idempotency_key_reused`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3435,7 +3633,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -3492,7 +3693,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current state */
+                /** @description Not allowed in the current state; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3501,7 +3702,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A rule is broken */
+                /** @description A rule is broken; or: The Idempotency-Key was used with another request (`idempotency_key_reused`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3545,7 +3746,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -3602,7 +3806,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Not allowed in the current state */
+                /** @description Not allowed in the current state; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3611,7 +3815,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A rule is broken */
+                /** @description A rule is broken; or: The Idempotency-Key was used with another request (`idempotency_key_reused`) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3764,7 +3968,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -4080,7 +4287,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4137,8 +4347,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The use case is retired */
+                /** @description The use case is retired; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used with another request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4269,7 +4488,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A key of your own (a UUID): a retry with it gets the first answer again, nothing happens twice; kept 24 hours */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -4319,6 +4541,24 @@ export interface paths {
                 };
                 /** @description No such engagement */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used with another request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4439,7 +4679,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -4591,7 +4834,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Nominated accounts whose Team Captain has not accepted the terms yet, oldest first (LOY-4)
+         * Nominated accounts whose Team Captain has not accepted the terms yet, oldest first (LOY-4; an Account Manager's own)
          * @description Roles: ops, account-manager
          */
         get: {
@@ -5304,6 +5547,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit record, oldest first: who changed what, when, before and after; filter by entity or actor (ALL-3)
+         * @description Roles: ops
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                    entityType?: "account" | "tier-table" | "terms-version" | "use-case" | "extension-request" | "certification";
+                    entityId?: string;
+                    actor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of audit events */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditEvents"];
+                    };
+                };
+                /** @description Malformed input; `errors` names each bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role or ownership does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the database does not answer; retry after the delay given */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5511,6 +5837,15 @@ export interface components {
         Withdrawal: {
             reason: string;
         };
+        AccountManagerAssigned: {
+            accountId: string;
+            accountManagerId: string;
+            previous: string | null;
+        };
+        AccountManagerAssignment: {
+            /** @description The Account Manager's id, as in its token */
+            amId: string;
+        };
         TierTableInForce: {
             fiscalYear: number;
             effectiveFrom: number;
@@ -5617,6 +5952,8 @@ export interface components {
                 /** @enum {string} */
                 status: "pending" | "approved" | "denied";
             }[];
+            limit: number;
+            offset: number;
         };
         ExtensionDecided: {
             requestId: string;
@@ -5669,6 +6006,8 @@ export interface components {
                 expiresOn: string;
                 balance: number;
             }[];
+            limit: number;
+            offset: number;
         };
         AccountBalance: {
             accountId: string;
@@ -5698,6 +6037,8 @@ export interface components {
                 accountId: string;
                 balance: number;
             }[];
+            limit: number;
+            offset: number;
         };
         ExpiringReport: {
             expiring: {
@@ -5707,6 +6048,8 @@ export interface components {
                 expiresOn: string;
                 balance: number;
             }[];
+            limit: number;
+            offset: number;
         };
         RedemptionsReport: {
             redemptions: {
@@ -5720,6 +6063,8 @@ export interface components {
                 decidedOn: string | null;
                 requestedBy: string;
             }[];
+            limit: number;
+            offset: number;
         };
         Partner: {
             id: string;
@@ -5758,6 +6103,8 @@ export interface components {
                 certifiedOn: string | null;
                 anniversary: string | null;
             }[];
+            limit: number;
+            offset: number;
         };
         CertificationState: {
             id: string;
@@ -5791,6 +6138,8 @@ export interface components {
         };
         Catalogue: {
             useCases: components["schemas"]["CatalogueEntry"][];
+            limit: number;
+            offset: number;
         };
         CatalogueEntry: {
             id: string;
@@ -5897,6 +6246,8 @@ export interface components {
                 amountUsd: number;
                 approvedOn: string;
             }[];
+            limit: number;
+            offset: number;
         };
         AccountQueue: {
             accounts: {
@@ -6012,6 +6363,25 @@ export interface components {
             }[];
             limit: number;
             offset: number;
+        };
+        AuditEvents: {
+            events: components["schemas"]["AuditEvent"][];
+            limit: number;
+            offset: number;
+        };
+        AuditEvent: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            action: string;
+            /** @enum {string} */
+            entityType: "account" | "tier-table" | "terms-version" | "use-case" | "extension-request" | "certification";
+            entityId: string;
+            /** @description What the change moved, as it was (null: nothing before) */
+            before?: unknown;
+            /** @description What the change moved, as it is now */
+            after?: unknown;
         };
     };
     responses: never;
