@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'dist/', 'coverage/', 'eslint.config.mjs'] },
+  { ignores: ['node_modules/', '.data/', 'dist/', 'coverage/', 'eslint.config.mjs', 'portal/dist/', 'portal/src/api/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -73,8 +73,9 @@ export default tseslint.config(
       'api/**',
       'config/**',
       'scripts/**',
+      'portal/src/**',
     ],
-    ignores: ['db/migrations/**'],
+    ignores: ['db/migrations/**', 'portal/src/api/schema.d.ts'],
     rules: { 'max-lines': ['error', { max: 250 }], 'max-lines-per-function': ['error', { max: 60 }] },
   },
   prettier,

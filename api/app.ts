@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health';
 import { measureRequests, metricsRoute, traceRequests, type ApiMetrics } from './metrics';
 import type { Tracer } from '@opentelemetry/api';
 import { deadline } from './deadline';
+import { portalRoutes } from './routes/portal';
 
 export interface AppConfig {
   tokens: TokenMap;
@@ -33,6 +34,9 @@ export interface AppConfig {
   loyaltySettings?: Partial<Pick<LoyaltySettings, 'awardDay' | 'reminderEveryDays' | 'lapseAfterDays'>>;
   /** LCI-4: months an engagement's phase has; unset means domain/incentives.ts's default (12). */
   incentivePhaseMonths?: number;
+  /** The Temporal Web UI the portal links each entity's workflow to (TEMPORAL_UI_URL), and its namespace. */
+  temporalUiUrl?: string;
+  temporalNamespace?: string;
   /** Body size and writes per caller (api/security.ts; RATE_LIMIT_WRITES_PER_MINUTE, BODY_LIMIT_KB). */
   limits?: SecurityLimits;
   /** OpenID Connect sign-in (issue 13): JWT bearer tokens and portal sessions; unset: static tokens only. */
@@ -75,6 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(jsonBodies(deps.config.limits));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
+  app.use(portalRoutes());
   app.use(cookieParser());
   const signedIn = signIn(deps);
   app.use(signedIn.router);

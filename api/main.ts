@@ -90,6 +90,8 @@ function appConfig(env: Env, tokens: AppConfig['tokens']): AppConfig {
     incentivePhaseMonths: env.INCENTIVE_PHASE_MONTHS,
     limits: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE, bodyLimitKb: env.BODY_LIMIT_KB },
     requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
+    temporalUiUrl: env.TEMPORAL_UI_URL,
+    temporalNamespace: env.TEMPORAL_NAMESPACE,
     ...authConfig(env),
   };
 }

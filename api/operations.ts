@@ -6,6 +6,7 @@ import { certificationRoutes } from './routes/certification';
 import { creditsRoutes } from './routes/credits';
 import { incentivesRoutes } from './routes/incentives';
 import { loyaltyRoutes } from './routes/loyalty';
+import { queueRoutes } from './routes/portalQueues';
 
 export const operations: readonly Operation[] = [
   ...authRoutes,
@@ -13,5 +14,6 @@ export const operations: readonly Operation[] = [
   ...creditsRoutes,
   ...certificationRoutes,
   ...incentivesRoutes,
+  ...queueRoutes,
   ...auditRoutes,
 ];

@@ -84,6 +84,8 @@ const envSchema = z.object({
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   MAIL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
   MAIL_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
+  // The Temporal Web UI the portal links each entity's workflow to (npm start: its dev server's UI).
+  TEMPORAL_UI_URL: url(['http:', 'https:']).optional(),
   POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
   // Hardening (api/security.ts): writes per caller per minute (0: no limit) and an ordinary body's size.
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),

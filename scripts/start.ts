@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadEnv, publicUrlOf } from '../config/env';
 import { connectDb, migrate } from '../db/connect';
+import { ensurePortalBuilt } from './buildPortal';
 import { devSecrets } from './devSecrets';
 import { ensureTemporalCli } from './provision/temporalCli';
 import { startChild, waitUntil, type Child } from './services/child';
@@ -32,6 +33,7 @@ async function main() {
   step(`database migrated (${applied.length} new migration(s))`);
   const temporalAddress = env.TEMPORAL_ADDRESS ?? (await startTemporal(env, urls));
   const smtpUrl = env.SMTP_URL ?? (await startMail(env, urls));
+  await ensurePortalBuilt(step);
   const signIn = await startSignIn(env, urls);
   startWorkerAndApi({
     ...process.env,
@@ -40,10 +42,13 @@ async function main() {
     SMTP_URL: smtpUrl,
     API_TOKENS: JSON.stringify(tokens),
     ...signIn.env,
+    // The portal links each entity to its workflow in the dev server's Web UI, unless told another.
+    ...(env.TEMPORAL_UI_URL || env.TEMPORAL_ADDRESS ? {} : { TEMPORAL_UI_URL: `http://127.0.0.1:${env.TEMPORAL_UI_PORT}` }),
   });
   const api = `http://127.0.0.1:${env.PORT}`;
   await waitUntil('API', () => healthy(api), 120_000);
-  urls.unshift(['API', api], ['API docs', `${api}/docs`]);
+  // The portal at its public URL: the session cookie belongs to that host name.
+  urls.unshift(['Portal', `${publicUrlOf(env)}/app`], ['API', api], ['API docs', `${api}/docs`]);
   console.log('\nCisco Programs is running:');
   for (const [name, url] of urls) console.log(`  ${name.padEnd(16)} ${url}`);
   if (!env.API_TOKENS) {

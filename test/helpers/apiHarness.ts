@@ -22,7 +22,15 @@ export const tokens: TokenMap = {
 };
 
 /** The real Express app in-process on a loopback port, with a tiny JSON client. */
-export async function startApi(deps: { temporal: Client; db: Knex; taskQueue: string; today?: () => string; config?: Partial<AppConfig> }) {
+export async function startApi(deps: {
+  temporal: Client;
+  db: Knex;
+  taskQueue: string;
+  today?: () => string;
+  config?: Partial<AppConfig>;
+  /** A port chosen beforehand (sign-in needs its public URL up front); any free one by default. */
+  port?: number;
+}) {
   const app = createApp({
     temporal: deps.temporal,
     db: deps.db,
@@ -30,7 +38,7 @@ export async function startApi(deps: { temporal: Client; db: Knex; taskQueue: st
     config: { tokens, taskQueue: deps.taskQueue, termsVersion: 'T1', ...deps.config },
     today: deps.today ?? (() => new Date().toISOString().slice(0, 10)),
   });
-  const server = app.listen(0, '127.0.0.1');
+  const server = app.listen(deps.port ?? 0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const call = async (method: string, path: string, opts: { token?: string; body?: unknown; raw?: string } = {}) => {

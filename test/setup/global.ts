@@ -9,6 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { connectDb, migrate } from '../../db/connect';
 import { ensureTemporalCli } from '../../scripts/provision/temporalCli';
 import { ensureTestServer } from '../../scripts/provision/testServer';
+import { ensurePortalBuilt } from '../../scripts/buildPortal';
 import { freePort } from '../../scripts/services/freePort';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../scripts/services/postgres';
 
@@ -25,7 +26,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const scratch = mkdtempSync(join(tmpdir(), 'cisco-programs-test-'));
   chmodSync(scratch, 0o755); // embedded Postgres runs as the `postgres` user when we are root
-  const [temporalCliPath, testServerPath] = await Promise.all([ensureTemporalCli(), ensureTestServer()]);
+  const [temporalCliPath, testServerPath] = await Promise.all([ensureTemporalCli(), ensureTestServer(), ensurePortalBuilt()]);
 
   let postgres: RunningPostgres | undefined;
   let databaseUrl = process.env.DATABASE_URL;

@@ -1,0 +1,126 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api, ok } from '../../api/client';
+import { ErrorSummary, Field } from '../../components/forms';
+import { Empty, Facts, Loaded, Page } from '../../components/layout';
+import { useMe } from '../../me';
+import { ReplaceCaptain } from '../am/ReplaceCaptain';
+
+function Lots({ id }: { id: string }) {
+  const lots = useQuery({ queryKey: ['lots', id], queryFn: () => ok(api.GET('/v1/accounts/{id}/lots', { params: { path: { id } } })) });
+  return (
+    <section aria-labelledby="lots-h">
+      <h2 id="lots-h">Balance by lot</h2>
+      <Loaded query={lots}>
+        {({ lots: rows }) =>
+          rows.length === 0 ? (
+            <Empty>No credits yet.</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Lot</th>
+                    <th scope="col">Source</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Balance</th>
+                    <th scope="col">Expires</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((l) => (
+                    <tr key={l.id}>
+                      <td>
+                        <Link to={`/lots/${l.id}`}>{l.id}</Link>
+                      </td>
+                      <td>{l.source}</td>
+                      <td>{l.state}</td>
+                      <td>
+                        {l.balance} of {l.credits}
+                      </td>
+                      <td>{l.expiresOn}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
+function AutoApproval({ id, enabled }: { id: string; enabled: boolean }) {
+  const client = useQueryClient();
+  const change = useMutation({
+    mutationFn: (on: boolean) => ok(api.PUT('/v1/accounts/{id}/auto-approval', { params: { path: { id } }, body: { enabled: on } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['account', id] }),
+  });
+  return (
+    <section aria-labelledby="auto-h">
+      <h2 id="auto-h">Auto-approval</h2>
+      <p>Redemptions are {enabled ? 'approved at once' : 'held for your decision'}.</p>
+      <ErrorSummary error={change.error} />
+      <button type="button" className="secondary" disabled={change.isPending} onClick={() => change.mutate(!enabled)}>
+        Turn auto-approval {enabled ? 'off' : 'on'}
+      </button>
+    </section>
+  );
+}
+
+function Statements({ id }: { id: string }) {
+  const navigate = useNavigate();
+  const [month, setMonth] = useState(new Date(Date.now() - 28 * 86_400_000).toISOString().slice(0, 7));
+  return (
+    <section aria-labelledby="statements-h">
+      <h2 id="statements-h">Monthly statements</h2>
+      <form onSubmit={(e) => (e.preventDefault(), void navigate(`/accounts/${id}/statements/${month}`))}>
+        <Field name="month" label="Month" error={null} hint="As YYYY-MM">
+          {(props) => <input {...props} type="month" value={month} onChange={(e) => setMonth(e.target.value)} />}
+        </Field>
+        <button type="submit">Show statement</button>
+      </form>
+    </section>
+  );
+}
+
+export function AccountPage() {
+  const { id = '' } = useParams();
+  const account = useQuery({ queryKey: ['account', id], queryFn: () => ok(api.GET('/v1/accounts/{id}', { params: { path: { id } } })) });
+  const captain = useMe().data?.role === 'team-captain';
+  return (
+    <Page title={`Account ${id}`}>
+      <Loaded query={account}>
+        {(a) => (
+          <>
+            <Facts
+              items={[
+                ['Company', a.companyName],
+                ['State', a.state],
+                ['Tier', a.tier],
+                ['Quarterly credits', a.quarterlyCredits],
+                ['Next award', a.nextAwardDate],
+                ['Team Captain', `${a.teamCaptain.name} (${a.teamCaptain.ccoId})`],
+                [
+                  'Terms',
+                  a.termsAccepted ? `${a.termsAccepted.version}, accepted ${a.termsAccepted.acceptedOn}` : `waiting: ${a.termsVersion}`,
+                ],
+              ]}
+            />
+            {!a.termsAccepted && a.state === 'nominated' && (
+              <p>
+                <Link to={`/accounts/${id}/terms`}>Accept the terms ({a.termsVersion})</Link>
+              </p>
+            )}
+            {captain && <AutoApproval id={id} enabled={a.autoApproval} />}
+            <Lots id={id} />
+            <Statements id={id} />
+            {!captain && <ReplaceCaptain id={id} />}
+          </>
+        )}
+      </Loaded>
+    </Page>
+  );
+}
