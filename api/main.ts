@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createMailer } from '../services/mailer';
 import { loadEnv } from '../config/env';
+import { temporalConnectConfig } from '../config/temporalConnection';
 import { createLogger } from '../config/logger';
 import { connectDb } from '../db/connect';
 import { TASK_QUEUE } from '../workflows/definitions';
@@ -15,7 +16,7 @@ async function main() {
     throw new Error('The API needs DATABASE_URL, TEMPORAL_ADDRESS and API_TOKENS (npm start sets them)');
   }
   const db = connectDb(env.DATABASE_URL);
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectConfig().connectionOptions);
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const mailer = env.SMTP_URL ? createMailer(env.SMTP_URL) : undefined;
   const app = createApp({

@@ -3,6 +3,7 @@
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { loadEnv } from '../config/env';
+import { temporalConnectConfig } from '../config/temporalConnection';
 import { connectDb } from '../db/connect';
 import { createMailer } from '../services/mailer';
 import { createLogger } from '../config/logger';
@@ -22,8 +23,8 @@ async function main() {
   });
   const db = connectDb(env.DATABASE_URL);
   const mailer = createMailer(env.SMTP_URL);
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectConfig().connectionOptions);
+  const clientConnection = await Connection.connect(temporalConnectConfig().connectionOptions);
   const temporal = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
   const worker = await createWorker({
     connection,
