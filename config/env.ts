@@ -81,6 +81,8 @@ const envSchema = z.object({
   MAIL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
   MAIL_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
   POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  // `npm run start:cluster`: history shards of a new cluster (fixed once its database exists).
+  CLUSTER_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16384).default(4),
 });
 
 export type Env = z.infer<typeof envSchema> & { DATA_DIR: string };

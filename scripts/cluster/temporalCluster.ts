@@ -24,11 +24,17 @@ export interface RunningCluster {
   stop(): Promise<void>;
 }
 
-/** Temporal's usual port layout, from the frontend's port: 7233 gives 7234 history, 7235 matching, 7239 worker. */
+/**
+ * Temporal's usual port layout, from the frontend's port: 7233 gives 7234 history, 7235 matching, 7239
+ * worker, membership 6933-6939; each service's Prometheus metrics 100 below its gRPC port (7133-7139).
+ */
 export function standardLayout(configDir: string, frontendPort: number, uiPort: number, historyShards: number): ClusterLayout {
   const offset = { frontend: 0, history: 1, matching: 2, worker: 6 } as const;
   const ports = Object.fromEntries(
-    SERVICES.map((s, i) => [s, { grpc: frontendPort + offset[s], membership: frontendPort - 300 + offset[s], metrics: 9090 + i }]),
+    SERVICES.map((s) => [
+      s,
+      { grpc: frontendPort + offset[s], membership: frontendPort - 300 + offset[s], metrics: frontendPort - 100 + offset[s] },
+    ]),
   ) as ClusterLayout['ports'];
   return { configDir, ports, uiPort, historyShards };
 }
