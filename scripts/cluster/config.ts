@@ -32,6 +32,9 @@ export function postgresTarget(url: string): PostgresTarget {
   return { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
 }
 
+/** Where a service process writes its log (warnings and errors, JSON lines). */
+export const serviceLogFile = (layout: ClusterLayout, s: Service) => join(layout.configDir, '..', 'logs', `${s}.log`);
+
 const datastore = (pg: PostgresTarget, database: string, maxConns: number) => ({
   sql: {
     pluginName: 'postgres12',
@@ -54,13 +57,13 @@ const datastore = (pg: PostgresTarget, database: string, maxConns: number) => ({
  */
 export function writeClusterConfig(layout: ClusterLayout, pg: PostgresTarget, certs: ClusterCerts): void {
   mkdirSync(layout.configDir, { recursive: true });
+  mkdirSync(join(layout.configDir, '..', 'logs'), { recursive: true });
   const base = {
-    log: { stdout: true, level: 'warn', format: 'json' },
     persistence: {
       defaultStore: 'postgres-default',
       visibilityStore: 'postgres-visibility',
       numHistoryShards: layout.historyShards,
-      datastores: { 'postgres-default': datastore(pg, 'temporal', 20), 'postgres-visibility': datastore(pg, 'temporal_visibility', 10) },
+      datastores: { 'postgres-default': datastore(pg, 'temporal', 8), 'postgres-visibility': datastore(pg, 'temporal_visibility', 3) },
     },
     global: {
       membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
@@ -98,7 +101,8 @@ export function writeClusterConfig(layout: ClusterLayout, pg: PostgresTarget, ce
   writeFileSync(join(layout.configDir, 'base.yaml'), JSON.stringify(base, null, 2));
   for (const s of SERVICES) {
     const metrics = { prometheus: { framework: 'tally', timerType: 'histogram', listenAddress: `127.0.0.1:${layout.ports[s].metrics}` } };
-    writeFileSync(join(layout.configDir, `${s}.yaml`), JSON.stringify({ global: { metrics } }, null, 2));
+    const log = { stdout: false, level: 'warn', format: 'json', outputFile: serviceLogFile(layout, s) };
+    writeFileSync(join(layout.configDir, `${s}.yaml`), JSON.stringify({ log, global: { metrics } }, null, 2));
   }
   // A search attribute added by the provisioning script is usable at once (as on the dev server).
   writeFileSync(

@@ -1,11 +1,11 @@
 import { Connection } from '@temporalio/client';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { ServerTools } from '../provision/temporalServer';
 import { startChild, waitUntil, type Child } from '../services/child';
 import { ensureClusterCerts, type ClusterCerts } from './certs';
-import { postgresTarget, SERVICES, writeClusterConfig, type ClusterLayout, type Service } from './config';
+import { postgresTarget, serviceLogFile, SERVICES, writeClusterConfig, type ClusterLayout, type Service } from './config';
 import { ensureTemporalSchemas } from './schema';
 
 const NOT_FOUND = 5;
@@ -69,13 +69,17 @@ export async function startTemporalCluster(opts: {
   const children = new Map<Service, Child>();
   const startService = (s: Service) => {
     const args = ['--root', '/', '--config', opts.layout.configDir, '--env', s, '--allow-no-auth', 'start', '--service', s];
-    children.set(s, startChild(`temporal-${s}`, opts.tools.server, args, process.env, { quiet: opts.quiet }));
+    children.set(s, startChild(`temporal-${s}`, serviceBinary(opts.tools.server, opts.layout.configDir, s), args, process.env, opts));
   };
   // One at a time: on a fresh database the first process writes the cluster metadata, and processes racing
   // to do it fail. Each is past that once its membership port listens (the worker service has no gRPC port).
   for (const s of SERVICES) {
     startService(s);
-    await waitUntil(`temporal ${s}`, () => listening(opts.layout.ports[s].membership, children.get(s)!), 120_000);
+    await waitUntil(
+      `temporal ${s}`,
+      () => listening(opts.layout.ports[s].membership, children.get(s)!, serviceLogFile(opts.layout, s)),
+      120_000,
+    );
   }
   const uiArgs = ['--root', '/', '--config', join(opts.layout.configDir, 'ui'), '--env', 'cluster', 'start'];
   const ui = startChild('temporal-ui', opts.tools.uiServer, uiArgs, process.env, { quiet: opts.quiet });
@@ -109,8 +113,24 @@ export async function startTemporalCluster(opts: {
   return cluster;
 }
 
-function listening(port: number, child: Child): Promise<void> {
-  if (child.process.exitCode !== null) throw new Error(`${child.name} exited with ${child.process.exitCode}`);
+/**
+ * The server binary under a per-service name (a symlink), so ps, top and the benchmarks' CPU figures
+ * (process names from /proc) tell the four processes apart.
+ */
+function serviceBinary(server: string, configDir: string, s: Service): string {
+  const dir = join(configDir, 'bin');
+  mkdirSync(dir, { recursive: true });
+  const link = join(dir, `tmprl-${s}`);
+  rmSync(link, { force: true });
+  symlinkSync(server, link);
+  return link;
+}
+
+function listening(port: number, child: Child, logFile: string): Promise<void> {
+  if (child.process.exitCode !== null) {
+    const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join('\n') : '';
+    throw new Error(`${child.name} exited with ${child.process.exitCode}; the end of ${logFile}:\n${tail}`);
+  }
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
       socket.end();
