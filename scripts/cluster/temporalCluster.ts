@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ServerTools } from '../provision/temporalServer';
 import { startChild, waitUntil, type Child } from '../services/child';
@@ -37,6 +37,27 @@ export function standardLayout(configDir: string, frontendPort: number, uiPort: 
     ]),
   ) as ClusterLayout['ports'];
   return { configDir, ports, uiPort, historyShards };
+}
+
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/**
+ * A standard layout on a free block of ports, for tests and benchmarks. Below 32768: Temporal stores a
+ * membership port in a Postgres smallint, so the OS's ephemeral ports (32768 and up) would be refused.
+ */
+export async function freeStandardLayout(configDir: string, historyShards: number): Promise<ClusterLayout> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const frontend = 12_000 + Math.floor(Math.random() * 18_000);
+    const layout = standardLayout(configDir, frontend, frontend + 1000, historyShards);
+    const ports = [...Object.values(layout.ports).flatMap((p) => [p.grpc, p.membership, p.metrics]), layout.uiPort];
+    if ((await Promise.all(ports.map(canListen))).every(Boolean)) return layout;
+  }
+  throw new Error('no free block of ports for the Temporal cluster');
 }
 
 export function clientEnvFor(address: string, certs: ClusterCerts): Record<string, string> {

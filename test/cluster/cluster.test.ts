@@ -1,6 +1,7 @@
 // Issue 14, on the real Temporal server: four service processes on Postgres, mTLS on the frontend,
 // two worker processes and two API processes. The Go builds happen in beforeAll when not cached.
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalConnectConfig } from '../../config/temporalConnection';
 import { waitUntil } from '../../scripts/services/child';
@@ -70,7 +71,7 @@ describe('the Temporal cluster profile (issue 14)', () => {
     const worker = await Worker.create({
       connection,
       taskQueue,
-      workflowsPath: require.resolve('./timerWorkflow'),
+      workflowsPath: join(__dirname, 'timerWorkflow.ts'),
       activities: {
         recordTimerFired: async (workflowId: string) => void (await h.db('cluster_timer_fires').insert({ workflow_id: workflowId })),
       },

@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { temporalConnectConfig } from '../../config/temporalConnection';
 import { apiHealthy, startApiProcess, startWorkerProcess } from '../../scripts/cluster/appProcesses';
-import { SERVICES, type ClusterLayout } from '../../scripts/cluster/config';
 import { provisionNamespace } from '../../scripts/cluster/provisionNamespace';
-import { startTemporalCluster } from '../../scripts/cluster/temporalCluster';
+import { freeStandardLayout, startTemporalCluster } from '../../scripts/cluster/temporalCluster';
 import { ensureTemporalServer } from '../../scripts/provision/temporalServer';
 import { freePort } from '../../scripts/services/freePort';
 import { waitUntil } from '../../scripts/services/child';
@@ -17,20 +16,6 @@ import { tokens } from '../helpers/apiHarness';
 import { createTestDatabase } from '../helpers/db';
 import { startSmtpServer } from '../helpers/smtp';
 import { TASK_QUEUE } from '../../workflows/definitions';
-
-async function freeLayout(configDir: string): Promise<ClusterLayout> {
-  const ports = {} as ClusterLayout['ports'];
-  // The OS may offer a port again once it is closed: thirteen distinct ones are asked for until found.
-  const taken = new Set<number>();
-  const next = async (): Promise<number> => {
-    for (;;) {
-      const port = await freePort();
-      if (!taken.has(port)) return (taken.add(port), port);
-    }
-  };
-  for (const s of SERVICES) ports[s] = { grpc: await next(), membership: await next(), metrics: await next() };
-  return { configDir, ports, uiPort: await next(), historyShards: 4 };
-}
 
 export async function clusterHarness() {
   // Built from the Go module proxy on a clean machine (CI): about 10 minutes on 2 cores, then cached.
@@ -42,7 +27,7 @@ export async function clusterHarness() {
     tools,
     dataDir,
     databaseUrl: inject('databaseUrl'),
-    layout: await freeLayout(join(dataDir, 'config')),
+    layout: await freeStandardLayout(join(dataDir, 'config'), 4),
     quiet: true,
   });
   const { connectionOptions } = temporalConnectConfig(cluster.clientEnv);
