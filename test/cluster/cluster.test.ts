@@ -1,6 +1,6 @@
 // Issue 14, on the real Temporal server: four service processes on Postgres, mTLS on the frontend,
 // two worker processes and two API processes. The Go builds happen in beforeAll when not cached.
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalConnectConfig } from '../../config/temporalConnection';
@@ -19,7 +19,11 @@ const today = () => new Date().toISOString().slice(0, 10);
 const count = async (q: Promise<{ n: string }[]>) => Number((await q)[0]!.n);
 
 beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The SDK core's retries while history is down are expected here: only errors are shown.
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
+  });
   h = await clusterHarness();
 }, 60 * 60_000);
 afterAll(() => h?.stop(), 180_000);
