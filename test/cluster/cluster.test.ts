@@ -1,6 +1,7 @@
 // Issue 14, on the real Temporal server: four service processes on Postgres, mTLS on the frontend,
 // two worker processes and two API processes. The Go builds happen in beforeAll when not cached.
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalConnectConfig } from '../../config/temporalConnection';
@@ -16,6 +17,8 @@ import { timerDue } from './timerWorkflow';
 type Harness = Awaited<ReturnType<typeof clusterHarness>>;
 let h: Harness;
 const today = () => new Date().toISOString().slice(0, 10);
+// Ids unique per run: against a kept DATABASE_URL the cluster's databases, and the workflows in them, outlive a run.
+const run = randomBytes(3).toString('hex').toUpperCase();
 const count = async (q: Promise<{ n: string }[]>) => Number((await q)[0]!.n);
 
 beforeAll(async () => {
@@ -30,19 +33,20 @@ afterAll(() => h?.stop(), 180_000);
 
 describe('the Temporal cluster profile (issue 14)', () => {
   it('LOY-1, LOY-4, LOY-7: a nomination through API A is enrolled through API B; awards due land once each while a worker is killed', async () => {
-    const nominated = await call(h.apis[0], 'POST', '/v1/nominations', 'tok-account-manager', nominationFor(today(), { group: 'CLUS' }));
+    const group = `CLUS${run}`;
+    const nominated = await call(h.apis[0], 'POST', '/v1/nominations', 'tok-account-manager', nominationFor(today(), { group }));
     expect(nominated.status).toBe(201);
-    expect(nominated.body).toEqual({ accountId: 'CLUS', workflowId: 'loyalty-account-CLUS' });
-    await h.smtp.waitFor((m) => m.to.includes('captain@clus.example'), 120_000);
-    const account = await call(h.apis[1], 'GET', '/v1/accounts/CLUS', 'tok-account-manager');
-    const accepted = await call(h.apis[1], 'POST', '/v1/accounts/CLUS/terms-acceptance', 'tok-captain-dlee', {
+    expect(nominated.body).toEqual({ accountId: group, workflowId: `loyalty-account-${group}` });
+    await h.smtp.waitFor((m) => m.to.includes(`captain@${group.toLowerCase()}.example`), 120_000);
+    const account = await call(h.apis[1], 'GET', `/v1/accounts/${group}`, 'tok-account-manager');
+    const accepted = await call(h.apis[1], 'POST', `/v1/accounts/${group}/terms-acceptance`, 'tok-captain-dlee', {
       version: account.body.termsVersion,
     });
     expect(accepted.status).toBe(200);
     expect(accepted.body.state).toBe('enrolled');
 
     // No clock skips on a real cluster: these accounts enter their award day as continue-as-new leaves them.
-    const ids = Array.from({ length: 8 }, (_, i) => `CLAW${i}`);
+    const ids = Array.from({ length: 8 }, (_, i) => `CLAW${run}-${i}`);
     for (const id of ids) {
       const input = await carriedAccount(h.db, id, today());
       await h.client.workflow.start(loyaltyAccount, { workflowId: loyaltyWorkflowId(id), taskQueue: TASK_QUEUE, args: [input] });
@@ -60,7 +64,9 @@ describe('the Temporal cluster profile (issue 14)', () => {
     const lotIds = h.db('credit_lots').whereIn('account_id', ids).select('id');
     expect(await count(h.db('ledger_entries').where({ kind: 'award' }).whereIn('lot_id', lotIds).count({ n: '*' }))).toBe(8);
     // A crash between SMTP and marking a notice sent may resend it, with the same Message-ID (README).
-    const awardMails = h.smtp.received.filter((m) => /^account-CLAW\d:award-/.test(String(m.headers.get('x-notice-key'))));
+    const awardMails = h.smtp.received.filter((m) =>
+      ids.some((id) => String(m.headers.get('x-notice-key')).startsWith(`account-${id}:award-`)),
+    );
     expect(new Set(awardMails.map((m) => m.messageId)).size).toBe(8);
     // TODO(lead): when ops14's worker /metrics is merged, also assert its awards counter rose by 8 here.
   }, 600_000);
@@ -81,7 +87,7 @@ describe('the Temporal cluster profile (issue 14)', () => {
       },
     });
     const running = worker.run();
-    const ids = Array.from({ length: 12 }, (_, i) => `timer-${i}`);
+    const ids = Array.from({ length: 12 }, (_, i) => `timer-${run}-${i}`);
     const dueAt = Date.now() + 25_000;
     const handles = await Promise.all(ids.map((id) => h.client.workflow.start(timerDue, { workflowId: id, taskQueue, args: [id, dueAt] })));
     const started = async (hd: (typeof handles)[number]) => (await hd.fetchHistory()).events!.some((e) => e.timerStartedEventAttributes);
