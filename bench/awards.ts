@@ -437,7 +437,7 @@ async function main() {
         '=== bench:awards summary ===',
         `accounts=${N} ` +
           (enrollSeconds === undefined
-            ? 'enroll: n/a (dev server: accounts started due, rows seeded)'
+            ? `enroll: n/a (${opts.server} server: accounts started due, rows seeded)`
             : `enroll_s=${fmt(enrollSeconds, 2)} enroll_per_s=${fmt(N / enrollSeconds)}`),
         `awards_s=${fmt(a.lotsSeconds, 2)} awards_per_s=${fmt(a.awardsPerSecond)} emails_s=${fmt(a.emailsSeconds, 2)} emails_per_s=${fmt(a.emailsPerSecond)} event_loop_busy=${fmt(a.eventLoopUtilization * 100, 0)}%`,
         `cpu_during_awards (share of one core; 2 cores = 200%): ${a.cpuShares}`,
