@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from './cache';
 import { run } from './run';
@@ -28,13 +28,14 @@ async function ensureGoBinary(dir: string, name: string, pkg: string): Promise<s
   const staging = join(dir, `staging-${name}`);
   mkdirSync(staging, { recursive: true });
   const started = Date.now();
-  process.stderr.write(`Building ${pkg} with go install (first run only; 5-15 minutes on 2 cores)...\n`);
+  process.stderr.write(`Building ${pkg} with go install (first run only; up to 10 minutes on 2 cores)...\n`);
   await run(go(), ['install', pkg], {
     label: 'go install',
     env: { ...process.env, GOBIN: staging, GOFLAGS: '-buildvcs=false' },
   });
   const built = pkg.split('@')[0]!.split('/').pop()!;
   renameSync(join(staging, built), bin);
+  rmSync(staging, { recursive: true, force: true });
   process.stderr.write(`built ${name} in ${Math.round((Date.now() - started) / 1000)} s\n`);
   return bin;
 }
