@@ -2,8 +2,10 @@
 // two worker processes and two API processes. The Go builds happen in beforeAll when not cached.
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connection } from '@temporalio/client';
 import { temporalConnectConfig } from '../../config/temporalConnection';
 import { waitUntil } from '../../scripts/services/child';
 import { nominationFor } from '../helpers/loyalty';
@@ -70,6 +72,24 @@ describe('the Temporal cluster profile (issue 14)', () => {
     expect(new Set(awardMails.map((m) => m.messageId)).size).toBe(8);
     // TODO(lead): when ops14's worker /metrics is merged, also assert its awards counter rose by 8 here.
   }, 600_000);
+
+  it('the frontend refuses a client without a certificate from the cluster CA (mTLS)', async () => {
+    const ca = readFileSync(h.cluster.certs.caCert);
+    const noCert = { serverNameOverride: h.cluster.certs.serverName, serverRootCACertificate: ca };
+    const refused = Connection.connect({ address: h.cluster.address, tls: noCert, connectTimeout: 5000 }).then(async (c) => {
+      await c.workflowService.getSystemInfo({});
+      await c.close();
+    });
+    await expect(refused).rejects.toThrow();
+    // The same connection with the client certificate is served: the certificate is the only difference.
+    const withCert = {
+      ...noCert,
+      clientCertPair: { crt: readFileSync(h.cluster.certs.clientCert), key: readFileSync(h.cluster.certs.clientKey) },
+    };
+    const served = await Connection.connect({ address: h.cluster.address, tls: withCert, connectTimeout: 5000 });
+    expect((await served.workflowService.getSystemInfo({})).serverVersion).toBe('1.29.1');
+    await served.close();
+  }, 60_000);
 
   it('timers due while the history service is down fire once each after it restarts', async () => {
     await h.db.schema.createTable('cluster_timer_fires', (t) => {
