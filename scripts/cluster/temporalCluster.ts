@@ -92,6 +92,8 @@ export async function startTemporalCluster(opts: {
     const args = ['--root', '/', '--config', opts.layout.configDir, '--env', s, '--allow-no-auth', 'start', '--service', s];
     children.set(s, startChild(`temporal-${s}`, serviceBinary(opts.tools.server, opts.layout.configDir, s), args, process.env, opts));
   };
+  const others: Child[] = [];
+  terminateOnExit(() => [...children.values(), ...others]);
   // One at a time: on a fresh database the first process writes the cluster metadata, and processes racing
   // to do it fail. Each is past that once its membership port listens (the worker service has no gRPC port).
   for (const s of SERVICES) {
@@ -104,11 +106,10 @@ export async function startTemporalCluster(opts: {
   }
   const uiArgs = ['--root', '/', '--config', join(opts.layout.configDir, 'ui'), '--env', 'cluster', 'start'];
   const ui = startChild('temporal-ui', opts.tools.uiServer, uiArgs, process.env, { quiet: opts.quiet });
+  others.push(ui);
   const stopService = async (s: Service, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
-    const child = children.get(s);
-    if (!child) return;
-    if (signal === 'SIGKILL') child.process.kill('SIGKILL');
-    await child.stop(15_000);
+    if (signal === 'SIGKILL') children.get(s)?.process.kill('SIGKILL');
+    await children.get(s)?.stop(15_000);
   };
   const cluster: RunningCluster = {
     address,
@@ -132,6 +133,16 @@ export async function startTemporalCluster(opts: {
     throw err;
   }
   return cluster;
+}
+
+/**
+ * If this process ends before stop() finishes (a second Ctrl-C, embedded Postgres's exit hook), the
+ * services still get SIGTERM rather than living on as orphans.
+ */
+function terminateOnExit(list: () => Child[]): void {
+  process.once('exit', () => {
+    for (const c of list()) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGTERM');
+  });
 }
 
 /**
