@@ -13,6 +13,8 @@
 //                                  it cannot skip months, so there the N accounts start from the state an
 //                                  account-year run carries (enrolled, the award date today, rows seeded in
 //                                  SQL) while no worker runs; the clock starts with the worker
+//   --server cluster               the same on the Temporal server cluster of `npm run start:cluster` (four
+//                                  service processes on their own Postgres, mTLS); --shards history shards (4)
 //   --wft, --activities, --cache   maxConcurrentWorkflowTaskExecutions, …ActivityTaskExecutions, maxCachedWorkflows
 //   --local-activities, --wft-pollers, --threads, --reuse-v8 (1/0)
 //                                  maxConcurrentLocalActivityExecutions, workflow task pollers (simple maximum),
@@ -31,6 +33,7 @@ import { nominationFor } from '../test/helpers/loyalty';
 import { loyaltyAccount } from '../workflows/loyalty';
 import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId } from '../workflows/loyaltyDefinitions';
 import { startDevServer } from './devServer';
+import { startClusterServer } from './clusterServer';
 import { awardsOnDevServer } from './awardsDev';
 import { cpuShareMeter } from './cpu';
 import {
@@ -62,6 +65,7 @@ const opts = parseArgs(process.argv.slice(2), {
   'timeout-min': 10,
   'db-pool': 10,
   server: 'test',
+  shards: 4,
   wft: 0,
   activities: 0,
   cache: 0,
@@ -78,6 +82,8 @@ const opts = parseArgs(process.argv.slice(2), {
   'history-all-max': 100,
 });
 const N = opts.accounts;
+/** Servers without time skipping: the accounts start due (bench/awardsDev.ts). */
+const realClock = opts.server === 'dev' || opts.server === 'cluster';
 const TIMEOUT_MS = opts['timeout-min'] * 60_000;
 
 interface Account {
@@ -102,8 +108,13 @@ function workerTuning() {
 }
 
 async function startServices() {
-  if (opts.server !== 'test' && opts.server !== 'dev') throw new Error('--server must be test or dev');
-  const temporal = opts.server === 'dev' ? startDevServer() : startTimeSkippingTemporal();
+  if (!['test', 'dev', 'cluster'].includes(opts.server)) throw new Error('--server must be test, dev or cluster');
+  const temporal =
+    opts.server === 'cluster'
+      ? startClusterServer({ historyShards: opts.shards })
+      : realClock
+        ? startDevServer()
+        : startTimeSkippingTemporal();
   const started = await Promise.allSettled([
     startDatabase({ pool: opts['db-pool'] }),
     startCountingSmtp(AWARD_NOTICE_KEY),
@@ -119,10 +130,9 @@ async function startServices() {
     if (failed) throw failed.reason;
     const db = database!.db;
     // On the dev server the worker starts after the accounts, with the clock (startWorker below).
-    const worker =
-      opts.server === 'dev'
-        ? undefined
-        : await startBenchWorker(env!, { db, smtpUrl: smtp!.url, taskQueue: TASK_QUEUE, tuning: workerTuning() });
+    const worker = realClock
+      ? undefined
+      : await startBenchWorker(env!, { db, smtpUrl: smtp!.url, taskQueue: TASK_QUEUE, tuning: workerTuning() });
     return { database: database!, db, smtp: smtp!, env: env!, worker: worker! };
   } catch (err) {
     // Whatever did start is stopped, so a failed start leaves no JVM or Postgres behind.
@@ -357,7 +367,7 @@ async function main() {
   let s: Services | undefined;
   try {
     log(
-      `starting Postgres, SMTP sink, ${opts.server === 'dev' ? 'the Temporal dev server' : 'time-skipping Temporal and the worker'} (accounts=${N})`,
+      `starting Postgres, SMTP sink, ${realClock ? `the Temporal ${opts.server} server` : 'time-skipping Temporal and the worker'} (accounts=${N})`,
     );
     const setupStart = performance.now();
     s = await withTimeout('starting the servers', startServices(), TIMEOUT_MS);
@@ -367,7 +377,7 @@ async function main() {
     let a: Awaited<ReturnType<typeof awards>>;
     let h: Awaited<ReturnType<typeof accountYearHistory>> | undefined;
     let baseline: Awaited<ReturnType<typeof sqlBaseline>> | undefined;
-    if (opts.server === 'dev') {
+    if (realClock) {
       const services = s;
       a = await withTimeout(
         'awards on the dev server',
@@ -416,7 +426,7 @@ async function main() {
     log(`SQL baseline: ${N} awards' rows (${3 * N} table rows) in ${(b.seconds * 1000).toFixed(0)} ms`);
 
     const fmt = (x: number, d = 1) => x.toFixed(d);
-    const tuning = `server=${opts.server} ${
+    const tuning = `server=${opts.server}${opts.server === 'cluster' ? ` history_shards=${opts.shards}` : ''} ${
       Object.entries(workerTuning())
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(' ') || 'sdk-defaults'
@@ -427,7 +437,7 @@ async function main() {
         '=== bench:awards summary ===',
         `accounts=${N} ` +
           (enrollSeconds === undefined
-            ? 'enroll: n/a (dev server: accounts started due, rows seeded)'
+            ? `enroll: n/a (${opts.server} server: accounts started due, rows seeded)`
             : `enroll_s=${fmt(enrollSeconds, 2)} enroll_per_s=${fmt(N / enrollSeconds)}`),
         `awards_s=${fmt(a.lotsSeconds, 2)} awards_per_s=${fmt(a.awardsPerSecond)} emails_s=${fmt(a.emailsSeconds, 2)} emails_per_s=${fmt(a.emailsPerSecond)} event_loop_busy=${fmt(a.eventLoopUtilization * 100, 0)}%`,
         `cpu_during_awards (share of one core; 2 cores = 200%): ${a.cpuShares}`,

@@ -115,6 +115,8 @@ const envSchema = z.object({
   OIDC_ISSUER_PORT: z.coerce.number().int().min(1).max(65535).default(3090),
   // Seals the sign-in's transient cookie; 32+ characters. Unset under `npm start`: generated per DATA_DIR.
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // `npm run start:cluster`: history shards of a new cluster (fixed once its database exists).
+  CLUSTER_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16384).default(4),
 });
 
 export type Env = z.infer<typeof envSchema> & { DATA_DIR: string };
