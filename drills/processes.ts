@@ -84,7 +84,7 @@ export async function startWorkerPool(stack: Stack, size: number) {
 
 export const DRILL_TOKENS = {
   'drill-ops-token': { role: 'ops', name: 'drill' },
-  'drill-am-token': { role: 'account-manager', name: 'drill' },
+  'drill-am-token': { role: 'account-manager', amId: 'drill', name: 'drill' },
 };
 
 /** api/main.ts in a child process on a free port; resolves once /healthz answers 200. */
