@@ -14,6 +14,7 @@ import { loyaltyAccount } from '../../workflows/loyalty';
 import { loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
 import { carriedAccount } from './carried';
 import { call, clusterHarness } from './clusterHarness';
+import { metricAt, sampleSum, scrape } from './scrape';
 import { timerDue } from './timerWorkflow';
 
 type Harness = Awaited<ReturnType<typeof clusterHarness>>;
@@ -70,7 +71,30 @@ describe('the Temporal cluster profile (issue 14)', () => {
       ids.some((id) => String(m.headers.get('x-notice-key')).startsWith(`account-${id}:award-`)),
     );
     expect(new Set(awardMails.map((m) => m.messageId)).size).toBe(8);
-    // TODO(lead): when ops14's worker /metrics is merged, also assert its awards counter rose by 8 here.
+
+    // Which worker wrote the 8 depends on how far B got before the kill; with only A alive, one more award
+    // is A's, and A's own counters say so.
+    const metricsA = h.workerMetrics[0];
+    const onA = async () => ({
+      awards: await metricAt(metricsA, 'programs_awards_total'),
+      lots: await metricAt(metricsA, 'programs_lots_opened_total', { origin: 'award' }),
+    });
+    const before = await onA();
+    const extra = `CLAW${run}-X`;
+    const extraInput = await carriedAccount(h.db, extra, today());
+    await h.client.workflow.start(loyaltyAccount, { workflowId: loyaltyWorkflowId(extra), taskQueue: TASK_QUEUE, args: [extraInput] });
+    await waitUntil(
+      'the extra award counted on worker A',
+      async () => expect(await onA()).toEqual({ awards: before.awards + 1, lots: before.lots + 1 }),
+      180_000,
+    );
+    expect(await count(h.db('credit_lots').where({ source: 'award', account_id: extra }).count({ n: '*' }))).toBe(1);
+    // The SDK core's own metrics come through the same page.
+    expect((await scrape(metricsA)).text).toMatch(/^temporal_workflow_task_schedule_to_start_latency\w*\{/m);
+    // API A counted the nomination it answered.
+    const apiA = await scrape(`${h.apis[0]}/metrics`);
+    expect(apiA.status).toBe(200);
+    expect(sampleSum(apiA.text, 'http_requests_total', { method: 'POST', route: '/v1/nominations', status: '201' })).toBe(1);
   }, 600_000);
 
   it('the frontend refuses a client without a certificate from the cluster CA (mTLS)', async () => {

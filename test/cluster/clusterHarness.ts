@@ -45,8 +45,11 @@ export async function clusterHarness() {
     API_TOKENS: JSON.stringify(tokens),
     LOG_LEVEL: 'warn',
   };
-  const [portA, portB] = [await freePort(), await freePort()];
-  const workers = [startWorkerProcess('worker-a', env, { quiet: true }), startWorkerProcess('worker-b', env, { quiet: true })];
+  const [portA, portB, metricsA, metricsB] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const workers = [
+    startWorkerProcess('worker-a', { ...env, WORKER_METRICS_PORT: String(metricsA) }, { quiet: true }),
+    startWorkerProcess('worker-b', { ...env, WORKER_METRICS_PORT: String(metricsB) }, { quiet: true }),
+  ];
   const apis = [startApiProcess('api-a', portA, env, { quiet: true }), startApiProcess('api-b', portB, env, { quiet: true })];
   const bases = [`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`] as const;
   await Promise.all([apiHealthy(apis[0]!, bases[0]), apiHealthy(apis[1]!, bases[1])]);
@@ -63,6 +66,8 @@ export async function clusterHarness() {
     databaseUrl: database.url,
     smtp,
     workers,
+    /** Each worker's /metrics, in the order of `workers`. */
+    workerMetrics: [`http://127.0.0.1:${metricsA}/metrics`, `http://127.0.0.1:${metricsB}/metrics`] as const,
     apis: bases,
     async stop() {
       for (const c of [...apis, ...workers]) await c.stop().catch(() => undefined);
