@@ -3,6 +3,7 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from '@temporalio/client';
@@ -14,6 +15,7 @@ import { loyaltyAccount } from '../../workflows/loyalty';
 import { loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
 import { carriedAccount } from './carried';
 import { call, clusterHarness } from './clusterHarness';
+import { metricAt, sampleSum, scrape } from './scrape';
 import { timerDue } from './timerWorkflow';
 
 type Harness = Awaited<ReturnType<typeof clusterHarness>>;
@@ -70,8 +72,44 @@ describe('the Temporal cluster profile (issue 14)', () => {
       ids.some((id) => String(m.headers.get('x-notice-key')).startsWith(`account-${id}:award-`)),
     );
     expect(new Set(awardMails.map((m) => m.messageId)).size).toBe(8);
-    // TODO(lead): when ops14's worker /metrics is merged, also assert its awards counter rose by 8 here.
+
+    // Which worker wrote the 8 depends on how far B got before the kill; with only A alive, one more award
+    // is A's, and A's own counters say so (the compiled worker: dist/worker/main.js).
+    const metricsA = h.workerMetrics[0];
+    const onA = async () => ({
+      awards: await metricAt(metricsA, 'programs_awards_total'),
+      lots: await metricAt(metricsA, 'programs_lots_opened_total', { origin: 'award' }),
+    });
+    const before = await onA();
+    const extra = `CLAW${run}-X`;
+    const extraInput = await carriedAccount(h.db, extra, today());
+    await h.client.workflow.start(loyaltyAccount, { workflowId: loyaltyWorkflowId(extra), taskQueue: TASK_QUEUE, args: [extraInput] });
+    await waitUntil(
+      'the extra award counted on worker A',
+      async () => expect(await onA()).toEqual({ awards: before.awards + 1, lots: before.lots + 1 }),
+      180_000,
+    );
+    expect(await count(h.db('credit_lots').where({ source: 'award', account_id: extra }).count({ n: '*' }))).toBe(1);
+    // The SDK core's own metrics come through the same page.
+    expect((await scrape(metricsA)).text).toMatch(/^temporal_workflow_task_schedule_to_start_latency\w*\{/m);
+    // API A (dist/api/main.js) counted the nomination it answered.
+    const apiA = await scrape(`${h.apis[0]}/metrics`);
+    expect(apiA.status).toBe(200);
+    expect(sampleSum(apiA.text, 'http_requests_total', { method: 'POST', route: '/v1/nominations', status: '201' })).toBe(1);
   }, 600_000);
+
+  it('the production start: dist/ built, a blank database migrated by dist/scripts/migrate.js, compiled worker and API serving', async () => {
+    // How long `npm run build` took in this run (0 when dist/ was current).
+    console.log(`npm run build: ${h.build.built ? `${h.build.seconds.toFixed(0)} s` : 'dist/ was current'}`);
+    expect(h.migrated).toMatch(/^applied \d+ migration\(s\): /);
+    const [workerA] = h.workers;
+    expect(workerA!.process.spawnargs.slice(1)).toEqual([join(__dirname, '..', '..', 'dist', 'worker', 'main.js')]);
+    expect((await fetch(h.workerMetrics[0].replace('/metrics', '/health/ready'))).status).toBe(200);
+    // The compiled worker polls the cluster's mTLS frontend (its certificate from TEMPORAL_TLS_* via envconfig).
+    expect(Object.keys(h.cluster.clientEnv)).toContain('TEMPORAL_TLS_CLIENT_CERT_PATH');
+    const queue = await h.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: TASK_QUEUE } });
+    expect((queue.pollers ?? []).map((p) => p.identity)).toContain(`${workerA!.process.pid}@${hostname()}`);
+  }, 60_000);
 
   it('the frontend refuses a client without a certificate from the cluster CA (mTLS)', async () => {
     const ca = readFileSync(h.cluster.certs.caCert);

@@ -1,6 +1,9 @@
 // The cluster suite's servers: the Temporal server as four processes on the suite's Postgres (mTLS
-// frontend), two worker processes and two API processes (worker/main.ts, api/main.ts), a real SMTP server.
+// frontend), two worker processes and two API processes, a real SMTP server. Worker A and API A run the
+// compiled dist/ entry points on a database migrated by dist/scripts/migrate.js (the production start);
+// worker B and API B run from source through tsx.
 import { Client, Connection } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +16,8 @@ import { ensureTemporalServer } from '../../scripts/provision/temporalServer';
 import { freePort } from '../../scripts/services/freePort';
 import { waitUntil } from '../../scripts/services/child';
 import { tokens } from '../helpers/apiHarness';
-import { createTestDatabase } from '../helpers/db';
+import { connectDb } from '../../db/connect';
+import { createBlankDatabase, ensureBuilt, migrateCompiled } from './production';
 import { startSmtpServer } from '../helpers/smtp';
 import { TASK_QUEUE } from '../../workflows/definitions';
 
@@ -22,7 +26,8 @@ export async function clusterHarness() {
   const tools = await ensureTemporalServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'cisco-programs-cluster-'));
   chmodSync(dataDir, 0o755);
-  const database = await createTestDatabase();
+  const build = await ensureBuilt();
+  const database = await createBlankDatabase(`cp_cluster_${randomBytes(6).toString('hex')}`);
   const cluster = await startTemporalCluster({
     tools,
     dataDir,
@@ -45,9 +50,46 @@ export async function clusterHarness() {
     API_TOKENS: JSON.stringify(tokens),
     LOG_LEVEL: 'warn',
   };
-  const [portA, portB] = [await freePort(), await freePort()];
-  const workers = [startWorkerProcess('worker-a', env, { quiet: true }), startWorkerProcess('worker-b', env, { quiet: true })];
-  const apis = [startApiProcess('api-a', portA, env, { quiet: true }), startApiProcess('api-b', portB, env, { quiet: true })];
+  const migrated = await migrateCompiled(env);
+  const db = connectDb(database.url);
+  const { workers, apis, bases, workerMetrics } = await startApps(env, client);
+  return {
+    cluster,
+    client,
+    connection,
+    db,
+    databaseUrl: database.url,
+    smtp,
+    workers,
+    /** Each worker's /metrics, in the order of `workers`. */
+    workerMetrics,
+    apis: bases,
+    build,
+    /** What `node dist/scripts/migrate.js` said about the blank database. */
+    migrated,
+    async stop() {
+      for (const c of [...apis, ...workers]) await c.stop().catch(() => undefined);
+      await connection.close();
+      await cluster.stop();
+      await smtp.close();
+      await db.destroy();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Worker A and API A compiled (dist/), worker B and API B from source; each worker with its own metrics port. */
+async function startApps(env: NodeJS.ProcessEnv, client: Client) {
+  const [portA, portB, metricsA, metricsB] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const workers = [
+    startWorkerProcess('worker-a', { ...env, WORKER_METRICS_PORT: String(metricsA) }, { quiet: true, compiled: true }),
+    startWorkerProcess('worker-b', { ...env, WORKER_METRICS_PORT: String(metricsB) }, { quiet: true }),
+  ];
+  const apis = [
+    startApiProcess('api-a', portA, env, { quiet: true, compiled: true }),
+    startApiProcess('api-b', portB, env, { quiet: true }),
+  ];
   const bases = [`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`] as const;
   await Promise.all([apiHealthy(apis[0]!, bases[0]), apiHealthy(apis[1]!, bases[1])]);
   await waitUntil(
@@ -56,22 +98,10 @@ export async function clusterHarness() {
     240_000,
   );
   return {
-    cluster,
-    client,
-    connection,
-    db: database.db,
-    databaseUrl: database.url,
-    smtp,
     workers,
-    apis: bases,
-    async stop() {
-      for (const c of [...apis, ...workers]) await c.stop().catch(() => undefined);
-      await connection.close();
-      await cluster.stop();
-      await smtp.close();
-      await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    apis,
+    bases,
+    workerMetrics: [`http://127.0.0.1:${metricsA}/metrics`, `http://127.0.0.1:${metricsB}/metrics`] as const,
   };
 }
 

@@ -35,6 +35,8 @@ export async function startSmtpServer(port = 0) {
         .catch(callback);
     },
   });
+  // A client killed mid-session (a worker in a crash test) resets its connection: that must not crash the tests' process.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const bound = (server.server.address() as { port: number }).port;
   return {
