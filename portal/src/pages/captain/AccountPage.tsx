@@ -5,6 +5,7 @@ import { api, ok } from '../../api/client';
 import { ErrorSummary, Field } from '../../components/forms';
 import { Empty, Facts, Loaded, Page } from '../../components/layout';
 import { useMe } from '../../me';
+import { BookingsForm } from '../am/BookingsForm';
 import { ReplaceCaptain } from '../am/ReplaceCaptain';
 
 function Lots({ id }: { id: string }) {
@@ -88,7 +89,13 @@ function Statements({ id }: { id: string }) {
 
 export function AccountPage() {
   const { id = '' } = useParams();
-  const account = useQuery({ queryKey: ['account', id], queryFn: () => ok(api.GET('/v1/accounts/{id}', { params: { path: { id } } })) });
+  const account = useQuery({
+    queryKey: ['account', id],
+    queryFn: () => ok(api.GET('/v1/accounts/{id}', { params: { path: { id } } })),
+    // LOY-11: a missing year just recorded is re-tiered by the workflow after the update answers; asked again until it is.
+    refetchInterval: ({ state: { data } }) =>
+      data?.missingBookings?.some((fy) => data.bookings.some((b) => b.fiscalYear === fy)) ? 1000 : false,
+  });
   const captain = useMe().data?.role === 'team-captain';
   return (
     <Page title={`Account ${id}`}>
@@ -102,6 +109,8 @@ export function AccountPage() {
                 ['Tier', a.tier],
                 ['Quarterly credits', a.quarterlyCredits],
                 ['Next award', a.nextAwardDate],
+                ['Bookings on record', a.bookings.map((b) => `FY${b.fiscalYear}`).join(', ') || 'none'],
+                ['Bookings missing', a.missingBookings?.length ? a.missingBookings.map((fy) => `FY${fy}`).join(', ') : 'none'],
                 ['Team Captain', `${a.teamCaptain.name} (${a.teamCaptain.ccoId})`],
                 [
                   'Terms',
@@ -117,6 +126,7 @@ export function AccountPage() {
             {captain && <AutoApproval id={id} enabled={a.autoApproval} />}
             <Lots id={id} />
             <Statements id={id} />
+            {!captain && <BookingsForm id={id} missing={a.missingBookings ?? []} />}
             {!captain && <ReplaceCaptain id={id} />}
           </>
         )}
