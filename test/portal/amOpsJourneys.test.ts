@@ -1,19 +1,23 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { priorFiscalYears } from '../../domain/calendar';
+import { addDays, addYears, priorFiscalYears } from '../../domain/calendar';
+import { certificationWorkflowId } from '../../workflows/certificationDefinitions';
+import { certification } from '../../workflows/certification';
 import { loyaltyAccount } from '../../workflows/loyalty';
 import { defaultLoyaltySettings, loyaltySearchAttributes as sa, loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
+import { fullRequirements } from '../helpers/certification';
 import { nominationFor } from '../helpers/loyalty';
 import { PUBLIC_URL, uniqueId } from '../helpers/temporal';
 import { expectAccessible, FIXTURE_TOKENS, portalHarness, type PortalHarness } from './harness';
 
 const today = new Date().toISOString().slice(0, 10);
 const WAIT = { timeout: 30_000 };
+const PARTNER_TOKEN = 'tok-partner-p1';
 
 // The Account Manager's and ops' own jobs in Chromium on the real stack; fixtures a person would not make
 // in the portal (an account nominated before its latest year's bookings were known, a certification a year
 // old) are started on Temporal directly or made through the API with machine tokens.
-describe('Portal journeys: the Account Manager records bookings', () => {
+describe('Portal journeys: the Account Manager records bookings, ops decide certifications', () => {
   let h: PortalHarness;
   const call = (token: string, method: string, path: string, body?: unknown) => h.api.call(method, path, { token, body });
   const facts = (page: Page) => page.locator('.facts').textContent();
@@ -87,5 +91,84 @@ describe('Portal journeys: the Account Manager records bookings', () => {
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: accountId }) });
     await expect.poll(() => row.textContent(), WAIT).toContain(`enrolled${after.tier}${after.nextAwardDate}`);
     await expectAccessible(page);
+  });
+
+  /** A certification of partner P-1 approved 100 days ago, as its workflow carries it (not in Re-Cert). */
+  async function approvedCertification(country: string) {
+    const partnerId = 'P-1';
+    const id = `${partnerId}-${country}`;
+    const certifiedOn = addDays(today, -100);
+    const anniversary = addYears(certifiedOn, 1);
+    const partnerEmail = 'p1@partner.example';
+    const carried = {
+      ...{ id, partnerId, country, partnerEmail, state: 'approved' as const, requirements: fullRequirements(), certifiedOn, anniversary },
+      ...{ done: [], csatResponses: [], lowScoreFollowUpDone: false, measurements: [], nonCompliance: null },
+    };
+    await h.env.client.workflow.start(certification, {
+      workflowId: certificationWorkflowId(id),
+      taskQueue: h.taskQueue,
+      args: [{ id, partnerId, country, partnerEmail, requirements: carried.requirements, carried }],
+    });
+    await h.db('certifications').insert({ id, partner_id: partnerId, country, state: 'approved', certified_on: certifiedOn, anniversary });
+    return id;
+  }
+
+  it('CERT-5, CERT-4: ops grant an extension (a past date refused at its field), cannot revoke while it runs, confirm compliance, then revoke', async () => {
+    expect(
+      (await call(FIXTURE_TOKENS.ops, 'POST', '/v1/partners', { id: 'P-1', name: 'P One Ltd', email: 'p1@partner.example' })).status,
+    ).toBe(201);
+    const id = await approvedCertification('US');
+    const notice = { reason: 'Our 8x5 support contract ended', awareOn: addDays(today, -3) };
+    expect((await call(PARTNER_TOKEN, 'POST', `/v1/certifications/${id}/non-compliance-notices`, notice)).status).toBe(200);
+
+    const page = await h.as('ops', `/app/certifications/${id}`);
+    await expect.poll(() => facts(page), WAIT).toContain('Non-complianceOur 8x5 support contract ended');
+    await expectAccessible(page);
+    const csat = page.getByRole('form', { name: 'Record CSAT responses' });
+    await csat.getByLabel('Responses').fill('12');
+    await csat.getByRole('button', { name: 'Record responses' }).click();
+    await expect.poll(() => facts(page), WAIT).toContain(`CSAT responses${today}: 12`);
+
+    const extension = page.getByRole('form', { name: 'Compliance extension' });
+    await extension.getByLabel('Extension until').fill(addDays(today, -1));
+    await extension.getByRole('button', { name: 'Grant extension' }).click();
+    await expect.poll(() => page.locator('#field-until-error').textContent(), WAIT).toBe('must be after today');
+    await expectAccessible(page);
+    const until = addDays(today, 30);
+    await extension.getByLabel('Extension until').fill(until);
+    await extension.getByRole('button', { name: 'Grant extension' }).click();
+    await expect.poll(() => facts(page), WAIT).toContain(`Extension until${until}`);
+
+    const revoke = page.getByRole('form', { name: 'Revoke' });
+    await revoke.getByLabel('Reason for revocation').fill('Support contract not renewed');
+    await revoke.getByRole('button', { name: 'Revoke certification' }).click();
+    await expect.poll(() => revoke.getByRole('alert').textContent(), WAIT).toContain(`the compliance extension runs until ${until}`);
+    await extension.getByRole('button', { name: 'Mark compliant' }).click();
+    await expect.poll(() => facts(page), WAIT).toContain('Non-compliancenone');
+    await revoke.getByRole('button', { name: 'Revoke certification' }).click();
+    await expect.poll(() => facts(page), WAIT).toContain('Staterevoked');
+    await expectAccessible(page);
+    expect((await call(FIXTURE_TOKENS.ops, 'GET', `/v1/certifications/${id}`)).body.state).toBe('revoked');
+  });
+
+  it('CERT-1: ops approve one application and refuse another on its page', async () => {
+    const applied = [];
+    for (const country of ['DE', 'FR']) {
+      const res = await call(PARTNER_TOKEN, 'POST', '/v1/certifications', { country, requirements: fullRequirements() });
+      expect(res.status).toBe(201);
+      applied.push(res.body.certificationId as string);
+    }
+    const [approveId, refuseId] = applied as [string, string];
+    const page = await h.as('ops', `/app/certifications/${approveId}`);
+    const decide = page.getByRole('form', { name: 'Decide the application' });
+    await decide.getByRole('button', { name: 'Approve' }).waitFor(WAIT);
+    await expectAccessible(page);
+    await decide.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => facts(page), WAIT).toContain('Stateapproved');
+    await page.goto(`${h.api.base}/app/certifications/${refuseId}`);
+    await page.getByRole('form', { name: 'Decide the application' }).getByRole('button', { name: 'Refuse' }).click();
+    await expect.poll(() => facts(page), WAIT).toContain('Staterefused');
+    expect((await call(FIXTURE_TOKENS.ops, 'GET', `/v1/certifications/${approveId}`)).body.state).toBe('approved');
+    expect((await call(FIXTURE_TOKENS.ops, 'GET', `/v1/certifications/${refuseId}`)).body.state).toBe('refused');
   });
 });
