@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addYears, priorFiscalYears } from '../../domain/calendar';
+import { buildStatements } from '../../db/creditsStatements';
 import { certificationWorkflowId } from '../../workflows/certificationDefinitions';
 import { certification } from '../../workflows/certification';
 import { loyaltyAccount } from '../../workflows/loyalty';
@@ -17,7 +18,7 @@ const PARTNER_TOKEN = 'tok-partner-p1';
 // The Account Manager's and ops' own jobs in Chromium on the real stack; fixtures a person would not make
 // in the portal (an account nominated before its latest year's bookings were known, a certification a year
 // old) are started on Temporal directly or made through the API with machine tokens.
-describe('Portal journeys: the Account Manager records bookings, ops decide certifications', () => {
+describe("Portal journeys: the AM records bookings, ops decide certifications, the captain's settings and statements", () => {
   let h: PortalHarness;
   const call = (token: string, method: string, path: string, body?: unknown) => h.api.call(method, path, { token, body });
   const facts = (page: Page) => page.locator('.facts').textContent();
@@ -170,5 +171,42 @@ describe('Portal journeys: the Account Manager records bookings, ops decide cert
     await expect.poll(() => facts(page), WAIT).toContain('Staterefused');
     expect((await call(FIXTURE_TOKENS.ops, 'GET', `/v1/certifications/${approveId}`)).body.state).toBe('approved');
     expect((await call(FIXTURE_TOKENS.ops, 'GET', `/v1/certifications/${refuseId}`)).body.state).toBe('refused');
+  });
+
+  it("CLC-6, CLC-8: the captain turns auto-approval on and off, opens this month's statement from the list, its CSV as shown", async () => {
+    const accountId = uniqueId('STMT');
+    expect((await call(FIXTURE_TOKENS.am, 'POST', '/v1/nominations', nominationFor(today, { group: accountId }))).status).toBe(201);
+    expect((await call(FIXTURE_TOKENS.captain, 'POST', `/v1/accounts/${accountId}/terms-acceptance`, { version: 'T1' })).status).toBe(200);
+    const purchase = { accountId, country: 'US', invoiceDate: today, packages: [{ size: 100, quantity: 1 }] };
+    expect((await call(FIXTURE_TOKENS.am, 'POST', '/v1/purchases', purchase)).status).toBe(201);
+    const page = await h.as('captain', `/app/accounts/${accountId}`);
+    const auto = page.getByRole('region', { name: 'Auto-approval' });
+    await auto.getByRole('button', { name: 'Turn auto-approval on' }).click();
+    await expect.poll(() => auto.textContent(), WAIT).toContain('Redemptions are approved at once.');
+    expect((await call(FIXTURE_TOKENS.ops, 'GET', `/v1/accounts/${accountId}`)).body.autoApproval).toBe(true);
+    await auto.getByRole('button', { name: 'Turn auto-approval off' }).click();
+    await expect.poll(() => auto.textContent(), WAIT).toContain('Redemptions are held for your decision.');
+    expect((await call(FIXTURE_TOKENS.ops, 'GET', `/v1/accounts/${accountId}`)).body.autoApproval).toBe(false);
+    await expectAccessible(page);
+
+    // CLC-8: the month's statements are built at its end; this one is built now, as the schedule would.
+    const month = today.slice(0, 7);
+    expect(await buildStatements(h.db, month)).toBeGreaterThan(0);
+    // ALL-3: another account's captain cannot list them.
+    expect((await call('tok-captain-other', 'GET', `/v1/accounts/${accountId}/statements`)).status).toBe(403);
+    await page.reload();
+    const lotId = (await call(FIXTURE_TOKENS.ops, 'GET', `/v1/accounts/${accountId}/lots`)).body.lots[0].id as string;
+    await page
+      .getByRole('region', { name: 'Monthly statements' })
+      .getByRole('link', { name: `Statement ${month}` })
+      .click();
+    await page.getByRole('heading', { name: `Statement ${month} for ${accountId}` }).waitFor(WAIT);
+    await expect.poll(() => page.getByRole('table').textContent(), WAIT).toContain(lotId);
+    expect(await facts(page)).toContain('Closing balance100');
+    await expectAccessible(page);
+    const href = (await page.getByRole('link', { name: 'Download as CSV' }).getAttribute('href'))!;
+    const csv = decodeURIComponent(href.replace('data:text/csv;charset=utf-8,', '')).split('\n');
+    expect(csv[0]).toBe('on,lotId,kind,credits,reason');
+    expect(csv.some((line) => line.includes(lotId) && line.includes(',100,'))).toBe(true);
   });
 });

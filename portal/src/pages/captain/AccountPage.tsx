@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { api, ok } from '../../api/client';
-import { ErrorSummary, Field } from '../../components/forms';
+import { ErrorSummary } from '../../components/forms';
 import { Empty, Facts, Loaded, Page } from '../../components/layout';
 import { useMe } from '../../me';
 import { BookingsForm } from '../am/BookingsForm';
 import { ReplaceCaptain } from '../am/ReplaceCaptain';
+import { Statements } from './Statements';
 
 function Lots({ id }: { id: string }) {
   const lots = useQuery({ queryKey: ['lots', id], queryFn: () => ok(api.GET('/v1/accounts/{id}/lots', { params: { path: { id } } })) });
@@ -67,22 +67,6 @@ function AutoApproval({ id, enabled }: { id: string; enabled: boolean }) {
       <button type="button" className="secondary" disabled={change.isPending} onClick={() => change.mutate(!enabled)}>
         Turn auto-approval {enabled ? 'off' : 'on'}
       </button>
-    </section>
-  );
-}
-
-function Statements({ id }: { id: string }) {
-  const navigate = useNavigate();
-  const [month, setMonth] = useState(new Date(Date.now() - 28 * 86_400_000).toISOString().slice(0, 7));
-  return (
-    <section aria-labelledby="statements-h">
-      <h2 id="statements-h">Monthly statements</h2>
-      <form onSubmit={(e) => (e.preventDefault(), void navigate(`/accounts/${id}/statements/${month}`))}>
-        <Field name="month" label="Month" error={null} hint="As YYYY-MM">
-          {(props) => <input {...props} type="month" value={month} onChange={(e) => setMonth(e.target.value)} />}
-        </Field>
-        <button type="submit">Show statement</button>
-      </form>
     </section>
   );
 }
