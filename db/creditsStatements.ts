@@ -131,3 +131,19 @@ export async function unsentStatementNotices(db: Knex, month: string): Promise<s
     .orderBy('id')
     .pluck<string[]>('id');
 }
+
+/** CLC-8: an account's statements, latest month first, without their lines (the list a captain picks from). */
+export async function listStatements(db: Knex, accountId: string, page: { limit: number; offset: number }) {
+  const rows = await db<StatementRecord>(STATEMENTS)
+    .where({ owner_key: statementOwnerKey(accountId, '') })
+    .orderBy('month', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .select('month', 'opening_balance', 'closing_balance', db.raw('jsonb_array_length(lines)::int as line_count'));
+  return rows.map((r) => ({
+    month: r.month,
+    openingBalance: r.opening_balance,
+    closingBalance: r.closing_balance,
+    lines: (r as unknown as { line_count: number }).line_count,
+  }));
+}

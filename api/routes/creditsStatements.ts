@@ -1,5 +1,5 @@
 import { accountOwner, balancesByAccount, expiringWithin, lotsOfAccount, redemptionsBetween } from '../../db/creditsReads';
-import { findStatement } from '../../db/creditsStatements';
+import { findStatement, listStatements } from '../../db/creditsStatements';
 import { addDays } from '../../domain/calendar';
 import { forbidden, notFound } from '../errors';
 import { route } from '../route';
@@ -72,6 +72,19 @@ const accountBalance = route({
   },
 });
 
+const statements = route({
+  method: 'get',
+  path: '/v1/accounts/{id}/statements',
+  roles: READERS,
+  summary: "An account's monthly statements, latest first, without their lines (CLC-8; ALL-3: a Team Captain lists its own)",
+  request: { params: accountIdParam, query: pageQuery },
+  responses: { 200: { description: 'The statements', schema: s.statementListSchema } },
+  handler: async ({ params: { id }, query, holder }, { db }) => {
+    await assertCaptainOf(db, holder, id);
+    return { status: 200, body: { statements: await listStatements(db, id, query), ...query } };
+  },
+});
+
 const statement = route({
   method: 'get',
   path: '/v1/accounts/{id}/statements/{month}',
@@ -123,4 +136,4 @@ const redemptions = route({
     report(format, page, 'redemptions', await redemptionsBetween(db, from, to, managerOf(holder), page)),
 });
 
-export const statementRoutes = [accountLots, accountBalance, statement, balances, expiring, redemptions];
+export const statementRoutes = [accountLots, accountBalance, statements, statement, balances, expiring, redemptions];

@@ -1,4 +1,4 @@
-import { pageQuery, z } from './common';
+import { pageOf, pageQuery, z } from './common';
 import { isIsoDate } from '../../domain/calendar';
 
 // Request and response shapes of the Learning Credit API (CLC-1 … CLC-8): the declarations in
@@ -182,6 +182,11 @@ export const statementSchema = z
     lines: z.array(z.object({ on: z.string(), lotId: z.string(), kind: z.string(), credits: z.number().int(), reason: z.string() })),
   })
   .openapi('Statement');
+
+export const statementListSchema = pageOf(
+  'statements',
+  z.object({ month: z.string(), openingBalance: z.number().int(), closingBalance: z.number().int(), lines: z.number().int() }),
+).openapi('StatementList');
 
 export const balancesReportSchema = z
   .object({

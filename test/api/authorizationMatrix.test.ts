@@ -88,6 +88,7 @@ const TABLE: Record<string, Row> = {
   'post /v1/redemptions/{id}/decision': { on: 'redemption', body: () => ({ approve: true }), allow: { 'team-captain': AM_OWN(200) } },
   'get /v1/accounts/{id}/lots': { on: 'account', allow: { ops: 200, 'account-manager': AM_OWN(200), 'team-captain': AM_OWN(200) } },
   'get /v1/accounts/{id}/balance': { on: 'account', allow: { ops: 200, 'account-manager': AM_OWN(200), 'team-captain': AM_OWN(200) } },
+  'get /v1/accounts/{id}/statements': { on: 'account', allow: { ops: 200, 'account-manager': AM_OWN(200), 'team-captain': AM_OWN(200) } },
   // No statement was made for that month: the 404 shows the caller got past the check.
   'get /v1/accounts/{id}/statements/{month}': {
     on: 'account',

@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { api, ok } from '../../api/client';
-import { ErrorSummary, Field } from '../../components/forms';
+import { ErrorSummary } from '../../components/forms';
 import { Empty, Facts, Loaded, Page } from '../../components/layout';
 import { useMe } from '../../me';
+import { BookingsForm } from '../am/BookingsForm';
 import { ReplaceCaptain } from '../am/ReplaceCaptain';
+import { Statements } from './Statements';
 
 function Lots({ id }: { id: string }) {
   const lots = useQuery({ queryKey: ['lots', id], queryFn: () => ok(api.GET('/v1/accounts/{id}/lots', { params: { path: { id } } })) });
@@ -70,25 +71,15 @@ function AutoApproval({ id, enabled }: { id: string; enabled: boolean }) {
   );
 }
 
-function Statements({ id }: { id: string }) {
-  const navigate = useNavigate();
-  const [month, setMonth] = useState(new Date(Date.now() - 28 * 86_400_000).toISOString().slice(0, 7));
-  return (
-    <section aria-labelledby="statements-h">
-      <h2 id="statements-h">Monthly statements</h2>
-      <form onSubmit={(e) => (e.preventDefault(), void navigate(`/accounts/${id}/statements/${month}`))}>
-        <Field name="month" label="Month" error={null} hint="As YYYY-MM">
-          {(props) => <input {...props} type="month" value={month} onChange={(e) => setMonth(e.target.value)} />}
-        </Field>
-        <button type="submit">Show statement</button>
-      </form>
-    </section>
-  );
-}
-
 export function AccountPage() {
   const { id = '' } = useParams();
-  const account = useQuery({ queryKey: ['account', id], queryFn: () => ok(api.GET('/v1/accounts/{id}', { params: { path: { id } } })) });
+  const account = useQuery({
+    queryKey: ['account', id],
+    queryFn: () => ok(api.GET('/v1/accounts/{id}', { params: { path: { id } } })),
+    // LOY-11: a missing year just recorded is re-tiered by the workflow after the update answers; asked again until it is.
+    refetchInterval: ({ state: { data } }) =>
+      data?.missingBookings?.some((fy) => data.bookings.some((b) => b.fiscalYear === fy)) ? 1000 : false,
+  });
   const captain = useMe().data?.role === 'team-captain';
   return (
     <Page title={`Account ${id}`}>
@@ -102,6 +93,8 @@ export function AccountPage() {
                 ['Tier', a.tier],
                 ['Quarterly credits', a.quarterlyCredits],
                 ['Next award', a.nextAwardDate],
+                ['Bookings on record', a.bookings.map((b) => `FY${b.fiscalYear}`).join(', ') || 'none'],
+                ['Bookings missing', a.missingBookings?.length ? a.missingBookings.map((fy) => `FY${fy}`).join(', ') : 'none'],
                 ['Team Captain', `${a.teamCaptain.name} (${a.teamCaptain.ccoId})`],
                 [
                   'Terms',
@@ -117,6 +110,7 @@ export function AccountPage() {
             {captain && <AutoApproval id={id} enabled={a.autoApproval} />}
             <Lots id={id} />
             <Statements id={id} />
+            {!captain && <BookingsForm id={id} missing={a.missingBookings ?? []} />}
             {!captain && <ReplaceCaptain id={id} />}
           </>
         )}

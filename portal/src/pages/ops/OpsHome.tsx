@@ -92,7 +92,7 @@ const QUEUES: Spec[] = [
     load: async () =>
       (await ok(api.GET('/v1/queues/nominations-waiting'))).accounts.map((a) => ({
         key: a.id,
-        cells: [a.id, a.captainName, a.nominatedOn, a.termsVersion],
+        cells: [<Link to={`/accounts/${a.id}`}>{a.id}</Link>, a.captainName, a.nominatedOn, a.termsVersion],
         ...link(a),
       })),
   },
@@ -102,7 +102,12 @@ const QUEUES: Spec[] = [
     load: async () =>
       (await ok(api.GET('/v1/queues/certifications-due'))).certifications.map((c) => ({
         key: c.id,
-        cells: [c.id, c.anniversary, c.lapsesOn, c.losingWithinWeek ? 'Yes: lost within 7 days' : 'No'],
+        cells: [
+          <Link to={`/certifications/${c.id}`}>{c.id}</Link>,
+          c.anniversary,
+          c.lapsesOn,
+          c.losingWithinWeek ? 'Yes: lost within 7 days' : 'No',
+        ],
         ...link(c),
       })),
   },

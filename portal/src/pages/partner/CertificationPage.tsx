@@ -4,6 +4,8 @@ import { useParams } from 'react-router-dom';
 import { api, ok } from '../../api/client';
 import { ErrorSummary, Field } from '../../components/forms';
 import { Facts, Loaded, Page } from '../../components/layout';
+import { useMe } from '../../me';
+import { CertificationOps } from '../ops/CertificationOps';
 import { RenewalForm } from './RenewalForm';
 
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -37,6 +39,7 @@ function NoticeForm({ id }: { id: string }) {
 
 export function CertificationPage() {
   const { id = '' } = useParams();
+  const ops = useMe().data?.role === 'ops';
   const cert = useQuery({
     queryKey: ['certification', id],
     queryFn: () => ok(api.GET('/v1/certifications/{id}', { params: { path: { id } } })),
@@ -59,10 +62,12 @@ export function CertificationPage() {
                   c.measurements.map((m) => `${m.on}: ${m.passed ? 'passed' : m.shortfalls.join('; ')}`).join(', ') || 'none yet',
                 ],
                 ['Non-compliance', c.nonCompliance ? `${c.nonCompliance.reason} (aware ${c.nonCompliance.awareOn})` : 'none'],
+                ['Extension until', c.nonCompliance?.extensionUntil ?? 'none'],
               ]}
             />
-            {c.state === 're-cert' && <RenewalForm id={id} current={c.requirements} />}
-            {(c.state === 'approved' || c.state === 're-cert') && !c.nonCompliance && <NoticeForm id={id} />}
+            {!ops && c.state === 're-cert' && <RenewalForm id={id} current={c.requirements} />}
+            {!ops && (c.state === 'approved' || c.state === 're-cert') && !c.nonCompliance && <NoticeForm id={id} />}
+            {ops && <CertificationOps cert={c} />}
           </>
         )}
       </Loaded>
