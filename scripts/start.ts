@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadEnv, publicUrlOf } from '../config/env';
+import { loadEnv, publicUrlOf } from '../config/env';
 import { connectDb, migrate } from '../db/connect';
 import { ensurePortalBuilt } from './buildPortal';
 import { devSecrets } from './devSecrets';
@@ -13,8 +13,9 @@ import { startMailCatcher } from './services/mailCatcher';
 import { devIssuerSecrets, startOidcIssuer, type SeededUser } from './services/oidcIssuer';
 import { startEmbeddedPostgres } from './services/postgres';
 import { startTemporalDevServer } from './services/temporalDevServer';
+import { stackLifecycle } from './services/stack';
 
-const stops: (() => Promise<void>)[] = [];
+const { stops, run, supervise } = stackLifecycle();
 const step = (message: string) => console.log(`▸ ${message}`);
 
 type Env = ReturnType<typeof loadEnv>;
@@ -123,14 +124,7 @@ function startWorkerAndApi(childEnv: NodeJS.ProcessEnv) {
     startChild('worker', process.execPath, [...tsx, join(__dirname, '..', 'worker', 'main.ts')], childEnv),
     startChild('api', process.execPath, [...tsx, join(__dirname, '..', 'api', 'main.ts')], childEnv),
   ];
-  for (const c of children) {
-    stops.unshift(() => c.stop());
-    c.process.once('exit', (code) => {
-      if (shuttingDown) return;
-      console.error(`${c.name} exited (${code}); stopping everything`);
-      void shutdown(1);
-    });
-  }
+  for (const c of children) supervise(c);
 }
 
 async function healthy(api: string): Promise<void> {
@@ -138,19 +132,4 @@ async function healthy(api: string): Promise<void> {
   if (res.status !== 200) throw new Error(`healthz ${res.status}: ${await res.text()}`);
 }
 
-let shuttingDown = false;
-async function shutdown(code: number) {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  console.log('\nstopping...');
-  for (const stop of stops) await stop().catch((err) => console.error(err));
-  process.exit(code);
-}
-
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
-
-main().catch(async (err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
-  await shutdown(1);
-});
+run(main);

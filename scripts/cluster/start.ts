@@ -5,7 +5,7 @@
 import { Connection } from '@temporalio/client';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadEnv, type Env } from '../../config/env';
+import { loadEnv, type Env } from '../../config/env';
 import { temporalConnectConfig } from '../../config/temporalConnection';
 import { connectDb, migrate } from '../../db/connect';
 import { devSecrets } from '../devSecrets';
@@ -16,8 +16,9 @@ import { startEmbeddedPostgres } from '../services/postgres';
 import { apiHealthy, startApiProcess, startWorkerProcess } from './appProcesses';
 import { provisionNamespace } from './provisionNamespace';
 import { standardLayout, startTemporalCluster } from './temporalCluster';
+import { stackLifecycle } from '../services/stack';
 
-const stops: (() => Promise<void>)[] = [];
+const { stops, run, supervise } = stackLifecycle();
 const step = (message: string) => console.log(`▸ ${message}`);
 const RETENTION_DAYS = 30;
 
@@ -59,14 +60,7 @@ function startApp(env: Env, childEnv: NodeJS.ProcessEnv): Child[] {
     startApiProcess('api-a', env.PORT, childEnv),
     startApiProcess('api-b', env.PORT + 1, childEnv),
   ];
-  for (const c of children) {
-    stops.unshift(() => c.stop());
-    c.process.once('exit', (code) => {
-      if (shuttingDown) return;
-      console.error(`${c.name} exited (${code}); stopping everything`);
-      void shutdown(1);
-    });
-  }
+  for (const c of children) supervise(c);
   return children;
 }
 
@@ -113,19 +107,4 @@ async function main() {
   console.log('\nCtrl-C stops everything.');
 }
 
-let shuttingDown = false;
-async function shutdown(code: number) {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  console.log('\nstopping...');
-  for (const stop of stops) await stop().catch((err) => console.error(err));
-  process.exit(code);
-}
-
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
-
-main().catch(async (err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
-  await shutdown(1);
-});
+run(main);
