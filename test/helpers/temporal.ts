@@ -3,6 +3,7 @@ import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { Knex } from 'knex';
+import type { IsoDate } from '../../domain/calendar';
 import { createMailer } from '../../services/mailer';
 import { createWorker } from '../../worker/createWorker';
 import { allSearchAttributeKeys } from '../../workflows/definitions';
@@ -15,11 +16,17 @@ function quietRuntime() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
-/** Temporal's time-skipping test server (the Java artifact resolved from Maven Central). */
-export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * Temporal's time-skipping test server (the Java artifact resolved from Maven Central), its clock
+ * starting at 00:00 UTC on `startOn`, whatever the wall clock says (time only skips forward from there).
+ */
+export async function timeSkippingEnv(startOn: IsoDate): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
+    server: {
+      executable: { type: 'existing-path', path: inject('testServerPath') },
+      extraArgs: [`--start-at=${startOn}T00:00:00Z`],
+    },
   });
   // Like a real namespace, the test server refuses search attributes it has not been told about.
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');

@@ -8,6 +8,7 @@ import type { IsoDate } from '../../domain/calendar';
 import { loyaltyAccount } from '../../workflows/loyalty';
 import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
 import { createTestDatabase } from './db';
+import { suiteStartDate } from './startDate';
 import { nominationFor } from './loyalty';
 import { startSmtpServer } from './smtp';
 import { startWorker, timeSkippingEnv, uniqueId, uniqueTaskQueue } from './temporal';
@@ -16,9 +17,14 @@ import { startWorker, timeSkippingEnv, uniqueId, uniqueTaskQueue } from './tempo
  * The servers of every lifecycle's workflow suite: a time-skipping Temporal server, a real worker (unless
  * `worker: false`, for a test that runs its own), Postgres and SMTP; with the API's redemption desk and the
  * steps for walking a loyalty account.
+ *
+ * The clock starts at 00:00 UTC on `startOn`, for a suite whose tests write their dates out (it names a
+ * day before all of them); without it, on `suiteStartDate()`, for a suite that derives every date from
+ * `startedOn` and so must hold from any day. Never from the wall clock itself.
  */
-export async function workflowHarness(opts: { worker?: boolean } = {}) {
-  const [env, database, smtp] = await Promise.all([timeSkippingEnv(), createTestDatabase(), startSmtpServer()]);
+export async function workflowHarness(opts: { worker?: boolean; startOn?: IsoDate } = {}) {
+  const startedOn = opts.startOn ?? suiteStartDate();
+  const [env, database, smtp] = await Promise.all([timeSkippingEnv(startedOn), createTestDatabase(), startSmtpServer()]);
   const taskQueue = uniqueTaskQueue();
   const worker = opts.worker === false ? undefined : await startWorker(env, { db: database.db, smtpUrl: smtp.url, taskQueue });
   const db = database.db;
@@ -74,6 +80,8 @@ export async function workflowHarness(opts: { worker?: boolean } = {}) {
 
   return {
     env,
+    /** The day the suite's clock started on. */
+    startedOn,
     db,
     dbUrl: database.url,
     smtp,

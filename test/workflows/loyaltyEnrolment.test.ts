@@ -10,7 +10,7 @@ import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarnes
 describe('loyalty account: enrolment', () => {
   let h: WorkflowHarness;
   beforeAll(async () => {
-    h = await workflowHarness();
+    h = await workflowHarness({ startOn: '2027-07-20' });
   });
   afterAll(async () => h?.close());
 
