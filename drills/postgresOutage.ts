@@ -66,11 +66,27 @@ export async function postgresOutageDrill(o: PostgresOutageOptions) {
       workers,
       api: api_,
       awards,
+      /** What the API logged at error level: the request and the error behind each 5xx other than 503. */
+      apiErrors: api.errors.map(summarizeLogLine),
       findings: [...apiFindings(api_), ...awardFindings(awards)],
     };
   } finally {
     for (const stop of stops) await stop().catch((err: Error) => log(`stopping: ${err.message}`));
     await stack.close();
+  }
+}
+
+/** A pino error line as `METHOD url: message (code)`, short enough for a finding. */
+function summarizeLogLine(line: string): string {
+  try {
+    const e = JSON.parse(line) as {
+      req?: { method?: string; url?: string };
+      err?: { message?: string; code?: string; type?: string };
+      msg?: string;
+    };
+    return `${e.req?.method ?? ''} ${e.req?.url ?? ''}: ${e.err?.type ?? ''} ${e.err?.message ?? e.msg ?? ''}${e.err?.code ? ` (${e.err.code})` : ''}`.trim();
+  } catch {
+    return line.slice(0, 300);
   }
 }
 
@@ -88,6 +104,7 @@ export function printPostgresOutage(o: PostgresOutageOptions, r: PostgresOutageR
       `purchases: created=${a.purchasesCreated} created_but_missing=${a.createdButMissing} doubled=${a.purchasesDoubled} refused_but_recorded=${a.refusedButRecorded} retried_with_same_key=${a.retried} (answered 201: ${a.retriesCreated})`,
       `awards: before_stop=${r.awardsBefore} all_emailed_s_after_restart=${r.awardsDoneAfterUpSeconds.toFixed(1)} lots=${w.lots.total} ledger_entries=${w.ledger.total} sent_notices=${w.sentNotices.total} emails=${w.mail.distinctEmails} (same-Message-ID resends ${w.mail.sameMessageIdResends}) worker_exits=${r.workers.unexpectedExits}`,
       `lost=${w.lots.missing + w.ledger.missing + w.sentNotices.missing + (o.accounts - w.mail.notices) + a.createdButMissing} duplicates=${w.lots.doubled + w.ledger.doubled + w.sentNotices.doubled + w.mail.keysWithTwoEmails + a.purchasesDoubled}`,
+      ...r.apiErrors.map((e) => `api error: ${e}`),
       r.findings.length ? `FAILED: ${r.findings.join('; ')}` : 'OK: 503 with Retry-After while down, nothing lost, nothing twice',
       '',
     ].join('\n'),

@@ -87,11 +87,21 @@ export const DRILL_TOKENS = {
   'drill-am-token': { role: 'account-manager', amId: 'drill', name: 'drill' },
 };
 
-/** api/main.ts in a child process on a free port; resolves once /healthz answers 200. */
-export async function startApiProcess(stack: Stack): Promise<{ base: string; child: Child }> {
+/**
+ * api/main.ts in a child process on a free port; resolves once /healthz answers 200. `errors` collects what
+ * it logs at error level (pino level 50: an unhandled error, a 500), so a drill can say which request it was.
+ */
+export async function startApiProcess(stack: Stack): Promise<{ base: string; child: Child; errors: string[] }> {
   const port = await freePort();
   const env = { ...stackEnv(stack), PORT: String(port), API_TOKENS: JSON.stringify(DRILL_TOKENS) };
-  const child = startChild('api', process.execPath, [...tsx, join(__dirname, '..', 'api', 'main.ts')], env, { quiet: true });
+  const errors: string[] = [];
+  const keepErrors = (line: string) => {
+    if (line.includes('"level":50')) errors.push(line);
+  };
+  const child = startChild('api', process.execPath, [...tsx, join(__dirname, '..', 'api', 'main.ts')], env, {
+    quiet: true,
+    onLine: keepErrors,
+  });
   const base = `http://127.0.0.1:${port}`;
   await waitUntil(
     'API',
@@ -102,5 +112,5 @@ export async function startApiProcess(stack: Stack): Promise<{ base: string; chi
     },
     120_000,
   );
-  return { base, child };
+  return { base, child, errors };
 }

@@ -7,12 +7,24 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts a long-running child whose output is shown with its name, so one terminal shows all services. */
-export function startChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, opts: { quiet?: boolean } = {}): Child {
+/**
+ * Starts a long-running child whose output is shown with its name, so one terminal shows all services;
+ * `quiet` shows none of it, and `onLine` sees every line either way (a drill keeps the errors it logs).
+ */
+export function startChild(
+  name: string,
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { quiet?: boolean; onLine?: (line: string) => void } = {},
+): Child {
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const relay = (chunk: Buffer) => {
-    if (opts.quiet) return;
-    for (const line of chunk.toString().split('\n')) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      opts.onLine?.(line);
+      if (!opts.quiet) process.stdout.write(`[${name}] ${line}\n`);
+    }
   };
   child.stdout?.on('data', relay);
   child.stderr?.on('data', relay);

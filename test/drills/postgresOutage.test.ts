@@ -16,6 +16,7 @@ describe('drill: Postgres stopped under API and award load', () => {
       bundlePath: inject('workflowBundlePath'),
     });
     expect(r.api.duringOutage).toBeGreaterThan(0);
+    expect(r.apiErrors, 'what the API logged as errors (a 500 names its request here)').toEqual([]);
     expect(r.api).toMatchObject({ serverErrorsOther: 0, unavailableWithoutRetryAfter: 0, noAnswerWithinTimeout: 0, clientErrors: 0 });
     expect(r.api.recoveredAfterSeconds).toBeDefined();
     expect(r.api).toMatchObject({ createdButMissing: 0, purchasesDoubled: 0 });

@@ -12,7 +12,7 @@ const useCase = SAMPLE_CATALOGUE[0]!;
 describe('an incentive engagement, its whole timeline', () => {
   let h: WorkflowHarness;
   beforeAll(async () => {
-    h = await workflowHarness();
+    h = await workflowHarness({ startOn: '2031-01-15' });
   });
   afterAll(async () => h?.close());
 

@@ -18,7 +18,7 @@ describe('loyalty account: a worker dies during an award', () => {
   let h: WorkflowHarness;
   let child: ChildProcess | undefined;
   beforeAll(async () => {
-    h = await workflowHarness({ worker: false });
+    h = await workflowHarness({ worker: false, startOn: '2026-11-24' });
   });
   afterAll(async () => {
     child?.kill('SIGKILL');

@@ -6,7 +6,7 @@ import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarnes
 describe('loyalty account: a company joins the group', () => {
   let h: WorkflowHarness;
   beforeAll(async () => {
-    h = await workflowHarness();
+    h = await workflowHarness({ startOn: '2027-03-01' });
   });
   afterAll(async () => h?.close());
 

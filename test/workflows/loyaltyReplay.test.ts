@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { firstAwardDate, nextAwardDateAfter } from '../../domain/calendar';
+import { firstAwardDate, fiscalYearOf, maxDate, nextAwardDateAfter } from '../../domain/calendar';
 import { nextRetierDateAfter } from '../../domain/loyalty';
 import { addCompanyUpdate, publishTermsUpdate, recordBookingsUpdate, replaceCaptainUpdate } from '../../workflows/loyaltyDefinitions';
 import { itReplays, type History } from '../helpers/histories';
@@ -18,17 +18,21 @@ describe('determinism: replaying loyalty account histories', () => {
     const busy = await h.enrolled();
     const first = firstAwardDate(busy.acceptedOn);
     await h.skipTo(first);
-    await busy.handle.executeUpdate(recordBookingsUpdate, { args: [{ fiscalYear: 2026, directUsd: 9_000_000, indirectUsd: 0 }] });
+    const closedYear = fiscalYearOf(first) - 1; // the latest fiscal year closed by the first award, from any start
+    await busy.handle.executeUpdate(recordBookingsUpdate, { args: [{ fiscalYear: closedYear, directUsd: 9_000_000, indirectUsd: 0 }] });
     // LOY-3: a company joins; it counts from the August re-tier.
     const joining = { id: `${busy.accountId}-J`, name: 'Joiner', country: 'US', endUser: true, addedBy: 'account-manager:test' };
     await busy.handle.executeUpdate(addCompanyUpdate, {
-      args: [{ ...joining, bookings: [{ fiscalYear: 2026, directUsd: 1, indirectUsd: 0 }] }],
+      args: [{ ...joining, bookings: [{ fiscalYear: closedYear, directUsd: 1, indirectUsd: 0 }] }],
     });
     await busy.handle.executeUpdate(replaceCaptainUpdate, { args: [{ name: 'Sam Park', email: 'sam@example.com', ccoId: 'spark' }] });
     const firstRun = (await busy.handle.describe()).runId;
-    await h.skipTo(nextAwardDateAfter(first));
+    const second = nextAwardDateAfter(first);
+    await h.skipTo(second);
     await busy.handle.executeUpdate(publishTermsUpdate, { args: [{ version: 'T2' }] });
-    await h.skipTo(nextAwardDateAfter(nextRetierDateAfter(first)));
+    // Past the August re-tier and the award after it, whichever comes first from this start (a July first
+    // award has the re-tier, then October's, right behind it).
+    await h.skipTo(nextAwardDateAfter(maxDate(second, nextRetierDateAfter(first))));
     fresh.push({
       name: 'loyalty-busy-year',
       workflowId: busy.handle.workflowId,
