@@ -53,6 +53,11 @@ function* chain(err: unknown, depth = 0): Generator<unknown> {
 const UNREACHABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 // Postgres: connection exceptions (class 08), shutting down or starting (57P0x), too many connections.
 const pgUnavailable = (code: string) => code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300';
+// pg's own words for a connection lost under a query: plain Errors with neither a SQLSTATE nor a socket code
+// (the socket closed while the query was on the wire, as when Postgres stops mid-request). Knex puts the
+// query in front: "select … - Connection terminated unexpectedly".
+const PG_CONNECTION_LOST =
+  /(^| - )(Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
 
@@ -64,6 +69,7 @@ function unreachable(err: unknown): 'Temporal' | 'The database' | undefined {
     if (e instanceof Error && e.name === 'KnexTimeoutError') return 'The database';
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && (UNREACHABLE_SOCKET.has(code) || pgUnavailable(code))) return 'The database';
+    if (e instanceof Error && code === undefined && PG_CONNECTION_LOST.test(e.message)) return 'The database';
   }
 }
 
