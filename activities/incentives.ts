@@ -24,14 +24,15 @@ async function notify(
 
 export function createIncentiveActivities({ db }: ActivityDeps) {
   return {
+    /** LCI-1, LCI-5: the engagement's row; returns the id of another one open for the same three, if any (nothing written). */
     async recordEngagement(input: {
       engagementId: string;
       partnerId: string;
       customerId: string;
       useCaseId: string;
       phase: string;
-    }): Promise<void> {
-      await insertEngagement(db, input);
+    }): Promise<string | undefined> {
+      return insertEngagement(db, input);
     },
 
     /** LCI-2: a phase's payment, approved automatically; returns the notice key. */

@@ -9,6 +9,8 @@
 // RSS of this process, which hosts the worker. Progress goes to stderr, the summary to stdout.
 //
 // Flags (0 = the SDK's default):
+//   --start-on YYYY-MM-DD          the day the time-skipping server's clock starts on (2027-08-02), whatever the
+//                                  wall clock says: the accounts are nominated and accept on it
 //   --server test|dev              the time-skipping test server (default), or the `temporal` dev server:
 //                                  it cannot skip months, so there the N accounts start from the state an
 //                                  account-year run carries (enrolled, the award date today, rows seeded in
@@ -27,7 +29,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../db/connect';
 import { messageIdFor } from '../db/notifications';
-import { addDays, awardDateOf, firstAwardDate, fiscalYearOf, type IsoDate } from '../domain/calendar';
+import { addDays, awardDateOf, firstAwardDate, fiscalYearOf, isIsoDate, type IsoDate } from '../domain/calendar';
 import { creditLotWorkflowId } from '../workflows/creditsDefinitions';
 import { nominationFor } from '../test/helpers/loyalty';
 import { loyaltyAccount } from '../workflows/loyalty';
@@ -65,6 +67,8 @@ const opts = parseArgs(process.argv.slice(2), {
   'timeout-min': 10,
   'db-pool': 10,
   server: 'test',
+  /** The time-skipping server's first day: a Monday early in FY2028's Q1, so the first award is 2028-01-15. */
+  'start-on': '2027-08-02',
   shards: 4,
   wft: 0,
   activities: 0,
@@ -109,12 +113,13 @@ function workerTuning() {
 
 async function startServices() {
   if (!['test', 'dev', 'cluster'].includes(opts.server)) throw new Error('--server must be test, dev or cluster');
+  if (!isIsoDate(opts['start-on'])) throw new Error(`--start-on must be a date (YYYY-MM-DD), not ${opts['start-on']}`);
   const temporal =
     opts.server === 'cluster'
       ? startClusterServer({ historyShards: opts.shards })
       : realClock
         ? startDevServer()
-        : startTimeSkippingTemporal();
+        : startTimeSkippingTemporal(opts['start-on']);
   const started = await Promise.allSettled([
     startDatabase({ pool: opts['db-pool'] }),
     startCountingSmtp(AWARD_NOTICE_KEY),

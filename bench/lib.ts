@@ -8,6 +8,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
+import type { IsoDate } from '../domain/calendar';
 import { createMailer } from '../services/mailer';
 import { connectDb, migrate, type Db } from '../db/connect';
 import { ensureTestServer } from '../scripts/provision/testServer';
@@ -233,14 +234,20 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** Temporal's time-skipping test server, with our search attributes registered (as timeSkippingEnv() does). */
-export async function startTimeSkippingTemporal(): Promise<TestWorkflowEnvironment> {
+/**
+ * Temporal's time-skipping test server, its clock starting at 00:00 UTC on `startOn` (our launcher's
+ * --start-at, as timeSkippingEnv() in the tests): started at the wall clock, a benchmark's dates would
+ * depend on the day it runs, and time only skips forward. Our search attributes are registered.
+ */
+export async function startTimeSkippingTemporal(startOn: IsoDate): Promise<TestWorkflowEnvironment> {
   Runtime.install({
     logger: new DefaultLogger('WARN'),
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
   });
   const path = await ensureTestServer();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path }, extraArgs: [`--start-at=${startOn}T00:00:00Z`] },
+  });
   // Like a real namespace, the test server refuses search attributes it has not been told about.
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
@@ -259,6 +266,8 @@ export async function startBenchWorker(
     connection: env.nativeConnection,
     namespace: env.namespace,
     taskQueue: deps.taskQueue,
+    // A prebuilt bundle when WORKFLOW_BUNDLE names one (the smoke runs in npm test pass the suite's), else from source.
+    workflowBundle: process.env.WORKFLOW_BUNDLE ? { codePath: process.env.WORKFLOW_BUNDLE } : undefined,
     db: deps.db,
     mailer,
     temporal: env.client,

@@ -1,4 +1,4 @@
-// `NODE_OPTIONS=--max-old-space-size=512 npm run bench:lots -- --lots N [--concurrency C] [--cache W] [--minutes M]`
+// `NODE_OPTIONS=--max-old-space-size=512 npm run bench:lots -- --lots N [--concurrency C] [--cache W] [--minutes M] [--idle S]`
 // (the heap cap, per V8 isolate: the main thread and the workflow thread, is how the 100,000-lot figure
 // in README.md was measured; --minutes bounds the whole run, which then reports what it has).
 // N open Learning Credit lots on the dev server, each reaching its 90-day reminder as it starts. Prints how
@@ -69,7 +69,16 @@ async function seedLots(db: Db, n: number, lot: (i: number) => LotRecord) {
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), { lots: 2000, concurrency: 100, cache: 200, minutes: 18, pollers: 10, threads: 1 });
+  // --idle: seconds the lots wait on their next timers before the idle memory is read.
+  const args = parseArgs(process.argv.slice(2), {
+    lots: 2000,
+    concurrency: 100,
+    cache: 200,
+    minutes: 18,
+    pollers: 10,
+    threads: 1,
+    idle: 5,
+  });
   const deadline = Date.now() + args.minutes * 60_000;
   const rss = rssSampler();
   const { db, stop: stopDb } = await startDatabase({ pool: 20 });
@@ -185,7 +194,7 @@ async function main() {
     }
     lateness.sort();
     const openPeakMiB = rss.peakMiB();
-    await sleep(5000); // idle: every lot now waits on its next (30-day) timer
+    await sleep(args.idle * 1000); // idle: every lot now waits on its next (30-day) timer
     const idleMiB = process.memoryUsage().rss / MiB;
     const server = childRssMiB();
     console.log(

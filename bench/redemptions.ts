@@ -1,4 +1,4 @@
-// `npm run bench:redemptions -- --redemptions N --concurrency C [--pollers P] [--eager 0|1]`
+// `npm run bench:redemptions -- --redemptions N --concurrency C [--pollers P] [--eager 0|1] [--warm-up W]`
 // Redemptions with Team Captain approval through the real API (Express → the redemption desk's ledger
 // transactions in Postgres → two emails over SMTP; the lots' own workflows told their balances in
 // batches), against the same ledger writes done directly in SQL (db/creditsRedemptions.ts placeHold +
@@ -13,6 +13,7 @@ import { createMailer } from '../services/mailer';
 import { createApp } from '../api/app';
 import { emailsInFlight } from '../services/creditsRedemptions';
 import { placeHold, settleRedemption } from '../db/creditsRedemptions';
+import { insertCompanies } from '../db/loyalty';
 import { enqueueNotice } from '../db/notifications';
 import { addDays, addYears } from '../domain/calendar';
 import { creditLot } from '../workflows/credits';
@@ -23,11 +24,10 @@ import { log, mapLimit, parseArgs, runBench, startBenchWorker, startCountingSmtp
 import type { Db } from '../db/connect';
 
 const CAPTAIN = 'bench-captain-token';
-const WARM_UP = 100;
 const today = new Date().toISOString().slice(0, 10);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-/** One enrolled account with enough credits in several lots, written as the workflows would leave it. */
+/** One enrolled account (its company in the US) with enough credits in several lots, written as the workflows would leave it. */
 async function seedAccount(db: Db, accountId: string, lots: number, creditsPerLot: number): Promise<LotRecord[]> {
   const records: LotRecord[] = [];
   await db('accounts').insert({
@@ -41,6 +41,8 @@ async function seedAccount(db: Db, accountId: string, lots: number, creditsPerLo
     nominated_on: today,
     terms_version: 'T1',
   });
+  // CLC-1: an account redeems only from a cleared country, its companies' (a nomination records them).
+  await insertCompanies(db, accountId, [{ id: `${accountId}-CO`, name: 'Bench Corp', country: 'US', endUser: true }]);
   for (let i = 0; i < lots; i++) {
     const id = `${accountId}-L${i}`;
     // Awarded lots (active at once), expiring a year on plus i days: the nearest expiry is drawn first.
@@ -84,7 +86,9 @@ async function seedAccount(db: Db, accountId: string, lots: number, creditsPerLo
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), { redemptions: 1000, concurrency: 20, pollers: 10, eager: 1 });
+  // --warm-up: redemptions (request + approval) made before the timing starts.
+  const args = parseArgs(process.argv.slice(2), { redemptions: 1000, concurrency: 20, pollers: 10, eager: 1, 'warm-up': 100 });
+  const WARM_UP = args['warm-up'];
   const { db, stop: stopDb } = await startDatabase({ pool: 20 });
   const smtp = await startCountingSmtp(/^redemption-/);
   const env = await startDevServer({ eagerActivities: args.eager === 1 });
@@ -147,10 +151,14 @@ async function main() {
     const items = Array.from({ length: n }, (_, i) => i);
 
     // Warm-up: the first requests pay for compiling, caches and connections.
-    await mapLimit(items.slice(0, WARM_UP), 5, async () => {
-      const r = await post('/v1/redemptions', { accountId: 'BENCH-API', kind: 'digital-learning', credits: 1 });
-      await post(`/v1/redemptions/${r.redemptionId}/decision`, { approve: true });
-    });
+    await mapLimit(
+      Array.from({ length: WARM_UP }, (_, i) => i),
+      5,
+      async () => {
+        const r = await post('/v1/redemptions', { accountId: 'BENCH-API', kind: 'digital-learning', credits: 1 });
+        await post(`/v1/redemptions/${r.redemptionId}/decision`, { approve: true });
+      },
+    );
 
     log(`API: ${n} redemptions (request + captain approval), ${args.concurrency} at a time`);
     const apiLatency: number[] = [];

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { recordAudit } from './audit';
 import type { IsoDate } from '../domain/calendar';
 import type { UseCase } from '../domain/incentives';
-import { findUseCase, toEntry, type CatalogueEntry, type UseCaseRecord } from './incentivesReads';
+import { findUseCase, openEngagementFor, toEntry, type CatalogueEntry, type UseCaseRecord } from './incentivesReads';
 
 export const USE_CASES = 'use_cases';
 export const ENGAGEMENTS = 'engagements';
@@ -99,12 +99,17 @@ export async function keepSuccessPlan(db: Knex, engagementId: string, document: 
   await db(ENGAGEMENTS).where({ id: engagementId }).update({ success_plan: document, updated_at: db.fn.now() });
 }
 
-/** LCI-1: an engagement's read-model row, written once by its workflow. */
+/**
+ * LCI-1: an engagement's read-model row, written once by its workflow. LCI-5: only one engagement of a
+ * partner, customer and use case is open at a time (a partial unique index, migration 014): when another
+ * holds them, nothing is written and its id is returned; undefined when this one is recorded (now, or by
+ * an earlier attempt).
+ */
 export async function insertEngagement(
   db: Knex,
   e: { engagementId: string; partnerId: string; customerId: string; useCaseId: string; phase: string },
-): Promise<void> {
-  await db(ENGAGEMENTS)
+): Promise<string | undefined> {
+  const inserted = await db(ENGAGEMENTS)
     .insert({
       id: e.engagementId,
       partner_id: e.partnerId,
@@ -113,8 +118,15 @@ export async function insertEngagement(
       state: 'active',
       phase: e.phase,
     })
-    .onConflict('id')
-    .ignore();
+    // Either key: its own id (a retried attempt) or the open three (another engagement).
+    .onConflict()
+    .ignore()
+    .returning('id');
+  if (inserted.length > 0 || (await db(ENGAGEMENTS).where({ id: e.engagementId }).first('id'))) return undefined;
+  const open = await openEngagementFor(db, e);
+  // The one in the way closed between the insert and this read: a retry of the activity records this one.
+  if (!open) throw new Error(`engagement ${e.engagementId}: the open engagement in its way has just closed; retrying`);
+  return open;
 }
 
 /** LCI-2: a phase's payment, once per (engagement, phase), and the engagement moved to its next phase. */

@@ -54,6 +54,17 @@ export async function engagementOwner(db: Knex, id: string): Promise<{ id: strin
   return row && { id: row.id, partnerId: row.partner_id };
 }
 
+/** LCI-5: the id of the engagement open for this partner, customer and use case, if there is one. */
+export async function openEngagementFor(
+  db: Knex,
+  e: { partnerId: string; customerId: string; useCaseId: string },
+): Promise<string | undefined> {
+  const row = await db<EngagementRecord>(ENGAGEMENTS)
+    .where({ partner_id: e.partnerId, customer_id: e.customerId, use_case_id: e.useCaseId, state: 'active' })
+    .first('id');
+  return row?.id;
+}
+
 /** The open engagements watching any of these customers. */
 export async function openEngagementsOf(db: Knex, customerIds: readonly string[]): Promise<{ id: string; customerId: string }[]> {
   const rows = await db<EngagementRecord>(ENGAGEMENTS)

@@ -81,6 +81,21 @@ export const goalProgress = (phase: Phase, latest: Record<string, Reading>) =>
  */
 export const newestPerMetric = (readings: readonly Reading[]): Reading[] => Object.values(mergeReadings({}, readings));
 
+/**
+ * LCI-5: the refusal of an engagement while `openId` is open for the same partner, customer and use case,
+ * naming it (the API answers 409 with it, whether its own check or the engagement's record found it).
+ */
+export function openEngagementRefusal(openId: string, e: { partnerId: string; customerId: string; useCaseId: string }) {
+  const why = `engagement ${openId} is open for this customer and use case`;
+  return {
+    message: `Engagement ${openId} is open for partner ${e.partnerId}, customer ${e.customerId} and use case ${e.useCaseId}: one at a time (LCI-5)`,
+    fields: [
+      { field: 'customerId', message: why },
+      { field: 'useCaseId', message: why },
+    ],
+  };
+}
+
 // LCI-1: the sample catalogue seeded into Postgres (two technologies); ops replace it through the API.
 const phases = (metric: string, steps: [string, number, number][]) =>
   steps.map(([name, threshold, paymentUsd]) => ({

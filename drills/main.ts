@@ -6,10 +6,21 @@ import { printSmtpOutage, smtpOutageDrill } from './smtpOutage';
 import { printTemporalRestart, temporalRestartDrill } from './temporalRestart';
 import { printWorkerKills, workerKillsDrill } from './workerKills';
 
+// A prebuilt workflow bundle when WORKFLOW_BUNDLE names one (npm test's short drills pass the suite's), else
+// each drill bundles the workflows once itself.
+const bundlePath = process.env.WORKFLOW_BUNDLE || undefined;
+
 const drills: Record<string, (argv: string[]) => Promise<string[]>> = {
   'worker-kills': async (argv) => {
     const a = parseArgs(argv, { accounts: 2000, kills: 20, every: 3, workers: 2, 'timeout-min': 30 });
-    const o = { accounts: a.accounts, kills: a.kills, everySeconds: a.every, workers: a.workers, timeoutMinutes: a['timeout-min'] };
+    const o = {
+      accounts: a.accounts,
+      kills: a.kills,
+      everySeconds: a.every,
+      workers: a.workers,
+      timeoutMinutes: a['timeout-min'],
+      bundlePath,
+    };
     const r = await workerKillsDrill(o);
     printWorkerKills(o, r);
     return r.findings;
@@ -34,6 +45,7 @@ const drills: Record<string, (argv: string[]) => Promise<string[]>> = {
       requestTimeoutSeconds: a['request-timeout'],
       timeoutMinutes: a['timeout-min'],
       retryRefused: a['retry-refused'] === 1,
+      bundlePath,
     };
     const r = await postgresOutageDrill(o);
     printPostgresOutage(o, r);
@@ -41,14 +53,14 @@ const drills: Record<string, (argv: string[]) => Promise<string[]>> = {
   },
   'temporal-restart': async (argv) => {
     const a = parseArgs(argv, { lots: 1000, down: 60, workers: 1, 'timeout-min': 20 });
-    const o = { lots: a.lots, downSeconds: a.down, workers: a.workers, timeoutMinutes: a['timeout-min'] };
+    const o = { lots: a.lots, downSeconds: a.down, workers: a.workers, timeoutMinutes: a['timeout-min'], bundlePath };
     const r = await temporalRestartDrill(o);
     printTemporalRestart(o, r);
     return r.findings;
   },
   'smtp-outage': async (argv) => {
     const a = parseArgs(argv, { accounts: 200, down: 600, 'timeout-min': 30 });
-    const o = { accounts: a.accounts, downSeconds: a.down, timeoutMinutes: a['timeout-min'] };
+    const o = { accounts: a.accounts, downSeconds: a.down, timeoutMinutes: a['timeout-min'], bundlePath };
     const r = await smtpOutageDrill(o);
     printSmtpOutage(o, r);
     return r.findings;

@@ -23,6 +23,11 @@ export async function incentiveEngagement(input: EngagementInput): Promise<Engag
 
   e.publish();
   await recordEngagement(e);
+  if (e.refusedBecause) {
+    // LCI-5: it never opened. The update that started it answers the refusal first; then the run ends with it.
+    await condition(allHandlersFinished);
+    throw e.refusal();
+  }
   e.armDeadline();
   while (e.s.state === 'active') {
     await payCompletedPhases(e);

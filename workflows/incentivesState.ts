@@ -3,7 +3,9 @@
 import { condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { goalProgress, mergeReadings, PHASE_DEADLINE_MONTHS, phaseDeadline, type Reading } from '../domain/incentives';
 import { deadlineTimer, today } from './clock';
+import { failureTypes } from './definitions';
 import { incentiveSearchAttributes as isa, type EngagementInput, type EngagementState } from './incentivesDefinitions';
+import { refusal } from './shared';
 
 // Telemetry wakes an engagement often, so a wake-up that changes nothing writes nothing to the history:
 // one deadline timer per phase (not one per wake-up), search attributes upserted only when the phase
@@ -13,6 +15,8 @@ export class Engagement {
   /** LCI-4: the months each phase has, kept from the engagement's start (its input, carried across runs). */
   readonly phaseMonths: number;
   recorded: boolean;
+  /** LCI-5: why this engagement never opened (another was open for the same three), once its record found it. */
+  refusedBecause: { message: string; fields: { field: string; message: string }[] } | undefined;
   /** Readings came since the engagement last looked. */
   fresh = false;
   phaseTimer: ReturnType<typeof deadlineTimer> | undefined;
@@ -44,9 +48,17 @@ export class Engagement {
     return { engagementId: this.s.engagementId, partnerEmail: this.s.partnerEmail };
   }
 
+  /** Answers once the engagement is recorded, or refuses as its record did (LCI-5). */
   async engagementRecorded(): Promise<EngagementState> {
-    await condition(() => this.recorded);
+    await condition(() => this.recorded || this.refusedBecause !== undefined);
+    if (this.refusedBecause) throw this.refusal();
     return this.s;
+  }
+
+  /** LCI-5: the refusal the API answers 409 with. */
+  refusal() {
+    const r = this.refusedBecause!;
+    return refusal(failureTypes.conflict, r.message, r.fields);
   }
 
   /** LCI-2: readings may come twice, late or out of order: only the newest of each metric counts. */

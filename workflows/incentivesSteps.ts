@@ -1,23 +1,27 @@
 // What moves an engagement: its record, a payment for each phase whose goals the readings meet, and the
 // expiry of a phase not completed in time. Each step reads and writes the Engagement.
-import { condition, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
-import { phaseComplete, phaseDeadline } from '../domain/incentives';
+import { openEngagementRefusal, phaseComplete, phaseDeadline } from '../domain/incentives';
 import { today } from './clock';
 import type { Engagement } from './incentivesState';
 import { acts, locals, sendNoticeSoon } from './shared';
 
-/** LCI-1: the engagement's read model, written once before anything else. */
+/**
+ * LCI-1: the engagement's read model, written once before anything else. LCI-5: when another engagement
+ * is open for the same partner, customer and use case (two requests at once, both past the API's check),
+ * nothing is written and this one is refused, naming it, instead of retrying the insert for ever.
+ */
 export async function recordEngagement(e: Engagement): Promise<void> {
   if (e.recorded) return;
   const { s } = e;
-  await acts.recordEngagement({
-    engagementId: s.engagementId,
-    partnerId: s.partnerId,
-    customerId: s.customerId,
-    useCaseId: s.useCase.id,
-    phase: e.phase().name,
-  });
+  const key = { partnerId: s.partnerId, customerId: s.customerId, useCaseId: s.useCase.id };
+  const openId = await acts.recordEngagement({ engagementId: s.engagementId, ...key, phase: e.phase().name });
+  // v0.1.0's activity answered nothing, so its histories take the old path; the marker records the new one.
+  if (openId && patched('lci-5-one-open-engagement')) {
+    e.refusedBecause = openEngagementRefusal(openId, key);
+    return;
+  }
   e.recorded = true;
 }
 

@@ -3,8 +3,16 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { TokenHolder } from '../../config/env';
 import { findPartner } from '../../db/certificationReads';
 import { keepSuccessPlan, putUseCase, retireUseCase, storeReadings } from '../../db/incentives';
-import { currentUseCases, engagementOwner, findUseCase, openEngagementCount, openEngagementsOf, payments } from '../../db/incentivesReads';
-import { goalProgress, newestPerMetric, type Reading, type UseCase } from '../../domain/incentives';
+import {
+  currentUseCases,
+  engagementOwner,
+  findUseCase,
+  openEngagementCount,
+  openEngagementFor,
+  openEngagementsOf,
+  payments,
+} from '../../db/incentivesReads';
+import { goalProgress, newestPerMetric, openEngagementRefusal, type Reading, type UseCase } from '../../domain/incentives';
 import { incentiveEngagement } from '../../workflows/incentives';
 import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentivesDefinitions';
 import type { AppDeps } from '../app';
@@ -37,10 +45,13 @@ const open = route({
   method: 'post',
   path: '/v1/engagements',
   roles: ['partner', 'ops'],
-  summary: 'A partner opens an engagement for a customer and a use case; ops name the partner (LCI-1)',
+  summary: 'A partner opens an engagement for a customer and a use case, one open at a time; ops name the partner (LCI-1, LCI-5)',
   request: { body: s.engagementSchema },
   responses: { 201: { description: 'Opened; its workflow runs', schema: s.engagementCreatedSchema, location: '/v1/engagements/{id}' } },
-  errors: { 404: 'No such partner or use case', 409: 'The use case is retired' },
+  errors: {
+    404: 'No such partner or use case',
+    409: 'The use case is retired, or an engagement of this partner, customer and use case is open (LCI-5), named in the answer',
+  },
   idempotent: true,
   handler: async ({ body, holder, req }, { temporal, db, config }) => {
     const partnerId = holder.role === 'partner' ? holder.partnerId : body.partnerId;
@@ -51,6 +62,14 @@ const open = route({
     if (!partner) throw notFound(`Partner ${partnerId}`);
     const useCase = await offeredUseCase(db, body.useCaseId);
     const engagementId = mintId('EN', holder, req);
+    // LCI-5: one open at a time, refused here before anything starts; two requests at once that both pass
+    // this check are told apart by the engagement's own record (the loser's update refuses the same way).
+    const key = { partnerId, customerId: body.customerId, useCaseId: useCase.id };
+    const openId = await openEngagementFor(db, key);
+    if (openId && openId !== engagementId) {
+      const { message, fields } = openEngagementRefusal(openId, key);
+      throw conflict(message, fields);
+    }
     const start = new WithStartWorkflowOperation(incentiveEngagement, {
       workflowId: incentiveWorkflowId(engagementId),
       taskQueue: config.taskQueue,

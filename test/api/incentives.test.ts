@@ -117,4 +117,62 @@ describe('API: Lifecycle Incentives', () => {
     ).toBe(201);
     expect((await h.db('engagements').where({ id: opened.body.engagementId }).first()).success_plan).toBe('Outcomes: fewer meeting rooms');
   });
+
+  it('LCI-5: a second engagement for the same partner, customer and use case is refused with 409 naming the open one; nothing more starts', async () => {
+    const body = { customerId: 'CUST-5', useCaseId: 'security-mfa' };
+    const first = await h.api.call('POST', '/v1/engagements', { token: P1, body });
+    expect(first.status).toBe(201);
+    const open = first.body.engagementId;
+    const refusal = {
+      error: 'conflict',
+      message: `Engagement ${open} is open for partner P-1, customer CUST-5 and use case security-mfa: one at a time (LCI-5)`,
+      errors: [
+        { field: 'customerId', message: `engagement ${open} is open for this customer and use case` },
+        { field: 'useCaseId', message: `engagement ${open} is open for this customer and use case` },
+      ],
+    };
+    expect(await h.api.call('POST', '/v1/engagements', { token: P1, body })).toMatchObject({ status: 409, body: refusal });
+    // Ops opening it for the partner are refused alike.
+    expect(await h.api.call('POST', '/v1/engagements', { token: OPS, body: { ...body, partnerId: 'P-1' } })).toMatchObject({
+      status: 409,
+      body: refusal,
+    });
+    // Another use case, another customer, another partner: each is an engagement of its own.
+    for (const [token, other] of [
+      [P1, { customerId: 'CUST-5', useCaseId: 'collab-meetings' }],
+      [P1, { customerId: 'CUST-6', useCaseId: 'security-mfa' }],
+      ['tok-partner-p2', body],
+    ] as const)
+      expect((await h.api.call('POST', '/v1/engagements', { token, body: other })).status).toBe(201);
+    expect(await h.db('engagements').where({ partner_id: 'P-1', customer_id: 'CUST-5', use_case_id: 'security-mfa' }).pluck('id')).toEqual([
+      open,
+    ]);
+    await expect
+      .poll(
+        () =>
+          h.env.client.workflow.count(
+            `PartnerId = 'P-1' AND CustomerId = 'CUST-5' AND UseCase = 'security-mfa' AND ExecutionStatus = 'Running'`,
+          ),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toMatchObject({ count: 1 });
+  });
+
+  it('LCI-5: two requests at once for the same partner, customer and use case: one opens, the other is refused with 409 naming it', async () => {
+    const body = { customerId: 'CUST-RACE', useCaseId: 'security-mfa' };
+    const answers = await Promise.all([1, 2, 3].map(() => h.api.call('POST', '/v1/engagements', { token: P1, body })));
+    const opened = answers.filter((a) => a.status === 201);
+    expect(opened).toHaveLength(1);
+    const open = opened[0]!.body.engagementId;
+    for (const refused of answers.filter((a) => a.status !== 201))
+      expect(refused).toMatchObject({
+        status: 409,
+        body: {
+          message: `Engagement ${open} is open for partner P-1, customer CUST-RACE and use case security-mfa: one at a time (LCI-5)`,
+        },
+      });
+    expect(await h.db('engagements').where({ customer_id: 'CUST-RACE' }).pluck('id')).toEqual([open]);
+  });
 });

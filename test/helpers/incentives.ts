@@ -12,11 +12,29 @@ import { uniqueId } from './temporal';
 export async function openEngagement(
   h: { env: TestWorkflowEnvironment; db: Knex; taskQueue: string },
   useCase: UseCase,
-  opts: { phaseMonths?: number; engagementId?: string; partnerId?: string } = {},
+  opts: { phaseMonths?: number; engagementId?: string; partnerId?: string; customerId?: string } = {},
+) {
+  const { engagementId, handle } = await startEngagement(h, useCase, opts);
+  await handle.executeUpdate(engagementRecordedUpdate);
+  return { engagementId, handle };
+}
+
+/**
+ * An engagement's workflow started as the API starts it, without waiting for its record: for a start
+ * that the read model may refuse (LCI-5). The partner is made when it is not there yet.
+ */
+export async function startEngagement(
+  h: { env: TestWorkflowEnvironment; db: Knex; taskQueue: string },
+  useCase: UseCase,
+  opts: { phaseMonths?: number; engagementId?: string; partnerId?: string; customerId?: string } = {},
 ) {
   const engagementId = opts.engagementId ?? uniqueId('E');
   const partnerId = opts.partnerId ?? uniqueId('P');
-  await h.db('partners').insert({ id: partnerId, name: partnerId, email: `${partnerId}@partner.example` });
+  await h
+    .db('partners')
+    .insert({ id: partnerId, name: partnerId, email: `${partnerId}@partner.example` })
+    .onConflict('id')
+    .ignore();
   const handle = await h.env.client.workflow.start(incentiveEngagement, {
     workflowId: incentiveWorkflowId(engagementId),
     taskQueue: h.taskQueue,
@@ -24,13 +42,12 @@ export async function openEngagement(
       {
         engagementId,
         partnerId,
-        customerId: uniqueId('C'),
+        customerId: opts.customerId ?? uniqueId('C'),
         partnerEmail: `${partnerId}@partner.example`,
         useCase,
         phaseMonths: opts.phaseMonths,
       },
     ],
   });
-  await handle.executeUpdate(engagementRecordedUpdate);
   return { engagementId, handle };
 }

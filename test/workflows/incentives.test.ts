@@ -1,8 +1,12 @@
+import type { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths } from '../../domain/calendar';
 import { SAMPLE_CATALOGUE } from '../../domain/incentives';
-import { engagementStateQuery, readingsSignal } from '../../workflows/incentivesDefinitions';
-import { openEngagement } from '../helpers/incentives';
+import type { incentiveEngagement } from '../../workflows/incentives';
+import { engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentivesDefinitions';
+import { openEngagement, startEngagement } from '../helpers/incentives';
+import { uniqueId } from '../helpers/temporal';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
 
 const useCase = SAMPLE_CATALOGUE[0]!; // hybrid meetings: devices_reporting_pct >= 80 and active_users_pct >= 10/25/40/60/75
@@ -88,4 +92,91 @@ describe('Lifecycle Incentives', () => {
     expect(await handle.query(engagementStateQuery)).toMatchObject({ state: 'expired', deadline: sixMonths });
     await h.smtp.waitFor((m) => m.subject === `Lifecycle Incentive engagement ${engagementId} expired`);
   });
+});
+
+// LCI-5 with dates written out: the clock starts on 2027-03-01, so the first engagement's phase ends
+// on 2028-03-01 (LCI-4: 12 months) whatever day the suite runs.
+describe('Lifecycle Incentives: one open engagement per partner, customer and use case', () => {
+  let h: WorkflowHarness;
+  beforeAll(async () => {
+    h = await workflowHarness({ startOn: '2027-03-01' });
+  });
+  afterAll(async () => h?.close());
+
+  const partnerId = uniqueId('P');
+  const customerId = uniqueId('C');
+  const partnerEmail = `${partnerId}@partner.example`;
+  const rows = () =>
+    h.db('engagements').where({ partner_id: partnerId, customer_id: customerId }).orderBy('id').select('id', 'state', 'phase');
+  const mailTo = () => h.smtp.received.filter((m) => m.to.includes(partnerEmail)).map((m) => m.subject);
+  let firstId = '';
+  let nextId = '';
+
+  it('LCI-5: a second engagement started past the API (two requests at once) is refused, naming the open one, and its run ends', async () => {
+    const first = await openEngagement(h, useCase, { engagementId: uniqueId('E1'), partnerId, customerId });
+    firstId = first.engagementId;
+    const second = await startEngagement(h, useCase, { engagementId: uniqueId('E2'), partnerId, customerId });
+    const failure = await second.handle.result().then(
+      () => undefined,
+      (err: WorkflowFailedError) => err.cause,
+    );
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({
+      type: 'Conflict',
+      message: `Engagement ${firstId} is open for partner ${partnerId}, customer ${customerId} and use case collab-meetings: one at a time (LCI-5)`,
+    });
+    expect(await rows()).toEqual([{ id: firstId, state: 'active', phase: 'Onboard' }]);
+    expect(await first.handle.query(engagementStateQuery)).toMatchObject({
+      state: 'active',
+      phaseStartedOn: '2027-03-01',
+      deadline: '2028-03-01',
+    });
+    expect(mailTo()).toEqual([]);
+  }, 30_000);
+
+  it('LCI-5, LCI-4: after the first expired on 2028-03-01, a new one for the same partner, customer and use case opens', async () => {
+    await h.skipTo('2028-03-01');
+    await h.smtp.waitFor((m) => m.subject === `Lifecycle Incentive engagement ${firstId} expired`);
+    const next = await openEngagement(h, useCase, { engagementId: uniqueId('E3'), partnerId, customerId });
+    nextId = next.engagementId;
+    expect(await next.handle.query(engagementStateQuery)).toMatchObject({
+      state: 'active',
+      phaseStartedOn: '2028-03-01',
+      deadline: '2029-03-01',
+    });
+    expect(await rows()).toEqual(
+      [
+        { id: firstId, state: 'expired', phase: 'Onboard' },
+        { id: next.engagementId, state: 'active', phase: 'Onboard' },
+      ].sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    expect(mailTo()).toEqual([`Lifecycle Incentive engagement ${firstId} expired`]);
+  }, 30_000);
+
+  it('LCI-5, LCI-2: after one completed (every phase paid), a new one for the same partner, customer and use case opens', async () => {
+    // The steady client waits for the result without moving the clock: the next engagement opens on 2028-03-01 too.
+    const handle = h.steadyClient.workflow.getHandle<typeof incentiveEngagement>(incentiveWorkflowId(nextId));
+    for (const [i, users] of [10, 25, 40, 60, 75].entries())
+      await handle.signal(readingsSignal, [
+        { metric: 'devices_reporting_pct', value: 85, measuredAt: at(i * 2) },
+        { metric: 'active_users_pct', value: users, measuredAt: at(i * 2 + 1) },
+      ]);
+    expect((await handle.result()).state).toBe('completed');
+    const after = await openEngagement(h, useCase, { engagementId: uniqueId('E4'), partnerId, customerId });
+    expect(await after.handle.query(engagementStateQuery)).toMatchObject({ state: 'active', phaseIndex: 0, deadline: '2029-03-01' });
+    expect(await rows()).toEqual(
+      [
+        { id: firstId, state: 'expired', phase: 'Onboard' },
+        { id: nextId, state: 'completed', phase: null },
+        { id: after.engagementId, state: 'active', phase: 'Onboard' },
+      ].sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    await h.smtp.waitFor((m) => m.subject === `Lifecycle Incentive approved: Optimize phase of engagement ${nextId}`);
+    expect(mailTo()).toEqual([
+      `Lifecycle Incentive engagement ${firstId} expired`,
+      ...['Onboard', 'Implement', 'Use', 'Adopt', 'Optimize'].map(
+        (p) => `Lifecycle Incentive approved: ${p} phase of engagement ${nextId}`,
+      ),
+    ]);
+  }, 30_000);
 });

@@ -5014,7 +5014,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A partner opens an engagement for a customer and a use case; ops name the partner (LCI-1)
+         * A partner opens an engagement for a customer and a use case, one open at a time; ops name the partner (LCI-1, LCI-5)
          * @description Roles: partner, ops
          */
         post: {
@@ -5080,7 +5080,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The use case is retired; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
+                /** @description The use case is retired, or an engagement of this partner, customer and use case is open (LCI-5), named in the answer; or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
                     headers: {
                         [name: string]: unknown;
