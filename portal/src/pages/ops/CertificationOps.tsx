@@ -1,19 +1,29 @@
 import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { api, ok } from '../../api/client';
-import type { components } from '../../api/schema';
+import type { components, paths } from '../../api/schema';
 import { ErrorSummary, Field } from '../../components/forms';
 
 type Cert = components['schemas']['CertificationState'];
 type Command = 'decision' | 'csat-responses' | 'extension' | 'compliance' | 'revocation';
-type Sent = { command: Command; body: Record<string, unknown>; done: string };
+/** The body a command's path declares (api/schemas/certification.ts through the generated client). */
+type Declared<C extends Command> = NonNullable<paths[`/v1/certifications/{id}/${C}`]['post']['requestBody']>['content']['application/json'];
+/**
+ * What a command's form sends: that body, a field left blank sent as null for the API to name. An empty body is
+ * `{}`, not the generated `Record<string, never>`: TypeScript would report another form's wrong field against
+ * that index signature ("Type 'string' is not assignable to type 'never'"), naming no field.
+ */
+type BodyOf<C extends Command> =
+  Declared<C> extends Record<string, never> ? Record<never, never> : { [K in keyof Declared<C>]: Declared<C>[K] | null };
+type Sent = { [C in Command]: { command: C; body: BodyOf<C>; done: string } }[Command];
 
 /** One mutation per form, so each refusal shows at its own form's fields. */
 function useCommand(id: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ command, body }: Sent) =>
-      // The five paths share one shape; the union of their bodies is checked by the API's schemas.
+      // The five paths share one shape and one answer; each form's body is checked against its own path by Sent,
+      // so only this dispatch is told the path (and a blank field's null) is the one it is.
       ok(
         api.POST(`/v1/certifications/{id}/${command}` as '/v1/certifications/{id}/extension', {
           params: { path: { id } },
