@@ -122,6 +122,8 @@ export interface StatementLine {
   kind: string;
   credits: number;
   reason: string;
+  /** An entry dated before the month that no earlier statement showed (recorded after it was made). */
+  late?: true;
 }
 
 export interface Statement {
@@ -131,4 +133,40 @@ export interface Statement {
   openingBalance: number;
   closingBalance: number;
   lines: StatementLine[];
+}
+
+/** A ledger entry no statement has shown yet, dated before the end of the month being stated. */
+export interface UnstatedEntry {
+  on: IsoDate;
+  lotId: string;
+  kind: string;
+  credits: number;
+  reason: string;
+}
+
+/**
+ * CLC-8 (amended): a month's statement from the entries no statement has shown yet (in ledger order) and
+ * the closing balance of the owner's last statement (null: this is its first). Every statement opens with
+ * the last one's closing balance, so an entry dated before the month is one the last statement could not
+ * show: a line of its own, dated its day and marked late. A first statement sums what came before the
+ * month as its opening. Every entry given is shown (as a line, or in the first opening).
+ */
+export function draftStatement(
+  month: string,
+  lastClosing: number | null,
+  entries: readonly UnstatedEntry[],
+): Pick<Statement, 'openingBalance' | 'closingBalance' | 'lines'> {
+  const start = `${month}-01`;
+  const before = entries.filter((e) => e.on < start);
+  const opening = lastClosing ?? before.reduce((sum, e) => sum + e.credits, 0);
+  const shown = lastClosing === null ? entries.filter((e) => e.on >= start) : entries;
+  const lines = shown.map(({ on, lotId, kind, credits, reason }) => ({
+    on,
+    lotId,
+    kind,
+    credits,
+    reason,
+    ...(on < start ? { late: true as const } : {}),
+  }));
+  return { openingBalance: opening, closingBalance: lines.reduce((sum, l) => sum + l.credits, opening), lines };
 }

@@ -94,6 +94,9 @@ export const statement = (s: Statement) =>
   });
 
 function statementTable(s: Statement): string {
-  const lines = s.lines.map((l) => `${l.on}  ${l.lotId}  ${l.kind.padEnd(10)} ${String(l.credits).padStart(7)}  ${l.reason}`);
+  // CLC-8: a late entry keeps its own date and says why it was not on the statement of its month.
+  const lines = s.lines.map(
+    (l) => `${l.on}  ${l.lotId}  ${l.kind.padEnd(10)} ${String(l.credits).padStart(7)}  ${l.reason}${l.late ? ' (recorded late)' : ''}`,
+  );
   return [`Statement for ${s.month}`, `Opening balance: ${s.openingBalance}`, ...lines, `Closing balance: ${s.closingBalance}`].join('\n');
 }

@@ -179,7 +179,17 @@ export const statementSchema = z
     accountId: z.string().nullable(),
     openingBalance: z.number().int(),
     closingBalance: z.number().int(),
-    lines: z.array(z.object({ on: z.string(), lotId: z.string(), kind: z.string(), credits: z.number().int(), reason: z.string() })),
+    lines: z.array(
+      z.object({
+        on: z.string(),
+        lotId: z.string(),
+        kind: z.string(),
+        credits: z.number().int(),
+        reason: z.string(),
+        // CLC-8: dated before the month, recorded after the statement of its month was made.
+        late: z.literal(true).optional(),
+      }),
+    ),
   })
   .openapi('Statement');
 

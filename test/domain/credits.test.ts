@@ -5,6 +5,7 @@ import {
   allocateNearestExpiryFirst,
   CLC_COUNTRIES,
   countryNotCleared,
+  draftStatement,
   examVoucherExpiry,
   extendedExpiry,
   extensionWindow,
@@ -121,5 +122,24 @@ describe('Learning Credit rules (CLC-1 … CLC-7)', () => {
     expect(countryNotCleared([], ['DE'])).toBe('no country on record, so none cleared for Cisco Learning Credits');
     expect(CLC_COUNTRIES).toHaveLength(32);
     expect(CLC_COUNTRIES).toContain('US');
+  });
+
+  it('CLC-8: a statement opens with the last closing balance; entries of earlier months are late lines with their own dates', () => {
+    const entry = (on: string, credits: number) => ({ on, lotId: 'L1', kind: 'purchase', credits, reason: `r ${on}` });
+    expect(draftStatement('2031-11', 75, [entry('2031-10-28', 125), entry('2031-11-03', -5)])).toEqual({
+      openingBalance: 75,
+      closingBalance: 195,
+      lines: [
+        { on: '2031-10-28', lotId: 'L1', kind: 'purchase', credits: 125, reason: 'r 2031-10-28', late: true },
+        { on: '2031-11-03', lotId: 'L1', kind: 'purchase', credits: -5, reason: 'r 2031-11-03' },
+      ],
+    });
+    // A first statement sums what came before its month; a quiet month carries the balance.
+    expect(draftStatement('2031-11', null, [entry('2031-09-01', 40), entry('2031-11-02', 10)])).toMatchObject({
+      openingBalance: 40,
+      closingBalance: 50,
+      lines: [{ on: '2031-11-02', credits: 10 }],
+    });
+    expect(draftStatement('2031-12', 195, [])).toEqual({ openingBalance: 195, closingBalance: 195, lines: [] });
   });
 });

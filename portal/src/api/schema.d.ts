@@ -6833,6 +6833,8 @@ export interface components {
                 kind: string;
                 credits: number;
                 reason: string;
+                /** @enum {boolean} */
+                late?: true;
             }[];
         };
         BalancesReport: {
