@@ -2,7 +2,14 @@ import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { extendLot, forfeitLot, lotBalance } from '../db/credits';
-import { denyExtension, insertExtensionRequest, insertPurchasedLot, lotOwner, setLotState } from '../db/creditsLots';
+import {
+  denyExtension,
+  insertExtensionRequest,
+  insertPurchasedLot,
+  lotOwner,
+  pendingExtensionRequest,
+  setLotState,
+} from '../db/creditsLots';
 import { dueHolds, type DueHold } from '../db/creditsRedemptions';
 import { enqueueNotice, noticeKey, unsentNotices } from '../db/notifications';
 import { buildStatements, unsentStatementNotices } from '../db/creditsStatements';
@@ -99,8 +106,9 @@ function lotActivities({ db, temporal }: ActivityDeps) {
     }): Promise<{ forfeited: number; noticeKey: string | null }> {
       const forfeited = await forfeitLot(db, input.lotId, input.expiresOn);
       if (forfeited === 0) return { forfeited, noticeKey: null };
+      const requestPending = input.extensionCloses ? await pendingExtensionRequest(db, input.lotId) : null;
       const noticeKey = await notifyOwner(db, input.lotId, `forfeit-${input.expiresOn}`, 'lot-forfeit', (o) =>
-        emails.forfeited({ ...o, ...input, forfeited }),
+        emails.forfeited({ ...o, ...input, forfeited, requestPending }),
       );
       return { forfeited, noticeKey };
     },

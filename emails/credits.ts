@@ -33,14 +33,22 @@ export const reminder = (a: Facts & { lotId: string; balance: number; expiresOn:
     act: { label: 'Redeem or ask for an extension', path: `/app/lots/${seg(a.lotId)}` },
   });
 
-export const forfeited = (a: Facts & { lotId: string; forfeited: number; expiresOn: IsoDate; extensionCloses: IsoDate | null }) =>
+/**
+ * CLC-3, CLC-4: what an extension can still do: asked for already, ops' decision (the lot waits for it);
+ * else the owner may ask until the end of the window's last day (both ends are open all day).
+ */
+export const forfeited = (
+  a: Facts & { lotId: string; forfeited: number; expiresOn: IsoDate; extensionCloses: IsoDate | null; requestPending?: string | null },
+) =>
   letter({
     subject: `${a.forfeited} Learning Credits expired (lot ${a.lotId})`,
     to: a.name,
     happened: `Lot ${a.lotId} expired on ${a.expiresOn}; its ${a.forfeited} unused credits are forfeited.`,
-    next: a.extensionCloses
-      ? `An extension approved by ${a.extensionCloses} would restore them.`
-      : 'No extension can restore them: nothing more is needed from you.',
+    next: a.requestPending
+      ? `Your extension request ${a.requestPending} waits for ops' decision: approved, it restores them. Nothing more is needed from you.`
+      : a.extensionCloses
+        ? `Ask for the one six-month extension by the end of ${a.extensionCloses}: approved, it restores them.`
+        : 'No extension can restore them: nothing more is needed from you.',
     act: lotPage(a),
   });
 

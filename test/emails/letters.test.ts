@@ -98,4 +98,14 @@ describe('emails', () => {
     expect(html).toContain('Dear &lt;b&gt;Dana&lt;/b&gt; &amp; co,');
     expect(html).toContain('<a href="https://p.example/app/lots/L-1">See it</a>');
   });
+
+  it('CLC-4: the forfeit email names the last day to ask for the extension, or the request already waiting for ops', () => {
+    const lot = { name: 'D', lotId: 'L-1', forfeited: 5, expiresOn: '2028-01-01' };
+    expect(credits.forfeited({ ...lot, extensionCloses: '2028-03-01' }).body).toContain(
+      'Ask for the one six-month extension by the end of 2028-03-01: approved, it restores them.',
+    );
+    expect(credits.forfeited({ ...lot, extensionCloses: '2028-03-01', requestPending: 'XR-1' }).body).toContain(
+      "Your extension request XR-1 waits for ops' decision: approved, it restores them. Nothing more is needed from you.",
+    );
+  });
 });
