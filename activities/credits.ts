@@ -10,7 +10,7 @@ import {
   pendingExtensionRequest,
   setLotState,
 } from '../db/creditsLots';
-import { dueHolds, type DueHold } from '../db/creditsRedemptions';
+import { dueHolds, type DueHold } from '../db/creditsWaiting';
 import { enqueueNotice, noticeKey, unsentNotices } from '../db/notifications';
 import { buildStatements, unsentStatementNotices } from '../db/creditsStatements';
 import type { IsoDate } from '../domain/calendar';
@@ -19,6 +19,7 @@ import { HOLD_DAYS } from '../domain/credits';
 import * as emails from '../emails/credits';
 import type { Email } from '../emails/letter';
 import { tellLots } from '../services/credits';
+import { approveWaitingRedemptions, handOverWaitingRedemptions } from '../services/creditsHandover';
 import { APPROVER_NAME, settleWithNotice, type RedemptionNotice } from '../services/creditsRedemptions';
 import { mailDepsOf, sendNotice } from '../services/outbox';
 import type { ActivityDeps } from './index';
@@ -35,7 +36,7 @@ async function notifyOwner(db: Knex, lotId: string, event: string, kind: string,
 /** CLC-6: a hold run out, released, with its notice to whoever was asked to approve it. */
 function expireHold(db: Knex, r: DueHold, on: IsoDate) {
   const notice: RedemptionNotice = {
-    to: { name: APPROVER_NAME, email: r.approverEmail ?? '' },
+    to: { name: r.approverName ?? APPROVER_NAME, email: r.approverEmail ?? '' },
     accountId: r.accountId,
     credits: r.credits,
     kind: r.kind,
@@ -60,6 +61,26 @@ export async function startLotWorkflow(temporal: Client, lot: LotRecord, taskQue
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+}
+
+/**
+ * CLC-6 (amended): what a loyalty account's change means for its waiting redemptions, for the account's
+ * own activities to call once the change is recorded (activities/loyalty.ts): a new captain is told which
+ * requests now wait for them; auto-approval turned on approves those waiting.
+ */
+export function redemptionsAfterAccountChange({ db, temporal }: ActivityDeps) {
+  const deps = () => ({ db, temporal, taskQueue: Context.current().info.taskQueue });
+  return {
+    captainReplaced: (a: { accountId: string; captain: { name: string; email: string; ccoId: string }; changeNumber: number }) =>
+      handOverWaitingRedemptions(deps(), a),
+    // Dated the day the account's workflow turned it on: an activity's scheduled time is the server's clock
+    // (the workflow's), where this worker's own clock may differ.
+    autoApprovalOn: (accountId: string) =>
+      approveWaitingRedemptions(deps(), {
+        accountId,
+        on: new Date(Context.current().info.scheduledTimestampMs).toISOString().slice(0, 10),
+      }),
+  };
 }
 
 export function createCreditActivities(deps: ActivityDeps) {
@@ -191,7 +212,11 @@ function scheduledActivities({ db, temporal, mailer, config }: ActivityDeps) {
     /** Redemption notices still unsent (the API could not send them, nor a deliverNotice workflow yet). */
     async unsentDeskNotices(input: { limit: number }): Promise<string[]> {
       // Ten minutes old at least: the API may still be sending a newer one itself.
-      return unsentNotices(db, { kinds: ['redemption-waiting', 'redemption-settled'], olderThanMinutes: 10, limit: input.limit });
+      return unsentNotices(db, {
+        kinds: ['redemption-waiting', 'redemption-settled', 'redemptions-handed-over'],
+        olderThanMinutes: 10,
+        limit: input.limit,
+      });
     },
   };
 }

@@ -44,9 +44,15 @@ export const extensionWindow = (expiry: IsoDate) => ({
   opens: addDays(expiry, -EXTENSION_WINDOW_DAYS),
   closes: addDays(expiry, EXTENSION_WINDOW_DAYS),
 });
-/** CLC-6: a hold lasts 45 days, and never past the expiry of the credits it holds. */
+/**
+ * CLC-6 (amended): the day a hold is released unless decided. The 45th day after the request is open all
+ * day, so the release is the day after it; never past the expiry of the credits it holds (on their expiry
+ * day they are forfeited, so a hold ends then at the latest).
+ */
 export const holdReleaseDate = (requestedOn: IsoDate, earliestExpiry: IsoDate): IsoDate =>
-  minDate(addDays(requestedOn, HOLD_DAYS), earliestExpiry);
+  minDate(addDays(requestedOn, HOLD_DAYS + 1), earliestExpiry);
+/** CLC-6: the last day a held request may be decided: the day before its release. */
+export const lastDecisionDate = (releasedOn: IsoDate): IsoDate => addDays(releasedOn, -1);
 
 export interface PackageLine {
   size: number;

@@ -1,6 +1,6 @@
 // The words of each Learning Credit notice (CLC-2 … CLC-7), to the lot's owner or a redemption's approver.
 import type { IsoDate } from '../domain/calendar';
-import type { Statement } from '../domain/credits';
+import { lastDecisionDate, type Statement } from '../domain/credits';
 import { letter, seg } from './letter';
 
 /** Every credit notice greets its reader. */
@@ -74,13 +74,30 @@ export const extensionRequested = (a: { lotId: string; requestId: string; usageP
     act: { label: 'Decide the request', path: '/app/ops/extension-requests' },
   });
 
+/** CLC-6: `holdUntil` is the day the hold is released; the day before it is the last to decide, all day. */
 export const approvalWaiting = (a: Facts & { redemptionId: string; credits: number; kind: string; holdUntil: IsoDate }) =>
   letter({
     subject: `A ${a.kind} redemption of ${a.credits} credits waits for your approval`,
     to: a.name,
-    happened: `Request ${a.redemptionId} asks for ${a.credits} credits (${a.kind}). The credits are held until ${a.holdUntil}.`,
-    next: 'Please approve or reject it; undecided by then, the credits are released.',
+    happened: `Request ${a.redemptionId} asks for ${a.credits} credits (${a.kind}). The credits are held for it meanwhile.`,
+    next: `Approve or reject it by the end of ${lastDecisionDate(a.holdUntil)}; undecided, its credits are released on ${a.holdUntil}.`,
     act: { label: 'Approve or reject the request', path: `/app/redemptions/${seg(a.redemptionId)}` },
+  });
+
+/** CLC-6: to a new Team Captain, the requests of the account that now wait for their decision. */
+export const redemptionsHandedOver = (
+  a: Facts & { accountId: string; waiting: { redemptionId: string; credits: number; kind: string; holdUntil: IsoDate }[] },
+) =>
+  letter({
+    subject: `${a.waiting.length} redemption${a.waiting.length === 1 ? '' : 's'} ${a.waiting.length === 1 ? 'waits' : 'wait'} for your approval (account ${a.accountId})`,
+    to: a.name,
+    happened:
+      `As the new Team Captain of account ${a.accountId} you now decide the requests your predecessor had not:\n\n` +
+      a.waiting
+        .map((w) => `${w.redemptionId}: ${w.credits} credits (${w.kind}), to decide by the end of ${lastDecisionDate(w.holdUntil)}`)
+        .join('\n'),
+    next: 'Approve or reject each; one undecided by its date is released, and its credits are available again.',
+    act: { label: 'See the redemptions waiting', path: '/app' },
   });
 
 export const redemptionSettled = (a: Facts & { redemptionId: string; credits: number; outcome: string }) =>

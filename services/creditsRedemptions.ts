@@ -44,21 +44,23 @@ export async function holdWithNotice(
   hold: Hold,
   notice: RedemptionNotice,
 ): Promise<{ allocation: Allocation; holdUntil: IsoDate | null; noticeKey: string | null; notice: Notice | null }> {
-  const noticeKey = hold.redeemNow ? null : redemptionNoticeKey(hold.redemptionId, 'waiting');
+  const key = redemptionNoticeKey(hold.redemptionId, 'waiting');
   let written: Notice | null = null;
   const { allocation, holdUntil } = await placeHold(db, hold, async (trx, held) => {
-    if (!noticeKey) return;
+    if (held.holdUntil === null) return; // redeemed at once: nothing waits
+    // CLC-6: an account's request waits for its captain as the hold's transaction reads the account.
+    const to = held.approver ?? notice.to;
     const text = notices.approvalWaiting({
-      name: notice.to.name,
+      name: to.name,
       redemptionId: hold.redemptionId,
       credits: notice.credits,
       kind: notice.kind,
-      holdUntil: held.holdUntil!,
+      holdUntil: held.holdUntil,
     });
-    written = { id: noticeKey, accountId: notice.accountId, kind: 'redemption-waiting', recipient: notice.to.email, ...text };
+    written = { id: key, accountId: notice.accountId, kind: 'redemption-waiting', recipient: to.email, ...text };
     await enqueueNotice(trx, written);
   });
-  return { allocation, holdUntil, noticeKey, notice: written };
+  return { allocation, holdUntil, noticeKey: written ? key : null, notice: written };
 }
 
 /** CLC-6: approval, rejection or expiry, with its notice in the same transaction. Returns the status it has. */
@@ -126,8 +128,8 @@ export class RedemptionConflict extends Error {
   }
 }
 
-const toApprover = (email: string, r: Omit<RedemptionNotice, 'to'>): RedemptionNotice => ({
-  to: { name: APPROVER_NAME, email },
+const toApprover = (email: string, r: Omit<RedemptionNotice, 'to'>, name?: string | null): RedemptionNotice => ({
+  to: { name: name ?? APPROVER_NAME, email },
   accountId: r.accountId,
   credits: r.credits,
   kind: r.kind,
@@ -146,14 +148,15 @@ export async function requestRedemption(d: RedemptionDeskDeps, input: Redemption
   const held = await holdWithNotice(d.db, hold, toApprover(input.approverEmail, input));
   d.lots.tell(held.allocation.map((a) => a.lotId));
   if (held.notice) sendAfterAnswer(d, held.notice);
-  const status = input.autoApprove ? 'approved' : 'pending';
+  // Redeemed at once (no hold) when auto-approved: an account's switch as the transaction read it.
+  const redeemed = held.holdUntil === null;
   return {
     redemptionId: input.redemptionId,
-    status,
+    status: redeemed ? 'approved' : 'pending',
     credits: input.credits,
     allocation: held.allocation,
     holdUntil: held.holdUntil,
-    decidedBy: input.autoApprove ? 'auto-approval' : null,
+    decidedBy: redeemed ? 'auto-approval' : null,
   };
 }
 
@@ -164,7 +167,8 @@ export interface DeskRedemption {
   kind: string;
   credits: number;
   holdUntil: IsoDate | null;
-  /** Whoever was asked to approve: the settled notice goes to them too. */
+  /** Whoever decides it now (the account's current captain): the settled notice goes to them. */
+  approverName?: string | null;
   approverEmail: string | null;
 }
 
@@ -175,7 +179,7 @@ export async function decideRedemption(
   decision: { approve: boolean; by: string },
 ): Promise<RedemptionState> {
   const redemptionId = row.id;
-  const notice = toApprover(row.approverEmail ?? '', row);
+  const notice = toApprover(row.approverEmail ?? '', row, row.approverName);
   const outcome = decision.approve ? 'approved' : 'rejected';
   let settled: Awaited<ReturnType<typeof settleWithNotice>>;
   try {
@@ -220,11 +224,14 @@ async function send(d: RedemptionDeskDeps, notice: Notice): Promise<void> {
       // a deliverNotice workflow takes it over
     }
   }
-  await d.temporal.workflow
-    .start(deliverNoticeWorkflow, { workflowId: `notice-${notice.id}`, taskQueue: d.taskQueue, args: [notice.id] })
-    .catch((err: unknown) => {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    });
+  await handOffNotice(d.temporal, d.taskQueue, notice.id);
+}
+
+/** A committed notice given to a `deliverNotice` workflow, which sends it with retries (once per key). */
+export async function handOffNotice(temporal: Client, taskQueue: string, key: string): Promise<void> {
+  await temporal.workflow.start(deliverNoticeWorkflow, { workflowId: `notice-${key}`, taskQueue, args: [key] }).catch((err: unknown) => {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  });
 }
 
 /** The desk's emails still on their way: a stopping API waits for them (and tests that read the outbox). */

@@ -69,8 +69,9 @@ describe('Learning Credit rules (CLC-1 … CLC-7)', () => {
     ]);
   });
 
-  it('CLC-6: a hold lasts 45 days, never past the expiry of its credits', () => {
-    expect(holdReleaseDate('2027-01-01', '2027-12-31')).toBe('2027-02-15');
+  it('CLC-6: a hold lasts all of its 45th day and is released the day after, never past the expiry of its credits', () => {
+    expect(holdReleaseDate('2027-01-01', '2027-12-31')).toBe('2027-02-16');
+    expect(holdReleaseDate('2027-01-01', '2027-02-15')).toBe('2027-02-15');
     expect(holdReleaseDate('2027-01-01', '2027-01-20')).toBe('2027-01-20');
   });
 

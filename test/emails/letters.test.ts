@@ -55,6 +55,15 @@ const cases: [string, Email, string][] = [
     '/app/redemptions/R-1',
   ],
   [
+    'redemptions handed over',
+    credits.redemptionsHandedOver({
+      name: 'D',
+      accountId: 'ACME',
+      waiting: [{ redemptionId: 'R-1', credits: 5, kind: 'exam-voucher', holdUntil: '2027-02-01' }],
+    }),
+    '/app',
+  ],
+  [
     'redemption settled',
     credits.redemptionSettled({ name: 'D', redemptionId: 'R-1', credits: 5, outcome: 'approved' }),
     '/app/redemptions/R-1',
@@ -106,6 +115,23 @@ describe('emails', () => {
     );
     expect(credits.forfeited({ ...lot, extensionCloses: '2028-03-01', requestPending: 'XR-1' }).body).toContain(
       "Your extension request XR-1 waits for ops' decision: approved, it restores them. Nothing more is needed from you.",
+    );
+  });
+
+  it('CLC-6: a waiting request may be decided all through the day before its release', () => {
+    const waiting = credits.approvalWaiting({ name: 'D', redemptionId: 'R-1', credits: 5, kind: 'training', holdUntil: '2027-02-16' });
+    expect(waiting.body).toContain('Approve or reject it by the end of 2027-02-15; undecided, its credits are released on 2027-02-16.');
+    const handed = credits.redemptionsHandedOver({
+      name: 'Sam Park',
+      accountId: 'ACME',
+      waiting: [
+        { redemptionId: 'R-1', credits: 5, kind: 'training', holdUntil: '2027-02-16' },
+        { redemptionId: 'R-2', credits: 8, kind: 'event', holdUntil: '2027-03-01' },
+      ],
+    });
+    expect(handed.subject).toBe('2 redemptions wait for your approval (account ACME)');
+    expect(handed.body).toContain(
+      'R-1: 5 credits (training), to decide by the end of 2027-02-15\nR-2: 8 credits (event), to decide by the end of 2027-02-28',
     );
   });
 });
