@@ -20,9 +20,10 @@ import * as emails from '../emails/credits';
 import type { Email } from '../emails/letter';
 import { tellLots } from '../services/credits';
 import { approveWaitingRedemptions, handOverWaitingRedemptions } from '../services/creditsHandover';
-import { APPROVER_NAME, settleWithNotice, type RedemptionNotice } from '../services/creditsRedemptions';
+import { APPROVER_NAME, settleWithNotice, type RedemptionNotice } from '../services/creditsRedemptionNotices';
 import { mailDepsOf, sendNotice } from '../services/outbox';
 import type { ActivityDeps } from './index';
+import { createVoucherActivities } from './creditsVouchers';
 
 // Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
 
@@ -84,7 +85,7 @@ export function redemptionsAfterAccountChange({ db, temporal }: ActivityDeps) {
 }
 
 export function createCreditActivities(deps: ActivityDeps) {
-  return { ...lotActivities(deps), ...extensionActivities(deps), ...scheduledActivities(deps) };
+  return { ...lotActivities(deps), ...extensionActivities(deps), ...scheduledActivities(deps), ...createVoucherActivities(deps) };
 }
 
 /** CLC-2, CLC-3: a lot's own life: recorded, started, activated, reminded, forfeited, closed. */
@@ -213,7 +214,7 @@ function scheduledActivities({ db, temporal, mailer, config }: ActivityDeps) {
     async unsentDeskNotices(input: { limit: number }): Promise<string[]> {
       // Ten minutes old at least: the API may still be sending a newer one itself.
       return unsentNotices(db, {
-        kinds: ['redemption-waiting', 'redemption-settled', 'redemptions-handed-over'],
+        kinds: ['redemption-waiting', 'redemption-settled', 'redemptions-handed-over', 'voucher-issued'],
         olderThanMinutes: 10,
         limit: input.limit,
       });

@@ -148,7 +148,7 @@ async function main() {
 
     // Warm-up: the first requests pay for compiling, caches and connections.
     await mapLimit(items.slice(0, WARM_UP), 5, async () => {
-      const r = await post('/v1/redemptions', { accountId: 'BENCH-API', kind: 'digital-learning', credits: 1 });
+      const r = await post('/v1/redemptions', { accountId: 'BENCH-API', kind: 'digital-learning', credits: 1, paysFor: 'Cisco U.' });
       await post(`/v1/redemptions/${r.redemptionId}/decision`, { approve: true });
     });
 
@@ -158,7 +158,7 @@ async function main() {
     let t0 = performance.now();
     await mapLimit(items, args.concurrency, async () => {
       const start = performance.now();
-      const r = await post('/v1/redemptions', { accountId: 'BENCH-API', kind: 'digital-learning', credits: 2 });
+      const r = await post('/v1/redemptions', { accountId: 'BENCH-API', kind: 'digital-learning', credits: 2, paysFor: 'Cisco U.' });
       const decided = await post(`/v1/redemptions/${r.redemptionId}/decision`, { approve: true });
       if (decided.status !== 'approved') throw new Error(`not approved: ${decided.status}`);
       apiLatency.push(performance.now() - start);
@@ -176,7 +176,7 @@ async function main() {
       await placeHold(db, {
         redemptionId: id,
         accountId: 'BENCH-SQL',
-        request: { kind: 'digital-learning', credits: 2, requestedOn: today },
+        request: { kind: 'digital-learning', credits: 2, requestedOn: today, paysFor: 'Cisco U.' },
         requestedBy: 'bench',
         redeemNow: false,
       });
@@ -206,7 +206,7 @@ async function main() {
         {
           redemptionId: id,
           accountId: 'BENCH-SQL2',
-          request: { kind: 'digital-learning', credits: 2, requestedOn: today },
+          request: { kind: 'digital-learning', credits: 2, requestedOn: today, paysFor: 'Cisco U.' },
           requestedBy: 'bench',
           redeemNow: false,
         },

@@ -21,6 +21,7 @@ import {
   type Trx,
 } from './credits';
 import { allocationsOf, type AllocatedCredits } from './creditsReads';
+import { issueVoucher, type ExamVoucher } from './creditsVouchers';
 import { ACCOUNTS } from './loyalty';
 
 // CLC-5 … CLC-7: a redemption's ledger writes. A request holds (or, auto-approved, redeems at once) the
@@ -52,6 +53,8 @@ export interface Placed {
   holdUntil: IsoDate | null;
   /** The account's captain (null: a request without an account, whose caller names who approves). */
   approver: Approver | null;
+  /** CLC-5: the exam voucher a request redeemed at once issued. */
+  voucher: ExamVoucher | null;
 }
 
 /** CLC-6, CLC-7: holds (or redeems) the credits of a request from the lots nearest expiry; refuses if short. */
@@ -59,7 +62,7 @@ export async function placeHold(
   db: Knex,
   hold: Hold,
   /** Runs in the hold's transaction (also on a retry of one that committed): the notice it announces (ALL-2). */
-  alsoInTransaction?: (trx: Trx, held: { holdUntil: IsoDate | null; approver: Approver | null }) => Promise<void>,
+  alsoInTransaction?: (trx: Trx, held: Omit<Placed, 'allocation'>) => Promise<void>,
 ): Promise<Placed> {
   return db.transaction(async (trx) => {
     // CLC-6: the account's row is read under a share lock, before its lots are locked: a captain's
@@ -70,8 +73,9 @@ export async function placeHold(
     const redeemNow = account ? account.autoApproval : hold.redeemNow;
     const approver = account ? { name: account.captainName, email: account.captainEmail } : null;
     const placed = (await placedBefore(trx, hold.redemptionId)) ?? (await placeNew(trx, { ...hold, redeemNow }));
-    await alsoInTransaction?.(trx, { holdUntil: placed.holdUntil, approver });
-    return { ...placed, approver };
+    const voucher = placed.holdUntil === null ? await issueVoucher(trx, hold.redemptionId) : null;
+    await alsoInTransaction?.(trx, { holdUntil: placed.holdUntil, approver, voucher });
+    return { ...placed, approver, voucher };
   });
 }
 
@@ -89,14 +93,14 @@ async function approvalOf(trx: Trx, accountId: string) {
 }
 
 /** A retry of a hold that committed: what it placed. */
-async function placedBefore(trx: Trx, redemptionId: string): Promise<Omit<Placed, 'approver'> | undefined> {
+async function placedBefore(trx: Trx, redemptionId: string): Promise<Pick<Placed, 'allocation' | 'holdUntil'> | undefined> {
   const allocation = await allocationsOf(trx, redemptionId);
   if (!allocation.length) return undefined;
   const r = await trx<RedemptionRecord>(REDEMPTIONS).where({ id: redemptionId }).first('hold_until');
   return { allocation, holdUntil: r?.hold_until ?? null };
 }
 
-async function placeNew(trx: Trx, hold: Hold): Promise<Omit<Placed, 'approver'>> {
+async function placeNew(trx: Trx, hold: Hold): Promise<Pick<Placed, 'allocation' | 'holdUntil'>> {
   const usable = await lockedBalances(trx, hold);
   const allocation = allocateNearestExpiryFirst(usable, hold.request);
   if (!allocation) throw new CreditRefusal(refusalReasons(usable, hold.request));
@@ -116,6 +120,9 @@ async function placeNew(trx: Trx, hold: Hold): Promise<Omit<Placed, 'approver'>>
     requested_on: hold.request.requestedOn,
     status: hold.redeemNow ? 'approved' : 'pending',
     hold_until: holdUntil,
+    pays_for: hold.request.paysFor ?? null,
+    learner_name: hold.request.learner?.name ?? null,
+    learner_email: hold.request.learner?.email ?? null,
     ...(hold.redeemNow ? { decided_by: 'auto-approval', decided_on: hold.request.requestedOn } : {}),
   });
   for (const a of allocation) await allocate(trx, hold, a);
@@ -174,14 +181,17 @@ export async function settleRedemption(
   outcome: Settlement,
   by: string,
   on: IsoDate,
-  /** Runs in the settlement's transaction (also when already settled): the notice it announces (ALL-2). With the allocations when it has read them. */
-  alsoInTransaction?: (trx: Trx, status: RedemptionStatus, allocations?: AllocatedCredits[]) => Promise<void>,
+  /**
+   * Runs in the settlement's transaction (also when already settled): the notices it announces (ALL-2).
+   * With the allocations when it has read them, and the exam voucher an approval issued (CLC-5).
+   */
+  alsoInTransaction?: (trx: Trx, status: RedemptionStatus, allocations?: AllocatedCredits[], voucher?: ExamVoucher | null) => Promise<void>,
 ): Promise<RedemptionStatus> {
   return db.transaction(async (trx) => {
     const r = await trx<RedemptionRecord>(REDEMPTIONS).where({ id }).forUpdate().first();
     if (!r) throw new Error(`No redemption ${id}`);
     if (r.status !== 'pending') {
-      await alsoInTransaction?.(trx, r.status);
+      await alsoInTransaction?.(trx, r.status, undefined, await issueVoucher(trx, id));
       return r.status;
     }
     const allocations = await trx<AllocationRecord>(ALLOCATIONS).where({ redemption_id: id });
@@ -193,10 +203,12 @@ export async function settleRedemption(
     );
     await settleHolds(trx, r, allocations, { outcome, by, on });
     await trx<RedemptionRecord>(REDEMPTIONS).where({ id }).update({ status: outcome, decided_by: by, decided_on: on });
+    const voucher = await issueVoucher(trx, id);
     await alsoInTransaction?.(
       trx,
       outcome,
       allocations.map((a) => ({ lotId: a.lot_id, credits: a.credits })),
+      voucher,
     );
     return outcome;
   });

@@ -39,6 +39,7 @@ export const purchaseActivationDate = (invoiceDate: IsoDate, days = PURCHASE_ACT
 export const extendedExpiry = (expiry: IsoDate): IsoDate => addMonths(expiry, 6);
 export const reminderDates = (expiry: IsoDate): IsoDate[] => REMINDER_DAYS_BEFORE.map((d) => addDays(expiry, -d));
 export const lastExamVoucherOrderDate = (expiry: IsoDate): IsoDate => addDays(expiry, -EXAM_ORDER_DAYS_BEFORE);
+/** CLC-5: a voucher expires 12 months after issue, clamped (CAL-4: issued 2032-02-29, it expires 2033-02-28). */
 export const examVoucherExpiry = (issuedOn: IsoDate): IsoDate => addMonths(issuedOn, 12);
 export const extensionWindow = (expiry: IsoDate) => ({
   opens: addDays(expiry, -EXTENSION_WINDOW_DAYS),
@@ -75,7 +76,38 @@ export interface RedemptionRequest {
   requestedOn: IsoDate;
   /** training: when the class begins; event: when the event takes place (may be after expiry). */
   startsOn?: IsoDate;
+  /** CLC-5: what the credits pay for (the course, the exam, the subscription, the event). */
+  paysFor?: string;
+  /** CLC-5: for training and exams, who takes it. */
+  learner?: Learner;
 }
+
+/** CLC-5: the person a training or exam redemption is for. */
+export interface Learner {
+  name: string;
+  email: string;
+}
+
+/** CLC-5: the kinds whose redemption names its learner, so each person's training record can be reported. */
+export const LEARNER_KINDS: readonly RedemptionKind[] = ['training', 'exam-voucher'];
+
+/** CLC-5: what a request must name, whatever credits pay for it (each problem at its field). */
+export function requestProblems(req: Pick<RedemptionRequest, 'kind' | 'paysFor' | 'learner'>): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (!req.paysFor?.trim()) problems.push({ field: 'paysFor', message: 'a redemption names what it pays for' });
+  if (LEARNER_KINDS.includes(req.kind) && !(req.learner?.name.trim() && req.learner.email.trim()))
+    problems.push({
+      field: 'learner',
+      message: `${req.kind === 'exam-voucher' ? 'an' : 'a'} ${req.kind} redemption names its learner (name and email)`,
+    });
+  return problems;
+}
+
+/** CLC-5 [default]: an exam voucher's holder is reminded this many days before it expires. */
+export const VOUCHER_REMINDER_DAYS_BEFORE = 30;
+export const voucherReminderDate = (expiry: IsoDate): IsoDate => addDays(expiry, -VOUCHER_REMINDER_DAYS_BEFORE);
+/** CLC-5: a redeemed exam voucher's id: one voucher per redemption. */
+export const voucherIdOf = (redemptionId: string) => `EV-${redemptionId}`;
 
 /**
  * CLC-5: why credits expiring on `expiry` cannot pay for this request (empty when they can). Exam

@@ -7,6 +7,7 @@ import { letter, seg } from './letter';
 type Facts = { name: string };
 
 const lotPage = (a: { lotId: string }) => ({ label: 'See the lot', path: `/app/lots/${seg(a.lotId)}` }) as const;
+const voucherPage = (a: { voucherId: string }) => ({ label: 'See the voucher', path: `/app/vouchers/${seg(a.voucherId)}` }) as const;
 /** A statement without an account (credits bought outside the program) opens the reader's home page. */
 const statementPage = (s: Statement) =>
   s.accountId
@@ -125,3 +126,23 @@ function statementTable(s: Statement): string {
   );
   return [`Statement for ${s.month}`, `Opening balance: ${s.openingBalance}`, ...lines, `Closing balance: ${s.closingBalance}`].join('\n');
 }
+
+/** CLC-5: to its holder (the learner), the exam voucher an approved redemption issued. */
+export const voucherIssued = (a: Facts & { voucherId: string; exam: string; issuedOn: IsoDate; expiresOn: IsoDate }) =>
+  letter({
+    subject: `Your exam voucher for ${a.exam} (expires ${a.expiresOn})`,
+    to: a.name,
+    happened: `Exam voucher ${a.voucherId} for ${a.exam} was issued to you on ${a.issuedOn}. It expires on ${a.expiresOn} and cannot be refunded.`,
+    next: `Schedule and take the exam with voucher ${a.voucherId} by ${lastDecisionDate(a.expiresOn)}.`,
+    act: voucherPage(a),
+  });
+
+/** CLC-5 [default]: to its holder, 30 days before an unused voucher expires. */
+export const voucherReminder = (a: Facts & { voucherId: string; exam: string; expiresOn: IsoDate; daysBefore: number }) =>
+  letter({
+    subject: `${a.daysBefore} days left on your exam voucher for ${a.exam}`,
+    to: a.name,
+    happened: `Exam voucher ${a.voucherId} for ${a.exam} expires on ${a.expiresOn}.`,
+    next: `Schedule and take the exam by ${lastDecisionDate(a.expiresOn)}: an unused voucher is not refunded.`,
+    act: voucherPage(a),
+  });

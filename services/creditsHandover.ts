@@ -6,7 +6,8 @@ import { accountOwner } from '../db/creditsReads';
 import { enqueueNotice, noticeKey } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
 import * as notices from '../emails/credits';
-import { handOffNotice, settleWithNotice } from './creditsRedemptions';
+import { settleWithNotice } from './creditsRedemptionNotices';
+import { handOffNotice } from './creditsRedemptions';
 
 // CLC-6 (amended): what a loyalty account's own changes mean for its waiting redemptions. A replaced
 // captain's waiting requests pass to the new captain, who is told; auto-approval turned on approves the
@@ -71,7 +72,7 @@ export async function approveWaitingRedemptions(d: HandoverDeps, a: { accountId:
       try {
         const settled = await settleWithNotice(d.db, { redemptionId: r.id, outcome: 'approved', by: 'auto-approval', on: a.on, notice });
         if (settled.status === 'approved') approved.push(r.id);
-        await handOffNotice(d.temporal, d.taskQueue, settled.noticeKey);
+        for (const n of settled.notices) await handOffNotice(d.temporal, d.taskQueue, n.id);
       } catch (err) {
         if (!(err instanceof CreditRefusal)) throw err;
         refused.push(r.id);

@@ -6,6 +6,9 @@ import {
   CLC_COUNTRIES,
   countryNotCleared,
   draftStatement,
+  requestProblems,
+  voucherIdOf,
+  voucherReminderDate,
   examVoucherExpiry,
   extendedExpiry,
   extensionWindow,
@@ -142,5 +145,24 @@ describe('Learning Credit rules (CLC-1 … CLC-7)', () => {
       lines: [{ on: '2031-11-02', credits: 10 }],
     });
     expect(draftStatement('2031-12', 195, [])).toEqual({ openingBalance: 195, closingBalance: 195, lines: [] });
+  });
+
+  it('CLC-5: a redemption names what it pays for, and training and exams their learner', () => {
+    const kim = { name: 'Kim Osei', email: 'kim@learners.example' };
+    expect(requestProblems({ kind: 'digital-learning', paysFor: 'Cisco U.' })).toEqual([]);
+    expect(requestProblems({ kind: 'exam-voucher', paysFor: 'CCNA 200-301', learner: kim })).toEqual([]);
+    expect(requestProblems({ kind: 'training', paysFor: ' ' })).toEqual([
+      { field: 'paysFor', message: 'a redemption names what it pays for' },
+      { field: 'learner', message: 'a training redemption names its learner (name and email)' },
+    ]);
+    expect(requestProblems({ kind: 'exam-voucher', paysFor: 'CCNA', learner: { name: 'Kim', email: '' } })).toEqual([
+      { field: 'learner', message: 'an exam-voucher redemption names its learner (name and email)' },
+    ]);
+  });
+
+  it('CLC-5: an exam voucher issued on 2032-02-29 expires 2033-02-28 (CAL-4) and its holder is reminded on 2033-01-29', () => {
+    expect(examVoucherExpiry('2032-02-29')).toBe('2033-02-28');
+    expect(voucherReminderDate('2033-02-28')).toBe('2033-01-29');
+    expect(voucherIdOf('RD-1')).toBe('EV-RD-1');
   });
 });

@@ -68,6 +68,16 @@ const cases: [string, Email, string][] = [
     credits.redemptionSettled({ name: 'D', redemptionId: 'R-1', credits: 5, outcome: 'approved' }),
     '/app/redemptions/R-1',
   ],
+  [
+    'voucher issued',
+    credits.voucherIssued({ name: 'Kim', voucherId: 'EV-1', exam: 'CCNA', issuedOn: '2027-01-05', expiresOn: '2028-01-05' }),
+    '/app/vouchers/EV-1',
+  ],
+  [
+    'voucher reminder',
+    credits.voucherReminder({ name: 'Kim', voucherId: 'EV-1', exam: 'CCNA', expiresOn: '2028-01-05', daysBefore: 30 }),
+    '/app/vouchers/EV-1',
+  ],
   ['statement', credits.statement(statement), '/app/accounts/ACME/statements/2027-01'],
   ['statement, no account', credits.statement(noAccount), '/app'],
   ...(
