@@ -2,8 +2,15 @@ import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { extendLot, forfeitLot, lotBalance } from '../db/credits';
-import { denyExtension, insertExtensionRequest, insertPurchasedLot, lotOwner, setLotState } from '../db/creditsLots';
-import { dueHolds, type DueHold } from '../db/creditsRedemptions';
+import {
+  denyExtension,
+  insertExtensionRequest,
+  insertPurchasedLot,
+  lotOwner,
+  pendingExtensionRequest,
+  setLotState,
+} from '../db/creditsLots';
+import { dueHolds, type DueHold } from '../db/creditsWaiting';
 import { enqueueNotice, noticeKey, unsentNotices } from '../db/notifications';
 import { buildStatements, unsentStatementNotices } from '../db/creditsStatements';
 import type { IsoDate } from '../domain/calendar';
@@ -12,9 +19,11 @@ import { HOLD_DAYS } from '../domain/credits';
 import * as emails from '../emails/credits';
 import type { Email } from '../emails/letter';
 import { tellLots } from '../services/credits';
-import { APPROVER_NAME, settleWithNotice, type RedemptionNotice } from '../services/creditsRedemptions';
+import { approveWaitingRedemptions, handOverWaitingRedemptions } from '../services/creditsHandover';
+import { APPROVER_NAME, settleWithNotice, type RedemptionNotice } from '../services/creditsRedemptionNotices';
 import { mailDepsOf, sendNotice } from '../services/outbox';
 import type { ActivityDeps } from './index';
+import { createVoucherActivities } from './creditsVouchers';
 
 // Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
 
@@ -28,7 +37,7 @@ async function notifyOwner(db: Knex, lotId: string, event: string, kind: string,
 /** CLC-6: a hold run out, released, with its notice to whoever was asked to approve it. */
 function expireHold(db: Knex, r: DueHold, on: IsoDate) {
   const notice: RedemptionNotice = {
-    to: { name: APPROVER_NAME, email: r.approverEmail ?? '' },
+    to: { name: r.approverName ?? APPROVER_NAME, email: r.approverEmail ?? '' },
     accountId: r.accountId,
     credits: r.credits,
     kind: r.kind,
@@ -55,8 +64,28 @@ export async function startLotWorkflow(temporal: Client, lot: LotRecord, taskQue
   }
 }
 
+/**
+ * CLC-6 (amended): what a loyalty account's change means for its waiting redemptions, for the account's
+ * own activities to call once the change is recorded (activities/loyalty.ts): a new captain is told which
+ * requests now wait for them; auto-approval turned on approves those waiting.
+ */
+export function redemptionsAfterAccountChange({ db, temporal }: ActivityDeps) {
+  const deps = () => ({ db, temporal, taskQueue: Context.current().info.taskQueue });
+  return {
+    captainReplaced: (a: { accountId: string; captain: { name: string; email: string; ccoId: string }; changeNumber: number }) =>
+      handOverWaitingRedemptions(deps(), a),
+    // Dated the day the account's workflow turned it on: an activity's scheduled time is the server's clock
+    // (the workflow's), where this worker's own clock may differ.
+    autoApprovalOn: (accountId: string) =>
+      approveWaitingRedemptions(deps(), {
+        accountId,
+        on: new Date(Context.current().info.scheduledTimestampMs).toISOString().slice(0, 10),
+      }),
+  };
+}
+
 export function createCreditActivities(deps: ActivityDeps) {
-  return { ...lotActivities(deps), ...extensionActivities(deps), ...scheduledActivities(deps) };
+  return { ...lotActivities(deps), ...extensionActivities(deps), ...scheduledActivities(deps), ...createVoucherActivities(deps) };
 }
 
 /** CLC-2, CLC-3: a lot's own life: recorded, started, activated, reminded, forfeited, closed. */
@@ -99,8 +128,9 @@ function lotActivities({ db, temporal }: ActivityDeps) {
     }): Promise<{ forfeited: number; noticeKey: string | null }> {
       const forfeited = await forfeitLot(db, input.lotId, input.expiresOn);
       if (forfeited === 0) return { forfeited, noticeKey: null };
+      const requestPending = input.extensionCloses ? await pendingExtensionRequest(db, input.lotId) : null;
       const noticeKey = await notifyOwner(db, input.lotId, `forfeit-${input.expiresOn}`, 'lot-forfeit', (o) =>
-        emails.forfeited({ ...o, ...input, forfeited }),
+        emails.forfeited({ ...o, ...input, forfeited, requestPending }),
       );
       return { forfeited, noticeKey };
     },
@@ -183,7 +213,11 @@ function scheduledActivities({ db, temporal, mailer, config }: ActivityDeps) {
     /** Redemption notices still unsent (the API could not send them, nor a deliverNotice workflow yet). */
     async unsentDeskNotices(input: { limit: number }): Promise<string[]> {
       // Ten minutes old at least: the API may still be sending a newer one itself.
-      return unsentNotices(db, { kinds: ['redemption-waiting', 'redemption-settled'], olderThanMinutes: 10, limit: input.limit });
+      return unsentNotices(db, {
+        kinds: ['redemption-waiting', 'redemption-settled', 'redemptions-handed-over', 'voucher-issued'],
+        olderThanMinutes: 10,
+        limit: input.limit,
+      });
     },
   };
 }

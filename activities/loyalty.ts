@@ -16,6 +16,7 @@ import type { Company } from '../domain/loyaltyGroups';
 import * as emails from '../emails/loyalty';
 import type { Email } from '../emails/letter';
 import { awardActivities } from './loyaltyAwards';
+import { redemptionsAfterAccountChange } from './credits';
 
 // Each activity records one fact and its notice in one transaction, keyed by business ids, and returns
 // the notice key for `sendNotice`. Retried, it writes nothing twice (ALL-2).
@@ -164,7 +165,9 @@ function tierActivities({ db }: ActivityDeps) {
 }
 
 /** LOY-7 … LOY-9: an enrolled account's terms, captain, approvals and end. */
-function accountActivities({ db }: ActivityDeps) {
+function accountActivities(deps: ActivityDeps) {
+  const { db } = deps;
+  const redemptions = redemptionsAfterAccountChange(deps);
   return {
     /** LOY-8: an award not made because the current terms are not accepted. */
     async recordAwardWithheld(
@@ -181,7 +184,17 @@ function accountActivities({ db }: ActivityDeps) {
     /** LOY-8: a new Team Captain, told of the appointment. */
     async recordCaptainChange(input: AccountParty & { captain: Person & { ccoId: string }; changeNumber: number }): Promise<string> {
       const event = `captain-${input.changeNumber}-${input.captain.ccoId}`;
-      return changeAndNotify(db, input, { captain: input.captain }, event, 'captain-appointed', emails.captainAppointed(factsOf(input)));
+      const key = await changeAndNotify(
+        db,
+        input,
+        { captain: input.captain },
+        event,
+        'captain-appointed',
+        emails.captainAppointed(factsOf(input)),
+      );
+      // CLC-6: the requests waiting for the old captain now wait for this one, who is told which.
+      await redemptions.captainReplaced(input);
+      return key;
     },
 
     /** LOY-8: a new terms version that the captain must accept before the next award. */
@@ -199,6 +212,8 @@ function accountActivities({ db }: ActivityDeps) {
 
     async recordAutoApproval(input: { accountId: string; enabled: boolean }): Promise<void> {
       await setAutoApproval(db, input.accountId, input.enabled);
+      // CLC-6 [default]: turned on, it approves the requests already waiting too.
+      if (input.enabled) await redemptions.autoApprovalOn(input.accountId);
     },
 
     async recordWithdrawal(input: AccountParty & { reason: string }): Promise<string> {

@@ -155,7 +155,7 @@ async function main() {
       Array.from({ length: WARM_UP }, (_, i) => i),
       5,
       async () => {
-        const r = await post('/v1/redemptions', { accountId: 'BENCH-API', kind: 'digital-learning', credits: 1 });
+        const r = await post('/v1/redemptions', { accountId: 'BENCH-API', kind: 'digital-learning', credits: 1, paysFor: 'Cisco U.' });
         await post(`/v1/redemptions/${r.redemptionId}/decision`, { approve: true });
       },
     );
@@ -166,7 +166,7 @@ async function main() {
     let t0 = performance.now();
     await mapLimit(items, args.concurrency, async () => {
       const start = performance.now();
-      const r = await post('/v1/redemptions', { accountId: 'BENCH-API', kind: 'digital-learning', credits: 2 });
+      const r = await post('/v1/redemptions', { accountId: 'BENCH-API', kind: 'digital-learning', credits: 2, paysFor: 'Cisco U.' });
       const decided = await post(`/v1/redemptions/${r.redemptionId}/decision`, { approve: true });
       if (decided.status !== 'approved') throw new Error(`not approved: ${decided.status}`);
       apiLatency.push(performance.now() - start);
@@ -184,7 +184,7 @@ async function main() {
       await placeHold(db, {
         redemptionId: id,
         accountId: 'BENCH-SQL',
-        request: { kind: 'digital-learning', credits: 2, requestedOn: today },
+        request: { kind: 'digital-learning', credits: 2, requestedOn: today, paysFor: 'Cisco U.' },
         requestedBy: 'bench',
         redeemNow: false,
       });
@@ -214,7 +214,7 @@ async function main() {
         {
           redemptionId: id,
           accountId: 'BENCH-SQL2',
-          request: { kind: 'digital-learning', credits: 2, requestedOn: today },
+          request: { kind: 'digital-learning', credits: 2, requestedOn: today, paysFor: 'Cisco U.' },
           requestedBy: 'bench',
           redeemNow: false,
         },

@@ -56,6 +56,10 @@ export interface RedemptionRecord {
   hold_until: IsoDate | null;
   decided_by: string | null;
   decided_on: IsoDate | null;
+  /** CLC-5: what it pays for, and for training and exams its learner (null on requests made before them). */
+  pays_for: string | null;
+  learner_name: string | null;
+  learner_email: string | null;
 }
 
 export interface AllocationRecord {

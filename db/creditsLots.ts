@@ -105,6 +105,12 @@ export async function insertExtensionRequest(
     .ignore();
 }
 
+/** CLC-4: the id of the lot's extension request waiting for ops' decision, or null. */
+export async function pendingExtensionRequest(db: Knex, lotId: string): Promise<string | null> {
+  const row = await db(EXTENSION_REQUESTS).where({ lot_id: lotId, status: 'pending' }).first<{ id: string } | undefined>('id');
+  return row?.id ?? null;
+}
+
 /** CLC-4: a denied request; the lot keeps its expiry (an approval is db/credits.ts extendLot). */
 export async function denyExtension(db: Knex, r: { requestId: string; by: string; on: string }): Promise<void> {
   await db(EXTENSION_REQUESTS).where({ id: r.requestId }).update({ status: 'denied', decided_by: r.by, decided_on: r.on });

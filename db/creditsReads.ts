@@ -166,6 +166,16 @@ export async function redemptionsBetween(
     );
 }
 
+/**
+ * CLC-6: who decides a request, as SQL over `r` joined to its account `a` and its waiting notice `n`: the
+ * account's current Team Captain (a replaced captain's requests pass to the new one), else whoever the
+ * request's waiting notice went to (the buyer of a lot without an account).
+ */
+export const approverColumns = (db: Knex) => [
+  db.raw('a.captain_name as "approverName"'),
+  db.raw('coalesce(a.captain_email, n.recipient) as "approverEmail"'),
+];
+
 /** A redemption with what its decision needs: the account's captain, and who was asked to approve. */
 export interface RedemptionRow {
   id: string;
@@ -177,6 +187,8 @@ export interface RedemptionRow {
   decidedBy: string | null;
   captainCcoId: string | null;
   accountManagerId: string | null;
+  /** CLC-6: who decides it now: the account's current captain, else whoever its waiting notice went to. */
+  approverName: string | null;
   approverEmail: string | null;
 }
 
@@ -185,11 +197,13 @@ export async function redemptionRow(db: Knex, id: string): Promise<RedemptionRow
     .leftJoin(`${ACCOUNTS} as a`, 'a.id', 'r.account_id')
     .leftJoin(`${NOTIFICATIONS} as n`, 'n.id', db.raw('?', [`redemption-${id}:waiting`]))
     .where('r.id', id)
-    .first<RedemptionRow | undefined>({
-      ...pick(redemption, 'id', 'accountId', 'status', 'kind', 'credits', 'holdUntil', 'decidedBy'),
-      ...pick(account, 'captainCcoId', 'accountManagerId'),
-      approverEmail: 'n.recipient',
-    });
+    .first<RedemptionRow | undefined>(
+      {
+        ...pick(redemption, 'id', 'accountId', 'status', 'kind', 'credits', 'holdUntil', 'decidedBy'),
+        ...pick(account, 'captainCcoId', 'accountManagerId'),
+      },
+      ...approverColumns(db),
+    );
 }
 
 /** Credits a redemption draws from one lot. */

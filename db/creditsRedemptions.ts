@@ -21,7 +21,8 @@ import {
   type Trx,
 } from './credits';
 import { allocationsOf, type AllocatedCredits } from './creditsReads';
-import { TABLE as NOTIFICATIONS, noticeKeySql } from './notifications';
+import { issueVoucher, type ExamVoucher } from './creditsVouchers';
+import { ACCOUNTS } from './loyalty';
 
 // CLC-5 … CLC-7: a redemption's ledger writes. A request holds (or, auto-approved, redeems at once) the
 // credits of the lots nearest expiry; its decision, or the end of the hold, settles it. Each is one
@@ -33,14 +34,27 @@ export interface Hold {
   lotId?: string;
   request: RedemptionRequest & { details?: Record<string, unknown> };
   requestedBy: string;
-  /** CLC-6: auto-approval redeems at once, with no hold. */
+  /**
+   * CLC-6: auto-approval redeems at once, with no hold. For a request without an account this decides;
+   * an account's own switch is read in the hold's transaction instead (it may have moved since the caller read it).
+   */
   redeemNow: boolean;
+}
+
+/** Who decides a held request: the account's Team Captain as the hold's transaction reads it. */
+export interface Approver {
+  name: string;
+  email: string;
 }
 
 /** What a request drew from each lot, and until when its credits are held (null: redeemed at once). */
 export interface Placed {
   allocation: AllocatedCredits[];
   holdUntil: IsoDate | null;
+  /** The account's captain (null: a request without an account, whose caller names who approves). */
+  approver: Approver | null;
+  /** CLC-5: the exam voucher a request redeemed at once issued. */
+  voucher: ExamVoucher | null;
 }
 
 /** CLC-6, CLC-7: holds (or redeems) the credits of a request from the lots nearest expiry; refuses if short. */
@@ -48,24 +62,45 @@ export async function placeHold(
   db: Knex,
   hold: Hold,
   /** Runs in the hold's transaction (also on a retry of one that committed): the notice it announces (ALL-2). */
-  alsoInTransaction?: (trx: Trx, held: { holdUntil: IsoDate | null }) => Promise<void>,
+  alsoInTransaction?: (trx: Trx, held: Omit<Placed, 'allocation'>) => Promise<void>,
 ): Promise<Placed> {
   return db.transaction(async (trx) => {
-    const placed = (await placedBefore(trx, hold.redemptionId)) ?? (await placeNew(trx, hold));
-    await alsoInTransaction?.(trx, { holdUntil: placed.holdUntil });
-    return placed;
+    // CLC-6: the account's row is read under a share lock, before its lots are locked: a captain's
+    // replacement or auto-approval turned on (an update of that row) waits for this request to commit, then
+    // finds it waiting and passes it on or approves it (services/creditsHandover.ts); a request after
+    // either reads the new captain or the switch on.
+    const account = hold.accountId ? await approvalOf(trx, hold.accountId) : undefined;
+    const redeemNow = account ? account.autoApproval : hold.redeemNow;
+    const approver = account ? { name: account.captainName, email: account.captainEmail } : null;
+    const placed = (await placedBefore(trx, hold.redemptionId)) ?? (await placeNew(trx, { ...hold, redeemNow }));
+    const voucher = placed.holdUntil === null ? await issueVoucher(trx, hold.redemptionId) : null;
+    await alsoInTransaction?.(trx, { holdUntil: placed.holdUntil, approver, voucher });
+    return { ...placed, approver, voucher };
   });
 }
 
+/** CLC-6: an account's captain and auto-approval switch, share-locked for the transaction. */
+async function approvalOf(trx: Trx, accountId: string) {
+  const row = await trx(ACCOUNTS)
+    .where({ id: accountId })
+    .forShare()
+    .first<{ captain_name: string; captain_email: string; auto_approval: boolean } | undefined>(
+      'captain_name',
+      'captain_email',
+      'auto_approval',
+    );
+  return row && { captainName: row.captain_name, captainEmail: row.captain_email, autoApproval: row.auto_approval };
+}
+
 /** A retry of a hold that committed: what it placed. */
-async function placedBefore(trx: Trx, redemptionId: string): Promise<Placed | undefined> {
+async function placedBefore(trx: Trx, redemptionId: string): Promise<Pick<Placed, 'allocation' | 'holdUntil'> | undefined> {
   const allocation = await allocationsOf(trx, redemptionId);
   if (!allocation.length) return undefined;
   const r = await trx<RedemptionRecord>(REDEMPTIONS).where({ id: redemptionId }).first('hold_until');
   return { allocation, holdUntil: r?.hold_until ?? null };
 }
 
-async function placeNew(trx: Trx, hold: Hold): Promise<Placed> {
+async function placeNew(trx: Trx, hold: Hold): Promise<Pick<Placed, 'allocation' | 'holdUntil'>> {
   const usable = await lockedBalances(trx, hold);
   const allocation = allocateNearestExpiryFirst(usable, hold.request);
   if (!allocation) throw new CreditRefusal(refusalReasons(usable, hold.request));
@@ -85,6 +120,9 @@ async function placeNew(trx: Trx, hold: Hold): Promise<Placed> {
     requested_on: hold.request.requestedOn,
     status: hold.redeemNow ? 'approved' : 'pending',
     hold_until: holdUntil,
+    pays_for: hold.request.paysFor ?? null,
+    learner_name: hold.request.learner?.name ?? null,
+    learner_email: hold.request.learner?.email ?? null,
     ...(hold.redeemNow ? { decided_by: 'auto-approval', decided_on: hold.request.requestedOn } : {}),
   });
   for (const a of allocation) await allocate(trx, hold, a);
@@ -143,14 +181,17 @@ export async function settleRedemption(
   outcome: Settlement,
   by: string,
   on: IsoDate,
-  /** Runs in the settlement's transaction (also when already settled): the notice it announces (ALL-2). With the allocations when it has read them. */
-  alsoInTransaction?: (trx: Trx, status: RedemptionStatus, allocations?: AllocatedCredits[]) => Promise<void>,
+  /**
+   * Runs in the settlement's transaction (also when already settled): the notices it announces (ALL-2).
+   * With the allocations when it has read them, and the exam voucher an approval issued (CLC-5).
+   */
+  alsoInTransaction?: (trx: Trx, status: RedemptionStatus, allocations?: AllocatedCredits[], voucher?: ExamVoucher | null) => Promise<void>,
 ): Promise<RedemptionStatus> {
   return db.transaction(async (trx) => {
     const r = await trx<RedemptionRecord>(REDEMPTIONS).where({ id }).forUpdate().first();
     if (!r) throw new Error(`No redemption ${id}`);
     if (r.status !== 'pending') {
-      await alsoInTransaction?.(trx, r.status);
+      await alsoInTransaction?.(trx, r.status, undefined, await issueVoucher(trx, id));
       return r.status;
     }
     const allocations = await trx<AllocationRecord>(ALLOCATIONS).where({ redemption_id: id });
@@ -162,10 +203,12 @@ export async function settleRedemption(
     );
     await settleHolds(trx, r, allocations, { outcome, by, on });
     await trx<RedemptionRecord>(REDEMPTIONS).where({ id }).update({ status: outcome, decided_by: by, decided_on: on });
+    const voucher = await issueVoucher(trx, id);
     await alsoInTransaction?.(
       trx,
       outcome,
       allocations.map((a) => ({ lotId: a.lot_id, credits: a.credits })),
+      voucher,
     );
     return outcome;
   });
@@ -196,24 +239,4 @@ async function settleHolds(
         on: how.on,
       });
   }
-}
-
-/** CLC-6: an undecided request whose hold runs out, with whoever was asked to approve it. */
-export interface DueHold {
-  id: string;
-  accountId: string | null;
-  kind: string;
-  credits: number;
-  approverEmail: string | null;
-}
-
-/** CLC-6: pending requests whose hold-until date has come by `on`, the earliest first, at most `limit`. */
-export async function dueHolds(db: Knex, on: IsoDate, limit: number): Promise<DueHold[]> {
-  return db(`${REDEMPTIONS} as r`)
-    .leftJoin(`${NOTIFICATIONS} as n`, 'n.id', noticeKeySql(db, 'redemption', 'r.id', 'waiting'))
-    .where({ 'r.status': 'pending' })
-    .where('r.hold_until', '<=', on)
-    .orderBy(['r.hold_until', 'r.id'])
-    .limit(limit)
-    .select('r.id', 'r.account_id as accountId', 'r.kind', 'r.credits', 'n.recipient as approverEmail');
 }

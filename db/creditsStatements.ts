@@ -2,20 +2,20 @@ import type { Knex } from 'knex';
 import { LEDGER, LOTS } from './credits';
 import { ACCOUNTS } from './loyalty';
 import { TABLE as NOTIFICATIONS, enqueueNotice, noticeKey } from './notifications';
-import type { Statement, StatementLine } from '../domain/credits';
+import { addMonths } from '../domain/calendar';
+import { draftStatement, type Statement, type StatementLine } from '../domain/credits';
 import * as emails from '../emails/credits';
 
 // CLC-8: monthly statements of account activity, derived from the ledger: one per account and month, and
-// one per purchaser and month for the lots bought without an account (migration 005).
+// one per purchaser and month for the lots bought without an account (migration 005). Each ledger entry
+// is on exactly one statement (`statement_entries`, migration 012): a month's statement shows the entries
+// no statement has shown yet, those dated before the month marked late, and opens with the owner's last
+// closing balance (domain/credits.ts draftStatement).
 
 export const STATEMENTS = 'statements';
+export const STATEMENT_ENTRIES = 'statement_entries';
 
-const monthRange = (month: string) => {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const start = `${month}-01`;
-  const end = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-  return { start, end };
-};
+const monthEnd = (month: string) => addMonths(`${month}-01`, 1);
 
 /** Who a lot's statement goes to: the account's current Team Captain, else the purchaser. */
 const OWNER = 'coalesce(a.captain_email, l.owner_email)';
@@ -24,8 +24,9 @@ const OWNER = 'coalesce(a.captain_email, l.owner_email)';
 export const statementOwnerKey = (accountId: string | null, ownerEmail: string) =>
   accountId ? `account-${accountId}` : `purchaser-${ownerEmail}`;
 
-/** A ledger entry with the owner its lot's statement goes to. */
-interface ActivityRecord {
+/** A ledger entry no statement has shown, with the owner its lot's statement goes to. */
+interface UnstatedRecord {
+  id: string;
   owner: string;
   account_id: string | null;
   lot_id: string;
@@ -55,46 +56,110 @@ const toStatement = (r: StatementRecord): Statement => ({
   lines: r.lines,
 });
 
-/** Builds (once) the statements of `month` for every account and purchaser with activity or a balance; returns how many. */
-export async function buildStatements(db: Knex, month: string): Promise<number> {
-  const statements = await statementsOf(db, month);
-  for (const s of statements) await writeStatement(db, s);
-  return statements.length;
+/** A statement to write, with the ledger entries it shows. */
+interface Draft {
+  statement: Statement;
+  entryIds: string[];
 }
 
-async function statementsOf(db: Knex, month: string): Promise<Statement[]> {
-  const { start, end } = monthRange(month);
-  const rows = await db(`${LEDGER} as e`)
+/**
+ * Builds (once) the statements of `month` for every account and purchaser with activity or a balance;
+ * returns how many the month has. A re-run writes nothing new (the month's statements stand as made) and
+ * only enqueues a notice a statement still lacks.
+ */
+export async function buildStatements(db: Knex, month: string): Promise<number> {
+  const { made, drafts } = await statementsOf(db, month);
+  for (const s of made) await enqueueStatementNotice(db, s);
+  for (const d of drafts) await writeStatement(db, d);
+  return made.length + drafts.length;
+}
+
+async function statementsOf(db: Knex, month: string): Promise<{ made: Statement[]; drafts: Draft[] }> {
+  const [unstated, latest] = await Promise.all([unstatedEntries(db, month), latestStatements(db, month)]);
+  const byOwner = new Map<string, UnstatedRecord[]>();
+  for (const e of unstated) {
+    const key = statementOwnerKey(e.account_id, e.owner);
+    byOwner.set(key, [...(byOwner.get(key) ?? []), e]);
+  }
+  const quiet = [...latest.values()].filter((r) => r.account_id && !byOwner.has(r.owner_key)).map((r) => r.account_id!);
+  const captains = await captainEmails(db, quiet);
+  const made: Statement[] = [];
+  const drafts: Draft[] = [];
+  for (const key of new Set([...byOwner.keys(), ...latest.keys()])) {
+    const last = latest.get(key);
+    if (last && last.month === month) {
+      made.push(toStatement(last));
+      continue;
+    }
+    // A statement is made only after the owner's latest: a re-run of an old month never takes entries
+    // that a later statement would show.
+    if (last && last.month > month) continue;
+    const entries = byOwner.get(key) ?? [];
+    const accountId = entries[0]?.account_id ?? last?.account_id ?? null;
+    const ownerEmail = entries[0]?.owner ?? (accountId && captains.get(accountId)) ?? last!.owner_email;
+    const drafted = draftStatement(
+      month,
+      last ? last.closing_balance : null,
+      entries.map((e) => ({ on: e.occurred_on, lotId: e.lot_id, kind: e.kind, credits: e.credits, reason: e.reason })),
+    );
+    if (drafted.lines.length === 0 && drafted.closingBalance <= 0) continue;
+    drafts.push({ statement: { ownerEmail, month, accountId, ...drafted }, entryIds: entries.map((e) => e.id) });
+  }
+  return { made, drafts };
+}
+
+/** The entries dated before the end of `month` that no statement has shown, in ledger order. */
+function unstatedEntries(db: Knex, month: string): Promise<UnstatedRecord[]> {
+  return db(`${LEDGER} as e`)
     .join(`${LOTS} as l`, 'l.id', 'e.lot_id')
     .leftJoin(`${ACCOUNTS} as a`, 'a.id', 'l.account_id')
-    .where('e.occurred_on', '<', end)
+    .leftJoin(`${STATEMENT_ENTRIES} as se`, 'se.ledger_entry_id', 'e.id')
+    .whereNull('se.ledger_entry_id')
+    .where('e.occurred_on', '<', monthEnd(month))
     .orderBy(['e.occurred_on', 'e.id'])
-    .select<ActivityRecord[]>(db.raw(`${OWNER} as owner`), 'l.account_id', 'e.lot_id', 'e.kind', 'e.credits', 'e.reason', 'e.occurred_on');
-  const byOwner = new Map<string, Statement>();
-  for (const r of rows) {
-    const key = statementOwnerKey(r.account_id, r.owner);
-    const s: Statement = byOwner.get(key) ?? {
-      ownerEmail: r.owner,
-      month,
-      accountId: r.account_id ?? null,
-      openingBalance: 0,
-      closingBalance: 0,
-      lines: [],
-    };
-    byOwner.set(key, s);
-    const on = r.occurred_on;
-    if (on < start) s.openingBalance += r.credits;
-    else s.lines.push({ on, lotId: r.lot_id, kind: r.kind, credits: r.credits, reason: r.reason });
-    s.closingBalance += r.credits;
-  }
-  return [...byOwner.values()].filter((s) => s.lines.length > 0 || s.closingBalance > 0);
+    .select<UnstatedRecord[]>(
+      'e.id',
+      db.raw(`${OWNER} as owner`),
+      'l.account_id',
+      'e.lot_id',
+      'e.kind',
+      'e.credits',
+      'e.reason',
+      'e.occurred_on',
+    );
 }
 
-/** A statement and its notice in one transaction (ALL-2); a second build of the month writes nothing new. */
-async function writeStatement(db: Knex, s: Statement): Promise<void> {
+/** Each owner's latest statement up to `month` included, or a later one (which bars a statement of `month`). */
+async function latestStatements(db: Knex, month: string): Promise<Map<string, StatementRecord>> {
+  const upTo = await db(STATEMENTS)
+    .where('month', '<=', month)
+    .distinctOn('owner_key')
+    .orderBy([{ column: 'owner_key' }, { column: 'month', order: 'desc' }])
+    .select<StatementRecord[]>('*');
+  const later = await db(STATEMENTS)
+    .where('month', '>', month)
+    .distinctOn('owner_key')
+    .orderBy([{ column: 'owner_key' }, { column: 'month', order: 'desc' }])
+    .select<StatementRecord[]>('*');
+  return new Map([...upTo, ...later].map((r) => [r.owner_key, r]));
+}
+
+/** The current Team Captain of each account: a quiet month's statement goes to them too. */
+async function captainEmails(db: Knex, accountIds: string[]): Promise<Map<string, string>> {
+  const rows = accountIds.length
+    ? await db(ACCOUNTS).whereIn('id', accountIds).select<{ id: string; captain_email: string }[]>('id', 'captain_email')
+    : [];
+  return new Map(rows.map((r) => [r.id, r.captain_email]));
+}
+
+/**
+ * A statement, the entries it shows and its notice in one transaction (ALL-2). A concurrent build that
+ * made it first wins: its entries are its own, and this one writes nothing.
+ */
+async function writeStatement(db: Knex, { statement: s, entryIds }: Draft): Promise<void> {
   const ownerKey = statementOwnerKey(s.accountId, s.ownerEmail);
   await db.transaction(async (trx) => {
-    await trx(STATEMENTS)
+    const inserted = await trx(STATEMENTS)
       .insert({
         owner_key: ownerKey,
         owner_email: s.ownerEmail,
@@ -105,14 +170,25 @@ async function writeStatement(db: Knex, s: Statement): Promise<void> {
         closing_balance: s.closingBalance,
       })
       .onConflict(['owner_key', 'month'])
-      .ignore();
-    await enqueueNotice(trx, {
-      id: noticeKey('statement', ownerKey, s.month),
-      accountId: s.accountId,
-      kind: 'statement',
-      recipient: s.ownerEmail,
-      ...emails.statement(s),
-    });
+      .ignore()
+      .returning('owner_key');
+    if (inserted.length === 0) return;
+    // No onConflict here: an entry another statement took meanwhile fails this one, and the retry drafts it again.
+    const rows = entryIds.map((id) => ({ ledger_entry_id: id, owner_key: ownerKey, month: s.month }));
+    if (rows.length) await trx.batchInsert(STATEMENT_ENTRIES, rows, 1000);
+    await enqueueStatementNotice(trx, s);
+  });
+}
+
+/** A statement's notice, written once (ALL-2). */
+async function enqueueStatementNotice(db: Knex | Knex.Transaction, s: Statement): Promise<void> {
+  const ownerKey = statementOwnerKey(s.accountId, s.ownerEmail);
+  await enqueueNotice(db, {
+    id: noticeKey('statement', ownerKey, s.month),
+    accountId: s.accountId,
+    kind: 'statement',
+    recipient: s.ownerEmail,
+    ...emails.statement(s),
   });
 }
 

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 export const TABLE = 'notifications';
 
 /** What a notice is about: the prefix of its key. */
-export type NoticeSubject = 'account' | 'lot' | 'cert' | 'incentive' | 'redemption' | 'statement';
+export type NoticeSubject = 'account' | 'lot' | 'cert' | 'incentive' | 'redemption' | 'statement' | 'voucher';
 
 /**
  * The outbox key of a notice: `<subject>-<id>:<event>`, e.g. `account-ACME:terms-waiting`. Built from

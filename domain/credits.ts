@@ -39,14 +39,21 @@ export const purchaseActivationDate = (invoiceDate: IsoDate, days = PURCHASE_ACT
 export const extendedExpiry = (expiry: IsoDate): IsoDate => addMonths(expiry, 6);
 export const reminderDates = (expiry: IsoDate): IsoDate[] => REMINDER_DAYS_BEFORE.map((d) => addDays(expiry, -d));
 export const lastExamVoucherOrderDate = (expiry: IsoDate): IsoDate => addDays(expiry, -EXAM_ORDER_DAYS_BEFORE);
+/** CLC-5: a voucher expires 12 months after issue, clamped (CAL-4: issued 2032-02-29, it expires 2033-02-28). */
 export const examVoucherExpiry = (issuedOn: IsoDate): IsoDate => addMonths(issuedOn, 12);
 export const extensionWindow = (expiry: IsoDate) => ({
   opens: addDays(expiry, -EXTENSION_WINDOW_DAYS),
   closes: addDays(expiry, EXTENSION_WINDOW_DAYS),
 });
-/** CLC-6: a hold lasts 45 days, and never past the expiry of the credits it holds. */
+/**
+ * CLC-6 (amended): the day a hold is released unless decided. The 45th day after the request is open all
+ * day, so the release is the day after it; never past the expiry of the credits it holds (on their expiry
+ * day they are forfeited, so a hold ends then at the latest).
+ */
 export const holdReleaseDate = (requestedOn: IsoDate, earliestExpiry: IsoDate): IsoDate =>
-  minDate(addDays(requestedOn, HOLD_DAYS), earliestExpiry);
+  minDate(addDays(requestedOn, HOLD_DAYS + 1), earliestExpiry);
+/** CLC-6: the last day a held request may be decided: the day before its release. */
+export const lastDecisionDate = (releasedOn: IsoDate): IsoDate => addDays(releasedOn, -1);
 
 export interface PackageLine {
   size: number;
@@ -69,7 +76,38 @@ export interface RedemptionRequest {
   requestedOn: IsoDate;
   /** training: when the class begins; event: when the event takes place (may be after expiry). */
   startsOn?: IsoDate;
+  /** CLC-5: what the credits pay for (the course, the exam, the subscription, the event). */
+  paysFor?: string;
+  /** CLC-5: for training and exams, who takes it. */
+  learner?: Learner;
 }
+
+/** CLC-5: the person a training or exam redemption is for. */
+export interface Learner {
+  name: string;
+  email: string;
+}
+
+/** CLC-5: the kinds whose redemption names its learner, so each person's training record can be reported. */
+export const LEARNER_KINDS: readonly RedemptionKind[] = ['training', 'exam-voucher'];
+
+/** CLC-5: what a request must name, whatever credits pay for it (each problem at its field). */
+export function requestProblems(req: Pick<RedemptionRequest, 'kind' | 'paysFor' | 'learner'>): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (!req.paysFor?.trim()) problems.push({ field: 'paysFor', message: 'a redemption names what it pays for' });
+  if (LEARNER_KINDS.includes(req.kind) && !(req.learner?.name.trim() && req.learner.email.trim()))
+    problems.push({
+      field: 'learner',
+      message: `${req.kind === 'exam-voucher' ? 'an' : 'a'} ${req.kind} redemption names its learner (name and email)`,
+    });
+  return problems;
+}
+
+/** CLC-5 [default]: an exam voucher's holder is reminded this many days before it expires. */
+export const VOUCHER_REMINDER_DAYS_BEFORE = 30;
+export const voucherReminderDate = (expiry: IsoDate): IsoDate => addDays(expiry, -VOUCHER_REMINDER_DAYS_BEFORE);
+/** CLC-5: a redeemed exam voucher's id: one voucher per redemption. */
+export const voucherIdOf = (redemptionId: string) => `EV-${redemptionId}`;
 
 /**
  * CLC-5: why credits expiring on `expiry` cannot pay for this request (empty when they can). Exam
@@ -122,6 +160,8 @@ export interface StatementLine {
   kind: string;
   credits: number;
   reason: string;
+  /** An entry dated before the month that no earlier statement showed (recorded after it was made). */
+  late?: true;
 }
 
 export interface Statement {
@@ -131,4 +171,40 @@ export interface Statement {
   openingBalance: number;
   closingBalance: number;
   lines: StatementLine[];
+}
+
+/** A ledger entry no statement has shown yet, dated before the end of the month being stated. */
+export interface UnstatedEntry {
+  on: IsoDate;
+  lotId: string;
+  kind: string;
+  credits: number;
+  reason: string;
+}
+
+/**
+ * CLC-8 (amended): a month's statement from the entries no statement has shown yet (in ledger order) and
+ * the closing balance of the owner's last statement (null: this is its first). Every statement opens with
+ * the last one's closing balance, so an entry dated before the month is one the last statement could not
+ * show: a line of its own, dated its day and marked late. A first statement sums what came before the
+ * month as its opening. Every entry given is shown (as a line, or in the first opening).
+ */
+export function draftStatement(
+  month: string,
+  lastClosing: number | null,
+  entries: readonly UnstatedEntry[],
+): Pick<Statement, 'openingBalance' | 'closingBalance' | 'lines'> {
+  const start = `${month}-01`;
+  const before = entries.filter((e) => e.on < start);
+  const opening = lastClosing ?? before.reduce((sum, e) => sum + e.credits, 0);
+  const shown = lastClosing === null ? entries.filter((e) => e.on >= start) : entries;
+  const lines = shown.map(({ on, lotId, kind, credits, reason }) => ({
+    on,
+    lotId,
+    kind,
+    credits,
+    reason,
+    ...(on < start ? { late: true as const } : {}),
+  }));
+  return { openingBalance: opening, closingBalance: lines.reduce((sum, l) => sum + l.credits, opening), lines };
 }

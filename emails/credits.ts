@@ -1,12 +1,13 @@
 // The words of each Learning Credit notice (CLC-2 … CLC-7), to the lot's owner or a redemption's approver.
 import type { IsoDate } from '../domain/calendar';
-import type { Statement } from '../domain/credits';
+import { lastDecisionDate, type Statement } from '../domain/credits';
 import { letter, seg } from './letter';
 
 /** Every credit notice greets its reader. */
 type Facts = { name: string };
 
 const lotPage = (a: { lotId: string }) => ({ label: 'See the lot', path: `/app/lots/${seg(a.lotId)}` }) as const;
+const voucherPage = (a: { voucherId: string }) => ({ label: 'See the voucher', path: `/app/vouchers/${seg(a.voucherId)}` }) as const;
 /** A statement without an account (credits bought outside the program) opens the reader's home page. */
 const statementPage = (s: Statement) =>
   s.accountId
@@ -33,14 +34,22 @@ export const reminder = (a: Facts & { lotId: string; balance: number; expiresOn:
     act: { label: 'Redeem or ask for an extension', path: `/app/lots/${seg(a.lotId)}` },
   });
 
-export const forfeited = (a: Facts & { lotId: string; forfeited: number; expiresOn: IsoDate; extensionCloses: IsoDate | null }) =>
+/**
+ * CLC-3, CLC-4: what an extension can still do: asked for already, ops' decision (the lot waits for it);
+ * else the owner may ask until the end of the window's last day (both ends are open all day).
+ */
+export const forfeited = (
+  a: Facts & { lotId: string; forfeited: number; expiresOn: IsoDate; extensionCloses: IsoDate | null; requestPending?: string | null },
+) =>
   letter({
     subject: `${a.forfeited} Learning Credits expired (lot ${a.lotId})`,
     to: a.name,
     happened: `Lot ${a.lotId} expired on ${a.expiresOn}; its ${a.forfeited} unused credits are forfeited.`,
-    next: a.extensionCloses
-      ? `An extension approved by ${a.extensionCloses} would restore them.`
-      : 'No extension can restore them: nothing more is needed from you.',
+    next: a.requestPending
+      ? `Your extension request ${a.requestPending} waits for ops' decision: approved, it restores them. Nothing more is needed from you.`
+      : a.extensionCloses
+        ? `Ask for the one six-month extension by the end of ${a.extensionCloses}: approved, it restores them.`
+        : 'No extension can restore them: nothing more is needed from you.',
     act: lotPage(a),
   });
 
@@ -66,13 +75,30 @@ export const extensionRequested = (a: { lotId: string; requestId: string; usageP
     act: { label: 'Decide the request', path: '/app/ops/extension-requests' },
   });
 
+/** CLC-6: `holdUntil` is the day the hold is released; the day before it is the last to decide, all day. */
 export const approvalWaiting = (a: Facts & { redemptionId: string; credits: number; kind: string; holdUntil: IsoDate }) =>
   letter({
     subject: `A ${a.kind} redemption of ${a.credits} credits waits for your approval`,
     to: a.name,
-    happened: `Request ${a.redemptionId} asks for ${a.credits} credits (${a.kind}). The credits are held until ${a.holdUntil}.`,
-    next: 'Please approve or reject it; undecided by then, the credits are released.',
+    happened: `Request ${a.redemptionId} asks for ${a.credits} credits (${a.kind}). The credits are held for it meanwhile.`,
+    next: `Approve or reject it by the end of ${lastDecisionDate(a.holdUntil)}; undecided, its credits are released on ${a.holdUntil}.`,
     act: { label: 'Approve or reject the request', path: `/app/redemptions/${seg(a.redemptionId)}` },
+  });
+
+/** CLC-6: to a new Team Captain, the requests of the account that now wait for their decision. */
+export const redemptionsHandedOver = (
+  a: Facts & { accountId: string; waiting: { redemptionId: string; credits: number; kind: string; holdUntil: IsoDate }[] },
+) =>
+  letter({
+    subject: `${a.waiting.length} redemption${a.waiting.length === 1 ? '' : 's'} ${a.waiting.length === 1 ? 'waits' : 'wait'} for your approval (account ${a.accountId})`,
+    to: a.name,
+    happened:
+      `As the new Team Captain of account ${a.accountId} you now decide the requests your predecessor had not:\n\n` +
+      a.waiting
+        .map((w) => `${w.redemptionId}: ${w.credits} credits (${w.kind}), to decide by the end of ${lastDecisionDate(w.holdUntil)}`)
+        .join('\n'),
+    next: 'Approve or reject each; one undecided by its date is released, and its credits are available again.',
+    act: { label: 'See the redemptions waiting', path: '/app' },
   });
 
 export const redemptionSettled = (a: Facts & { redemptionId: string; credits: number; outcome: string }) =>
@@ -94,6 +120,29 @@ export const statement = (s: Statement) =>
   });
 
 function statementTable(s: Statement): string {
-  const lines = s.lines.map((l) => `${l.on}  ${l.lotId}  ${l.kind.padEnd(10)} ${String(l.credits).padStart(7)}  ${l.reason}`);
+  // CLC-8: a late entry keeps its own date and says why it was not on the statement of its month.
+  const lines = s.lines.map(
+    (l) => `${l.on}  ${l.lotId}  ${l.kind.padEnd(10)} ${String(l.credits).padStart(7)}  ${l.reason}${l.late ? ' (recorded late)' : ''}`,
+  );
   return [`Statement for ${s.month}`, `Opening balance: ${s.openingBalance}`, ...lines, `Closing balance: ${s.closingBalance}`].join('\n');
 }
+
+/** CLC-5: to its holder (the learner), the exam voucher an approved redemption issued. */
+export const voucherIssued = (a: Facts & { voucherId: string; exam: string; issuedOn: IsoDate; expiresOn: IsoDate }) =>
+  letter({
+    subject: `Your exam voucher for ${a.exam} (expires ${a.expiresOn})`,
+    to: a.name,
+    happened: `Exam voucher ${a.voucherId} for ${a.exam} was issued to you on ${a.issuedOn}. It expires on ${a.expiresOn} and cannot be refunded.`,
+    next: `Schedule and take the exam with voucher ${a.voucherId} by ${lastDecisionDate(a.expiresOn)}.`,
+    act: voucherPage(a),
+  });
+
+/** CLC-5 [default]: to its holder, 30 days before an unused voucher expires. */
+export const voucherReminder = (a: Facts & { voucherId: string; exam: string; expiresOn: IsoDate; daysBefore: number }) =>
+  letter({
+    subject: `${a.daysBefore} days left on your exam voucher for ${a.exam}`,
+    to: a.name,
+    happened: `Exam voucher ${a.voucherId} for ${a.exam} expires on ${a.expiresOn}.`,
+    next: `Schedule and take the exam by ${lastDecisionDate(a.expiresOn)}: an unused voucher is not refunded.`,
+    act: voucherPage(a),
+  });

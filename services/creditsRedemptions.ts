@@ -4,84 +4,20 @@ import type { Mailer } from './mailer';
 import { deliverNotice } from './outbox';
 import type { LotBalanceNews } from './credits';
 import { CreditRefusal } from '../db/credits';
-import { placeHold, settleRedemption, type Hold, type Settlement } from '../db/creditsRedemptions';
-import { allocationsOf, type AllocatedCredits } from '../db/creditsReads';
-import { enqueueNotice, noticeKey, type Notice } from '../db/notifications';
+import type { Hold } from '../db/creditsRedemptions';
+import type { Notice } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
-import type { RedemptionKind } from '../domain/credits';
-import * as notices from '../emails/credits';
+import { requestProblems, type Learner, type RedemptionKind } from '../domain/credits';
+import { APPROVER_NAME, holdWithNotice, settleWithNotice, type Allocation, type RedemptionNotice } from './creditsRedemptionNotices';
 import { deliverNotice as deliverNoticeWorkflow } from '../workflows/creditsSchedules';
 
 // CLC-5 … CLC-7: redemptions. A request and its decision are each one ledger transaction
-// (db/creditsRedemptions.ts) written with the notice it announces (ALL-2), shared by the API's redemption
-// desk and the activities that release the holds that run out. The desk emails the notice as the answer
+// (db/creditsRedemptions.ts) written with the notice it announces (ALL-2, services/creditsRedemptionNotices.ts),
+// shared by the API's redemption desk and the activities that release the holds that run out. The desk emails the notice as the answer
 // goes back: a redemption answers at the speed of Postgres, with no Temporal round trip. Temporal keeps
 // what needs time: the daily `redemptionHolds` schedule releases the holds that run out (45 days, or the
 // lots' expiry), a `deliverNotice` workflow retries an email the desk could not send, and the lots hear
 // their balances in batches (services/credits.ts lotBalanceNews).
-
-/** Who hears about a redemption and what it is. */
-export interface RedemptionNotice {
-  to: { name: string; email: string };
-  accountId: string | null;
-  credits: number;
-  kind: string;
-}
-
-/** How a redemption's notices address whoever approves it (the account's Team Captain, or the buyer). */
-export const APPROVER_NAME = 'Team Captain';
-
-export type Allocation = AllocatedCredits[];
-
-export const redemptionNoticeKey = (redemptionId: string, event: 'waiting' | 'settled') => noticeKey('redemption', redemptionId, event);
-
-/**
- * CLC-6, CLC-7: holds (or with `redeemNow` redeems) the credits; a pending request's "waiting" notice is
- * written in the same transaction. Throws CreditRefusal.
- */
-export async function holdWithNotice(
-  db: Knex,
-  hold: Hold,
-  notice: RedemptionNotice,
-): Promise<{ allocation: Allocation; holdUntil: IsoDate | null; noticeKey: string | null; notice: Notice | null }> {
-  const noticeKey = hold.redeemNow ? null : redemptionNoticeKey(hold.redemptionId, 'waiting');
-  let written: Notice | null = null;
-  const { allocation, holdUntil } = await placeHold(db, hold, async (trx, held) => {
-    if (!noticeKey) return;
-    const text = notices.approvalWaiting({
-      name: notice.to.name,
-      redemptionId: hold.redemptionId,
-      credits: notice.credits,
-      kind: notice.kind,
-      holdUntil: held.holdUntil!,
-    });
-    written = { id: noticeKey, accountId: notice.accountId, kind: 'redemption-waiting', recipient: notice.to.email, ...text };
-    await enqueueNotice(trx, written);
-  });
-  return { allocation, holdUntil, noticeKey, notice: written };
-}
-
-/** CLC-6: approval, rejection or expiry, with its notice in the same transaction. Returns the status it has. */
-export async function settleWithNotice(
-  db: Knex,
-  input: { redemptionId: string; outcome: Settlement; by: string; on: IsoDate; notice: RedemptionNotice },
-): Promise<{ status: string; noticeKey: string; notice: Notice; allocation: Allocation; lotIds: string[] }> {
-  const noticeKey = redemptionNoticeKey(input.redemptionId, 'settled');
-  let written: Notice | undefined;
-  let allocation: Allocation = [];
-  const status = await settleRedemption(db, input.redemptionId, input.outcome, input.by, input.on, async (trx, outcome, read) => {
-    allocation = read ?? (await allocationsOf(trx, input.redemptionId));
-    const text = notices.redemptionSettled({
-      name: input.notice.to.name,
-      redemptionId: input.redemptionId,
-      credits: input.notice.credits,
-      outcome,
-    });
-    written = { id: noticeKey, accountId: input.notice.accountId, kind: 'redemption-settled', recipient: input.notice.to.email, ...text };
-    await enqueueNotice(trx, written);
-  });
-  return { status, noticeKey, notice: written!, allocation, lotIds: allocation.map((a) => a.lotId) };
-}
 
 export interface RedemptionDeskDeps {
   db: Knex;
@@ -100,6 +36,9 @@ export interface RedemptionInput {
   kind: RedemptionKind;
   credits: number;
   startsOn?: IsoDate;
+  /** CLC-5: what the credits pay for, and for training and exams who takes it. */
+  paysFor?: string;
+  learner?: Learner;
   details?: Record<string, unknown>;
   requestedBy: string;
   /** CLC-6: loyalty accounts need their Team Captain's approval unless auto-approval is on. */
@@ -114,6 +53,8 @@ export interface RedemptionState {
   allocation: Allocation;
   holdUntil: IsoDate | null;
   decidedBy: string | null;
+  /** CLC-5: the exam voucher an approval issued. */
+  voucherId: string | null;
 }
 
 /** A decision that came too late: the request is already settled, or its credits expired (409). */
@@ -126,8 +67,8 @@ export class RedemptionConflict extends Error {
   }
 }
 
-const toApprover = (email: string, r: Omit<RedemptionNotice, 'to'>): RedemptionNotice => ({
-  to: { name: APPROVER_NAME, email },
+const toApprover = (email: string, r: Omit<RedemptionNotice, 'to'>, name?: string | null): RedemptionNotice => ({
+  to: { name: name ?? APPROVER_NAME, email },
   accountId: r.accountId,
   credits: r.credits,
   kind: r.kind,
@@ -135,25 +76,31 @@ const toApprover = (email: string, r: Omit<RedemptionNotice, 'to'>): RedemptionN
 
 /** CLC-6, CLC-7: holds the credits (or redeems them at once with auto-approval). Short or against a rule: CreditRefusal. */
 export async function requestRedemption(d: RedemptionDeskDeps, input: RedemptionInput): Promise<RedemptionState> {
+  // CLC-5: what it pays for, and whose training it is, before any credits move.
+  const missing = requestProblems(input);
+  if (missing.length) throw new CreditRefusal(missing);
+  const { kind, credits, startsOn, paysFor, learner, details } = input;
   const hold: Hold = {
     redemptionId: input.redemptionId,
     accountId: input.accountId,
     lotId: input.lotId,
-    request: { kind: input.kind, credits: input.credits, requestedOn: await d.today(), startsOn: input.startsOn, details: input.details },
+    request: { kind, credits, requestedOn: await d.today(), startsOn, paysFor, learner, details },
     requestedBy: input.requestedBy,
     redeemNow: input.autoApprove,
   };
   const held = await holdWithNotice(d.db, hold, toApprover(input.approverEmail, input));
   d.lots.tell(held.allocation.map((a) => a.lotId));
-  if (held.notice) sendAfterAnswer(d, held.notice);
-  const status = input.autoApprove ? 'approved' : 'pending';
+  for (const n of held.notices) sendAfterAnswer(d, n);
+  // Redeemed at once (no hold) when auto-approved: an account's switch as the transaction read it.
+  const redeemed = held.holdUntil === null;
   return {
     redemptionId: input.redemptionId,
-    status,
+    status: redeemed ? 'approved' : 'pending',
     credits: input.credits,
     allocation: held.allocation,
     holdUntil: held.holdUntil,
-    decidedBy: input.autoApprove ? 'auto-approval' : null,
+    decidedBy: redeemed ? 'auto-approval' : null,
+    voucherId: held.voucher?.voucherId ?? null,
   };
 }
 
@@ -164,7 +111,8 @@ export interface DeskRedemption {
   kind: string;
   credits: number;
   holdUntil: IsoDate | null;
-  /** Whoever was asked to approve: the settled notice goes to them too. */
+  /** Whoever decides it now (the account's current captain): the settled notice goes to them. */
+  approverName?: string | null;
   approverEmail: string | null;
 }
 
@@ -175,7 +123,7 @@ export async function decideRedemption(
   decision: { approve: boolean; by: string },
 ): Promise<RedemptionState> {
   const redemptionId = row.id;
-  const notice = toApprover(row.approverEmail ?? '', row);
+  const notice = toApprover(row.approverEmail ?? '', row, row.approverName);
   const outcome = decision.approve ? 'approved' : 'rejected';
   let settled: Awaited<ReturnType<typeof settleWithNotice>>;
   try {
@@ -187,7 +135,7 @@ export async function decideRedemption(
   if (settled.status !== outcome) throw new RedemptionConflict(`Redemption ${redemptionId} is already ${settled.status}`);
   // An approval turns a hold into a redemption of the same credits: only a rejection changes a balance.
   if (outcome === 'rejected') d.lots.tell(settled.lotIds);
-  sendAfterAnswer(d, settled.notice);
+  for (const n of settled.notices) sendAfterAnswer(d, n);
   return {
     redemptionId,
     status: outcome,
@@ -195,6 +143,7 @@ export async function decideRedemption(
     allocation: settled.allocation,
     holdUntil: row.holdUntil,
     decidedBy: decision.by,
+    voucherId: settled.voucher?.voucherId ?? null,
   };
 }
 
@@ -220,11 +169,14 @@ async function send(d: RedemptionDeskDeps, notice: Notice): Promise<void> {
       // a deliverNotice workflow takes it over
     }
   }
-  await d.temporal.workflow
-    .start(deliverNoticeWorkflow, { workflowId: `notice-${notice.id}`, taskQueue: d.taskQueue, args: [notice.id] })
-    .catch((err: unknown) => {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    });
+  await handOffNotice(d.temporal, d.taskQueue, notice.id);
+}
+
+/** A committed notice given to a `deliverNotice` workflow, which sends it with retries (once per key). */
+export async function handOffNotice(temporal: Client, taskQueue: string, key: string): Promise<void> {
+  await temporal.workflow.start(deliverNoticeWorkflow, { workflowId: `notice-${key}`, taskQueue, args: [key] }).catch((err: unknown) => {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  });
 }
 
 /** The desk's emails still on their way: a stopping API waits for them (and tests that read the outbox). */

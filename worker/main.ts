@@ -19,7 +19,7 @@ import { clientTracing, coreLogLevel, sdkLogger, startTracing, type Tracing } fr
 import { connectClient, describeConnection, temporalConnectConfig } from '../config/temporalConnection';
 import { createWorker, type WorkerSetup } from './createWorker';
 import { checkAll, countingActivities, createWorkerMetrics, freeLocalPort, startWorkerHttp, type WorkerMetrics } from './metrics';
-import { ensureRedemptionHoldSchedule, ensureStatementSchedule } from './schedules';
+import { ensureExamVoucherSchedule, ensureRedemptionHoldSchedule, ensureStatementSchedule } from './schedules';
 import { ensureSearchAttributes } from './searchAttributes';
 
 async function main() {
@@ -68,6 +68,7 @@ async function main() {
   );
   await ensureStatementSchedule(temporal);
   await ensureRedemptionHoldSchedule(temporal);
+  await ensureExamVoucherSchedule(temporal);
   log.info({ taskQueue: worker.options.taskQueue }, 'worker running');
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks finish (the SDK installs the handlers).
   await worker.run();

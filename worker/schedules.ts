@@ -4,6 +4,7 @@ import { TASK_QUEUE } from '../workflows/definitions';
 
 export const STATEMENTS_SCHEDULE_ID = 'monthly-statements';
 export const REDEMPTION_HOLDS_SCHEDULE_ID = 'redemption-holds';
+export const EXAM_VOUCHERS_SCHEDULE_ID = 'exam-vouchers';
 
 interface ScheduleDeclaration {
   scheduleId: string;
@@ -29,8 +30,17 @@ const redemptionHolds: ScheduleDeclaration = {
   catchupWindow: '1 day',
 };
 
+/** CLC-5: the exam vouchers' reminders and expiry, daily at 00:00 UTC (the day each is due). */
+const examVouchers: ScheduleDeclaration = {
+  scheduleId: EXAM_VOUCHERS_SCHEDULE_ID,
+  spec: { calendars: [{ hour: 0, minute: 0 }] },
+  workflowType: 'examVouchers',
+  catchupWindow: '1 day',
+};
+
 export const ensureStatementSchedule = (client: Client, taskQueue = TASK_QUEUE) => ensureSchedule(client, statements, taskQueue);
 export const ensureRedemptionHoldSchedule = (client: Client, taskQueue = TASK_QUEUE) => ensureSchedule(client, redemptionHolds, taskQueue);
+export const ensureExamVoucherSchedule = (client: Client, taskQueue = TASK_QUEUE) => ensureSchedule(client, examVouchers, taskQueue);
 
 /** Creates the schedule once; every worker start calls this, and finds it there after the first. */
 async function ensureSchedule(client: Client, s: ScheduleDeclaration, taskQueue: string): Promise<void> {

@@ -34,6 +34,30 @@ export async function redemptionHolds(carried?: {
   return { on, released, resent: unsent.length };
 }
 
+/**
+ * CLC-5: run daily at 00:00 UTC by a Temporal Schedule, the exam vouchers' own days: those past their expiry
+ * are expired (unrefunded), and the holders of those expiring in 30 days are reminded, once each. The
+ * durable timer of every voucher at once, as the holds run is of every hold: a voucher is a row, not a
+ * workflow, since the API's desk issues it in a Postgres transaction.
+ */
+export async function examVouchers(carried?: {
+  on: IsoDate;
+  reminded: number;
+  expired: number;
+}): Promise<{ on: IsoDate; reminded: number; expired: number }> {
+  const on = carried?.on ?? today();
+  const expired = carried?.expired ?? (await locals.expireVouchers({ on }));
+  let reminded = carried?.reminded ?? 0;
+  for (let batches = 0; ; batches++) {
+    const batch = await locals.remindDueVouchers({ on, limit: BATCH });
+    await Promise.all(batch.noticeKeys.map(sendNoticeSoon));
+    reminded += batch.noticeKeys.length;
+    if (!batch.more) break;
+    if (batches >= 20) return continueAsNew<typeof examVouchers>({ on, reminded, expired });
+  }
+  return { on, reminded, expired };
+}
+
 /** One email the API could not send: delivered with retries (ALL-2). Started by the API, id `notice-<key>`. */
 export async function deliverNotice(key: string): Promise<void> {
   await sendNoticeSoon(key);

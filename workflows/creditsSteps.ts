@@ -2,7 +2,7 @@
 // the extension window ends. A lot's own ledger writes and notices, short, idempotent and a few a year,
 // run as local activities: a lot's day costs one workflow task, not one each.
 import { condition, patched, workflowInfo } from '@temporalio/workflow';
-import type { IsoDate } from '../domain/calendar';
+import { addDays, type IsoDate } from '../domain/calendar';
 import { REMINDER_DAYS_BEFORE, reminderDates } from '../domain/credits';
 import { sleepUntilDate, today } from './clock';
 import type { LotState } from './creditsDefinitions';
@@ -76,7 +76,11 @@ export async function closeAfterWindow(l: CreditLot): Promise<'reopened' | 'sugg
   const { s, lot } = l;
   const reopened = () => (s.state as LotState) === 'active';
   const undecided = () => s.extension?.status === 'pending';
-  const woke = await sleepUntilDate(s.closesOn, () => reopened() || workflowInfo().continueAsNewSuggested);
+  // CLC-4 (amended): the window's last day (closesOn) is open all day, as the forfeit email says, so a lot
+  // that may still be asked closes when that day ends. v0.1.0 closed at its start (a request that day found
+  // the lot closed); a decided request leaves nothing to ask for, and closes as before.
+  const closesAt = s.extension === null && patched('reissue-window-open-all-last-day') ? addDays(s.closesOn, 1) : s.closesOn;
+  const woke = await sleepUntilDate(closesAt, () => reopened() || workflowInfo().continueAsNewSuggested);
   if (woke) return reopened() ? 'reopened' : 'suggested';
   if (undecided() && patched('lot-open-until-extension-decided')) {
     await condition(() => !undecided() || workflowInfo().continueAsNewSuggested);

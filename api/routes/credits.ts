@@ -18,6 +18,8 @@ import { accountIdParam } from '../schemas/loyalty';
 import * as s from '../schemas/credits';
 import { assertCaptainOf, READERS, statementRoutes } from './creditsStatements';
 import { existingLot, extensionRoutes, lotHandle } from './creditsExtensions';
+import { voucherRoutes } from './creditsVouchers';
+import { voucherOfRedemption } from '../../db/creditsVouchers';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -133,7 +135,8 @@ const redeem = route({
   method: 'post',
   path: '/v1/redemptions',
   roles: ['ops', 'team-captain'],
-  summary: 'Redeem credits, nearest expiry first; held until the Team Captain decides, unless auto-approved (CLC-5, CLC-6, CLC-7)',
+  summary:
+    'Redeem credits for what they pay for (and, for training and exams, the learner), nearest expiry first; held until the Team Captain decides, unless auto-approved; an approved exam voucher is issued to its learner (CLC-5, CLC-6, CLC-7)',
   request: { body: s.redemptionSchema },
   responses: { 201: { description: 'Held, or redeemed', schema: s.redemptionStateSchema, location: '/v1/redemptions/{id}' } },
   errors: { 404: 'No such lot or account', 422: 'Not enough credits, a country not cleared, or a redemption rule broken' },
@@ -180,7 +183,11 @@ const readRedemption = route({
   errors: { 404: 'No such redemption' },
   handler: async ({ params: { id }, holder }, { db }) => {
     const { status, credits, holdUntil, decidedBy } = await ownRedemption(db, holder, id);
-    return { status: 200, body: { redemptionId: id, status, credits, allocation: await allocationsOf(db, id), holdUntil, decidedBy } };
+    const voucherId = (await voucherOfRedemption(db, id))?.voucherId ?? null;
+    return {
+      status: 200,
+      body: { redemptionId: id, status, credits, allocation: await allocationsOf(db, id), holdUntil, decidedBy, voucherId },
+    };
   },
 });
 
@@ -208,4 +215,5 @@ export const creditsRoutes = [
   readRedemption,
   decideRedemptionRoute,
   ...statementRoutes,
+  ...voucherRoutes,
 ];

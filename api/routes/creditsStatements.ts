@@ -4,6 +4,7 @@ import { addDays } from '../../domain/calendar';
 import { forbidden, notFound } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/credits';
+import * as reports from '../schemas/creditsReports';
 import { accountIdParam } from '../schemas/loyalty';
 import { pageQuery, type Page } from '../schemas/common';
 import type { TokenHolder } from '../../config/env';
@@ -33,12 +34,12 @@ export async function assertCaptainOf(
     throw forbidden(holder.role === 'team-captain' ? "These are not your account's credits" : 'You do not manage this account');
 }
 
-const REPORT_READERS = ['ops', 'account-manager'] as const;
+export const REPORT_READERS = ['ops', 'account-manager'] as const;
 /** ALL-3: an Account Manager's reports cover the accounts it manages; ops' cover all. */
-const managerOf = (holder: TokenHolder) => (holder.role === 'account-manager' ? holder.amId : undefined);
+export const managerOf = (holder: TokenHolder) => (holder.role === 'account-manager' ? holder.amId : undefined);
 
 /** A page of a report: JSON, and its CSV rendering when asked for (one row per line, with a header). */
-const report = <K extends string, Row extends object>(format: 'json' | 'csv', page: Page, name: K, rows: Row[]) => ({
+export const report = <K extends string, Row extends object>(format: 'json' | 'csv', page: Page, name: K, rows: Row[]) => ({
   status: 200 as const,
   body: { ...({ [name]: rows } as Record<K, Row[]>), limit: page.limit, offset: page.offset },
   ...(format === 'csv' ? { csv: { filename: `${name}.csv`, rows } } : {}),
@@ -106,8 +107,8 @@ const balances = route({
   path: '/v1/reports/balances',
   roles: REPORT_READERS,
   summary: 'Balances by account, JSON or CSV; an Account Manager sees those it manages (CLC-8, ALL-3)',
-  request: { query: s.reportFormat },
-  responses: { 200: { description: 'The balances', schema: s.balancesReportSchema, csv: true } },
+  request: { query: reports.reportFormat },
+  responses: { 200: { description: 'The balances', schema: reports.balancesReportSchema, csv: true } },
   handler: async ({ query: { format, ...page }, holder }, { db }) =>
     report(format, page, 'balances', await balancesByAccount(db, managerOf(holder), page)),
 });
@@ -117,8 +118,8 @@ const expiring = route({
   path: '/v1/reports/expiring',
   roles: REPORT_READERS,
   summary: 'Credits expiring in the next N days, JSON or CSV (CLC-8)',
-  request: { query: s.expiringQuery },
-  responses: { 200: { description: 'The lots with credits left, nearest expiry first', schema: s.expiringReportSchema, csv: true } },
+  request: { query: reports.expiringQuery },
+  responses: { 200: { description: 'The lots with credits left, nearest expiry first', schema: reports.expiringReportSchema, csv: true } },
   handler: async ({ query: { format, days, ...page }, holder }, { db, today }) => {
     const from = today();
     return report(format, page, 'expiring', await expiringWithin(db, from, addDays(from, days), managerOf(holder), page));
@@ -130,8 +131,8 @@ const redemptions = route({
   path: '/v1/reports/redemptions',
   roles: REPORT_READERS,
   summary: 'Redemptions requested in a period, JSON or CSV (CLC-8)',
-  request: { query: s.periodQuery },
-  responses: { 200: { description: 'The redemptions', schema: s.redemptionsReportSchema, csv: true } },
+  request: { query: reports.periodQuery },
+  responses: { 200: { description: 'The redemptions', schema: reports.redemptionsReportSchema, csv: true } },
   handler: async ({ query: { format, from, to, ...page }, holder }, { db }) =>
     report(format, page, 'redemptions', await redemptionsBetween(db, from, to, managerOf(holder), page)),
 });

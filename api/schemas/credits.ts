@@ -1,5 +1,6 @@
 import { pageOf, pageQuery, z } from './common';
 import { isIsoDate } from '../../domain/calendar';
+import { LEARNER_KINDS } from '../../domain/credits';
 
 // Request and response shapes of the Learning Credit API (CLC-1 … CLC-8): the declarations in
 // api/routes/credits.ts validate with them and document them in /openapi.json.
@@ -35,6 +36,10 @@ const extensionStatus = z.enum(['pending', 'approved', 'denied']);
 export const extensionListQuery = pageQuery.extend({ status: extensionStatus.default('pending') });
 export const decisionSchema = z.object({ approve: z.boolean() }).openapi('Decision');
 
+export const learnerSchema = z
+  .object({ name: z.string().trim().min(1).max(200), email: z.email() })
+  .openapi('Learner', { description: 'CLC-5: who takes the training or the exam' });
+
 export const redemptionSchema = z
   .object({
     accountId: id.optional(),
@@ -42,6 +47,9 @@ export const redemptionSchema = z
     kind: z.enum(['training', 'exam-voucher', 'digital-learning', 'event']),
     credits: z.number().int().positive().max(100_000),
     startsOn: isoDate.optional(),
+    /** CLC-5: what the credits pay for: the course, the exam, the subscription, the event. */
+    paysFor: z.string().trim().min(1, 'say what the credits pay for').max(200),
+    learner: learnerSchema.optional(),
     details: z.record(z.string(), z.unknown()).optional(),
   })
   .refine((r) => Boolean(r.accountId) !== Boolean(r.lotId), { message: 'name either an account or a lot', path: ['accountId'] })
@@ -49,14 +57,16 @@ export const redemptionSchema = z
     message: 'training and events need their start date',
     path: ['startsOn'],
   })
+  // Checked even when other fields are bad, so every missing field is named at once (ALL-3).
+  .refine((r) => !LEARNER_KINDS.includes(r.kind) || r.learner, {
+    message: 'training and exam-voucher redemptions name their learner (name and email)',
+    path: ['learner'],
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  })
   .openapi('Redemption');
 
 export const monthParam = z.object({ id, month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM') });
 export const autoApprovalSchema = z.object({ enabled: z.boolean() }).openapi('AutoApproval');
-
-export const reportFormat = pageQuery.extend({ format: z.enum(['json', 'csv']).default('json') });
-export const expiringQuery = reportFormat.extend({ days: z.coerce.number().int().min(1).max(730).default(90) });
-export const periodQuery = reportFormat.extend({ from: isoDate, to: isoDate });
 
 // Answers.
 
@@ -169,6 +179,8 @@ export const redemptionStateSchema = z
     allocation,
     holdUntil: z.string().nullable(),
     decidedBy: z.string().nullable(),
+    /** CLC-5: the exam voucher its approval issued. */
+    voucherId: z.string().nullable(),
   })
   .openapi('RedemptionState');
 
@@ -179,7 +191,17 @@ export const statementSchema = z
     accountId: z.string().nullable(),
     openingBalance: z.number().int(),
     closingBalance: z.number().int(),
-    lines: z.array(z.object({ on: z.string(), lotId: z.string(), kind: z.string(), credits: z.number().int(), reason: z.string() })),
+    lines: z.array(
+      z.object({
+        on: z.string(),
+        lotId: z.string(),
+        kind: z.string(),
+        credits: z.number().int(),
+        reason: z.string(),
+        // CLC-8: dated before the month, recorded after the statement of its month was made.
+        late: z.literal(true).optional(),
+      }),
+    ),
   })
   .openapi('Statement');
 
@@ -187,46 +209,3 @@ export const statementListSchema = pageOf(
   'statements',
   z.object({ month: z.string(), openingBalance: z.number().int(), closingBalance: z.number().int(), lines: z.number().int() }),
 ).openapi('StatementList');
-
-export const balancesReportSchema = z
-  .object({
-    balances: z.array(z.object({ accountId: z.string(), balance: z.number().int() })),
-    limit: z.number().int(),
-    offset: z.number().int(),
-  })
-  .openapi('BalancesReport');
-
-export const expiringReportSchema = z
-  .object({
-    expiring: z.array(
-      z.object({
-        lotId: z.string(),
-        accountId: z.string().nullable(),
-        ownerEmail: z.string(),
-        expiresOn: z.string(),
-        balance: z.number().int(),
-      }),
-    ),
-    limit: z.number().int(),
-    offset: z.number().int(),
-  })
-  .openapi('ExpiringReport');
-
-export const redemptionsReportSchema = z
-  .object({
-    redemptions: z.array(
-      z.object({
-        id: z.string(),
-        accountId: z.string().nullable(),
-        kind: z.string(),
-        credits: z.number().int(),
-        status: z.enum(['pending', 'approved', 'rejected', 'expired']),
-        requestedOn: z.string(),
-        decidedOn: z.string().nullable(),
-        requestedBy: z.string(),
-      }),
-    ),
-    limit: z.number().int(),
-    offset: z.number().int(),
-  })
-  .openapi('RedemptionsReport');

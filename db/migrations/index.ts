@@ -9,7 +9,9 @@ import * as m007CertificationEndedOn from './007_certification_ended_on';
 import * as m008IdempotencyKeys from './008_idempotency_keys';
 import * as m009Audit from './009_audit';
 import * as m010Sessions from './010_sessions';
+import * as m012StatementEntries from './012_statement_entries';
 import * as m014OneOpenEngagement from './014_one_open_engagement';
+import * as m016RedemptionAmendments from './016_redemption_amendments';
 
 // Migrations are listed here (not discovered on disk) so they load the same under tsx, vitest and a build.
 // Append-only: a change is a new file added at the end, never an edit of a released one.
@@ -24,7 +26,9 @@ const migrations: Record<string, Knex.Migration> = {
   '008_idempotency_keys': m008IdempotencyKeys,
   '009_audit': m009Audit,
   '010_sessions': m010Sessions,
+  '012_statement_entries': m012StatementEntries,
   '014_one_open_engagement': m014OneOpenEngagement,
+  '016_redemption_amendments': m016RedemptionAmendments,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

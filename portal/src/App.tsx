@@ -8,6 +8,7 @@ import { LotPage } from './pages/captain/LotPage';
 import { RedemptionPage } from './pages/captain/RedemptionPage';
 import { StatementPage } from './pages/captain/StatementPage';
 import { TermsPage } from './pages/captain/TermsPage';
+import { VoucherPage } from './pages/captain/VoucherPage';
 import { AmHome } from './pages/am/AmHome';
 import { NominationPage } from './pages/am/NominationPage';
 import { OpsHome } from './pages/ops/OpsHome';
@@ -106,6 +107,7 @@ export function App() {
                 <Route path="/accounts/:id/statements/:month" element={<StatementPage />} />
                 <Route path="/redemptions/:id" element={<RedemptionPage />} />
                 <Route path="/lots/:id" element={<LotPage />} />
+                <Route path="/vouchers/:id" element={<VoucherPage />} />
                 <Route path="/certifications/new" element={<ApplicationPage />} />
                 <Route path="/certifications/:id" element={<CertificationPage />} />
                 <Route path="/engagements/:id" element={<EngagementPage />} />

@@ -81,7 +81,7 @@ const TABLE: Record<string, Row> = {
   'get /v1/extension-requests': { allow: { ops: 200 } },
   'post /v1/extension-requests/{id}/decision': { on: 'extensionRequest', body: () => ({ approve: false }), allow: { ops: 200 } },
   'post /v1/redemptions': {
-    body: (whose, s) => ({ accountId: s.account[whose === 'own' ? 0 : 1], kind: 'digital-learning', credits: 1 }),
+    body: (whose, s) => ({ accountId: s.account[whose === 'own' ? 0 : 1], kind: 'digital-learning', credits: 1, paysFor: 'Cisco U.' }),
     allow: { ops: 201, 'team-captain': AM_OWN(201) },
   },
   'get /v1/redemptions/{id}': { on: 'redemption', allow: { ops: 200, 'account-manager': AM_OWN(200), 'team-captain': AM_OWN(200) } },
@@ -98,6 +98,8 @@ const TABLE: Record<string, Row> = {
   'get /v1/reports/balances': { allow: { ops: 200, 'account-manager': 200 } },
   'get /v1/reports/expiring': { allow: { ops: 200, 'account-manager': 200 } },
   'get /v1/reports/redemptions': { query: `from=${addDays(today, -30)}&to=${today}`, allow: { ops: 200, 'account-manager': 200 } },
+  'get /v1/vouchers/{id}': { on: 'voucher', allow: { ops: 200, 'account-manager': AM_OWN(200), 'team-captain': AM_OWN(200) } },
+  'get /v1/reports/training-records': { allow: { ops: 200, 'account-manager': 200 } },
   'post /v1/partners': { body: () => ({ id: uniqueId('P'), name: 'Partner Ltd', email: 'p@partner.example' }), allow: { ops: 201 } },
   'post /v1/certifications': { body: application, allow: { partner: 201 } },
   'get /v1/certifications': { allow: { ops: 200, partner: 200 } },

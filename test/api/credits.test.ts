@@ -6,7 +6,9 @@ import { apiHarness, startApi, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/loyalty';
 import { PUBLIC_URL, uniqueId } from '../helpers/temporal';
 import {
+  ensureExamVoucherSchedule,
   ensureRedemptionHoldSchedule,
+  EXAM_VOUCHERS_SCHEDULE_ID,
   ensureStatementSchedule,
   REDEMPTION_HOLDS_SCHEDULE_ID,
   STATEMENTS_SCHEDULE_ID,
@@ -92,7 +94,7 @@ describe('API: Learning Credits', () => {
       expect(de.status).toBe(201);
       const byLot = await api.call('POST', '/v1/redemptions', {
         token: OPS,
-        body: { lotId: de.body.lotId, kind: 'digital-learning', credits: 1 },
+        body: { lotId: de.body.lotId, kind: 'digital-learning', credits: 1, paysFor: 'Cisco U.' },
       });
       expect(byLot.status).toBe(201);
 
@@ -100,13 +102,13 @@ describe('API: Learning Credits', () => {
       const { body: usLot } = await purchase({ accountId, packages: [{ size: 1, quantity: 1 }] });
       const fromAccount = await api.call('POST', '/v1/redemptions', {
         token: CAPTAIN,
-        body: { accountId, kind: 'digital-learning', credits: 1 },
+        body: { accountId, kind: 'digital-learning', credits: 1, paysFor: 'Cisco U.' },
       });
       expect(fromAccount.status).toBe(422);
       expect(fromAccount.body.errors).toEqual([{ field: 'accountId', message: 'US is not cleared for Cisco Learning Credits' }]);
       const fromLot = await api.call('POST', '/v1/redemptions', {
         token: CAPTAIN,
-        body: { lotId: usLot.lotId, kind: 'digital-learning', credits: 1 },
+        body: { lotId: usLot.lotId, kind: 'digital-learning', credits: 1, paysFor: 'Cisco U.' },
       });
       expect(fromLot.status).toBe(422);
       expect(fromLot.body.errors).toEqual([{ field: 'lotId', message: 'US is not cleared for Cisco Learning Credits' }]);
@@ -117,7 +119,10 @@ describe('API: Learning Credits', () => {
 
   it('CLC-6, ALL-3: a redemption waits for the own Team Captain; the credits are held meanwhile', async () => {
     const start = await balance();
-    const res = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { accountId, kind: 'digital-learning', credits: 30 } });
+    const res = await h.api.call('POST', '/v1/redemptions', {
+      token: CAPTAIN,
+      body: { accountId, kind: 'digital-learning', credits: 30, paysFor: 'Cisco U.' },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'pending', credits: 30 });
     expect(await balance()).toBe(start - 30);
@@ -138,12 +143,15 @@ describe('API: Learning Credits', () => {
     const on = await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: CAPTAIN, body: { enabled: true } });
     expect(on.body).toEqual({ accountId, autoApproval: true });
     const start = await balance();
-    const res = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { accountId, kind: 'digital-learning', credits: 20 } });
+    const res = await h.api.call('POST', '/v1/redemptions', {
+      token: CAPTAIN,
+      body: { accountId, kind: 'digital-learning', credits: 20, paysFor: 'Cisco U.' },
+    });
     expect(res.body.status).toBe('approved');
     expect(await balance()).toBe(start - 20);
     const tooMuch = await h.api.call('POST', '/v1/redemptions', {
       token: CAPTAIN,
-      body: { accountId, kind: 'digital-learning', credits: 100_000 },
+      body: { accountId, kind: 'digital-learning', credits: 100_000, paysFor: 'Cisco U.' },
     });
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.errors[0]).toEqual({
@@ -153,13 +161,82 @@ describe('API: Learning Credits', () => {
     expect(await balance()).toBe(start - 20);
   });
 
+  it('CLC-5: a redemption names what it pays for, training and exams their learner; vouchers and training records are read back', async () => {
+    const unnamed = await h.api.call('POST', '/v1/redemptions', {
+      token: CAPTAIN,
+      body: { accountId, kind: 'training', credits: 2, startsOn: addDays(today, 20) },
+    });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['learner', 'paysFor']);
+    const learner = { name: 'Kim Osei', email: `${uniqueId('kim').toLowerCase()}@learners.example` };
+    const training = await h.api.call('POST', '/v1/redemptions', {
+      token: CAPTAIN,
+      body: { accountId, kind: 'training', credits: 2, startsOn: addDays(today, 20), paysFor: 'CCNA course', learner },
+    });
+    expect(training.status).toBe(201);
+    // Auto-approval is on (the test before): the voucher is issued with the answer.
+    const exam = await h.api.call('POST', '/v1/redemptions', {
+      token: CAPTAIN,
+      body: { accountId, kind: 'exam-voucher', credits: 3, paysFor: 'CCNA 200-301', learner },
+    });
+    expect(exam.status).toBe(201);
+    expect(exam.body).toMatchObject({ status: 'approved', voucherId: `EV-${exam.body.redemptionId}` });
+
+    const voucher = await h.api.call('GET', `/v1/vouchers/${exam.body.voucherId}`, { token: CAPTAIN });
+    expect(voucher.status).toBe(200);
+    expect(voucher.body).toMatchObject({
+      voucherId: exam.body.voucherId,
+      redemptionId: exam.body.redemptionId,
+      accountId,
+      exam: 'CCNA 200-301',
+      holder: learner,
+      credits: 3,
+      state: 'issued',
+    });
+    expect((await h.api.call('GET', `/v1/vouchers/${exam.body.voucherId}`, { token: OTHER })).status).toBe(403);
+    expect((await h.api.call('GET', '/v1/vouchers/EV-none', { token: OPS })).status).toBe(404);
+
+    const records = await h.api.call('GET', `/v1/reports/training-records?learnerEmail=${encodeURIComponent(learner.email)}`, {
+      token: OPS,
+    });
+    expect(records.status).toBe(200);
+    expect(
+      records.body.trainingRecords.map((r: Record<string, unknown>) => [
+        r.learnerName,
+        r.kind,
+        r.paysFor,
+        r.credits,
+        r.status,
+        r.voucherId,
+      ]),
+    ).toEqual([
+      ['Kim Osei', 'training', 'CCNA course', 2, 'approved', null],
+      ['Kim Osei', 'exam-voucher', 'CCNA 200-301', 3, 'approved', exam.body.voucherId],
+    ]);
+    const csv = await fetch(`${h.api.base}/v1/reports/training-records?format=csv&learnerEmail=${encodeURIComponent(learner.email)}`, {
+      headers: { authorization: `Bearer ${AM}` },
+    });
+    expect(csv.status).toBe(200);
+    const [header, ...rows] = (await csv.text()).trim().split('\n');
+    expect(header).toBe(
+      'redemptionId,learnerName,learnerEmail,accountId,kind,paysFor,credits,status,requestedOn,startsOn,voucherId,voucherExpiresOn,voucherState',
+    );
+    expect(rows).toHaveLength(2);
+  });
+
   it('CLC-5, CLC-4: near expiry, exam vouchers are refused with the date; one extension may be asked and approved', async () => {
     const invoiceDate = addDays(addYears(today, -1), 3); // expires in 3 days
     const { body } = await purchase({ accountId, invoiceDate, packages: [{ size: 10, quantity: 1 }] });
     const expiry = addYears(invoiceDate, 1);
     const exam = await h.api.call('POST', '/v1/redemptions', {
       token: CAPTAIN,
-      body: { lotId: body.lotId, kind: 'exam-voucher', credits: 1 },
+      body: {
+        lotId: body.lotId,
+        kind: 'exam-voucher',
+        credits: 1,
+        paysFor: 'CCNA 200-301',
+        learner: { name: 'Kim Osei', email: 'kim@learners.example' },
+      },
     });
     expect(exam.status).toBe(422);
     expect(exam.body.errors.map((e: { message: string }) => e.message)).toContain(
@@ -242,6 +319,16 @@ describe('API: Learning Credits', () => {
     expect(next[1]!.getTime() - next[0]!.getTime()).toBe(24 * 3600 * 1000);
   });
 
+  it('CLC-5: the worker keeps one Temporal Schedule that reminds and expires exam vouchers, daily at 00:00 UTC', async () => {
+    await ensureExamVoucherSchedule(h.env.client, h.taskQueue);
+    await ensureExamVoucherSchedule(h.env.client, h.taskQueue); // idempotent at every worker start
+    const schedule = await h.env.client.schedule.getHandle(EXAM_VOUCHERS_SCHEDULE_ID).describe();
+    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'examVouchers', taskQueue: h.taskQueue });
+    const next = schedule.info.nextActionTimes;
+    for (const t of next) expect([t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds()]).toEqual([0, 0, 0]);
+    expect(next[1]!.getTime() - next[0]!.getTime()).toBe(24 * 3600 * 1000);
+  });
+
   it('CLC-8: reports of balances, credits expiring soon and redemptions, as JSON and CSV', async () => {
     const balances = await h.api.call('GET', '/v1/reports/balances', { token: OPS });
     expect(balances.body.balances).toContainEqual({ accountId, balance: await balance() });
@@ -253,14 +340,14 @@ describe('API: Learning Credits', () => {
     const expiring = await h.api.call('GET', '/v1/reports/expiring?days=400', { token: AM });
     expect(expiring.body.expiring.every((l: { expiresOn: string }) => l.expiresOn <= addDays(today, 400))).toBe(true);
     expect(expiring.body.expiring.some((l: { accountId: string }) => l.accountId === accountId)).toBe(true);
-    // Three approved today: the desk's request, the earlier design's, and the auto-approved one.
+    // Four approved today: the captain's approved request, the auto-approved one, and CLC-5's training and exam voucher.
     const redemptions = await h.api.call('GET', `/v1/reports/redemptions?from=${today}&to=${today}`, { token: OPS });
     expect(
       redemptions.body.redemptions
         .filter((r: { accountId: string }) => r.accountId === accountId)
         .map((r: { status: string }) => r.status)
         .sort(),
-    ).toEqual(['approved', 'approved']);
+    ).toEqual(['approved', 'approved', 'approved', 'approved']);
     expect((await h.api.call('GET', '/v1/reports/redemptions?from=nope', { token: OPS })).status).toBe(400);
     expect((await h.api.call('GET', '/v1/reports/balances', { token: CAPTAIN })).status).toBe(403);
     expect((await h.api.call('GET', `/v1/accounts/${accountId}/statements/2020-01`, { token: CAPTAIN })).status).toBe(404);
@@ -308,7 +395,10 @@ describe('API: Learning Credits', () => {
 
   it('ALL-5: the email of a waiting redemption opens that redemption, in plain text and in HTML', async () => {
     await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: CAPTAIN, body: { enabled: false } });
-    const res = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { accountId, kind: 'digital-learning', credits: 5 } });
+    const res = await h.api.call('POST', '/v1/redemptions', {
+      token: CAPTAIN,
+      body: { accountId, kind: 'digital-learning', credits: 5, paysFor: 'Cisco U.' },
+    });
     expect(res.status).toBe(201);
     const id = res.body.redemptionId as string;
     const mail = await h.smtp.waitFor((m) => m.subject.includes('waits for your approval') && m.text.includes(id), 30_000);

@@ -144,7 +144,7 @@ describe('API: Idempotency-Key (ALL-4)', () => {
   it('ALL-4, CLC-6: a retried redemption, also after the API died mid-request, redeems once under one id', async () => {
     const lotId = await activeLot();
     const key = randomUUID();
-    const ask = { lotId, kind: 'digital-learning', credits: 3 };
+    const ask = { lotId, kind: 'digital-learning', credits: 3, paysFor: 'Cisco U.' };
     const first = await call('POST', '/v1/redemptions', OPS, ask, key);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ status: 'approved', credits: 3 });

@@ -30,7 +30,16 @@ describe("API: the portal's lists and work queues", () => {
     return res.body.lotId as string;
   };
   const redeem = async (credits: number) => {
-    const res = await h.api.call('POST', '/v1/redemptions', { token: CAPTAIN, body: { accountId: mine, kind: 'exam-voucher', credits } });
+    const res = await h.api.call('POST', '/v1/redemptions', {
+      token: CAPTAIN,
+      body: {
+        accountId: mine,
+        kind: 'exam-voucher',
+        credits,
+        paysFor: 'CCNA 200-301',
+        learner: { name: 'Kim Osei', email: 'kim@learners.example' },
+      },
+    });
     expect(res.status).toBe(201);
     return res.body.redemptionId as string;
   };

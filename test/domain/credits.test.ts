@@ -5,6 +5,10 @@ import {
   allocateNearestExpiryFirst,
   CLC_COUNTRIES,
   countryNotCleared,
+  draftStatement,
+  requestProblems,
+  voucherIdOf,
+  voucherReminderDate,
   examVoucherExpiry,
   extendedExpiry,
   extensionWindow,
@@ -68,8 +72,9 @@ describe('Learning Credit rules (CLC-1 … CLC-7)', () => {
     ]);
   });
 
-  it('CLC-6: a hold lasts 45 days, never past the expiry of its credits', () => {
-    expect(holdReleaseDate('2027-01-01', '2027-12-31')).toBe('2027-02-15');
+  it('CLC-6: a hold lasts all of its 45th day and is released the day after, never past the expiry of its credits', () => {
+    expect(holdReleaseDate('2027-01-01', '2027-12-31')).toBe('2027-02-16');
+    expect(holdReleaseDate('2027-01-01', '2027-02-15')).toBe('2027-02-15');
     expect(holdReleaseDate('2027-01-01', '2027-01-20')).toBe('2027-01-20');
   });
 
@@ -121,5 +126,43 @@ describe('Learning Credit rules (CLC-1 … CLC-7)', () => {
     expect(countryNotCleared([], ['DE'])).toBe('no country on record, so none cleared for Cisco Learning Credits');
     expect(CLC_COUNTRIES).toHaveLength(32);
     expect(CLC_COUNTRIES).toContain('US');
+  });
+
+  it('CLC-8: a statement opens with the last closing balance; entries of earlier months are late lines with their own dates', () => {
+    const entry = (on: string, credits: number) => ({ on, lotId: 'L1', kind: 'purchase', credits, reason: `r ${on}` });
+    expect(draftStatement('2031-11', 75, [entry('2031-10-28', 125), entry('2031-11-03', -5)])).toEqual({
+      openingBalance: 75,
+      closingBalance: 195,
+      lines: [
+        { on: '2031-10-28', lotId: 'L1', kind: 'purchase', credits: 125, reason: 'r 2031-10-28', late: true },
+        { on: '2031-11-03', lotId: 'L1', kind: 'purchase', credits: -5, reason: 'r 2031-11-03' },
+      ],
+    });
+    // A first statement sums what came before its month; a quiet month carries the balance.
+    expect(draftStatement('2031-11', null, [entry('2031-09-01', 40), entry('2031-11-02', 10)])).toMatchObject({
+      openingBalance: 40,
+      closingBalance: 50,
+      lines: [{ on: '2031-11-02', credits: 10 }],
+    });
+    expect(draftStatement('2031-12', 195, [])).toEqual({ openingBalance: 195, closingBalance: 195, lines: [] });
+  });
+
+  it('CLC-5: a redemption names what it pays for, and training and exams their learner', () => {
+    const kim = { name: 'Kim Osei', email: 'kim@learners.example' };
+    expect(requestProblems({ kind: 'digital-learning', paysFor: 'Cisco U.' })).toEqual([]);
+    expect(requestProblems({ kind: 'exam-voucher', paysFor: 'CCNA 200-301', learner: kim })).toEqual([]);
+    expect(requestProblems({ kind: 'training', paysFor: ' ' })).toEqual([
+      { field: 'paysFor', message: 'a redemption names what it pays for' },
+      { field: 'learner', message: 'a training redemption names its learner (name and email)' },
+    ]);
+    expect(requestProblems({ kind: 'exam-voucher', paysFor: 'CCNA', learner: { name: 'Kim', email: '' } })).toEqual([
+      { field: 'learner', message: 'an exam-voucher redemption names its learner (name and email)' },
+    ]);
+  });
+
+  it('CLC-5: an exam voucher issued on 2032-02-29 expires 2033-02-28 (CAL-4) and its holder is reminded on 2033-01-29', () => {
+    expect(examVoucherExpiry('2032-02-29')).toBe('2033-02-28');
+    expect(voucherReminderDate('2033-02-28')).toBe('2033-01-29');
+    expect(voucherIdOf('RD-1')).toBe('EV-RD-1');
   });
 });

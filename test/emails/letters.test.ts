@@ -55,9 +55,28 @@ const cases: [string, Email, string][] = [
     '/app/redemptions/R-1',
   ],
   [
+    'redemptions handed over',
+    credits.redemptionsHandedOver({
+      name: 'D',
+      accountId: 'ACME',
+      waiting: [{ redemptionId: 'R-1', credits: 5, kind: 'exam-voucher', holdUntil: '2027-02-01' }],
+    }),
+    '/app',
+  ],
+  [
     'redemption settled',
     credits.redemptionSettled({ name: 'D', redemptionId: 'R-1', credits: 5, outcome: 'approved' }),
     '/app/redemptions/R-1',
+  ],
+  [
+    'voucher issued',
+    credits.voucherIssued({ name: 'Kim', voucherId: 'EV-1', exam: 'CCNA', issuedOn: '2027-01-05', expiresOn: '2028-01-05' }),
+    '/app/vouchers/EV-1',
+  ],
+  [
+    'voucher reminder',
+    credits.voucherReminder({ name: 'Kim', voucherId: 'EV-1', exam: 'CCNA', expiresOn: '2028-01-05', daysBefore: 30 }),
+    '/app/vouchers/EV-1',
   ],
   ['statement', credits.statement(statement), '/app/accounts/ACME/statements/2027-01'],
   ['statement, no account', credits.statement(noAccount), '/app'],
@@ -97,5 +116,32 @@ describe('emails', () => {
     const { html } = renderLetter('Dear <b>Dana</b> & co,\n\nSee it: /app/lots/L-1\n', 'https://p.example');
     expect(html).toContain('Dear &lt;b&gt;Dana&lt;/b&gt; &amp; co,');
     expect(html).toContain('<a href="https://p.example/app/lots/L-1">See it</a>');
+  });
+
+  it('CLC-4: the forfeit email names the last day to ask for the extension, or the request already waiting for ops', () => {
+    const lot = { name: 'D', lotId: 'L-1', forfeited: 5, expiresOn: '2028-01-01' };
+    expect(credits.forfeited({ ...lot, extensionCloses: '2028-03-01' }).body).toContain(
+      'Ask for the one six-month extension by the end of 2028-03-01: approved, it restores them.',
+    );
+    expect(credits.forfeited({ ...lot, extensionCloses: '2028-03-01', requestPending: 'XR-1' }).body).toContain(
+      "Your extension request XR-1 waits for ops' decision: approved, it restores them. Nothing more is needed from you.",
+    );
+  });
+
+  it('CLC-6: a waiting request may be decided all through the day before its release', () => {
+    const waiting = credits.approvalWaiting({ name: 'D', redemptionId: 'R-1', credits: 5, kind: 'training', holdUntil: '2027-02-16' });
+    expect(waiting.body).toContain('Approve or reject it by the end of 2027-02-15; undecided, its credits are released on 2027-02-16.');
+    const handed = credits.redemptionsHandedOver({
+      name: 'Sam Park',
+      accountId: 'ACME',
+      waiting: [
+        { redemptionId: 'R-1', credits: 5, kind: 'training', holdUntil: '2027-02-16' },
+        { redemptionId: 'R-2', credits: 8, kind: 'event', holdUntil: '2027-03-01' },
+      ],
+    });
+    expect(handed.subject).toBe('2 redemptions wait for your approval (account ACME)');
+    expect(handed.body).toContain(
+      'R-1: 5 credits (training), to decide by the end of 2027-02-15\nR-2: 8 credits (event), to decide by the end of 2027-02-28',
+    );
   });
 });

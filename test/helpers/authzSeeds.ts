@@ -7,7 +7,16 @@ import { nominationFor } from './loyalty';
 import { uniqueId } from './temporal';
 
 export type EntityKind =
-  'account' | 'lot' | 'windowLot' | 'extensionRequest' | 'redemption' | 'certification' | 'engagement' | 'useCase' | 'retiredUseCase';
+  | 'account'
+  | 'lot'
+  | 'windowLot'
+  | 'extensionRequest'
+  | 'redemption'
+  | 'voucher'
+  | 'certification'
+  | 'engagement'
+  | 'useCase'
+  | 'retiredUseCase';
 export type Seeds = Record<EntityKind, readonly [own: string, another: string]>;
 
 export const useCaseBody = {
@@ -53,9 +62,18 @@ async function seedCredits(ok: ReturnType<typeof must>, accounts: readonly strin
   const ask = async (lotId: string) => (await ok(201, 'POST', `/v1/lots/${lotId}/extension-requests`, 'tok-ops-0000', usagePlan)).requestId;
   const extensionRequest = [await ask(asked[0]!), await ask(asked[1]!)] as const;
   const redeem = async (accountId: string) =>
-    (await ok(201, 'POST', '/v1/redemptions', 'tok-ops-0000', { accountId, kind: 'digital-learning', credits: 2 })).redemptionId;
+    (await ok(201, 'POST', '/v1/redemptions', 'tok-ops-0000', { accountId, kind: 'digital-learning', credits: 2, paysFor: 'Cisco U.' }))
+      .redemptionId;
   const redemption = [await redeem(accounts[0]!), await redeem(accounts[1]!)] as const;
-  return { lot, windowLot, extensionRequest, redemption };
+  // CLC-5: an exam voucher of each account, asked for and approved by its own captain.
+  const voucherOf = async (accountId: string, captain: string) => {
+    const learner = { name: 'Kim Osei', email: 'kim@learners.example' };
+    const exam = { accountId, kind: 'exam-voucher', credits: 1, paysFor: 'CCNA 200-301', learner };
+    const asked = await ok(201, 'POST', '/v1/redemptions', captain, exam);
+    return (await ok(200, 'POST', `/v1/redemptions/${asked.redemptionId}/decision`, captain, { approve: true })).voucherId as string;
+  };
+  const voucher = [await voucherOf(accounts[0]!, 'tok-captain-dlee'), await voucherOf(accounts[1]!, 'tok-captain-other')] as const;
+  return { lot, windowLot, extensionRequest, redemption, voucher };
 }
 
 async function seedPartners(ok: ReturnType<typeof must>) {

@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { IsoDate } from '../../domain/calendar';
-import { lotExpiryDate, purchaseActivationDate } from '../../domain/credits';
+import { LEARNER_KINDS, lotExpiryDate, purchaseActivationDate } from '../../domain/credits';
 import { creditLot } from '../../workflows/credits';
 import {
   decideRedemption as deskDecide,
@@ -35,13 +35,22 @@ export async function startPurchasedLot(
   return { lot, handle };
 }
 
-/** A redemption through the API's desk, as the team captain dlee: the state, or a CreditRefusal. */
+/** The learner a test's training and exam redemptions name unless it names one (CLC-5). */
+export const TEST_LEARNER = { name: 'Lee Learner', email: 'lee.learner@learners.example' };
+
+/**
+ * A redemption through the API's desk, as the team captain dlee: the state, or a CreditRefusal. What it
+ * pays for and its learner (training, exams) are filled in unless the test names them, or names them
+ * `undefined` to see the refusal.
+ */
 export async function requestRedemption(
   desk: RedemptionDeskDeps,
   input: Omit<RedemptionInput, 'redemptionId' | 'requestedBy' | 'approverEmail'> & { approverEmail?: string },
 ) {
   const redemptionId = uniqueId('R');
   const state = await deskRequest(desk, {
+    ...('paysFor' in input ? {} : { paysFor: `${input.kind} for the team` }),
+    ...('learner' in input || !LEARNER_KINDS.includes(input.kind) ? {} : { learner: TEST_LEARNER }),
     ...input,
     redemptionId,
     requestedBy: 'team-captain:dlee',

@@ -11,7 +11,7 @@ import { createTestDatabase } from './db';
 import { suiteStartDate } from './startDate';
 import { nominationFor } from './loyalty';
 import { startSmtpServer } from './smtp';
-import { startWorker, timeSkippingEnv, uniqueId, uniqueTaskQueue } from './temporal';
+import { PUBLIC_URL, startWorker, timeSkippingEnv, uniqueId, uniqueTaskQueue } from './temporal';
 
 /**
  * The servers of every lifecycle's workflow suite: a time-skipping Temporal server, a real worker (unless
@@ -41,7 +41,8 @@ export async function workflowHarness(opts: { worker?: boolean; startOn?: IsoDat
     taskQueue,
     today,
     lots: lotBalanceNews(env.client, db, 50),
-    mail: { mailer, from: 'Programs <programs@test.example>' },
+    // Its links lead where the worker's do.
+    mail: { mailer, from: 'Programs <programs@test.example>', publicUrl: PUBLIC_URL },
   };
 
   /** Skips time to `time` (default 12:00 UTC) on `date`: timers due before then fire in order. */

@@ -206,7 +206,7 @@ describe("Portal journeys: the AM records bookings, ops decide certifications, t
     await expectAccessible(page);
     const href = (await page.getByRole('link', { name: 'Download as CSV' }).getAttribute('href'))!;
     const csv = decodeURIComponent(href.replace('data:text/csv;charset=utf-8,', '')).split('\n');
-    expect(csv[0]).toBe('on,lotId,kind,credits,reason');
+    expect(csv[0]).toBe('on,lotId,kind,credits,reason,late'); // CLC-8: a late entry is marked in its own column
     expect(csv.some((line) => line.includes(lotId) && line.includes(',100,'))).toBe(true);
   });
 });

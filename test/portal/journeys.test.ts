@@ -64,7 +64,14 @@ describe('Portal journeys in a real browser', () => {
     }
     const asked = [];
     for (const credits of [20, 30]) {
-      const res = await call('ops', 'POST', '/v1/redemptions', { accountId, kind: 'training', credits, startsOn: addDays(today, 30) });
+      const res = await call('ops', 'POST', '/v1/redemptions', {
+        accountId,
+        kind: 'training',
+        credits,
+        startsOn: addDays(today, 30),
+        paysFor: 'Implementing Cisco SD-WAN Solutions',
+        learner: { name: 'Kim Osei', email: 'kim@learners.example' },
+      });
       expect(res.body.status).toBe('pending');
       asked.push(res.body.redemptionId as string);
     }

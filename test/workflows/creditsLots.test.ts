@@ -161,3 +161,75 @@ describe('Learning Credit lots', () => {
     ).toHaveLength(1);
   });
 });
+
+// CLC-4 (amended): the reissue window's last day, expiry + 60, is open all day, as the forfeit email says.
+// Dates written out: the clock starts on 2030-03-09; the lots are invoiced 2030-03-10 and expire 2031-03-10.
+describe('Learning Credit lots: the last day of the reissue window', () => {
+  let h: WorkflowHarness;
+  beforeAll(async () => {
+    h = await workflowHarness({ startOn: '2030-03-09' });
+  });
+  afterAll(async () => h?.close());
+
+  it('CLC-4: a request on the 60th day after expiry is accepted, and a lot never asked closes only when that day ends', async () => {
+    const asked = await startPurchasedLot(h.env, h.taskQueue, {
+      credits: 12,
+      invoiceDate: '2030-03-10',
+      ownerEmail: 'asks.late@example.com',
+      lotId: 'LP-ASKS',
+    });
+    const quiet = await startPurchasedLot(h.env, h.taskQueue, {
+      credits: 3,
+      invoiceDate: '2030-03-10',
+      ownerEmail: 'never.asks@example.com',
+      lotId: 'LP-QUIET',
+    });
+    expect(asked.lot.expiresOn).toBe('2031-03-10');
+
+    await h.skipTo('2031-03-10');
+    const forfeit = await h.smtp.waitFor((m) => m.subject === '12 Learning Credits expired (lot LP-ASKS)');
+    expect(forfeit.text).toContain('Lot LP-ASKS expired on 2031-03-10; its 12 unused credits are forfeited.');
+    expect(forfeit.text).toContain('Ask for the one six-month extension by the end of 2031-05-09: approved, it restores them.');
+
+    // The last day of the window, late in the day.
+    await h.skipTo('2031-05-09', '23:00:00');
+    expect(await quiet.handle.query(lotStateQuery)).toMatchObject({ state: 'expired', closesOn: '2031-05-09' });
+    const requested = await asked.handle.executeUpdate(requestExtensionUpdate, {
+      args: [{ requestId: 'XR-LAST-DAY', usagePlan: 'CCNP training for two engineers', by: 'team-captain:dlee' }],
+    });
+    expect(requested).toMatchObject({
+      state: 'expired',
+      extension: { requestId: 'XR-LAST-DAY', requestedOn: '2031-05-09', status: 'pending' },
+    });
+
+    // The day over: the quiet lot closes; the asked one stays open for its decision.
+    await h.skipTo('2031-05-10', '00:00:01');
+    // Read without letting time skip on (env.client's handle would skip to the next timer while it waits).
+    const quietRun = h.steadyClient.workflow.getHandle(quiet.handle.workflowId);
+    expect(await quietRun.result()).toMatchObject({ state: 'closed', closesOn: '2031-05-09', forfeited: 3 });
+    await h.skipTo('2031-05-20');
+    expect(await asked.handle.query(lotStateQuery)).toMatchObject({ state: 'expired', extension: { status: 'pending' } });
+    const decided = await asked.handle.executeUpdate(decideExtensionUpdate, {
+      args: [{ requestId: 'XR-LAST-DAY', approve: true, by: 'ops:test' }],
+    });
+    expect(decided).toMatchObject({ state: 'active', expiresOn: '2031-09-10', balance: 12, forfeited: 0 });
+    expect(await ledgerOf(h, 'LP-ASKS')).toEqual([
+      { kind: 'purchase', credits: 12 },
+      { kind: 'forfeit', credits: -12 },
+      { kind: 'extension', credits: 12 },
+    ]);
+
+    // Every email of the asking owner, in order.
+    await h.smtp.waitFor((m) => m.subject === 'Extension of lot LP-ASKS approved');
+    expect(h.smtp.received.filter((m) => m.to.includes('asks.late@example.com')).map((m) => m.subject)).toEqual([
+      '12 Cisco Learning Credits are active (lot LP-ASKS)',
+      '12 Learning Credits expire in 90 days (lot LP-ASKS)',
+      '12 Learning Credits expire in 30 days (lot LP-ASKS)',
+      '12 Learning Credits expire in 7 days (lot LP-ASKS)',
+      '12 Learning Credits expired (lot LP-ASKS)',
+      'Extension of lot LP-ASKS approved',
+    ]);
+    const told = await h.smtp.waitFor((m) => m.to.includes('ops@test.example') && m.subject.includes('LP-ASKS'));
+    expect(told.subject).toBe('Extension of lot LP-ASKS requested by team-captain:dlee');
+  });
+});

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { addDays } from '../../domain/calendar';
-import { deliverNotice, redemptionHolds } from '../../workflows/creditsSchedules';
+import { deliverNotice, examVouchers, redemptionHolds } from '../../workflows/creditsSchedules';
 import { requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { itReplays, type History } from '../helpers/histories';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
@@ -43,6 +43,14 @@ describe('determinism: replaying Learning Credit histories', () => {
       args: [`redemption-${due.redemptionId}:settled`],
     });
     await delivery.result();
+    // CLC-5: the daily voucher run (nothing due: its reminders and expiry steps all the same).
+    const voucherRun = await h.steadyClient.workflow.start(examVouchers, {
+      workflowId: uniqueId('exam-vouchers'),
+      taskQueue: h.taskQueue,
+      args: [],
+    });
+    expect(await voucherRun.result()).toMatchObject({ reminded: 0, expired: 0 });
+    fresh.push({ name: 'credit-voucher-run', history: await voucherRun.fetchHistory() });
     fresh.push(
       { name: 'credit-holds-run', history: await holdsRun.fetchHistory() },
       { name: 'credit-notice-delivery', history: await delivery.fetchHistory() },

@@ -155,7 +155,7 @@ describe('a Learning Credit lot, its whole timeline', () => {
     await t.delivered();
   });
 
-  it('CLC-2, CLC-3: an awarded lot, active from its award day, reminded, forfeited at expiry and closed 60 days on', async () => {
+  it('CLC-2, CLC-3, CLC-4: an awarded lot, active from its award day, reminded, forfeited at expiry and closed when the 60th day after it ends', async () => {
     await h.skipTo('2033-06-01');
     const { accountId, captainEmail, handle: account } = await h.enrolled({ yearlyUsd: 3_000_000 });
     const lotId = `LA-${accountId}-FY2034Q1`;
@@ -172,7 +172,8 @@ describe('a Learning Credit lot, its whole timeline', () => {
       },
     });
     await t.look();
-    for (const date of ['2033-10-15', '2034-07-17', '2034-09-15', '2034-10-08', '2034-10-15', '2034-12-14', '2035-02-01']) await t.at(date);
+    for (const date of ['2033-10-15', '2034-07-17', '2034-09-15', '2034-10-08', '2034-10-15', '2034-12-14', '2034-12-15', '2035-02-01'])
+      await t.at(date);
 
     // Written out by hand: the first award after acceptance in fiscal Q4 is Q1's, on 15 October.
     const C = captainEmail;
@@ -187,7 +188,8 @@ describe('a Learning Credit lot, its whole timeline', () => {
       ['2034-10-15', 'state', 'expired', '2034-10-15', 0],
       ['2034-10-15', 'ledger', 'forfeit', -75],
       ['2034-10-15', 'email', C, 'lot-forfeit', `75 Learning Credits expired (lot ${lotId})`],
-      ['2034-12-14', 'state', 'closed', '2034-10-15', 0],
+      // CLC-4: the window's last day, 2034-12-14, is open all day; the lot closes as it ends.
+      ['2034-12-15', 'state', 'closed', '2034-10-15', 0],
     ];
     expect(t.rows()).toEqual(expected);
     await t.delivered();

@@ -2266,7 +2266,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Redeem credits, nearest expiry first; held until the Team Captain decides, unless auto-approved (CLC-5, CLC-6, CLC-7)
+         * Redeem credits for what they pay for (and, for training and exams, the learner), nearest expiry first; held until the Team Captain decides, unless auto-approved; an approved exam voucher is issued to its learner (CLC-5, CLC-6, CLC-7)
          * @description Roles: ops, team-captain
          */
         post: {
@@ -3128,6 +3128,177 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["RedemptionsReport"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description Malformed input; `errors` names each bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role or ownership does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the database does not answer; retry after the delay given */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vouchers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An exam voucher: its exam, holder, issue date and expiry a year on (CLC-5; ALL-3: a Team Captain reads its account's)
+         * @description Roles: ops, account-manager, team-captain
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The voucher */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExamVoucher"];
+                    };
+                };
+                /** @description Malformed input; `errors` names each bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role or ownership does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such voucher */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the database does not answer; retry after the delay given */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/training-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Training records per person: each training and exam redemption with its learner, what it paid for and its voucher, one learner's or all, JSON or CSV (CLC-5, CLC-8; ALL-3)
+         * @description Roles: ops, account-manager
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                    format?: "json" | "csv";
+                    learnerEmail?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The records, by learner then date */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrainingRecords"];
                         "text/csv": string;
                     };
                 };
@@ -6774,6 +6945,7 @@ export interface components {
             }[];
             holdUntil: string | null;
             decidedBy: string | null;
+            voucherId: string | null;
         };
         Redemption: {
             accountId?: string;
@@ -6782,9 +6954,17 @@ export interface components {
             kind: "training" | "exam-voucher" | "digital-learning" | "event";
             credits: number;
             startsOn?: string;
+            paysFor: string;
+            learner?: components["schemas"]["Learner"];
             details?: {
                 [key: string]: unknown;
             };
+        };
+        /** @description CLC-5: who takes the training or the exam */
+        Learner: {
+            name: string;
+            /** Format: email */
+            email: string;
         };
         AccountLots: {
             accountId: string;
@@ -6833,6 +7013,8 @@ export interface components {
                 kind: string;
                 credits: number;
                 reason: string;
+                /** @enum {boolean} */
+                late?: true;
             }[];
         };
         BalancesReport: {
@@ -6865,6 +7047,43 @@ export interface components {
                 requestedOn: string;
                 decidedOn: string | null;
                 requestedBy: string;
+            }[];
+            limit: number;
+            offset: number;
+        };
+        ExamVoucher: {
+            voucherId: string;
+            redemptionId: string;
+            accountId: string | null;
+            exam: string;
+            holder: {
+                name: string;
+                email: string;
+            };
+            credits: number;
+            issuedOn: string;
+            expiresOn: string;
+            remindOn: string;
+            /** @enum {string} */
+            state: "issued" | "expired";
+        };
+        TrainingRecords: {
+            trainingRecords: {
+                redemptionId: string;
+                learnerName: string;
+                learnerEmail: string;
+                accountId: string | null;
+                kind: string;
+                paysFor: string | null;
+                credits: number;
+                /** @enum {string} */
+                status: "pending" | "approved" | "rejected" | "expired";
+                requestedOn: string;
+                startsOn: string | null;
+                voucherId: string | null;
+                voucherExpiresOn: string | null;
+                /** @enum {string|null} */
+                voucherState: "issued" | "expired" | null;
             }[];
             limit: number;
             offset: number;

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { api, ok } from '../../api/client';
 import { ErrorSummary } from '../../components/forms';
 import { Facts, Loaded, Page } from '../../components/layout';
@@ -31,6 +31,8 @@ export function RedemptionPage() {
                 ['Released on', r.status === 'pending' ? r.holdUntil : null],
                 ['Decided by', r.decidedBy],
                 ['Drawn from', r.allocation.map((a) => `${a.lotId}: ${a.credits}`).join(', ')],
+                // CLC-5: an approved exam redemption issued a voucher of its own.
+                ['Exam voucher', r.voucherId ? <Link to={`/vouchers/${encodeURIComponent(r.voucherId)}`}>{r.voucherId}</Link> : null],
               ]}
             />
             <ErrorSummary error={decide.error} />

@@ -3,12 +3,15 @@ import { useParams } from 'react-router-dom';
 import { api, ok } from '../../api/client';
 import { Empty, Facts, Loaded, Page } from '../../components/layout';
 
-type Line = { on: string; lotId: string; kind: string; credits: number; reason: string };
+type Line = { on: string; lotId: string; kind: string; credits: number; reason: string; late?: true };
 
 /** The statement's lines as CSV, quoted where a value needs it. */
 function csvOf(lines: Line[]): string {
   const cell = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  const rows = [['on', 'lotId', 'kind', 'credits', 'reason'], ...lines.map((l) => [l.on, l.lotId, l.kind, l.credits, l.reason])];
+  const rows = [
+    ['on', 'lotId', 'kind', 'credits', 'reason', 'late'],
+    ...lines.map((l) => [l.on, l.lotId, l.kind, l.credits, l.reason, l.late ? 'yes' : '']),
+  ];
   return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
 }
 
@@ -56,7 +59,8 @@ export function StatementPage() {
                         <td>{l.lotId}</td>
                         <td>{l.kind}</td>
                         <td>{l.credits}</td>
-                        <td>{l.reason}</td>
+                        {/* CLC-8: an entry of an earlier month that its own statement could not show */}
+                        <td>{l.late ? `${l.reason} (recorded late)` : l.reason}</td>
                       </tr>
                     ))}
                   </tbody>
