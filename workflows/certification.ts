@@ -13,7 +13,9 @@ import {
   type CertificationInput,
   type CertificationState,
 } from './certificationDefinitions';
+import { boundedCsat } from './certificationCsat';
 import { Certification } from './certificationState';
+import { today } from './clock';
 import { decideApplication, nextEvent, onEvent, revoke, sleepUntilEvent } from './certificationSteps';
 
 /**
@@ -28,7 +30,7 @@ export async function certification(input: CertificationInput): Promise<Certific
   setHandler(certificationRecordedUpdate, () => c.certificationRecorded());
   setHandler(decideCertificationUpdate, (d) => c.decide(d), { validator: (_d) => c.assertApplied() });
   setHandler(renewCertificationUpdate, (r) => c.renew(r), { validator: (r) => c.validateRenewal(r) });
-  setHandler(csatResponsesUpdate, (r) => c.csatResponses(r), { validator: (_r) => c.assertOpen() });
+  setHandler(csatResponsesUpdate, (r) => c.csatResponses(r), { validator: (r) => c.validateCsatResponses(r) });
   setHandler(nonComplianceNoticeUpdate, (n) => c.nonComplianceNotice(n), { validator: (_n) => c.assertOpen() });
   setHandler(grantExtensionUpdate, (e) => c.grantExtension(e), { validator: (e) => c.validateExtension(e) });
   setHandler(markCompliantUpdate, () => c.markCompliant(), { validator: (_m) => c.assertOutOfCompliance() });
@@ -43,9 +45,9 @@ export async function certification(input: CertificationInput): Promise<Certific
     if (c.revocation !== null) return revoke(c);
     if (c.renewed) {
       await c.tell(`renewed-${c.s.anniversary}`, 'renewed');
-      return nextRun(input, () => ({ ...c.s, done: [] })); // the new year's events afresh
+      return nextRun(input, () => ({ ...boundedCsat(c.s, today()), done: [] })); // the new year's events afresh
     }
-    if (woke && workflowInfo().continueAsNewSuggested) return nextRun(input, () => c.s);
+    if (woke && workflowInfo().continueAsNewSuggested) return nextRun(input, () => boundedCsat(c.s, today()));
     if (!woke && (await onEvent(c, event)) === 'ended') return c.s;
   }
 }

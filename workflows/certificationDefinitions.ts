@@ -27,10 +27,16 @@ export interface CertificationState {
   anniversary: IsoDate | null;
   /** Events already handled in this cycle (reminders, measurements), so none repeats. */
   done: string[];
-  /** CERT-4: survey responses by the date they were received. */
+  /** CERT-4: survey responses by the date they were received (one entry a day), those of the last 12 months. */
   csatResponses: { on: IsoDate; count: number }[];
+  /** v0.1.0's one Low Score Follow-Up flag for every measurement: the last word ops gave; read only by runs from before. */
   lowScoreFollowUpDone: boolean;
+  /** CERT-4: each measurement period's Low Score Follow-Up (the last word ops gave), by the measurement closing the period. */
+  lowScoreFollowUps?: { period: IsoDate; done: boolean }[];
+  /** CERT-4: the latest measurements (a few; each is taken once). */
   measurements: { on: IsoDate; passed: boolean; shortfalls: string[] }[];
+  /** CERT-4: the first measurement date, set at approval (a partner re-applying within six months keeps its earlier one). */
+  firstCsatOn?: IsoDate | null;
   /** CERT-4: set when the partner moves from Premier to Gold: its first Gold measurement needs 30 responses. */
   goldSince?: IsoDate | null;
   /** CERT-4: Premier certified in the six months before approval: not "new", no first-measurement grace. */
@@ -54,7 +60,14 @@ export const certificationStateQuery = defineQuery<CertificationState>('state');
 export const certificationRecordedUpdate = defineUpdate<CertificationState>('certificationRecorded');
 export const decideCertificationUpdate = defineUpdate<CertificationState, [{ approve: boolean; by: string }]>('decide');
 export const renewCertificationUpdate = defineUpdate<CertificationState, [Requirements]>('renew');
-export const csatResponsesUpdate = defineUpdate<CertificationState, [{ count: number; lowScoreFollowUpDone?: boolean }]>('csatResponses');
+/** CERT-4: `count` responses received on `receivedOn` (v0.1.0 callers sent none: the day they are entered). */
+export interface CsatResponses {
+  count: number;
+  receivedOn?: IsoDate;
+  /** Whether the Low Score Follow-Up of the period holding `receivedOn` is done. */
+  lowScoreFollowUpDone?: boolean;
+}
+export const csatResponsesUpdate = defineUpdate<CertificationState, [CsatResponses]>('csatResponses');
 export const nonComplianceNoticeUpdate = defineUpdate<CertificationState, [{ reason: string; awareOn: IsoDate }]>('nonComplianceNotice');
 export const grantExtensionUpdate = defineUpdate<CertificationState, [{ until: IsoDate; by: string }]>('grantExtension');
 export const markCompliantUpdate = defineUpdate<CertificationState, [{ by: string }]>('markCompliant');

@@ -5,7 +5,10 @@ import type { IsoDate } from '../domain/calendar';
 import {
   anniversaryAfter,
   anniversaryOf,
+  csatCountsFrom,
+  csatKeptFrom,
   lapseDate,
+  nextCsatMeasurement,
   nextAnniversary,
   noticeIsTimely,
   recertWindowOpens,
@@ -14,7 +17,13 @@ import {
 } from '../domain/certification';
 import type { CertificationNotice } from '../activities/certification';
 import { today } from './clock';
-import { certificationSearchAttributes as csa, type CertificationInput, type CertificationState } from './certificationDefinitions';
+import { addResponses, boundedCsat, recordFollowUp } from './certificationCsat';
+import {
+  certificationSearchAttributes as csa,
+  type CertificationInput,
+  type CertificationState,
+  type CsatResponses,
+} from './certificationDefinitions';
 import { failureTypes } from './definitions';
 import { acts, refusal } from './shared';
 
@@ -42,6 +51,7 @@ export class Certification {
       done: [],
       csatResponses: [],
       lowScoreFollowUpDone: false,
+      lowScoreFollowUps: [],
       measurements: [],
       nonCompliance: null,
     };
@@ -100,10 +110,35 @@ export class Certification {
     return this.s;
   }
 
-  /** CERT-4: survey responses counted by the day they came. */
-  csatResponses({ count, lowScoreFollowUpDone }: { count: number; lowScoreFollowUpDone?: boolean }): CertificationState {
-    this.s.csatResponses.push({ on: today(), count });
-    if (lowScoreFollowUpDone !== undefined) this.s.lowScoreFollowUpDone = lowScoreFollowUpDone;
+  /** CERT-4: responses count on the day they were received, which is never after today nor too long ago to count. */
+  validateCsatResponses({ receivedOn }: CsatResponses): void {
+    this.assertOpen();
+    if (receivedOn === undefined) return;
+    const on = today();
+    if (receivedOn > on)
+      throw refusal(failureTypes.invalid, 'survey responses cannot be received in the future', [
+        { field: 'receivedOn', message: `must not be after today (${on})` },
+      ]);
+    const next = nextCsatMeasurement(on);
+    if (receivedOn < csatKeptFrom(on))
+      throw refusal(failureTypes.invalid, 'these survey responses count for no measurement', [
+        {
+          field: 'receivedOn',
+          message: `counts for no measurement still to come (the next, on ${next}, counts those received from ${csatCountsFrom(next)})`,
+        },
+      ]);
+  }
+
+  /**
+   * CERT-4: survey responses by the day they were received, however late they are entered: they count for
+   * each measurement still to come whose 12 months hold that day (one already taken is not taken again). The
+   * Low Score Follow-Up given is that of the period holding the day.
+   */
+  csatResponses({ count, receivedOn, lowScoreFollowUpDone }: CsatResponses): CertificationState {
+    const on = receivedOn ?? today();
+    addResponses(this.s, on, count);
+    if (lowScoreFollowUpDone !== undefined) recordFollowUp(this.s, on, lowScoreFollowUpDone);
+    Object.assign(this.s, boundedCsat(this.s, today()));
     return this.s;
   }
 

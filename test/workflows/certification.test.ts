@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IsoDate } from '../../domain/calendar';
 import * as messages from '../../workflows/certificationDefinitions';
 import { applyForCertification, fullRequirements, mailTimeline } from '../helpers/certification';
 import { workflowHarness, type WorkflowHarness } from '../helpers/workflowHarness';
@@ -30,9 +31,9 @@ describe('Premier Certification', () => {
   type Cert = Awaited<ReturnType<typeof applyForCertification>>;
   const stateOf = async (c: Cert) => (await c.handle.query(messages.certificationStateQuery)).state;
   const renew = (c: Cert) => c.handle.executeUpdate(messages.renewCertificationUpdate, { args: [fullRequirements()] });
-  /** Survey responses received today, the Low Score Follow-Up done. */
-  const responses = (c: Cert, count: number) =>
-    c.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count, lowScoreFollowUpDone: true }] });
+  /** Survey responses received on `receivedOn` (entered that day), the period's Low Score Follow-Up done. */
+  const responses = (c: Cert, count: number, receivedOn: IsoDate) =>
+    c.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count, receivedOn, lowScoreFollowUpDone: true }] });
   const mailsTo = (email: string, subject: string) => h.smtp.received.filter((m) => m.to.includes(email) && m.subject === subject);
 
   it('CERT-2, CERT-3: two cycles: Re-Cert on the 90th day before, renewal on the last day, lost on the 31st day after', async () => {
@@ -53,9 +54,9 @@ describe('Premier Certification', () => {
 
     // The second cycle, measured each January and July from the first measurement after 12 full months (2028-07-01).
     await mail.at('2028-02-05');
-    await responses(c, 12);
+    await responses(c, 12, '2028-02-05');
     await mail.at('2028-08-01');
-    await responses(c, 10);
+    await responses(c, 10, '2028-08-01');
     await mail.at('2028-10-05');
     expect(await stateOf(c)).toBe('approved');
     await mail.at('2028-10-06');
@@ -122,8 +123,8 @@ describe('Premier Certification', () => {
     }
     // Responses count from the 12 months before the measurement date.
     await h.skipTo('2031-05-22');
-    await responses(passing, 10);
-    await responses(failing, 9);
+    await responses(passing, 10, '2031-05-22');
+    await responses(failing, 9, '2031-05-22');
     await h.skipTo('2031-07-01');
     const p = await passing.handle.query(messages.certificationStateQuery);
     const f = await failing.handle.query(messages.certificationStateQuery);
@@ -141,7 +142,7 @@ describe('Premier Certification', () => {
     const c = await approved();
     await c.handle.executeUpdate(messages.moveToGoldUpdate, { args: [{ by: 'ops:test' }] });
     await h.skipTo('2032-06-01');
-    await responses(c, 29);
+    await responses(c, 29, '2032-06-01');
     await h.skipTo('2032-07-01'); // six full months to 2032-02-01; no measurement on 2032-01-01
     const state = await c.handle.query(messages.certificationStateQuery);
     expect(state.measurements).toEqual([{ on: '2032-07-01', passed: false, shortfalls: ['29 survey responses, 30 needed'] }]);

@@ -3872,6 +3872,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         count: number;
+                        receivedOn: string;
                         lowScoreFollowUpDone?: boolean;
                     };
                 };
@@ -6925,11 +6926,16 @@ export interface components {
                 count: number;
             }[];
             lowScoreFollowUpDone: boolean;
+            lowScoreFollowUps?: {
+                period: string;
+                done: boolean;
+            }[];
             measurements: {
                 on: string;
                 passed: boolean;
                 shortfalls: string[];
             }[];
+            firstCsatOn?: string | null;
             goldSince?: string | null;
             nonCompliance: {
                 reason: string;
