@@ -80,3 +80,14 @@ export function withEarlierCsat<S extends Csat>(
 function recordFollowUpOfPeriod(s: Csat, f: { period: IsoDate; done: boolean }): void {
   s.lowScoreFollowUps = [...(s.lowScoreFollowUps ?? []).filter((x) => x.period !== f.period), f];
 }
+
+/**
+ * CERT-3: the customer satisfaction shortfall still open, in words, or null. A run from before the shortfall was
+ * kept apart has only its non-compliance, whose reason then names the measurement.
+ */
+export function openCsatShortfall(s: Pick<CertificationState, 'csatShortfall' | 'nonCompliance'>): string | null {
+  if (s.csatShortfall !== undefined)
+    return s.csatShortfall && `customer satisfaction fell short on ${s.csatShortfall.on}: ${s.csatShortfall.shortfalls.join('; ')}`;
+  const reason = s.nonCompliance?.reason;
+  return reason?.startsWith('customer satisfaction on ') ? reason : null;
+}

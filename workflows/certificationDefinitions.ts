@@ -43,8 +43,21 @@ export interface CertificationState {
   recentlyCertified?: boolean;
   /** The day it was lost or revoked. */
   endedOn?: IsoDate | null;
-  /** CERT-5 */
-  nonCompliance: { reason: string; awareOn: IsoDate; noticeOn: IsoDate | null; timely: boolean; extensionUntil: IsoDate | null } | null;
+  /** CERT-3, CERT-4: the customer satisfaction shortfall open (a renewal is refused while it is), till compliant again. */
+  csatShortfall?: { on: IsoDate; shortfalls: string[] } | null;
+  /**
+   * CERT-5: the non-compliance ops deal with, and its extension. A shortfall found while an extension stands is
+   * recorded `later`, beside it, never in its place: the extension stands until its date.
+   */
+  nonCompliance: (Shortfall & { extensionUntil: IsoDate | null; later?: Shortfall[] }) | null;
+}
+
+/** CERT-5: a shortfall, how the partner came to know of it and whether it told ops in time. */
+export interface Shortfall {
+  reason: string;
+  awareOn: IsoDate;
+  noticeOn: IsoDate | null;
+  timely: boolean;
 }
 
 export interface CertificationInput {

@@ -17,15 +17,19 @@ import {
 } from '../domain/certification';
 import type { CertificationNotice } from '../activities/certification';
 import { today } from './clock';
-import { addResponses, boundedCsat, recordFollowUp } from './certificationCsat';
+import { addResponses, boundedCsat, openCsatShortfall, recordFollowUp } from './certificationCsat';
 import {
   certificationSearchAttributes as csa,
   type CertificationInput,
   type CertificationState,
   type CsatResponses,
+  type Shortfall,
 } from './certificationDefinitions';
 import { failureTypes } from './definitions';
 import { acts, refusal } from './shared';
+
+/** CERT-5: the shortfalls found beside a granted extension that a certification keeps (the latest). */
+const LATER_SHORTFALLS_KEPT = 10;
 
 export class Certification {
   readonly s: CertificationState;
@@ -94,7 +98,9 @@ export class Certification {
         `renewal is open from ${anniversary ? recertWindowOpens(anniversary) : '-'} to ${anniversary ? lapseDate(anniversary) : '-'}; the certification is ${state}`,
       );
     }
-    const unmet = unmetRequirements(requirements);
+    // CERT-3: every current requirement, customer satisfaction included.
+    const csat = openCsatShortfall(this.s);
+    const unmet = [...unmetRequirements(requirements), ...(csat ? [{ field: 'customerSatisfaction', message: csat }] : [])];
     if (unmet.length) throw refusal(failureTypes.invalid, `${unmet.length} requirement(s) not met`, unmet);
   }
 
@@ -145,9 +151,22 @@ export class Certification {
   /** CERT-5: the partner's notice, timely within 30 days of becoming aware. */
   nonComplianceNotice({ reason, awareOn }: { reason: string; awareOn: IsoDate }): CertificationState {
     const on = today();
-    this.s.nonCompliance = { reason, awareOn, noticeOn: on, timely: noticeIsTimely(awareOn, on), extensionUntil: null };
-    this.complianceChanged = true;
+    this.found({ reason, awareOn, noticeOn: on, timely: noticeIsTimely(awareOn, on) });
     return this.s;
+  }
+
+  /**
+   * CERT-5: a shortfall found (a notice, a measurement). With an extension granted it is recorded beside it: the
+   * extension stands until its date (v0.1.0 put the new one in its place, so ops could revoke at once).
+   */
+  found(shortfall: Shortfall): void {
+    const nc = this.s.nonCompliance;
+    if (nc?.extensionUntil && patched('certification-shortfall-beside-extension')) {
+      nc.later = [...(nc.later ?? []), shortfall].slice(-LATER_SHORTFALLS_KEPT);
+      return;
+    }
+    this.s.nonCompliance = { ...shortfall, extensionUntil: null };
+    this.complianceChanged = true;
   }
 
   validateExtension({ until }: { until: IsoDate }): void {
@@ -166,6 +185,7 @@ export class Certification {
 
   markCompliant(): CertificationState {
     this.s.nonCompliance = null;
+    this.s.csatShortfall = null;
     this.complianceChanged = true;
     return this.s;
   }
@@ -218,7 +238,9 @@ export class Certification {
     setCurrentDetails(
       `Premier Certification **${s.partnerId}** in ${s.country} — ${s.state}` +
         (s.anniversary ? `, anniversary ${s.anniversary}` : '') +
-        (s.nonCompliance ? `\n\nOut of compliance: ${s.nonCompliance.reason}` : ''),
+        (s.nonCompliance
+          ? `\n\nOut of compliance: ${[s.nonCompliance, ...(s.nonCompliance.later ?? [])].map((x) => x.reason).join('; ')}`
+          : ''),
     );
   }
 }

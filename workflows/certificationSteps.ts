@@ -132,7 +132,8 @@ export async function onEvent(c: Certification, { key, date, firstCsat }: DatedE
 
 /** CERT-5: at an extension's end ops is asked to confirm or revoke; the certification stays until ops decide. */
 async function askOps(c: Certification, key: string, nc: NonNullable<CertificationState['nonCompliance']>): Promise<'continue'> {
-  await c.tell(key, 'extension-ended', `ended on ${nc.extensionUntil} (${nc.reason})`);
+  const since = nc.later?.length ? `; found since: ${nc.later.map((x) => x.reason).join('; ')}` : '';
+  await c.tell(key, 'extension-ended', `ended on ${nc.extensionUntil} (${nc.reason})${since}`);
   return 'continue';
 }
 
@@ -148,14 +149,10 @@ async function measureCsat(c: Certification, date: IsoDate, first: boolean): Pro
     premierToGold: Boolean(s.goldSince),
   });
   recordMeasurement(s, { on: date, passed: shortfalls.length === 0, shortfalls });
+  // CERT-3: open until ops record the partner compliant again, or a later measurement passes.
+  s.csatShortfall = shortfalls.length ? { on: date, shortfalls } : null;
   if (!shortfalls.length) return c.publish();
-  s.nonCompliance = {
-    reason: `customer satisfaction on ${date}: ${shortfalls.join('; ')}`,
-    awareOn: date,
-    noticeOn: date,
-    timely: true,
-    extensionUntil: null,
-  };
+  c.found({ reason: `customer satisfaction on ${date}: ${shortfalls.join('; ')}`, awareOn: date, noticeOn: date, timely: true });
   await c.tell(`csat-${date}`, 'csat-failed', shortfalls.join('; '));
 }
 

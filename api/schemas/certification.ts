@@ -74,6 +74,8 @@ export const certificationListSchema = z
   })
   .openapi('CertificationList');
 
+const shortfall = z.object({ reason: z.string(), awareOn: z.string(), noticeOn: z.string().nullable(), timely: z.boolean() });
+
 export const certificationStateSchema = z
   .object({
     id: z.string(),
@@ -92,13 +94,17 @@ export const certificationStateSchema = z
     measurements: z.array(z.object({ on: z.string(), passed: z.boolean(), shortfalls: z.array(z.string()) })),
     firstCsatOn: z.string().nullable().optional(),
     goldSince: z.string().nullable().optional(),
+    /** CERT-3: the customer satisfaction shortfall open: a renewal is refused while it is. */
+    csatShortfall: z
+      .object({ on: z.string(), shortfalls: z.array(z.string()) })
+      .nullable()
+      .optional(),
     nonCompliance: z
       .object({
-        reason: z.string(),
-        awareOn: z.string(),
-        noticeOn: z.string().nullable(),
-        timely: z.boolean(),
+        ...shortfall.shape,
         extensionUntil: z.string().nullable(),
+        /** CERT-5: shortfalls found while the extension stands, recorded beside it. */
+        later: z.array(shortfall).optional(),
       })
       .nullable(),
   })

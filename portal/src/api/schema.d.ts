@@ -6937,12 +6937,22 @@ export interface components {
             }[];
             firstCsatOn?: string | null;
             goldSince?: string | null;
+            csatShortfall?: {
+                on: string;
+                shortfalls: string[];
+            } | null;
             nonCompliance: {
                 reason: string;
                 awareOn: string;
                 noticeOn: string | null;
                 timely: boolean;
                 extensionUntil: string | null;
+                later?: {
+                    reason: string;
+                    awareOn: string;
+                    noticeOn: string | null;
+                    timely: boolean;
+                }[];
             } | null;
         };
         Catalogue: {
