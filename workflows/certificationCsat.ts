@@ -3,13 +3,31 @@
 // handlers, steps and continue-as-new share them; kept bounded to what a measurement still to come needs.
 import type { IsoDate } from '../domain/calendar';
 import { addMonths } from '../domain/calendar';
-import { csatKeptFrom, csatPeriodOf, nextCsatMeasurement } from '../domain/certification';
+import { csatCountsFrom, csatKeptFrom, csatPeriodOf, nextCsatMeasurement } from '../domain/certification';
 import type { CertificationState } from './certificationDefinitions';
+import { failureTypes } from './definitions';
+import { refusal } from './shared';
 
 /** The measurements a certification keeps: two years of them, more than any cycle takes (each is taken once). */
 export const MEASUREMENTS_KEPT = 4;
 
 type Csat = Pick<CertificationState, 'csatResponses' | 'lowScoreFollowUps' | 'lowScoreFollowUpDone' | 'measurements'>;
+
+/** Refuses responses received after `today`, or so long ago that no measurement after `today` counts them. */
+export function assertReceivable(receivedOn: IsoDate, today: IsoDate): void {
+  if (receivedOn > today)
+    throw refusal(failureTypes.invalid, 'survey responses cannot be received in the future', [
+      { field: 'receivedOn', message: `must not be after today (${today})` },
+    ]);
+  const next = nextCsatMeasurement(today);
+  if (receivedOn < csatKeptFrom(today))
+    throw refusal(failureTypes.invalid, 'these survey responses count for no measurement', [
+      {
+        field: 'receivedOn',
+        message: `counts for no measurement still to come (the next, on ${next}, counts those received from ${csatCountsFrom(next)})`,
+      },
+    ]);
+}
 
 /** Adds `count` responses received on `on`, one entry a day, in date order. */
 export function addResponses(s: Csat, on: IsoDate, count: number): void {

@@ -5,10 +5,7 @@ import type { IsoDate } from '../domain/calendar';
 import {
   anniversaryAfter,
   anniversaryOf,
-  csatCountsFrom,
-  csatKeptFrom,
   lapseDate,
-  nextCsatMeasurement,
   nextAnniversary,
   noticeIsTimely,
   recertWindowOpens,
@@ -17,7 +14,7 @@ import {
 } from '../domain/certification';
 import type { CertificationNotice } from '../activities/certification';
 import { today } from './clock';
-import { addResponses, boundedCsat, openCsatShortfall, recordFollowUp } from './certificationCsat';
+import { addResponses, assertReceivable, boundedCsat, openCsatShortfall, recordFollowUp } from './certificationCsat';
 import {
   certificationSearchAttributes as csa,
   type CertificationInput,
@@ -35,7 +32,10 @@ export class Certification {
   readonly s: CertificationState;
   recorded: boolean;
   revocation: string | null = null;
+  /** v0.1.0: set by the main loop once it recorded the revocation the handler waited for. */
   revokedRecorded = false;
+  /** The revoke handler recorded and told the revocation itself; the main loop only ends the run. */
+  revokedByHandler = false;
   renewed = false;
   /** Set by a message that changes the dates ahead (non-compliance, an extension, a move to Gold). */
   complianceChanged = false;
@@ -119,20 +119,7 @@ export class Certification {
   /** CERT-4: responses count on the day they were received, which is never after today nor too long ago to count. */
   validateCsatResponses({ receivedOn }: CsatResponses): void {
     this.assertOpen();
-    if (receivedOn === undefined) return;
-    const on = today();
-    if (receivedOn > on)
-      throw refusal(failureTypes.invalid, 'survey responses cannot be received in the future', [
-        { field: 'receivedOn', message: `must not be after today (${on})` },
-      ]);
-    const next = nextCsatMeasurement(on);
-    if (receivedOn < csatKeptFrom(on))
-      throw refusal(failureTypes.invalid, 'these survey responses count for no measurement', [
-        {
-          field: 'receivedOn',
-          message: `counts for no measurement still to come (the next, on ${next}, counts those received from ${csatCountsFrom(next)})`,
-        },
-      ]);
+    if (receivedOn !== undefined) assertReceivable(receivedOn, today());
   }
 
   /**
@@ -207,10 +194,25 @@ export class Certification {
     if (until && today() <= until) throw refusal(failureTypes.conflict, `the compliance extension runs until ${until}`);
   }
 
-  /** CERT-5: revocation is ops' decision, notified or not; not while an extension runs. */
+  /**
+   * CERT-5: revocation is ops' decision, notified or not; not while an extension runs.
+   *
+   * A handler never waits for something only the main loop does once the main loop may be waiting for
+   * handlers (`allHandlersFinished`): that is a wedge, and an SMTP outage makes it last. So the handler
+   * records the revocation and tells the partner itself, and the main loop, woken by it, only ends the run
+   * once the handlers are done. v0.1.0 waited here for the main loop to record it: a revoke accepted while
+   * the main loop drained handlers before a renewal's continue-as-new (its "renewed" notice retrying through
+   * an outage) waited forever, and so did the main loop.
+   */
   async revoke({ reason }: { reason: string }): Promise<CertificationState> {
     this.revocation = reason;
-    await condition(() => this.revokedRecorded);
+    if (!patched('certification-revoke-in-handler')) {
+      await condition(() => this.revokedRecorded);
+      return this.s;
+    }
+    this.revokedByHandler = true;
+    Object.assign(this.s, { state: 'revoked', endedOn: today() });
+    await this.tell(`revoked-${this.s.endedOn}`, 'revoked', reason); // dated, as 'approved'
     return this.s;
   }
 

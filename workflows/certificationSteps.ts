@@ -156,11 +156,21 @@ async function measureCsat(c: Certification, date: IsoDate, first: boolean): Pro
   await c.tell(`csat-${date}`, 'csat-failed', shortfalls.join('; '));
 }
 
-/** CERT-5: revoked by ops; the update answers once the revocation is recorded. */
+/**
+ * CERT-5: revoked by ops. The revoke handler records and tells it (v0.1.0: the main loop did, here, while the
+ * handler waited); either way the run ends once every handler is done.
+ */
 export async function revoke(c: Certification): Promise<CertificationState> {
-  Object.assign(c.s, { state: 'revoked', endedOn: today() });
-  await c.tell(`revoked-${c.s.endedOn}`, 'revoked', c.revocation!); // dated, as 'approved'
-  c.revokedRecorded = true;
+  if (!c.revokedByHandler) {
+    Object.assign(c.s, { state: 'revoked', endedOn: today() });
+    await c.tell(`revoked-${c.s.endedOn}`, 'revoked', c.revocation!); // dated, as 'approved'
+    c.revokedRecorded = true;
+  }
+  return ended(c);
+}
+
+/** The certification has ended (refused, lost, revoked): the run ends once the handlers running have answered. */
+export async function ended(c: Certification): Promise<CertificationState> {
   await condition(allHandlersFinished);
   return c.s;
 }

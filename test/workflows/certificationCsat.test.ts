@@ -130,4 +130,30 @@ describe('Premier Certification: customer satisfaction', () => {
     expect((await stateOf(again)).measurements).toEqual([{ on: '2035-01-01', passed: true, shortfalls: [] }]);
     expect(mailsTo(again, outOfCompliance)).toEqual([]);
   });
+
+  it('CERT-4: a certification keeps a year of its record: five years on it holds the last 12 months of responses and its last four measurements', async () => {
+    await h.skipTo('2036-01-04');
+    const c = await approved(); // anniversary 2037-01-04; first measurement 2037-07-01
+    for (const year of [2036, 2037, 2038, 2039, 2040]) {
+      await h.skipTo(`${year}-02-01`);
+      await responses(c, 6, `${year}-02-01`, true);
+      await h.skipTo(`${year}-12-01`);
+      await responses(c, 6, `${year}-12-01`, true);
+      expect(await renew(c)).toBe(`${year + 2}-01-04`);
+    }
+    await h.skipTo('2041-01-02');
+    const s = await stateOf(c);
+    expect(s.csatResponses).toEqual([
+      { on: '2040-02-01', count: 6 },
+      { on: '2040-12-01', count: 6 },
+    ]);
+    expect(s.lowScoreFollowUps).toEqual([{ period: '2041-01-01', done: true }]);
+    expect(s.measurements).toEqual([
+      { on: '2039-07-01', passed: true, shortfalls: [] },
+      { on: '2040-01-01', passed: true, shortfalls: [] },
+      { on: '2040-07-01', passed: true, shortfalls: [] },
+      { on: '2041-01-01', passed: true, shortfalls: [] },
+    ]);
+    expect(mailsTo(c, outOfCompliance)).toEqual([]);
+  });
 });
