@@ -1,5 +1,5 @@
 import { saveCertification } from '../db/certification';
-import { certifiedSince } from '../db/certificationReads';
+import { certifiedSince, earlierCsat } from '../db/certificationReads';
 import { enqueueNotice, noticeKey, partnerNameFor } from '../db/notifications';
 import * as emails from '../emails/certification';
 import type { CertificationState } from '../workflows/certificationDefinitions';
@@ -32,6 +32,8 @@ export function createCertificationActivities({ db, config }: ActivityDeps) {
     /** CERT-4: whether the partner was Premier certified on or after `since` (then it is not "new"). */
     partnerCertifiedSince: ({ partnerId, since }: { partnerId: string; since: string }): Promise<boolean> =>
       certifiedSince(db, partnerId, since),
+    /** CERT-4: what the last lifecycle of certification `id` left of its customer satisfaction record (null: nothing). */
+    earlierCsatOf: async ({ id }: { id: string }) => (await earlierCsat(db, id)) ?? null,
     /** Records the state after `event`; returns the notice key when the partner is told, else null. */
     async recordCertificationEvent(input: {
       s: CertificationState;

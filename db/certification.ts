@@ -19,8 +19,16 @@ export async function registerPartner(db: Knex, partner: Partner): Promise<boole
   return inserted.length > 0;
 }
 
+/** CERT-4: the customer satisfaction record a re-application of the same partner and country keeps. */
+export interface CsatRecord {
+  responses: { on: string; count: number }[];
+  lowScoreFollowUps: { period: string; done: boolean }[];
+}
+
 /** The read model of a certification as its workflow decided it (CERT-2, CERT-3); written again at each event. */
 export async function saveCertification(db: Knex | Knex.Transaction, s: CertificationState): Promise<void> {
+  const csat: CsatRecord = { responses: s.csatResponses, lowScoreFollowUps: s.lowScoreFollowUps ?? [] };
+  const csatColumns = { csat: JSON.stringify(csat), first_csat_on: s.firstCsatOn ?? null };
   await db(CERTIFICATIONS)
     .insert({
       id: s.id,
@@ -30,6 +38,7 @@ export async function saveCertification(db: Knex | Knex.Transaction, s: Certific
       certified_on: s.certifiedOn,
       anniversary: s.anniversary,
       ended_on: s.endedOn ?? null,
+      ...csatColumns,
     })
     .onConflict('id')
     .merge({
@@ -38,6 +47,8 @@ export async function saveCertification(db: Knex | Knex.Transaction, s: Certific
       anniversary: s.anniversary,
       // A new application of the same partner and country keeps the day the last one ended (CERT-4).
       ...(s.endedOn ? { ended_on: s.endedOn } : {}),
+      // ... and, until it is approved, the customer satisfaction record the last one had (CERT-4).
+      ...(s.certifiedOn ? csatColumns : {}),
       updated_at: db.fn.now(),
     });
 }

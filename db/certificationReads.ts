@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CertState } from '../workflows/certificationDefinitions';
-import { CERTIFICATIONS, PARTNERS, type Partner } from './certification';
+import { CERTIFICATIONS, PARTNERS, type CsatRecord, type Partner } from './certification';
 import { paged, type PageWindow } from './page';
 
 // Read models of Premier Certification: partners, and certifications as their workflows last wrote them.
@@ -67,4 +67,16 @@ export async function certifiedSince(db: Knex, partnerId: string, since: string)
     .andWhere((q) => void q.whereIn('state', ['approved', 're-cert']).orWhere('ended_on', '>=', since))
     .first('id');
   return row !== undefined;
+}
+
+/**
+ * CERT-4: the customer satisfaction record and first measurement date of the certification `id` as its last
+ * lifecycle left them (a re-application of the same partner and country keeps them); undefined when none.
+ */
+export async function earlierCsat(db: Knex, id: string): Promise<(CsatRecord & { firstCsatOn: string | null }) | undefined> {
+  const row = await db(CERTIFICATIONS)
+    .where({ id })
+    .first<{ csat: CsatRecord | null; first_csat_on: string | null } | undefined>('csat', 'first_csat_on');
+  if (!row?.csat) return undefined;
+  return { responses: row.csat.responses, lowScoreFollowUps: row.csat.lowScoreFollowUps, firstCsatOn: row.first_csat_on };
 }

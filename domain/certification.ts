@@ -80,6 +80,15 @@ export function csatMeasurementDates(from: IsoDate, to: IsoDate): IsoDate[] {
   return dates;
 }
 
+/** CERT-4: the measurement closing the period that holds `date` (the first on or after it): the period its responses' Low Score Follow-Up belongs to. */
+export const csatPeriodOf = (date: IsoDate): IsoDate => csatMeasurementDates(date, addYears(date, 1))[0]!;
+/** CERT-4: the next measurement date after `today` (one on `today` itself was taken at its start). */
+export const nextCsatMeasurement = (today: IsoDate): IsoDate => csatPeriodOf(addDays(today, 1));
+/** CERT-4: the first day of the 12 months whose responses the measurement on `measuredOn` counts (the day itself is the last). */
+export const csatCountsFrom = (measuredOn: IsoDate): IsoDate => addDays(addMonths(measuredOn, -12), 1);
+/** CERT-4: responses received before this day count for no measurement after `today`: what a certification need not keep. */
+export const csatKeptFrom = (today: IsoDate): IsoDate => csatCountsFrom(nextCsatMeasurement(today));
+
 /** CERT-4: the first measurement that falls after a full 12 months of certification (6 for Premier→Gold). */
 export function firstCsatMeasurement(certifiedOn: IsoDate, fullMonths = 12): IsoDate {
   const from = addMonths(certifiedOn, fullMonths);
@@ -88,6 +97,16 @@ export function firstCsatMeasurement(certifiedOn: IsoDate, fullMonths = 12): Iso
 
 /** CERT-4: a partner is "new" unless Premier, Silver or Gold certified since this day (six months before). */
 export const newPartnerSince = (approvedOn: IsoDate) => addMonths(approvedOn, -6);
+
+/**
+ * CERT-4: a new partner's first measurement comes after 12 full months; another's is the first date after approval,
+ * or, re-applying, the first measurement date of its earlier certification when that is still ahead (the grace it had
+ * runs on: a re-application neither restarts it nor cuts it short).
+ */
+export function firstCsatMeasurementOfReapplication(approvedOn: IsoDate, earlierFirst: IsoDate | null): IsoDate {
+  const own = firstCsatMeasurementOf(approvedOn, false);
+  return earlierFirst && earlierFirst > own ? earlierFirst : own;
+}
 
 /** CERT-4: a new partner's first measurement comes after 12 full months; another's is the first date after approval. */
 export function firstCsatMeasurementOf(approvedOn: IsoDate, newPartner: boolean): IsoDate {

@@ -13,8 +13,10 @@ import {
   type CertificationInput,
   type CertificationState,
 } from './certificationDefinitions';
+import { boundedCsat } from './certificationCsat';
 import { Certification } from './certificationState';
-import { decideApplication, nextEvent, onEvent, revoke, sleepUntilEvent } from './certificationSteps';
+import { today } from './clock';
+import { decideApplication, ended, nextEvent, onEvent, revoke, sleepUntilEvent } from './certificationSteps';
 
 /**
  * One partner's Premier Certification in one country (CERT-1 … CERT-5): applied → approved by ops →
@@ -28,7 +30,7 @@ export async function certification(input: CertificationInput): Promise<Certific
   setHandler(certificationRecordedUpdate, () => c.certificationRecorded());
   setHandler(decideCertificationUpdate, (d) => c.decide(d), { validator: (_d) => c.assertApplied() });
   setHandler(renewCertificationUpdate, (r) => c.renew(r), { validator: (r) => c.validateRenewal(r) });
-  setHandler(csatResponsesUpdate, (r) => c.csatResponses(r), { validator: (_r) => c.assertOpen() });
+  setHandler(csatResponsesUpdate, (r) => c.csatResponses(r), { validator: (r) => c.validateCsatResponses(r) });
   setHandler(nonComplianceNoticeUpdate, (n) => c.nonComplianceNotice(n), { validator: (_n) => c.assertOpen() });
   setHandler(grantExtensionUpdate, (e) => c.grantExtension(e), { validator: (e) => c.validateExtension(e) });
   setHandler(markCompliantUpdate, () => c.markCompliant(), { validator: (_m) => c.assertOutOfCompliance() });
@@ -36,22 +38,28 @@ export async function certification(input: CertificationInput): Promise<Certific
   setHandler(revokeUpdate, (r) => c.revoke(r), { validator: (_r) => c.validateRevocation() });
 
   c.publish();
-  if (c.s.state === 'applied' && (await decideApplication(c)) === 'refused') return c.s;
+  if (c.s.state === 'applied' && (await decideApplication(c)) === 'refused') return ended(c);
   for (;;) {
     const event = nextEvent(c);
     const woke = await sleepUntilEvent(c, event.date);
     if (c.revocation !== null) return revoke(c);
     if (c.renewed) {
       await c.tell(`renewed-${c.s.anniversary}`, 'renewed');
-      return nextRun(input, () => ({ ...c.s, done: [] })); // the new year's events afresh
+      if (c.revocation !== null) return revoke(c); // revoked while the renewal was told
+      return nextRun(c, input, () => ({ ...boundedCsat(c.s, today()), done: [] })); // the new year's events afresh
     }
-    if (woke && workflowInfo().continueAsNewSuggested) return nextRun(input, () => c.s);
-    if (!woke && (await onEvent(c, event)) === 'ended') return c.s;
+    if (woke && workflowInfo().continueAsNewSuggested) return nextRun(c, input, () => boundedCsat(c.s, today()));
+    if (!woke && (await onEvent(c, event)) === 'ended') return ended(c);
   }
 }
 
-/** Drains running update handlers first, so no message is lost across the new run; then carries the state. */
-async function nextRun(input: CertificationInput, carried: () => CertificationState): Promise<never> {
+/**
+ * Drains running update handlers first, so no message is lost across the new run; then carries the state. A
+ * handler never waits for something only this loop does, as this loop is waiting for handlers; a revoke
+ * answered meanwhile ends the certification instead.
+ */
+async function nextRun(c: Certification, input: CertificationInput, carried: () => CertificationState): Promise<CertificationState> {
   await condition(allHandlersFinished);
+  if (c.revocation !== null) return revoke(c);
   return continueAsNew<typeof certification>({ ...input, carried: carried() });
 }

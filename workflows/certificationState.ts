@@ -14,15 +14,28 @@ import {
 } from '../domain/certification';
 import type { CertificationNotice } from '../activities/certification';
 import { today } from './clock';
-import { certificationSearchAttributes as csa, type CertificationInput, type CertificationState } from './certificationDefinitions';
+import { addResponses, assertReceivable, boundedCsat, openCsatShortfall, recordFollowUp } from './certificationCsat';
+import {
+  certificationSearchAttributes as csa,
+  type CertificationInput,
+  type CertificationState,
+  type CsatResponses,
+  type Shortfall,
+} from './certificationDefinitions';
 import { failureTypes } from './definitions';
 import { acts, refusal } from './shared';
+
+/** CERT-5: the shortfalls found beside a granted extension that a certification keeps (the latest). */
+const LATER_SHORTFALLS_KEPT = 10;
 
 export class Certification {
   readonly s: CertificationState;
   recorded: boolean;
   revocation: string | null = null;
+  /** v0.1.0: set by the main loop once it recorded the revocation the handler waited for. */
   revokedRecorded = false;
+  /** The revoke handler recorded and told the revocation itself; the main loop only ends the run. */
+  revokedByHandler = false;
   renewed = false;
   /** Set by a message that changes the dates ahead (non-compliance, an extension, a move to Gold). */
   complianceChanged = false;
@@ -42,6 +55,7 @@ export class Certification {
       done: [],
       csatResponses: [],
       lowScoreFollowUpDone: false,
+      lowScoreFollowUps: [],
       measurements: [],
       nonCompliance: null,
     };
@@ -84,7 +98,9 @@ export class Certification {
         `renewal is open from ${anniversary ? recertWindowOpens(anniversary) : '-'} to ${anniversary ? lapseDate(anniversary) : '-'}; the certification is ${state}`,
       );
     }
-    const unmet = unmetRequirements(requirements);
+    // CERT-3: every current requirement, customer satisfaction included.
+    const csat = openCsatShortfall(this.s);
+    const unmet = [...unmetRequirements(requirements), ...(csat ? [{ field: 'customerSatisfaction', message: csat }] : [])];
     if (unmet.length) throw refusal(failureTypes.invalid, `${unmet.length} requirement(s) not met`, unmet);
   }
 
@@ -100,19 +116,44 @@ export class Certification {
     return this.s;
   }
 
-  /** CERT-4: survey responses counted by the day they came. */
-  csatResponses({ count, lowScoreFollowUpDone }: { count: number; lowScoreFollowUpDone?: boolean }): CertificationState {
-    this.s.csatResponses.push({ on: today(), count });
-    if (lowScoreFollowUpDone !== undefined) this.s.lowScoreFollowUpDone = lowScoreFollowUpDone;
+  /** CERT-4: responses count on the day they were received, which is never after today nor too long ago to count. */
+  validateCsatResponses({ receivedOn }: CsatResponses): void {
+    this.assertOpen();
+    if (receivedOn !== undefined) assertReceivable(receivedOn, today());
+  }
+
+  /**
+   * CERT-4: survey responses by the day they were received, however late they are entered: they count for
+   * each measurement still to come whose 12 months hold that day (one already taken is not taken again). The
+   * Low Score Follow-Up given is that of the period holding the day.
+   */
+  csatResponses({ count, receivedOn, lowScoreFollowUpDone }: CsatResponses): CertificationState {
+    const on = receivedOn ?? today();
+    addResponses(this.s, on, count);
+    if (lowScoreFollowUpDone !== undefined) recordFollowUp(this.s, on, lowScoreFollowUpDone);
+    Object.assign(this.s, boundedCsat(this.s, today()));
     return this.s;
   }
 
   /** CERT-5: the partner's notice, timely within 30 days of becoming aware. */
   nonComplianceNotice({ reason, awareOn }: { reason: string; awareOn: IsoDate }): CertificationState {
     const on = today();
-    this.s.nonCompliance = { reason, awareOn, noticeOn: on, timely: noticeIsTimely(awareOn, on), extensionUntil: null };
-    this.complianceChanged = true;
+    this.found({ reason, awareOn, noticeOn: on, timely: noticeIsTimely(awareOn, on) });
     return this.s;
+  }
+
+  /**
+   * CERT-5: a shortfall found (a notice, a measurement). With an extension granted it is recorded beside it: the
+   * extension stands until its date (v0.1.0 put the new one in its place, so ops could revoke at once).
+   */
+  found(shortfall: Shortfall): void {
+    const nc = this.s.nonCompliance;
+    if (nc?.extensionUntil && patched('certification-shortfall-beside-extension')) {
+      nc.later = [...(nc.later ?? []), shortfall].slice(-LATER_SHORTFALLS_KEPT);
+      return;
+    }
+    this.s.nonCompliance = { ...shortfall, extensionUntil: null };
+    this.complianceChanged = true;
   }
 
   validateExtension({ until }: { until: IsoDate }): void {
@@ -131,6 +172,7 @@ export class Certification {
 
   markCompliant(): CertificationState {
     this.s.nonCompliance = null;
+    this.s.csatShortfall = null;
     this.complianceChanged = true;
     return this.s;
   }
@@ -152,10 +194,25 @@ export class Certification {
     if (until && today() <= until) throw refusal(failureTypes.conflict, `the compliance extension runs until ${until}`);
   }
 
-  /** CERT-5: revocation is ops' decision, notified or not; not while an extension runs. */
+  /**
+   * CERT-5: revocation is ops' decision, notified or not; not while an extension runs.
+   *
+   * A handler never waits for something only the main loop does once the main loop may be waiting for
+   * handlers (`allHandlersFinished`): that is a wedge, and an SMTP outage makes it last. So the handler
+   * records the revocation and tells the partner itself, and the main loop, woken by it, only ends the run
+   * once the handlers are done. v0.1.0 waited here for the main loop to record it: a revoke accepted while
+   * the main loop drained handlers before a renewal's continue-as-new (its "renewed" notice retrying through
+   * an outage) waited forever, and so did the main loop.
+   */
   async revoke({ reason }: { reason: string }): Promise<CertificationState> {
     this.revocation = reason;
-    await condition(() => this.revokedRecorded);
+    if (!patched('certification-revoke-in-handler')) {
+      await condition(() => this.revokedRecorded);
+      return this.s;
+    }
+    this.revokedByHandler = true;
+    Object.assign(this.s, { state: 'revoked', endedOn: today() });
+    await this.tell(`revoked-${this.s.endedOn}`, 'revoked', reason); // dated, as 'approved'
     return this.s;
   }
 
@@ -183,7 +240,9 @@ export class Certification {
     setCurrentDetails(
       `Premier Certification **${s.partnerId}** in ${s.country} — ${s.state}` +
         (s.anniversary ? `, anniversary ${s.anniversary}` : '') +
-        (s.nonCompliance ? `\n\nOut of compliance: ${s.nonCompliance.reason}` : ''),
+        (s.nonCompliance
+          ? `\n\nOut of compliance: ${[s.nonCompliance, ...(s.nonCompliance.later ?? [])].map((x) => x.reason).join('; ')}`
+          : ''),
     );
   }
 }

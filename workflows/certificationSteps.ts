@@ -2,12 +2,13 @@
 // of the year (Re-Cert opening, reminders, customer satisfaction measurements, an extension's end) until
 // it is renewed, lost or revoked. Each step reads and writes the Certification.
 import { allHandlersFinished, condition, patched, workflowInfo } from '@temporalio/workflow';
-import { addDays, addMonths, type IsoDate } from '../domain/calendar';
+import { addDays, type IsoDate } from '../domain/calendar';
 import {
   csatMeasurementDates,
   csatShortfalls,
   firstCsatMeasurement,
   firstCsatMeasurementOf,
+  firstCsatMeasurementOfReapplication,
   lapseDate,
   lapseReminderDate,
   lostOn,
@@ -16,6 +17,7 @@ import {
   recertWindowOpens,
 } from '../domain/certification';
 import { sleepUntilDate, today } from './clock';
+import { followUpDoneFor, recordMeasurement, responsesFor, withEarlierCsat } from './certificationCsat';
 import type { CertificationState } from './certificationDefinitions';
 import type { Certification } from './certificationState';
 import { acts } from './shared';
@@ -33,8 +35,25 @@ export async function decideApplication(c: Certification): Promise<'approved' | 
     const since = newPartnerSince(c.s.certifiedOn!);
     c.s.recentlyCertified = await acts.partnerCertifiedSince({ partnerId: c.s.partnerId, since });
   }
+  if (patched('certification-reapplication-keeps-csat')) await setFirstMeasurement(c);
   await c.tell(`approved-${c.s.certifiedOn}`, 'approved'); // dated: a partner may apply again (v0.1.0: 'approved')
   return 'approved';
+}
+
+/**
+ * CERT-4: the first measurement date, fixed at approval. A partner re-applying within six months (not "new")
+ * keeps the responses and follow-ups its earlier certification here had, and that one's first measurement
+ * date while it is still ahead; v0.1.0 started it with none, to be found short at the next January or July.
+ */
+async function setFirstMeasurement(c: Certification): Promise<void> {
+  const { s } = c;
+  if (!s.recentlyCertified) {
+    s.firstCsatOn = firstCsatMeasurementOf(s.certifiedOn!, true);
+    return;
+  }
+  const earlier = await acts.earlierCsatOf({ id: s.id });
+  if (earlier) Object.assign(s, withEarlierCsat(s, earlier, today()));
+  s.firstCsatOn = firstCsatMeasurementOfReapplication(s.certifiedOn!, earlier?.firstCsatOn ?? null);
 }
 
 export interface DatedEvent {
@@ -49,7 +68,9 @@ export function nextEvent(c: Certification): DatedEvent {
   const { s } = c;
   const a = s.anniversary!;
   const [r60, r30] = recertReminderDates(a);
-  const firstCsat = s.goldSince ? firstCsatMeasurement(s.goldSince, 6) : firstCsatMeasurementOf(s.certifiedOn!, !s.recentlyCertified);
+  const firstCsat = s.goldSince
+    ? firstCsatMeasurement(s.goldSince, 6)
+    : (s.firstCsatOn ?? firstCsatMeasurementOf(s.certifiedOn!, !s.recentlyCertified));
   const extensionUntil = s.nonCompliance?.extensionUntil;
   const events: [string, IsoDate][] = [
     ['recert-open', recertWindowOpens(a)],
@@ -111,38 +132,45 @@ export async function onEvent(c: Certification, { key, date, firstCsat }: DatedE
 
 /** CERT-5: at an extension's end ops is asked to confirm or revoke; the certification stays until ops decide. */
 async function askOps(c: Certification, key: string, nc: NonNullable<CertificationState['nonCompliance']>): Promise<'continue'> {
-  await c.tell(key, 'extension-ended', `ended on ${nc.extensionUntil} (${nc.reason})`);
+  const since = nc.later?.length ? `; found since: ${nc.later.map((x) => x.reason).join('; ')}` : '';
+  await c.tell(key, 'extension-ended', `ended on ${nc.extensionUntil} (${nc.reason})${since}`);
   return 'continue';
 }
 
 /** CERT-4: the responses of the 12 months before the measurement date; a shortfall is non-compliance. */
 async function measureCsat(c: Certification, date: IsoDate, first: boolean): Promise<void> {
   const { s } = c;
-  const from = addMonths(date, -12);
-  const responses = s.csatResponses.filter((r) => r.on > from && r.on <= date).reduce((n, r) => n + r.count, 0);
+  // CERT-4: each period's own Low Score Follow-Up (v0.1.0: one flag for every measurement after it was set).
+  const followUpDone = patched('certification-follow-up-per-period') ? followUpDoneFor(s, date) : s.lowScoreFollowUpDone;
   const shortfalls = csatShortfalls({
-    responsesIn12Months: responses,
-    lowScoreFollowUpDone: s.lowScoreFollowUpDone,
+    responsesIn12Months: responsesFor(s, date),
+    lowScoreFollowUpDone: followUpDone,
     first,
     premierToGold: Boolean(s.goldSince),
   });
-  s.measurements.push({ on: date, passed: shortfalls.length === 0, shortfalls });
+  recordMeasurement(s, { on: date, passed: shortfalls.length === 0, shortfalls });
+  // CERT-3: open until ops record the partner compliant again, or a later measurement passes.
+  s.csatShortfall = shortfalls.length ? { on: date, shortfalls } : null;
   if (!shortfalls.length) return c.publish();
-  s.nonCompliance = {
-    reason: `customer satisfaction on ${date}: ${shortfalls.join('; ')}`,
-    awareOn: date,
-    noticeOn: date,
-    timely: true,
-    extensionUntil: null,
-  };
+  c.found({ reason: `customer satisfaction on ${date}: ${shortfalls.join('; ')}`, awareOn: date, noticeOn: date, timely: true });
   await c.tell(`csat-${date}`, 'csat-failed', shortfalls.join('; '));
 }
 
-/** CERT-5: revoked by ops; the update answers once the revocation is recorded. */
+/**
+ * CERT-5: revoked by ops. The revoke handler records and tells it (v0.1.0: the main loop did, here, while the
+ * handler waited); either way the run ends once every handler is done.
+ */
 export async function revoke(c: Certification): Promise<CertificationState> {
-  Object.assign(c.s, { state: 'revoked', endedOn: today() });
-  await c.tell(`revoked-${c.s.endedOn}`, 'revoked', c.revocation!); // dated, as 'approved'
-  c.revokedRecorded = true;
+  if (!c.revokedByHandler) {
+    Object.assign(c.s, { state: 'revoked', endedOn: today() });
+    await c.tell(`revoked-${c.s.endedOn}`, 'revoked', c.revocation!); // dated, as 'approved'
+    c.revokedRecorded = true;
+  }
+  return ended(c);
+}
+
+/** The certification has ended (refused, lost, revoked): the run ends once the handlers running have answered. */
+export async function ended(c: Certification): Promise<CertificationState> {
   await condition(allHandlersFinished);
   return c.s;
 }

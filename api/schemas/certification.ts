@@ -37,7 +37,13 @@ export const certificationIdParam = z.object({
     .regex(/^[A-Za-z0-9._-]+$/),
 });
 export const certificationDecisionSchema = z.object({ approve: z.boolean() });
-export const csatSchema = z.object({ count: z.number().int().min(1).max(10_000), lowScoreFollowUpDone: z.boolean().optional() });
+/** CERT-4: responses count on the day they were received (not after today), however late ops enter them. */
+export const csatSchema = z.object({
+  count: z.number().int().min(1).max(10_000),
+  receivedOn: isoDate,
+  /** Whether the Low Score Follow-Up of the measurement period holding `receivedOn` is done. */
+  lowScoreFollowUpDone: z.boolean().optional(),
+});
 export const noticeSchema = z.object({ reason: z.string().trim().min(3).max(1000), awareOn: isoDate });
 export const extensionSchema = z.object({ until: isoDate });
 export const revocationSchema = z.object({ reason: z.string().trim().min(3).max(1000) });
@@ -68,6 +74,8 @@ export const certificationListSchema = z
   })
   .openapi('CertificationList');
 
+const shortfall = z.object({ reason: z.string(), awareOn: z.string(), noticeOn: z.string().nullable(), timely: z.boolean() });
+
 export const certificationStateSchema = z
   .object({
     id: z.string(),
@@ -81,15 +89,22 @@ export const certificationStateSchema = z
     done: z.array(z.string()),
     csatResponses: z.array(z.object({ on: z.string(), count: z.number().int() })),
     lowScoreFollowUpDone: z.boolean(),
+    /** Each measurement period's Low Score Follow-Up, by the measurement closing the period. */
+    lowScoreFollowUps: z.array(z.object({ period: z.string(), done: z.boolean() })).optional(),
     measurements: z.array(z.object({ on: z.string(), passed: z.boolean(), shortfalls: z.array(z.string()) })),
+    firstCsatOn: z.string().nullable().optional(),
     goldSince: z.string().nullable().optional(),
+    /** CERT-3: the customer satisfaction shortfall open: a renewal is refused while it is. */
+    csatShortfall: z
+      .object({ on: z.string(), shortfalls: z.array(z.string()) })
+      .nullable()
+      .optional(),
     nonCompliance: z
       .object({
-        reason: z.string(),
-        awareOn: z.string(),
-        noticeOn: z.string().nullable(),
-        timely: z.boolean(),
+        ...shortfall.shape,
         extensionUntil: z.string().nullable(),
+        /** CERT-5: shortfalls found while the extension stands, recorded beside it. */
+        later: z.array(shortfall).optional(),
       })
       .nullable(),
   })

@@ -10,6 +10,7 @@ import * as m008IdempotencyKeys from './008_idempotency_keys';
 import * as m009Audit from './009_audit';
 import * as m010Sessions from './010_sessions';
 import * as m012StatementEntries from './012_statement_entries';
+import * as m013CertificationCsat from './013_certification_csat';
 import * as m014OneOpenEngagement from './014_one_open_engagement';
 import * as m016RedemptionAmendments from './016_redemption_amendments';
 
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '009_audit': m009Audit,
   '010_sessions': m010Sessions,
   '012_statement_entries': m012StatementEntries,
+  '013_certification_csat': m013CertificationCsat,
   '014_one_open_engagement': m014OneOpenEngagement,
   '016_redemption_amendments': m016RedemptionAmendments,
 };

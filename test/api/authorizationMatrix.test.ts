@@ -106,7 +106,12 @@ const TABLE: Record<string, Row> = {
   'get /v1/certifications/{id}': { on: 'certification', allow: { ops: 200, partner: AM_OWN(200) } },
   'post /v1/certifications/{id}/decision': { on: 'certification', body: () => ({ approve: true }), allow: { ops: 200 } },
   'post /v1/certifications/{id}/renewal': { on: 'certification', body: fullRequirements, allow: { partner: AM_OWN(409) } },
-  'post /v1/certifications/{id}/csat-responses': { on: 'certification', body: () => ({ count: 10 }), allow: { ops: 200 } },
+  'post /v1/certifications/{id}/csat-responses': {
+    on: 'certification',
+    // Received today: the dev server's clock is the wall clock.
+    body: () => ({ count: 10, receivedOn: new Date().toISOString().slice(0, 10) }),
+    allow: { ops: 200 },
+  },
   'post /v1/certifications/{id}/non-compliance-notices': {
     on: 'certification',
     body: () => ({ reason: 'Lost the 8x5 desk', awareOn: today }),

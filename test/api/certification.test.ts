@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addYears } from '../../domain/calendar';
+import { addDays, addYears } from '../../domain/calendar';
 import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
 import { fullRequirements } from '../helpers/certification';
 
@@ -71,6 +71,23 @@ describe('API: Premier Certification', () => {
     expect(mine.body.certifications.map((c: { id: string }) => c.id)).toEqual(['P-1-US']);
     const all = await h.api.call('GET', '/v1/certifications?state=approved', { token: OPS });
     expect(all.body.certifications.map((c: { id: string }) => c.id)).toEqual(['P-1-US', 'P-2-DE']);
+  });
+
+  it('CERT-4, ALL-3: survey responses carry the day they were received: missing is 400, a future day 422 naming receivedOn, nothing recorded', async () => {
+    const path = '/v1/certifications/P-1-US/csat-responses';
+    const missing = await h.api.call('POST', path, { token: OPS, body: { count: 3 } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(['receivedOn']);
+    const future = await h.api.call('POST', path, { token: OPS, body: { count: 3, receivedOn: addDays(today, 1) } });
+    expect(future.status).toBe(422);
+    expect(future.body.errors).toEqual([{ field: 'receivedOn', message: `must not be after today (${today})` }]);
+    expect((await h.api.call('GET', '/v1/certifications/P-1-US', { token: OPS })).body.csatResponses).toEqual([]);
+    const recorded = await h.api.call('POST', path, {
+      token: OPS,
+      body: { count: 3, receivedOn: addDays(today, -2), lowScoreFollowUpDone: true },
+    });
+    expect(recorded.status).toBe(200);
+    expect(recorded.body.csatResponses).toEqual([{ on: addDays(today, -2), count: 3 }]);
   });
 
   it('CERT-3, CERT-5: renewal outside the window is 409; after late notice ops may refuse the extension and revoke', async () => {

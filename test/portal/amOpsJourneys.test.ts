@@ -127,8 +127,14 @@ describe("Portal journeys: the AM records bookings, ops decide certifications, t
     await expectAccessible(page);
     const csat = page.getByRole('form', { name: 'Record CSAT responses' });
     await csat.getByLabel('Responses').fill('12');
+    await csat.getByLabel('Received on').fill(addDays(today, 1));
     await csat.getByRole('button', { name: 'Record responses' }).click();
-    await expect.poll(() => facts(page), WAIT).toContain(`CSAT responses${today}: 12`);
+    await expect.poll(() => page.locator('#field-receivedOn-error').textContent(), WAIT).toBe(`must not be after today (${today})`);
+    await expectAccessible(page);
+    // CERT-4: responses count on the day they were received, entered later.
+    await csat.getByLabel('Received on').fill(addDays(today, -5));
+    await csat.getByRole('button', { name: 'Record responses' }).click();
+    await expect.poll(() => facts(page), WAIT).toContain(`CSAT responses${addDays(today, -5)}: 12`);
 
     const extension = page.getByRole('form', { name: 'Compliance extension' });
     await extension.getByLabel('Extension until').fill(addDays(today, -1));

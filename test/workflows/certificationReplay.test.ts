@@ -25,7 +25,9 @@ describe('determinism: replaying certification histories', () => {
     // then the second cycle running, with a non-compliance extension granted.
     const renewing = await applyForCertification(h.env, h.db, h.taskQueue);
     const { anniversary } = await renewing.handle.executeUpdate(decideCertificationUpdate, approve);
-    await renewing.handle.executeUpdate(csatResponsesUpdate, { args: [{ count: 12, lowScoreFollowUpDone: true }] });
+    await renewing.handle.executeUpdate(csatResponsesUpdate, {
+      args: [{ count: 12, receivedOn: await h.today(), lowScoreFollowUpDone: true }],
+    });
     const firstRun = (await renewing.handle.describe()).runId;
     await h.skipTo(addDays(anniversary!, -20));
     await renewing.handle.executeUpdate(renewCertificationUpdate, { args: [fullRequirements()] });

@@ -50,7 +50,7 @@ const expected: Entry[] = [
   ['2038-03-23', 'mail', PARTNER, reminder],
   ['2038-03-25', 'mail', PARTNER, renewed],
   ['2038-03-25', 'state', 'approved', '2039-02-28', 'compliant'],
-  // third cycle: 4 responses in the 12 months to 2038-07-01; notice, extension, compliant again
+  // third cycle: 6 responses in the 12 months to 2038-07-01; notice, extension, compliant again
   ['2038-07-01', 'mail', PARTNER, outOfCompliance],
   ['2038-07-01', 'state', 'approved', '2039-02-28', 'out of compliance since 2038-07-01, notified 2038-07-01'],
   ['2038-07-01', 'csat', '2038-07-01', false],
@@ -96,7 +96,7 @@ const compliance = (nc: CertificationState['nonCompliance']) =>
 function timelineOf(h: WorkflowHarness, handle: Awaited<ReturnType<typeof applyForCertification>>['handle'], today: string) {
   const entries: Entry[] = [];
   let mails = 0;
-  let measured = 0;
+  let measuredTo = ''; // the certification keeps its latest few measurements: new ones are those after the last seen
   let lastState = '';
 
   async function observe(clock: string) {
@@ -107,8 +107,8 @@ function timelineOf(h: WorkflowHarness, handle: Awaited<ReturnType<typeof applyF
     const state: Entry = [clock, 'state', s.state, s.anniversary, compliance(s.nonCompliance)];
     if (JSON.stringify(state.slice(2)) !== lastState) entries.push(state);
     lastState = JSON.stringify(state.slice(2));
-    for (const m of s.measurements.slice(measured)) entries.push([clock, 'csat', m.on, m.passed]);
-    measured = s.measurements.length;
+    for (const m of s.measurements.filter((x) => x.on > measuredTo)) entries.push([clock, 'csat', m.on, m.passed]);
+    measuredTo = s.measurements.at(-1)?.on ?? measuredTo;
   }
 
   return { entries, ...checkpoints(h, today, observe) };
@@ -117,7 +117,7 @@ function timelineOf(h: WorkflowHarness, handle: Awaited<ReturnType<typeof applyF
 describe('Premier Certification, five years of one partner', () => {
   let h: WorkflowHarness;
   beforeAll(async () => {
-    h = await workflowHarness();
+    h = await workflowHarness({ startOn: '2036-02-28' }); // the day before the approval
   });
   afterAll(async () => h?.close());
 
@@ -134,8 +134,9 @@ describe('Premier Certification, five years of one partner', () => {
       const ops = { by: 'ops:test' };
       const approve = () => c.handle.executeUpdate(messages.decideCertificationUpdate, { args: [{ approve: true, ...ops }] });
       const renew = () => c.handle.executeUpdate(messages.renewCertificationUpdate, { args: [fullRequirements()] });
-      const responses = (count: number) => () =>
-        c.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count, lowScoreFollowUpDone: true }] });
+      /** Ops record responses received that day, with that period's Low Score Follow-Up done (CERT-4: each period its own). */
+      const responses = (count: number, receivedOn: string) => () =>
+        c.handle.executeUpdate(messages.csatResponsesUpdate, { args: [{ count, receivedOn, lowScoreFollowUpDone: true }] });
       const notice = () =>
         c.handle.executeUpdate(messages.nonComplianceNoticeUpdate, { args: [{ reason: 'too few CSAT responses', awareOn: '2038-07-01' }] });
       const extend = () => c.handle.executeUpdate(messages.grantExtensionUpdate, { args: [{ until: '2038-10-31', ...ops }] });
@@ -143,19 +144,25 @@ describe('Premier Certification, five years of one partner', () => {
 
       await t.on('2036-02-29', approve);
       for (const day of ['2036-11-30', '2036-12-30', '2037-01-01', '2037-01-29']) await t.on(day);
-      await t.on('2037-02-10', responses(12), renew);
-      for (const day of ['2037-07-01', '2037-11-30', '2037-12-30', '2038-01-01', '2038-01-29', '2038-02-28', '2038-03-23']) await t.on(day);
-      await t.on('2038-03-25', responses(4), renew);
+      await t.on('2037-02-10', responses(12, '2037-02-10'), renew);
+      await t.on('2037-07-01');
+      await t.on('2037-11-30', responses(2, '2037-11-30'));
+      for (const day of ['2037-12-30', '2038-01-01', '2038-01-29', '2038-02-28', '2038-03-23']) await t.on(day);
+      await t.on('2038-03-25', responses(4, '2038-03-25'), renew);
       await t.on('2038-07-01');
       await t.on('2038-07-10', notice);
       await t.on('2038-07-15', extend);
-      await t.on('2038-09-01', responses(8));
+      await t.on('2038-09-01', responses(8, '2038-09-01'));
       await t.on('2038-09-15', compliant);
       for (const day of ['2038-11-01', '2038-11-30', '2038-12-30', '2039-01-01', '2039-01-29']) await t.on(day);
-      await t.on('2039-02-28', responses(12), renew);
-      for (const day of ['2039-07-01', '2039-12-01', '2039-12-31', '2040-01-01']) await t.on(day);
-      await t.on('2040-01-05', responses(12), renew);
-      for (const day of ['2040-01-30', '2040-03-01', '2040-07-01', '2040-11-30', '2040-12-30', '2041-01-01', '2041-01-29']) await t.on(day);
+      await t.on('2039-02-28', responses(12, '2039-02-28'), renew);
+      await t.on('2039-07-01');
+      await t.on('2039-12-01', responses(2, '2039-12-01'));
+      for (const day of ['2039-12-31', '2040-01-01']) await t.on(day);
+      await t.on('2040-01-05', responses(12, '2040-01-05'), renew);
+      for (const day of ['2040-01-30', '2040-03-01', '2040-07-01']) await t.on(day);
+      await t.on('2040-11-30', responses(2, '2040-11-30'));
+      for (const day of ['2040-12-30', '2041-01-01', '2041-01-29']) await t.on(day);
       for (const day of ['2041-02-28', '2041-03-23', '2041-03-30', '2041-03-31', '2041-07-01']) await t.on(day);
 
       expect(t.entries).toEqual(expected);

@@ -4043,6 +4043,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         count: number;
+                        receivedOn: string;
                         lowScoreFollowUpDone?: boolean;
                     };
                 };
@@ -7144,18 +7145,33 @@ export interface components {
                 count: number;
             }[];
             lowScoreFollowUpDone: boolean;
+            lowScoreFollowUps?: {
+                period: string;
+                done: boolean;
+            }[];
             measurements: {
                 on: string;
                 passed: boolean;
                 shortfalls: string[];
             }[];
+            firstCsatOn?: string | null;
             goldSince?: string | null;
+            csatShortfall?: {
+                on: string;
+                shortfalls: string[];
+            } | null;
             nonCompliance: {
                 reason: string;
                 awareOn: string;
                 noticeOn: string | null;
                 timely: boolean;
                 extensionUntil: string | null;
+                later?: {
+                    reason: string;
+                    awareOn: string;
+                    noticeOn: string | null;
+                    timely: boolean;
+                }[];
             } | null;
         };
         Catalogue: {

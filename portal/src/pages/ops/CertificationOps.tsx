@@ -69,15 +69,19 @@ function Decide({ id }: { id: string }) {
   );
 }
 
-/** CERT-4: survey responses as counted, and whether the Low Score Follow-Up is done. */
+/**
+ * CERT-4: survey responses as counted, the day they were received (they count on that day, however late they
+ * are entered; today unless changed), and whether that measurement period's Low Score Follow-Up is done.
+ */
 function Csat({ id }: { id: string }) {
   const run = useCommand(id);
   const [count, setCount] = useState('');
+  const [receivedOn, setReceivedOn] = useState(new Date().toISOString().slice(0, 10));
   const [followUp, setFollowUp] = useState(false);
   const send = () =>
     run.mutate({
       command: 'csat-responses',
-      body: { count: count.trim() === '' ? null : Number(count), lowScoreFollowUpDone: followUp },
+      body: { count: count.trim() === '' ? null : Number(count), receivedOn, lowScoreFollowUpDone: followUp },
       done: 'CSAT responses recorded.',
     });
   return (
@@ -85,7 +89,10 @@ function Csat({ id }: { id: string }) {
       <Field name="count" label="Responses" error={run.error}>
         {(props) => <input {...props} type="number" inputMode="numeric" min={1} value={count} onChange={(e) => setCount(e.target.value)} />}
       </Field>
-      <Field name="lowScoreFollowUpDone" label="Low Score Follow-Up done" error={run.error}>
+      <Field name="receivedOn" label="Received on" error={run.error}>
+        {(props) => <input {...props} type="date" value={receivedOn} onChange={(e) => setReceivedOn(e.target.value)} />}
+      </Field>
+      <Field name="lowScoreFollowUpDone" label="Low Score Follow-Up done for that period" error={run.error}>
         {(props) => <input {...props} type="checkbox" checked={followUp} onChange={(e) => setFollowUp(e.target.checked)} />}
       </Field>
       <button type="submit" className="secondary" disabled={run.isPending}>

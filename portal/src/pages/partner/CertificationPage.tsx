@@ -61,7 +61,12 @@ export function CertificationPage() {
                   'CSAT measurements',
                   c.measurements.map((m) => `${m.on}: ${m.passed ? 'passed' : m.shortfalls.join('; ')}`).join(', ') || 'none yet',
                 ],
-                ['Non-compliance', c.nonCompliance ? `${c.nonCompliance.reason} (aware ${c.nonCompliance.awareOn})` : 'none'],
+                [
+                  'Non-compliance',
+                  c.nonCompliance
+                    ? [c.nonCompliance, ...(c.nonCompliance.later ?? [])].map((x) => `${x.reason} (aware ${x.awareOn})`).join('; ')
+                    : 'none',
+                ],
                 ['Extension until', c.nonCompliance?.extensionUntil ?? 'none'],
               ]}
             />
