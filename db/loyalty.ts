@@ -85,6 +85,9 @@ type AccountChanges = {
   nextAwardDate?: string | null;
   captain?: { name: string; email: string; ccoId: string };
   termsVersion?: string;
+  /** LOY-6, LOY-11: the fiscal years the tier waits for, asked of the Account Manager on `bookingsAskedOn`; null once set. */
+  missingBookings?: number[] | null;
+  bookingsAskedOn?: string | null;
 };
 
 /** Keeps the read model (lists, reports) in step with what the workflow decided. */
@@ -127,6 +130,8 @@ function accountUpdate(db: Knex | Knex.Transaction, accountId: string, changes: 
         ? { captain_name: changes.captain.name, captain_email: changes.captain.email, captain_cco_id: changes.captain.ccoId }
         : {}),
       ...(changes.termsVersion !== undefined ? { terms_version: changes.termsVersion } : {}),
+      ...(changes.missingBookings !== undefined ? { missing_bookings: changes.missingBookings } : {}),
+      ...(changes.bookingsAskedOn !== undefined ? { bookings_asked_on: changes.bookingsAskedOn } : {}),
       updated_at: db.fn.now(),
     });
 }
@@ -143,7 +148,7 @@ interface TermsVersionRecord {
   published_at: Date;
 }
 
-const toTable = (row: TierTableRecord): TierTable => ({ fiscalYear: row.fiscal_year, bands: row.bands });
+const toTable = (row: TierTableRecord): TierTable => ({ fiscalYear: row.fiscal_year, bands: row.bands, version: row.version });
 
 /** LOY-5: the table of `fy`, or else the latest earlier one; of a year, its latest version. */
 export async function tierTableFor(db: Knex, fy: number): Promise<TierTable | undefined> {

@@ -30,7 +30,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   setHandler(publishTermsUpdate, (t) => a.publishTerms(t), { validator: (t) => a.validatePublishTerms(t) });
   setHandler(setAutoApprovalUpdate, (x) => a.setAutoApproval(x), { validator: (_x) => a.assertOpen() });
   setHandler(addCompanyUpdate, (c) => a.addCompany(c), { validator: (c) => a.validateAddCompany(c) });
-  setHandler(recordBookingsUpdate, (b) => a.recordBookings(b), { validator: (_b) => a.assertOpen() });
+  setHandler(recordBookingsUpdate, (b) => a.recordBookings(b), { validator: (b) => a.validateRecordBookings(b) });
 
   a.publish();
   if (a.s.state === 'nominated') {

@@ -1,8 +1,17 @@
 // A loyalty account's state and what each message does to it; the time-driven steps are in
 // loyaltySteps.ts, the wiring in loyalty.ts.
 import { condition, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import { addDays, priorFiscalYears } from '../domain/calendar';
-import { combineBookings, membersOf, mergeBookings, threeYearAverageUsd, tierFor, type Bookings } from '../domain/loyalty';
+import { addDays, priorFiscalYears, type IsoDate } from '../domain/calendar';
+import {
+  combineBookings,
+  futureBookingsYearProblem,
+  membersOf,
+  mergeBookings,
+  missingBookingYears,
+  threeYearAverageUsd,
+  tierFor,
+  type Bookings,
+} from '../domain/loyalty';
 import { today } from './clock';
 import { failureTypes } from './definitions';
 import {
@@ -19,6 +28,8 @@ import { acts, refusal } from './shared';
 export class LoyaltyAccount {
   readonly s: LoyaltyAccountState;
   withdrawal: WithdrawInput | null = null;
+  /** LOY-6: the day a tier that waited for bookings was set: awards due before it are made, and dated, that day. */
+  lateAwardsUntil: IsoDate | null = null;
   /** Handlers that write wait for the account row the first activity creates (foreign keys need it). */
   recorded: boolean;
 
@@ -107,7 +118,14 @@ export class LoyaltyAccount {
     return this.s;
   }
 
-  /** LOY-6: the latest bookings, used at the next August re-tier. */
+  /** LOY-6: bookings of a fiscal year not begun yet are refused, naming the field (the API refuses them first). */
+  validateRecordBookings({ fiscalYear }: Bookings): void {
+    this.assertOpen();
+    const problem = futureBookingsYearProblem(fiscalYear, today());
+    if (problem) throw refusal(failureTypes.invalid, problem, [{ field: 'fiscalYear' }]);
+  }
+
+  /** LOY-6: the latest bookings, used at the next August re-tier (and by a tier waiting for them, at once). */
   async recordBookings(bookings: Bookings): Promise<LoyaltyAccountState> {
     await this.whenRecorded();
     await acts.recordBookings({ accountId: this.s.accountId, bookings });
@@ -179,7 +197,9 @@ export function initialState(input: LoyaltyAccountInput): LoyaltyAccountState {
     termsVersion: input.termsVersion,
     termsAccepted: null,
     // LOY-5: the provisional tier from the nomination's bookings; set from the year's table at enrollment.
-    tier: tierFor(threeYearAverageUsd(bookings, priorFiscalYears(nominatedOn))),
+    // A year not on record gives no provisional tier (never one counted with $0).
+    tier:
+      missingBookingYears(bookings, nominatedOn).length > 0 ? null : tierFor(threeYearAverageUsd(bookings, priorFiscalYears(nominatedOn))),
     quarterlyCredits: 0,
     nextAwardDate: null,
     nextRetierOn: null,
