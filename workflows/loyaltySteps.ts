@@ -2,7 +2,7 @@
 // the August re-tier, the quarter's award, and the end. Each step reads and writes the LoyaltyAccount.
 import { allHandlersFinished, condition, isCancellation, patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { addDays, firstAwardDate, fiscalQuarterOf, fiscalYearOf, minDate, nextAwardDateAfter } from '../domain/calendar';
-import { awardQuarterOf, missingBookingYears, nextRetierDateAfter, retierDateOf } from '../domain/loyalty';
+import { awardQuarterOf, missingBookingYears, nextRetierDateAfter } from '../domain/loyalty';
 import type { Activities } from '../activities';
 import { sleepUntilDate, today } from './clock';
 import { awardLotRecord } from './creditsDefinitions';
@@ -18,6 +18,7 @@ import {
   tierDecision,
   tierOnceRecorded,
 } from './loyaltyBookings';
+import { retierFromNewerTable, retierFromQ1Table } from './loyaltyTables';
 import { acts } from './shared';
 
 /**
@@ -106,7 +107,9 @@ export async function runEnrolled(a: LoyaltyAccount): Promise<'withdrawn' | 'con
     if (on >= s.nextRetierOn!) await retier(a);
     if (!asking() && on >= s.nextAwardDate!) {
       const awardedYear = fiscalYearOf(s.nextAwardDate!);
-      if (fiscalQuarterOf(s.nextAwardDate!).q === 1 && patched('loyalty-q1-table-recheck')) await retierFromQ1Table(a);
+      // LOY-11: a table published or corrected since the tier was set re-tiers it before any award, whichever quarter.
+      if (patched('loyalty-table-recheck-every-award')) await retierFromNewerTable(a);
+      else if (fiscalQuarterOf(s.nextAwardDate!).q === 1 && patched('loyalty-q1-table-recheck')) await retierFromQ1Table(a);
       await award(a);
       if (a.withdrawal) return 'withdrawn';
       // One run per account-year keeps the history small (well under 200 events).
@@ -134,22 +137,6 @@ async function retier(a: LoyaltyAccount): Promise<void> {
   setTier(a, fy, table, decision);
   await acts.sendNotice(await acts.recordRetier({ ...a.party(), fy, ...decision, nextAwardDate: s.nextAwardDate }));
   s.nextRetierOn = nextRetierDateAfter(on, a.input.settings.retierDay);
-  a.publish();
-}
-
-/**
- * LOY-11: a fiscal year's tier table may be published or corrected during its Q1, after the August
- * re-tier: before the October award the tier is decided again from the table then in force, and the
- * Team Captain told if it changed.
- */
-async function retierFromQ1Table(a: LoyaltyAccount): Promise<void> {
-  const { s } = a;
-  const fy = fiscalYearOf(s.nextAwardDate!);
-  const table = await acts.tierTableFor(fy);
-  const decision = tierDecision(s.bookings, retierDateOf(fy, a.input.settings.retierDay), table);
-  if (decision.tier === s.tier && decision.quarterlyCredits === s.quarterlyCredits) return;
-  setTier(a, fy, table, decision);
-  await acts.sendNotice(await acts.recordTierCorrection({ ...a.party(), fy, ...decision }));
   a.publish();
 }
 

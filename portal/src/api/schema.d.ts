@@ -1363,7 +1363,7 @@ export interface paths {
             };
         };
         /**
-         * Replace a fiscal year's tier table with a new version; earlier versions stay, audited (LOY-5)
+         * Replace a fiscal year's tier table with a new version, until the end of its Q1; earlier versions stay, audited (LOY-5, LOY-11)
          * @description Roles: ops
          */
         put: {
@@ -1435,7 +1435,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Bands that do not make a usable table */
+                /** @description Bands that do not make a usable table, or the fiscal year is past its Q1 (LOY-11) */
                 422: {
                     headers: {
                         [name: string]: unknown;
