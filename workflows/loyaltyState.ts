@@ -77,6 +77,11 @@ export class LoyaltyAccount {
     return this.s;
   }
 
+  /**
+   * LOY-9: the main loop carries the withdrawal out (close()); this handler waits for it. So every place the
+   * main loop waits, a withdrawal must end that wait too (runEnrolled's sleep, the year-end drain in
+   * loyalty.ts): a handler never waits for what only a main loop waiting for handlers would do.
+   */
   async withdraw(w: WithdrawInput): Promise<LoyaltyAccountState> {
     this.withdrawal = w;
     await condition(() => this.s.state === 'withdrawn');
