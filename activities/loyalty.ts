@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './index';
 import {
+  claimCompany,
   insertCompanies,
   insertNominatedAccount,
   recordTermsAcceptance,
@@ -108,6 +109,12 @@ function tierActivities({ db }: ActivityDeps) {
     async recordCompanyJoined(input: { accountId: string; company: Company }): Promise<void> {
       await insertCompanies(db, input.accountId, [input.company]);
     },
+
+    /**
+     * LOY-3: the company joins the account unless another open account holds it (decided by Postgres, so two
+     * accounts claiming it at once cannot both have it); `heldBy` names the holder when it was refused.
+     */
+    claimCompany: (input: { accountId: string; company: Company }) => claimCompany(db, input.accountId, input.company),
 
     /** LOY-5: the tier table of a fiscal year (or the latest earlier one). */
     async tierTableFor(fy: number): Promise<TierTable> {

@@ -1,14 +1,16 @@
 import type { Knex } from 'knex';
 import { membersOf, type Bookings, type Nomination, type TierBand, type TierTable } from '../domain/loyalty';
-import type { Company } from '../domain/loyaltyGroups';
 import { awardLedgerInsert, awardLotInsert, type AwardLot } from './creditsLots';
 import { recordAudit } from './audit';
+import { insertCompanies, renewMembers } from './loyaltyCompanies';
+
+export { claimCompany, insertCompanies } from './loyaltyCompanies';
 import { noticeInsert, type Notice } from './notifications';
 
 export const ACCOUNTS = 'accounts';
 export const TIER_TABLES = 'tier_tables';
 export const TERMS_VERSIONS = 'terms_versions';
-export const COMPANIES = 'companies';
+export { COMPANIES } from './loyaltyCompanies';
 export const BOOKINGS = 'bookings';
 export const TERMS_ACCEPTANCES = 'terms_acceptances';
 export const ACCOUNT_LIFECYCLES = 'account_lifecycles';
@@ -45,7 +47,11 @@ export async function insertNominatedAccount(trx: Knex.Transaction, input: Nomin
     terms_version: input.termsVersion,
     lifecycle,
   };
-  if (lifecycle > 1) await archiveLifecycle(trx, accountId, lifecycle);
+  if (lifecycle > 1) {
+    await archiveLifecycle(trx, accountId, lifecycle);
+    // LOY-10: the ended lifecycle's members kept with it; those the new nomination leaves out let go.
+    await renewMembers(trx, accountId, lifecycle, companies);
+  }
   await trx(ACCOUNTS)
     .insert({ id: accountId, corporate_group_id: group.id, ...row })
     .onConflict('id')
@@ -61,13 +67,6 @@ export async function insertNominatedAccount(trx: Knex.Transaction, input: Nomin
     }));
     await trx(BOOKINGS).insert(rows).onConflict(['account_id', 'fiscal_year']).merge();
   }
-}
-
-/** LOY-3: companies join an account (a company of an account that closed moves to this one). */
-export async function insertCompanies(db: Knex | Knex.Transaction, accountId: string, companies: readonly Company[]): Promise<void> {
-  if (companies.length === 0) return;
-  const rows = companies.map((c) => ({ id: c.id, account_id: accountId, name: c.name, country: c.country, end_user: c.endUser }));
-  await db(COMPANIES).insert(rows).onConflict('id').merge(['account_id', 'name', 'country', 'end_user']);
 }
 
 /** LOY-10: the account row of the lifecycle before `lifecycle`, kept as it ended (once). */

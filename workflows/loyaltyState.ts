@@ -28,6 +28,8 @@ import { acts, refusal } from './shared';
 export class LoyaltyAccount {
   readonly s: LoyaltyAccountState;
   withdrawal: WithdrawInput | null = null;
+  /** LOY-3: companies whose claim is in flight (a second add of one of them is refused meanwhile). */
+  claiming: string[] = [];
   /** LOY-6: the day a tier that waited for bookings was set: awards due before it are made, and dated, that day. */
   lateAwardsUntil: IsoDate | null = null;
   /** Handlers that write wait for the account row the first activity creates (foreign keys need it). */
@@ -145,13 +147,32 @@ export class LoyaltyAccount {
 
   validateAddCompany({ id }: AddCompanyInput): void {
     this.assertOpen();
-    if ([...this.members(), ...(this.s.joiningCompanies ?? [])].some((c) => c.id === id))
-      throw refusal(failureTypes.conflict, `${id} already belongs to account ${this.s.accountId}`);
+    if ([...this.members(), ...(this.s.joiningCompanies ?? [])].some((c) => c.id === id) || this.claiming.includes(id)) {
+      const message = `${id} already belongs to account ${this.s.accountId}`;
+      throw refusal(failureTypes.conflict, message, [{ field: 'id', message }]);
+    }
   }
 
-  /** LOY-3: a company joins the open group account; its bookings wait for the next re-tier. */
+  /**
+   * LOY-3: a company joins the open group account; its bookings wait for the next re-tier. It is claimed in
+   * Postgres first: another account that claimed it at the same moment has it, and this one is refused
+   * naming that account (the API's read-model check alone let both through).
+   */
   async addCompany(company: AddCompanyInput): Promise<LoyaltyAccountState> {
     const joining = { ...company, bookings: company.bookings.map((b) => ({ ...b })), addedOn: today() };
+    if (patched('loyalty-claim-company')) {
+      this.claiming = [...this.claiming, company.id];
+      await this.whenRecorded();
+      const claim = await acts.claimCompany({ accountId: this.s.accountId, company: joining }).finally(() => {
+        this.claiming = this.claiming.filter((id) => id !== company.id);
+      });
+      if (claim.heldBy !== null) {
+        const message = `${company.id} belongs to account ${claim.heldBy}`;
+        throw refusal(failureTypes.conflict, message, [{ field: 'id', message }]);
+      }
+      this.s.joiningCompanies = [...(this.s.joiningCompanies ?? []), joining];
+      return this.s;
+    }
     this.s.joiningCompanies = [...(this.s.joiningCompanies ?? []), joining];
     await this.whenRecorded();
     if (patched('loyalty-add-company')) await acts.recordCompanyJoined({ accountId: this.s.accountId, company: joining });

@@ -10,6 +10,7 @@ import * as m008IdempotencyKeys from './008_idempotency_keys';
 import * as m009Audit from './009_audit';
 import * as m010Sessions from './010_sessions';
 import * as m011BookingsAsked from './011_bookings_asked';
+import * as m015LifecycleCompanies from './015_lifecycle_companies';
 
 // Migrations are listed here (not discovered on disk) so they load the same under tsx, vitest and a build.
 // Append-only: a change is a new file added at the end, never an edit of a released one.
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '009_audit': m009Audit,
   '010_sessions': m010Sessions,
   '011_bookings_asked': m011BookingsAsked,
+  '015_lifecycle_companies': m015LifecycleCompanies,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

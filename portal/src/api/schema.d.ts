@@ -6684,6 +6684,10 @@ export interface components {
                 nominatedOn: string;
                 nominatedBy: string;
                 captainCcoId: string;
+                companies?: {
+                    id: string;
+                    name: string;
+                }[];
             }[];
             awards?: {
                 lotId: string;
