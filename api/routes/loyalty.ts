@@ -16,6 +16,7 @@ import {
   type LoyaltyAccountState,
 } from '../../workflows/loyaltyDefinitions';
 import type { AppDeps } from '../app';
+import type { Identity } from '../session';
 import { actorOf } from '../auth';
 import { toHttpError } from '../errorHandler';
 import { conflict, forbidden, unprocessable } from '../errors';
@@ -60,6 +61,15 @@ async function startAccount({ temporal, config }: AppDeps, input: LoyaltyAccount
   });
 }
 
+/**
+ * LOY-6: a nomination that names no Account Manager is the signed-in one's (name and email from its sign-in),
+ * so a missing year's bookings are asked of the person who may record them, not of the Team Captain.
+ */
+function withAccountManager(nomination: Nomination, holder: TokenHolder, identity: Identity | undefined): Nomination {
+  if (nomination.accountManager || holder.role !== 'account-manager' || !identity?.email) return nomination;
+  return { ...nomination, accountManager: { name: identity.name, email: identity.email } };
+}
+
 const nominate = route({
   method: 'post',
   path: '/v1/nominations',
@@ -70,9 +80,9 @@ const nominate = route({
     201: { description: 'Nominated; the lifecycle workflow runs', schema: s.nominationCreatedSchema, location: '/v1/accounts/{id}' },
   },
   errors: { 409: 'The company or its group already belongs to an account', 422: 'Not eligible; every reason listed' },
-  handler: async ({ body, holder }, deps) => {
+  handler: async ({ body, holder, req }, deps) => {
     // The schema admits exactly one of the two shapes (a group, or one company as in v0.1.0).
-    const nomination = body as Nomination;
+    const nomination = withAccountManager(body as Nomination, holder, req.identity);
     const asOf = deps.today();
     refuseFutureBookings(bookingYearsOf(nomination), asOf);
     const verdict = evaluateEligibility(nomination, { asOf, countries: deps.config.programCountries });
