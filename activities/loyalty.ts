@@ -1,70 +1,46 @@
-import type { Knex } from 'knex';
 import type { ActivityDeps } from './index';
 import {
+  claimCompany,
   insertCompanies,
   insertNominatedAccount,
   recordTermsAcceptance,
-  saveBookings,
   setAutoApproval,
   tierTableFor,
   updateAccount,
 } from '../db/loyalty';
-import { enqueueNotice, noticeKey } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
-import { membersOf, type Bookings, type Nomination, type TierTable } from '../domain/loyalty';
+import { membersOf, type Nomination, type TierTable } from '../domain/loyalty';
 import type { Company } from '../domain/loyaltyGroups';
 import * as emails from '../emails/loyalty';
-import type { Email } from '../emails/letter';
 import { awardActivities } from './loyaltyAwards';
 import { redemptionsAfterAccountChange } from './credits';
+import { bookingsActivities } from './loyaltyBookings';
+import { changeAndNotify, factsOf, notify, type AccountParty, type Person } from './loyaltyNotices';
 
 // Each activity records one fact and its notice in one transaction, keyed by business ids, and returns
 // the notice key for `sendNotice`. Retried, it writes nothing twice (ALL-2).
 
-type Person = { name: string; email: string };
+export type { AccountParty } from './loyaltyNotices';
 
-/** Who a loyalty notice is about and for: the account, its company and its Team Captain. */
-export interface AccountParty {
-  accountId: string;
-  companyName: string;
-  captain: Person;
-  /** LOY-10: the account's lifecycle; a later one's notices are keyed apart from the first's. */
-  lifecycle?: number;
-}
-
-/** A fiscal year's tier as told to the Team Captain (LOY-6, LOY-11). */
-type TierNews = { fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number };
-
-type AccountChanges = Parameters<typeof updateAccount>[2];
-
-/** The facts every loyalty email starts from. */
-const factsOf = (a: AccountParty) => ({ companyName: a.companyName, name: a.captain.name, accountId: a.accountId });
-
-/** Records a notice for the account's Team Captain (in the caller's transaction) and returns its key. */
-async function notify(
-  db: Knex | Knex.Transaction,
-  a: AccountParty,
-  event: string,
-  kind: string,
-  email: Email,
-  to = a.captain,
-): Promise<string> {
-  const lifecycle = a.lifecycle ?? 1;
-  const id = noticeKey('account', a.accountId, lifecycle > 1 ? `lifecycle-${lifecycle}:${event}` : event);
-  await enqueueNotice(db, { id, accountId: a.accountId, kind, recipient: to.email, ...email });
-  return id;
-}
-
-/** The account row changed and its notice recorded in one transaction; returns the notice key. */
-function changeAndNotify(db: Knex, a: AccountParty, changes: AccountChanges, event: string, kind: string, email: Email) {
-  return db.transaction(async (trx) => {
-    await updateAccount(trx, a.accountId, changes);
-    return notify(trx, a, event, kind, email);
-  });
-}
+/** A fiscal year's tier as told to the Team Captain (LOY-6, LOY-11), and the award it applies from. */
+type TierNews = {
+  fy: number;
+  tier: number | null;
+  averageUsd: number;
+  quarterlyCredits: number;
+  nextAwardDate?: IsoDate | null;
+  /** LOY-6: an award that waited for this tier, made today. */
+  waitedAward?: { quarter: string; madeOn: IsoDate } | null;
+};
 
 export function createLoyaltyActivities(deps: ActivityDeps) {
-  return { ...nominationActivities(deps), ...tierActivities(deps), ...accountActivities(deps), ...awardActivities(deps) };
+  return {
+    ...nominationActivities(deps),
+    ...tierActivities(deps),
+    ...bookingsActivities(deps),
+    ...accountActivities(deps),
+    ...awardActivities(deps),
+  };
 }
 
 /** LOY-1 … LOY-5: from nomination to enrollment, or to the nomination's lapse. */
@@ -110,20 +86,18 @@ function nominationActivities({ db }: ActivityDeps) {
       await recordTermsAcceptance(db, input);
     },
 
-    /** LOY-11: terms accepted, the tier waiting for bookings not on record; the Account Manager is asked. */
-    async recordBookingsMissing(input: AccountParty & { years: number[]; acceptedOn: IsoDate; accountManager?: Person }): Promise<string> {
-      const to = input.accountManager ?? input.captain;
-      const { accountId, years, acceptedOn, companyName } = input;
-      const email = emails.bookingsMissing({ companyName, name: to.name, accountId, years, acceptedOn });
-      return db.transaction(async (trx) => {
-        await updateAccount(trx, accountId, { state: 'enrolled', tier: null, nextAwardDate: null });
-        return notify(trx, input, `bookings-missing-FY${years.join('-FY')}`, 'bookings-missing', email, to);
-      });
-    },
-
-    async recordEnrollment(input: AccountParty & { firstAwardDate: IsoDate; tier: number | null }): Promise<string> {
-      const changes = { state: 'enrolled', tier: input.tier, nextAwardDate: input.firstAwardDate };
-      const email = emails.enrolled({ ...factsOf(input), firstAwardDate: input.firstAwardDate, tier: input.tier });
+    async recordEnrollment(
+      input: AccountParty & {
+        firstAwardDate: IsoDate;
+        tier: number | null;
+        averageUsd?: number;
+        fy?: number;
+        nextRetierOn?: IsoDate | null;
+      },
+    ): Promise<string> {
+      const { firstAwardDate, tier, averageUsd, fy, nextRetierOn } = input;
+      const changes = { state: 'enrolled', tier, nextAwardDate: firstAwardDate, missingBookings: null, bookingsAskedOn: null };
+      const email = emails.enrolled({ ...factsOf(input), firstAwardDate, tier, averageUsd, fy, nextRetierOn });
       return changeAndNotify(db, input, changes, 'enrolled', 'enrolled', email);
     },
   };
@@ -132,15 +106,16 @@ function nominationActivities({ db }: ActivityDeps) {
 /** LOY-5, LOY-6: the tier tables, the bookings they are applied to, and each year's new tier. */
 function tierActivities({ db }: ActivityDeps) {
   return {
-    /** LOY-6: a fiscal year's bookings (a later report of the same year replaces the earlier one). */
-    async recordBookings(input: { accountId: string; bookings: Bookings }): Promise<void> {
-      await saveBookings(db, input.accountId, input.bookings);
-    },
-
     /** LOY-3: a company added to the group account (its bookings count from the next re-tier, in the workflow). */
     async recordCompanyJoined(input: { accountId: string; company: Company }): Promise<void> {
       await insertCompanies(db, input.accountId, [input.company]);
     },
+
+    /**
+     * LOY-3: the company joins the account unless another open account holds it (decided by Postgres, so two
+     * accounts claiming it at once cannot both have it); `heldBy` names the holder when it was refused.
+     */
+    claimCompany: (input: { accountId: string; company: Company }) => claimCompany(db, input.accountId, input.company),
 
     /** LOY-5: the tier table of a fiscal year (or the latest earlier one). */
     async tierTableFor(fy: number): Promise<TierTable> {
@@ -149,16 +124,22 @@ function tierActivities({ db }: ActivityDeps) {
       return table;
     },
 
-    /** LOY-6: the fiscal year's tier, told to the Team Captain. */
+    /** LOY-6: the fiscal year's tier, told to the Team Captain (once set, no bookings are asked for any more). */
     async recordRetier(input: AccountParty & TierNews): Promise<string> {
       const email = emails.newTier({ ...input, ...factsOf(input) });
-      return changeAndNotify(db, input, { tier: input.tier }, `tier-FY${input.fy}`, 'tier', email);
+      const changes = { tier: input.tier, missingBookings: null, bookingsAskedOn: null };
+      return changeAndNotify(db, input, changes, `tier-FY${input.fy}`, 'tier', email);
     },
 
     /** LOY-11: the fiscal year's tier decided again from a table published or corrected in its Q1. */
-    async recordTierCorrection(input: AccountParty & TierNews): Promise<string> {
+    async recordTierCorrection(
+      input: AccountParty &
+        TierNews & { previous?: { tier: number | null; quarterlyCredits: number }; firstOwnTable?: boolean; tableVersion?: number },
+    ): Promise<string> {
       const email = emails.tierCorrected({ ...input, ...factsOf(input) });
-      const event = `tier-FY${input.fy}-corrected-${input.tier ?? 'none'}-${input.quarterlyCredits}`;
+      // A second correction of the same year that lands on the same tier is a notice of its own.
+      const version = input.tableVersion === undefined ? '' : `-table-v${input.tableVersion}`;
+      const event = `tier-FY${input.fy}-corrected-${input.tier ?? 'none'}-${input.quarterlyCredits}${version}`;
       return changeAndNotify(db, input, { tier: input.tier }, event, 'tier-corrected', email);
     },
   };

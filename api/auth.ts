@@ -66,7 +66,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 async function bearerHolder(token: string, opts: AuthOptions): Promise<{ holder: TokenHolder; identity: Identity } | undefined> {
   const known = opts.tokens[token];
-  if (known) return { holder: known, identity: { name: ('name' in known && known.name) || actorOf(known) } };
+  if (known) {
+    const email = 'email' in known && known.email ? { email: known.email } : {};
+    return { holder: known, identity: { name: ('name' in known && known.name) || actorOf(known), ...email } };
+  }
   if (!opts.verifyJwt || token.split('.').length !== 3) return undefined;
   const claims = await opts.verifyJwt(token);
   const holder = claims && holderFromClaims(claims);

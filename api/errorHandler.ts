@@ -24,7 +24,7 @@ function subjectOf(workflowId: string): string {
   return match ? `${match[1]} ${workflowId.slice(match[0].length)}` : `Workflow ${workflowId}`;
 }
 
-/** The fields a refusal names (its details), each with its own message or the refusal's. */
+/** The fields a refusal names (its details), each with its own words or the refusal's. */
 function fieldsOf(failure: ApplicationFailure): FieldError[] {
   const fields = (failure.details ?? []).filter(
     (d): d is Partial<FieldError> & { field: string } => typeof d === 'object' && d !== null && 'field' in d,
@@ -35,6 +35,7 @@ function fieldsOf(failure: ApplicationFailure): FieldError[] {
 function fromFailure(failure: ApplicationFailure): HttpError | undefined {
   switch (failure.type) {
     case failureTypes.conflict:
+      // LOY-3: a conflict decided inside the workflow (a company another account claimed) names its field too.
       return conflict(failure.message, fieldsOf(failure));
     case failureTypes.forbidden:
       return forbidden(failure.message);

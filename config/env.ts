@@ -4,7 +4,8 @@ import { z } from 'zod';
 // Who may call the API: a map from bearer token to its holder. Account Managers, Team Captains and
 // partners carry the id of what is theirs, so ownership is checked against it (ALL-3).
 export const tokenHolderSchema = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('account-manager'), amId: z.string().min(1), name: z.string().optional() }),
+  // LOY-6: an Account Manager's email, when given, is where a nomination it makes asks for missing bookings.
+  z.object({ role: z.literal('account-manager'), amId: z.string().min(1), name: z.string().optional(), email: z.email().optional() }),
   z.object({ role: z.literal('ops'), name: z.string().optional() }),
   z.object({ role: z.literal('team-captain'), ccoId: z.string().min(1) }),
   z.object({ role: z.literal('partner'), partnerId: z.string().min(1) }),

@@ -1,14 +1,16 @@
 import type { Knex } from 'knex';
 import { membersOf, type Bookings, type Nomination, type TierBand, type TierTable } from '../domain/loyalty';
-import type { Company } from '../domain/loyaltyGroups';
 import { awardLedgerInsert, awardLotInsert, type AwardLot } from './creditsLots';
 import { recordAudit } from './audit';
+import { insertCompanies, renewMembers } from './loyaltyCompanies';
+
+export { claimCompany, insertCompanies } from './loyaltyCompanies';
 import { noticeInsert, type Notice } from './notifications';
 
 export const ACCOUNTS = 'accounts';
 export const TIER_TABLES = 'tier_tables';
 export const TERMS_VERSIONS = 'terms_versions';
-export const COMPANIES = 'companies';
+export { COMPANIES } from './loyaltyCompanies';
 export const BOOKINGS = 'bookings';
 export const TERMS_ACCEPTANCES = 'terms_acceptances';
 export const ACCOUNT_LIFECYCLES = 'account_lifecycles';
@@ -45,7 +47,11 @@ export async function insertNominatedAccount(trx: Knex.Transaction, input: Nomin
     terms_version: input.termsVersion,
     lifecycle,
   };
-  if (lifecycle > 1) await archiveLifecycle(trx, accountId, lifecycle);
+  if (lifecycle > 1) {
+    await archiveLifecycle(trx, accountId, lifecycle);
+    // LOY-10: the ended lifecycle's members kept with it; those the new nomination leaves out let go.
+    await renewMembers(trx, accountId, lifecycle, companies);
+  }
   await trx(ACCOUNTS)
     .insert({ id: accountId, corporate_group_id: group.id, ...row })
     .onConflict('id')
@@ -63,13 +69,6 @@ export async function insertNominatedAccount(trx: Knex.Transaction, input: Nomin
   }
 }
 
-/** LOY-3: companies join an account (a company of an account that closed moves to this one). */
-export async function insertCompanies(db: Knex | Knex.Transaction, accountId: string, companies: readonly Company[]): Promise<void> {
-  if (companies.length === 0) return;
-  const rows = companies.map((c) => ({ id: c.id, account_id: accountId, name: c.name, country: c.country, end_user: c.endUser }));
-  await db(COMPANIES).insert(rows).onConflict('id').merge(['account_id', 'name', 'country', 'end_user']);
-}
-
 /** LOY-10: the account row of the lifecycle before `lifecycle`, kept as it ended (once). */
 async function archiveLifecycle(trx: Knex.Transaction, accountId: string, lifecycle: number): Promise<void> {
   const columns = 'lifecycle, state, tier, captain_name, captain_email, captain_cco_id, nominated_by, nominated_on, terms_version';
@@ -85,6 +84,9 @@ type AccountChanges = {
   nextAwardDate?: string | null;
   captain?: { name: string; email: string; ccoId: string };
   termsVersion?: string;
+  /** LOY-6, LOY-11: the fiscal years the tier waits for, asked of the Account Manager on `bookingsAskedOn`; null once set. */
+  missingBookings?: number[] | null;
+  bookingsAskedOn?: string | null;
 };
 
 /** Keeps the read model (lists, reports) in step with what the workflow decided. */
@@ -127,6 +129,8 @@ function accountUpdate(db: Knex | Knex.Transaction, accountId: string, changes: 
         ? { captain_name: changes.captain.name, captain_email: changes.captain.email, captain_cco_id: changes.captain.ccoId }
         : {}),
       ...(changes.termsVersion !== undefined ? { terms_version: changes.termsVersion } : {}),
+      ...(changes.missingBookings !== undefined ? { missing_bookings: changes.missingBookings } : {}),
+      ...(changes.bookingsAskedOn !== undefined ? { bookings_asked_on: changes.bookingsAskedOn } : {}),
       updated_at: db.fn.now(),
     });
 }
@@ -143,7 +147,7 @@ interface TermsVersionRecord {
   published_at: Date;
 }
 
-const toTable = (row: TierTableRecord): TierTable => ({ fiscalYear: row.fiscal_year, bands: row.bands });
+const toTable = (row: TierTableRecord): TierTable => ({ fiscalYear: row.fiscal_year, bands: row.bands, version: row.version });
 
 /** LOY-5: the table of `fy`, or else the latest earlier one; of a year, its latest version. */
 export async function tierTableFor(db: Knex, fy: number): Promise<TierTable | undefined> {

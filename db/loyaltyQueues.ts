@@ -4,7 +4,8 @@ import type { Page } from '../api/schemas/common';
 import type { LoyaltyState } from '../workflows/loyaltyDefinitions';
 import { ACCOUNTS } from './loyalty';
 
-// The portal's lists of loyalty accounts: a Team Captain's own, and the nominations still waiting for terms.
+// The portal's lists of loyalty accounts: a Team Captain's own, the nominations still waiting for terms, and
+// the accounts whose tier waits for bookings asked of their Account Manager.
 
 export interface AccountQueueRow {
   id: string;
@@ -51,6 +52,26 @@ export async function nominationsWaiting(db: Knex, page: Page, managedBy?: strin
     })
     .orderBy([{ column: 'nominated_on' }, { column: 'id' }])
     .select<AccountQueueRow[]>(columns)
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+/** LOY-6, LOY-11: an account whose tier (and next award) waits for fiscal years of bookings not on record. */
+export interface BookingsMissingRow extends AccountQueueRow {
+  missingBookings: number[];
+  askedOn: IsoDate;
+}
+
+/** LOY-6, LOY-11: accounts whose tier waits for bookings, longest asked first; an Account Manager's own when `managedBy`. */
+export async function bookingsMissing(db: Knex, page: Page, managedBy?: string): Promise<BookingsMissingRow[]> {
+  return db(ACCOUNTS)
+    .whereNotNull('missing_bookings')
+    .where({ state: 'enrolled' })
+    .modify((q) => {
+      if (managedBy !== undefined) void q.where({ account_manager_id: managedBy });
+    })
+    .orderBy([{ column: 'bookings_asked_on' }, { column: 'id' }])
+    .select<BookingsMissingRow[]>({ ...columns, missingBookings: 'missing_bookings', askedOn: 'bookings_asked_on' })
     .limit(page.limit)
     .offset(page.offset);
 }

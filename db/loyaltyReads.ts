@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { LoyaltyState } from '../workflows/loyaltyDefinitions';
 import { ACCOUNT_LIFECYCLES, ACCOUNTS, COMPANIES } from './loyalty';
+import { lifecycleMembers } from './loyaltyCompanies';
 import { paged, type PageWindow } from './page';
 
 // Read models of Customer Loyalty accounts, kept current by the account workflows' activities: lists for
@@ -108,15 +109,20 @@ interface LifecycleRecord {
   captain_cco_id: string;
 }
 
-/** LOY-10: an account's earlier lifecycles, as each ended, the first first. */
+/** LOY-10: an account's earlier lifecycles, as each ended (with its member companies), the first first. */
 export async function earlierLifecyclesOf(db: Knex, accountId: string) {
-  const rows = await db<LifecycleRecord>(ACCOUNT_LIFECYCLES).where({ account_id: accountId }).orderBy('lifecycle');
+  const [rows, members] = await Promise.all([
+    db<LifecycleRecord>(ACCOUNT_LIFECYCLES).where({ account_id: accountId }).orderBy('lifecycle'),
+    lifecycleMembers(db, accountId),
+  ]);
   return rows.map((r) => ({
     lifecycle: r.lifecycle,
     state: r.state,
     nominatedOn: r.nominated_on,
     nominatedBy: r.nominated_by,
     captainCcoId: r.captain_cco_id,
+    // Lifecycles archived before the members were kept have none on record.
+    ...(members.has(r.lifecycle) ? { companies: members.get(r.lifecycle)! } : {}),
   }));
 }
 

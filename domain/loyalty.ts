@@ -1,8 +1,10 @@
 // Customer Loyalty rules (LOY-1 … LOY-11): award and re-tier dates, nominations, tier tables, eligibility.
 // Pure: used inside workflows and by the API alike.
 import { fiscalQuarterOf, fiscalYearOf, priorFiscalYears, type FiscalQuarter, type IsoDate } from './calendar';
+import { missingBookingYears } from './loyaltyBookings';
 import { companyReasons, membersOf, type Nomination } from './loyaltyGroups';
 
+export { BOOKINGS_REMINDER_DAYS, bookingsReminderDate, futureBookingsYearProblem, missingBookingYears } from './loyaltyBookings';
 export { combineBookings, companyReasons, membersOf } from './loyaltyGroups';
 export type { CompanyNomination, GroupNomination, MemberCompany, Nomination } from './loyaltyGroups';
 
@@ -33,20 +35,30 @@ export interface TierDecision {
  * that year's table. Under the minimum: no tier and no credits that year.
  */
 export function decideTier(bookings: readonly Bookings[], asOf: IsoDate, table: TierTable): TierDecision {
-  const averageUsd = threeYearAverageUsd(bookings, priorFiscalYears(asOf));
+  return decisionOf(threeYearAverageUsd(bookings, priorFiscalYears(asOf)), table);
+}
+
+/**
+ * The decision v0.1.0 made, a missing year counted as $0. Only for replaying runs recorded before LOY-6 was
+ * amended (their next commands followed from it); never for a new decision.
+ */
+export function decideTierAsReleased(bookings: readonly Bookings[], asOf: IsoDate, table: TierTable): TierDecision {
+  const years = priorFiscalYears(asOf);
+  const total = years.reduce((sum, fy) => sum + totalOf(bookings.find((b) => b.fiscalYear === fy)), 0);
+  return decisionOf(total / years.length, table);
+}
+
+function decisionOf(averageUsd: number, table: TierTable): TierDecision {
   const tier = tierFor(averageUsd, table);
   return { tier, averageUsd, quarterlyCredits: tier === null ? 0 : quarterlyCreditsFor(tier, table) };
 }
+
+const totalOf = (b: Bookings | undefined) => (b ? b.directUsd + b.indirectUsd : 0);
 
 /** Bookings with `update` merged in (a later report of a year replaces it), only the latest `keep` years. */
 export function mergeBookings(bookings: readonly Bookings[], update: Bookings, keep = 4): Bookings[] {
   const merged = [...bookings.filter((b) => b.fiscalYear !== update.fiscalYear), update].sort((a, b) => a.fiscalYear - b.fiscalYear);
   return merged.slice(-keep);
-}
-
-/** LOY-11: the fiscal years of the three before `asOf` that have no bookings on record (never counted as $0). */
-export function missingBookingYears(bookings: readonly Bookings[], asOf: IsoDate): number[] {
-  return priorFiscalYears(asOf).filter((fy) => !bookings.some((b) => b.fiscalYear === fy));
 }
 
 // LOY-5 tier tables: data, one per fiscal year. A year without its own table uses the latest earlier one.
@@ -65,6 +77,8 @@ export interface TierBand {
 export interface TierTable {
   fiscalYear: number;
   bands: TierBand[];
+  /** LOY-11: which publication of the year's table (each correction is a new version); absent for built-in tables. */
+  version?: number;
 }
 
 export interface Bookings {
@@ -130,14 +144,15 @@ export function validateTierTable(table: TierTable): string[] {
   return problems;
 }
 
-/** The average of direct + indirect bookings over `years`; a missing year counts as zero. */
+/**
+ * The average of direct + indirect bookings over `years`. LOY-6, LOY-11: a year with no bookings on record
+ * is never counted as $0, so there is no average without it: ask for the year (missingBookingYears) first.
+ */
 export function threeYearAverageUsd(bookings: readonly Bookings[], years: readonly number[]): number {
   if (years.length === 0) return 0;
-  const total = years.reduce((sum, fy) => {
-    const b = bookings.find((x) => x.fiscalYear === fy);
-    return sum + (b ? b.directUsd + b.indirectUsd : 0);
-  }, 0);
-  return total / years.length;
+  const missing = years.filter((fy) => !bookings.some((b) => b.fiscalYear === fy));
+  if (missing.length > 0) throw new RangeError(`FY${missing.join(', FY')} has no bookings on record: ask for it, never count it as $0`);
+  return years.reduce((sum, fy) => sum + totalOf(bookings.find((b) => b.fiscalYear === fy)), 0) / years.length;
 }
 
 /**
@@ -188,7 +203,8 @@ export interface EligibilityReason {
 
 export interface Eligibility {
   eligible: boolean;
-  averageUsd: number;
+  /** Null when a year is not on record (there is no average without it). */
+  averageUsd: number | null;
   reasons: EligibilityReason[];
 }
 
@@ -218,8 +234,10 @@ export function evaluateEligibility(
   if (!nomination.teamCaptain.ccoId.trim())
     reasons.push({ field: 'teamCaptain.ccoId', message: 'a Team Captain with a CCO id must be named' });
 
-  const averageUsd = threeYearAverageUsd(members.bookings, years);
-  if (averageUsd < minimum) {
+  // A missing year is a reason of its own (above), never an average counted with $0.
+  const complete = missingBookingYears(members.bookings, opts.asOf).length === 0;
+  const averageUsd = complete ? threeYearAverageUsd(members.bookings, years) : null;
+  if (averageUsd !== null && averageUsd < minimum) {
     reasons.push({
       field: single ? 'bookings' : 'companies',
       message: `the ${single ? '' : "group's "}3-year average of FY${years[0]}–FY${years[2]} bookings is ${usd(averageUsd)}, under ${usd(minimum)}`,

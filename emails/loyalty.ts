@@ -1,6 +1,9 @@
-// The words of each Customer Loyalty notice (LOY-4 … LOY-8), to the account's Team Captain.
+// The words of each Customer Loyalty notice (LOY-4 … LOY-11), to the account's Team Captain or its Account Manager.
 import type { IsoDate } from '../domain/calendar';
+import { awardQuarterOf } from '../domain/loyalty';
 import { letter, seg, usd } from './letter';
+
+export { bookingsMissing, bookingsReminder, retierBookingsMissing } from './loyaltyBookings';
 
 /** Every loyalty notice names the account and greets its Team Captain. */
 type Facts = { companyName: string; name: string; accountId: string };
@@ -38,34 +41,33 @@ export const nominationLapsed = (a: Facts) =>
     act: { label: 'See the account', path: `/app/accounts/${seg(a.accountId)}` },
   });
 
-/** LOY-11: to the Account Manager (by name when known), asking for a year's bookings. */
-export const bookingsMissing = (a: {
-  companyName: string;
-  name: string | null;
-  accountId: string;
-  years: number[];
-  acceptedOn: IsoDate;
-}) => {
-  const years = a.years.map((fy) => `FY${fy}`).join(', ');
-  return letter({
-    subject: `${a.companyName}: ${years} bookings are needed to set the Customer Loyalty tier`,
-    to: a.name,
-    happened:
-      `${a.companyName}'s Team Captain accepted the program terms on ${a.acceptedOn}. Its tier is set from the net bookings ` +
-      `of the three fiscal years before, and none are on record for ${years}.`,
-    next: `Please record the ${years} bookings of account ${a.accountId}: the tier and the first award wait for them.`,
-    act: { label: 'Record the bookings', path: `/app/accounts/${seg(a.accountId)}` },
-  });
-};
+/** The award the account receives next, as the letters name it: "the FY2028Q2 award on 2028-01-15". */
+const nextAward = (date: IsoDate) => `the ${awardQuarterOf(date)} award on ${date}`;
 
-export const enrolled = (a: Facts & { firstAwardDate: IsoDate; tier: number | null }) =>
-  letter({
-    subject: `${a.companyName} is enrolled in the Customer Loyalty Program`,
-    to: a.name,
-    happened: `Thank you for accepting the terms. ${a.companyName} is enrolled${a.tier ? ` at tier ${a.tier}` : ''}.`,
-    next: `The first Learning Credits award is scheduled for ${a.firstAwardDate}; nothing more is needed from you until then.`,
-    act: accountPage(a),
-  });
+/** LOY-4, LOY-5 (ALL-5): an award date is promised only to an account with a tier. */
+export const enrolled = (
+  a: Facts & { firstAwardDate: IsoDate; tier: number | null; averageUsd?: number; fy?: number; nextRetierOn?: IsoDate | null },
+) =>
+  a.tier === null
+    ? letter({
+        subject: `${a.companyName} is enrolled in the Customer Loyalty Program`,
+        to: a.name,
+        happened:
+          `Thank you for accepting the terms. ${a.companyName} is enrolled, but ` +
+          (a.averageUsd === undefined
+            ? "its 3-year average of net bookings is under the program's $1,000,000 minimum"
+            : `the 3-year average of its net bookings is ${usd(a.averageUsd)}, under the program's $1,000,000 minimum`) +
+          `, so there are no Learning Credit awards${a.fy ? ` in FY${a.fy}` : ' this fiscal year'}.`,
+        next: `The tier is evaluated again${a.nextRetierOn ? ` on ${a.nextRetierOn}` : ' each August'}; nothing is needed from you until then.`,
+        act: accountPage(a),
+      })
+    : letter({
+        subject: `${a.companyName} is enrolled in the Customer Loyalty Program`,
+        to: a.name,
+        happened: `Thank you for accepting the terms. ${a.companyName} is enrolled at tier ${a.tier}.`,
+        next: `The first Learning Credits award is scheduled for ${a.firstAwardDate}; nothing more is needed from you until then.`,
+        act: accountPage(a),
+      });
 
 export const withdrawn = (a: Facts & { reason: string }) =>
   letter({
@@ -76,7 +78,29 @@ export const withdrawn = (a: Facts & { reason: string }) =>
     act: accountPage(a),
   });
 
-export const newTier = (a: Facts & { fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number }) =>
+type TierNews = Facts & {
+  fy: number;
+  tier: number | null;
+  averageUsd: number;
+  quarterlyCredits: number;
+  /** The account's next award (LOY-4: an account's first may be in January, not October); absent: "the next award". */
+  nextAwardDate?: IsoDate | null;
+  /** LOY-6: the day an award that waited for this tier is made (today), with its quarter. */
+  waitedAward?: { quarter: string; madeOn: IsoDate } | null;
+};
+
+/** What a captain with a tier receives next: the credits, from which award. */
+function creditsFrom(a: TierNews): string {
+  if (a.waitedAward)
+    return (
+      `You will receive ${a.quarterlyCredits} Learning Credits each quarter: the ${a.waitedAward.quarter} award, which waited for ` +
+      `this tier, is made today (${a.waitedAward.madeOn})` +
+      (a.nextAwardDate ? `, and the next follows on ${a.nextAwardDate}.` : '.')
+    );
+  return `You will receive ${a.quarterlyCredits} Learning Credits each quarter, starting with ${a.nextAwardDate ? nextAward(a.nextAwardDate) : 'the next award'}.`;
+}
+
+export const newTier = (a: TierNews) =>
   a.tier === null
     ? letter({
         subject: `${a.companyName}: no Customer Loyalty awards in FY${a.fy}`,
@@ -89,25 +113,38 @@ export const newTier = (a: Facts & { fy: number; tier: number | null; averageUsd
         subject: `${a.companyName}: your FY${a.fy} Customer Loyalty tier is ${a.tier}`,
         to: a.name,
         happened: `From the 3-year average of net bookings (${usd(a.averageUsd)}), ${a.companyName} is at tier ${a.tier} for FY${a.fy}.`,
-        next: `You will receive ${a.quarterlyCredits} Learning Credits each quarter, starting with the October award.`,
+        next: creditsFrom(a),
         act: accountPage(a),
       });
 
-/** LOY-11: the year's tier changed by a table published or corrected in its Q1. */
-export const tierCorrected = (a: Facts & { fy: number; tier: number | null; averageUsd: number; quarterlyCredits: number }) =>
-  letter({
+/**
+ * LOY-11: the year's tier changed because its tier table was published or corrected in its Q1 review
+ * after the tier was set: the letter says so, what the tier was, and what it is now.
+ */
+export const tierCorrected = (
+  a: TierNews & {
+    /** The tier and credits the earlier table gave (absent in notices recorded before LOY-11 was amended). */
+    previous?: { tier: number | null; quarterlyCredits: number };
+    /** True when the fiscal year had no table of its own before (published), false when its own was replaced (corrected). */
+    firstOwnTable?: boolean;
+  },
+) => {
+  const what = a.firstOwnTable === undefined ? 'published or corrected' : a.firstOwnTable ? 'published' : 'corrected';
+  const was = a.previous
+    ? ` Its FY${a.fy} tier had been set from the earlier table: ` +
+      (a.previous.tier === null ? 'no tier.' : `tier ${a.previous.tier}, ${a.previous.quarterlyCredits} Learning Credits a quarter.`)
+    : '';
+  return letter({
     subject: `${a.companyName}: your FY${a.fy} Customer Loyalty tier is now ${a.tier ?? 'none'}`,
     to: a.name,
     happened:
-      `The FY${a.fy} tier table was published or corrected after the August re-tier. From the 3-year average of net bookings ` +
-      `(${usd(a.averageUsd)}), ${a.companyName} is ` +
+      `Cisco ${what} the FY${a.fy} tier table in its first-quarter review, after ${a.companyName}'s tier was set.${was} ` +
+      `From the new table and the 3-year average of net bookings (${usd(a.averageUsd)}), ${a.companyName} is ` +
       (a.tier === null ? `under the lowest tier for FY${a.fy}.` : `at tier ${a.tier} for FY${a.fy}.`),
-    next:
-      a.tier === null
-        ? `There are no Learning Credit awards in FY${a.fy}; the tier is evaluated again next August.`
-        : `You will receive ${a.quarterlyCredits} Learning Credits each quarter, starting with the October award.`,
+    next: a.tier === null ? `There are no Learning Credit awards in FY${a.fy}; the tier is evaluated again next August.` : creditsFrom(a),
     act: accountPage(a),
   });
+};
 
 export const award = (a: Facts & { credits: number; quarter: string; lotId: string; expiresOn: IsoDate }) =>
   letter({

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler } from '@temporalio/workflow';
 import {
   acceptTermsUpdate,
   addCompanyUpdate,
@@ -30,7 +30,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   setHandler(publishTermsUpdate, (t) => a.publishTerms(t), { validator: (t) => a.validatePublishTerms(t) });
   setHandler(setAutoApprovalUpdate, (x) => a.setAutoApproval(x), { validator: (_x) => a.assertOpen() });
   setHandler(addCompanyUpdate, (c) => a.addCompany(c), { validator: (c) => a.validateAddCompany(c) });
-  setHandler(recordBookingsUpdate, (b) => a.recordBookings(b), { validator: (_b) => a.assertOpen() });
+  setHandler(recordBookingsUpdate, (b) => a.recordBookings(b), { validator: (b) => a.validateRecordBookings(b) });
 
   a.publish();
   if (a.s.state === 'nominated') {
@@ -40,6 +40,12 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   }
   if ((await runEnrolled(a)) === 'withdrawn') return close(a, 'withdrawn');
   // Drain running update handlers first, so no message is lost across the new run.
+  // A handler never waits for something that only the main loop does once the main loop may be waiting for
+  // handlers (allHandlersFinished): that is a wedge, and an SMTP outage makes it last. `withdraw` waits for
+  // the 'withdrawn' state, which only close() sets, so a withdrawal accepted during the drain (while another
+  // handler's notice retries) ends the wait and is carried out here; it is neither lost nor left waiting.
+  await condition(() => allHandlersFinished() || a.withdrawal !== null);
+  if (a.withdrawal !== null && patched('loyalty-withdraw-during-drain')) return close(a, 'withdrawn');
   await condition(allHandlersFinished);
   return continueAsNew<typeof loyaltyAccount>({ ...input, carried: a.s });
 }

@@ -73,14 +73,32 @@ export interface LoyaltyAccountState {
   autoApproval: boolean;
   /** The latest fiscal years' bookings (LOY-6); older years are dropped to keep the state small. */
   bookings: Bookings[];
-  /** LOY-11: fiscal years whose bookings were not on record at enrolment; the tier waits for them. */
+  /** LOY-6, LOY-11: fiscal years whose bookings were not on record at enrolment or the re-tier; the tier waits for them. */
   missingBookings?: number[];
+  /** LOY-6: the Account Manager asked for `missingBookings` to set fiscal year `fy`'s tier (absent in runs before it). */
+  bookingsAsked?: BookingsAsked | null;
+  /** LOY-11: the tier table (its year and version) the current tier came from (absent in runs before it). */
+  tierSource?: TierSource | null;
   /** LOY-3: the group's member companies (absent in runs started before it: the nominated company). */
   companies?: { id: string; name: string }[];
   /** LOY-3: companies added to the open account; their bookings count from the next re-tier. */
   joiningCompanies?: JoiningCompany[];
   /** LOY-10: which lifecycle of the account this is (1, or absent in runs started before it, for the first). */
   lifecycle?: number;
+}
+
+/** LOY-6: bookings asked of the Account Manager: for which fiscal year's tier, since when, reminders sent. */
+export interface BookingsAsked {
+  fy: number;
+  askedOn: IsoDate;
+  remindersSent: number;
+}
+
+/** LOY-11: the tier of fiscal year `fy` was decided from the table of `tableYear`, version `version`. */
+export interface TierSource {
+  fy: number;
+  tableYear: number;
+  version: number;
 }
 
 /** LOY-3: a company the Account Manager adds to an open group account, with its prior years' bookings. */

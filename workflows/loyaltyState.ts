@@ -1,8 +1,17 @@
 // A loyalty account's state and what each message does to it; the time-driven steps are in
 // loyaltySteps.ts, the wiring in loyalty.ts.
 import { condition, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import { addDays, priorFiscalYears } from '../domain/calendar';
-import { combineBookings, membersOf, mergeBookings, threeYearAverageUsd, tierFor, type Bookings } from '../domain/loyalty';
+import { addDays, priorFiscalYears, type IsoDate } from '../domain/calendar';
+import {
+  combineBookings,
+  futureBookingsYearProblem,
+  membersOf,
+  mergeBookings,
+  missingBookingYears,
+  threeYearAverageUsd,
+  tierFor,
+  type Bookings,
+} from '../domain/loyalty';
 import { today } from './clock';
 import { failureTypes } from './definitions';
 import {
@@ -19,6 +28,10 @@ import { acts, refusal } from './shared';
 export class LoyaltyAccount {
   readonly s: LoyaltyAccountState;
   withdrawal: WithdrawInput | null = null;
+  /** LOY-3: companies whose claim is in flight (a second add of one of them is refused meanwhile). */
+  claiming: string[] = [];
+  /** LOY-6: the day a tier that waited for bookings was set: awards due before it are made, and dated, that day. */
+  lateAwardsUntil: IsoDate | null = null;
   /** Handlers that write wait for the account row the first activity creates (foreign keys need it). */
   recorded: boolean;
 
@@ -66,6 +79,11 @@ export class LoyaltyAccount {
     return this.s;
   }
 
+  /**
+   * LOY-9: the main loop carries the withdrawal out (close()); this handler waits for it. So every place the
+   * main loop waits, a withdrawal must end that wait too (runEnrolled's sleep, the year-end drain in
+   * loyalty.ts): a handler never waits for what only a main loop waiting for handlers would do.
+   */
   async withdraw(w: WithdrawInput): Promise<LoyaltyAccountState> {
     this.withdrawal = w;
     await condition(() => this.s.state === 'withdrawn');
@@ -107,7 +125,14 @@ export class LoyaltyAccount {
     return this.s;
   }
 
-  /** LOY-6: the latest bookings, used at the next August re-tier. */
+  /** LOY-6: bookings of a fiscal year not begun yet are refused, naming the field (the API refuses them first). */
+  validateRecordBookings({ fiscalYear }: Bookings): void {
+    this.assertOpen();
+    const problem = futureBookingsYearProblem(fiscalYear, today());
+    if (problem) throw refusal(failureTypes.invalid, problem, [{ field: 'fiscalYear' }]);
+  }
+
+  /** LOY-6: the latest bookings, used at the next August re-tier (and by a tier waiting for them, at once). */
   async recordBookings(bookings: Bookings): Promise<LoyaltyAccountState> {
     await this.whenRecorded();
     await acts.recordBookings({ accountId: this.s.accountId, bookings });
@@ -122,13 +147,32 @@ export class LoyaltyAccount {
 
   validateAddCompany({ id }: AddCompanyInput): void {
     this.assertOpen();
-    if ([...this.members(), ...(this.s.joiningCompanies ?? [])].some((c) => c.id === id))
-      throw refusal(failureTypes.conflict, `${id} already belongs to account ${this.s.accountId}`);
+    if ([...this.members(), ...(this.s.joiningCompanies ?? [])].some((c) => c.id === id) || this.claiming.includes(id)) {
+      const message = `${id} already belongs to account ${this.s.accountId}`;
+      throw refusal(failureTypes.conflict, message, [{ field: 'id', message }]);
+    }
   }
 
-  /** LOY-3: a company joins the open group account; its bookings wait for the next re-tier. */
+  /**
+   * LOY-3: a company joins the open group account; its bookings wait for the next re-tier. It is claimed in
+   * Postgres first: another account that claimed it at the same moment has it, and this one is refused
+   * naming that account (the API's read-model check alone let both through).
+   */
   async addCompany(company: AddCompanyInput): Promise<LoyaltyAccountState> {
     const joining = { ...company, bookings: company.bookings.map((b) => ({ ...b })), addedOn: today() };
+    if (patched('loyalty-claim-company')) {
+      this.claiming = [...this.claiming, company.id];
+      await this.whenRecorded();
+      const claim = await acts.claimCompany({ accountId: this.s.accountId, company: joining }).finally(() => {
+        this.claiming = this.claiming.filter((id) => id !== company.id);
+      });
+      if (claim.heldBy !== null) {
+        const message = `${company.id} belongs to account ${claim.heldBy}`;
+        throw refusal(failureTypes.conflict, message, [{ field: 'id', message }]);
+      }
+      this.s.joiningCompanies = [...(this.s.joiningCompanies ?? []), joining];
+      return this.s;
+    }
     this.s.joiningCompanies = [...(this.s.joiningCompanies ?? []), joining];
     await this.whenRecorded();
     if (patched('loyalty-add-company')) await acts.recordCompanyJoined({ accountId: this.s.accountId, company: joining });
@@ -179,7 +223,9 @@ export function initialState(input: LoyaltyAccountInput): LoyaltyAccountState {
     termsVersion: input.termsVersion,
     termsAccepted: null,
     // LOY-5: the provisional tier from the nomination's bookings; set from the year's table at enrollment.
-    tier: tierFor(threeYearAverageUsd(bookings, priorFiscalYears(nominatedOn))),
+    // A year not on record gives no provisional tier (never one counted with $0).
+    tier:
+      missingBookingYears(bookings, nominatedOn).length > 0 ? null : tierFor(threeYearAverageUsd(bookings, priorFiscalYears(nominatedOn))),
     quarterlyCredits: 0,
     nextAwardDate: null,
     nextRetierOn: null,

@@ -2,12 +2,23 @@
 // the August re-tier, the quarter's award, and the end. Each step reads and writes the LoyaltyAccount.
 import { allHandlersFinished, condition, isCancellation, patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { addDays, firstAwardDate, fiscalQuarterOf, fiscalYearOf, minDate, nextAwardDateAfter } from '../domain/calendar';
-import { awardQuarterOf, decideTier, missingBookingYears, nextRetierDateAfter, retierDateOf } from '../domain/loyalty';
+import { awardQuarterOf, missingBookingYears, nextRetierDateAfter } from '../domain/loyalty';
 import type { Activities } from '../activities';
 import { sleepUntilDate, today } from './clock';
 import { awardLotRecord } from './creditsDefinitions';
 import type { LoyaltyAccountState } from './loyaltyDefinitions';
 import type { LoyaltyAccount } from './loyaltyState';
+import {
+  askAtRetier,
+  bookingsOnRecord,
+  nextReminderDate,
+  remind,
+  setTier,
+  stillMissing,
+  tierDecision,
+  tierOnceRecorded,
+} from './loyaltyBookings';
+import { retierFromNewerTable, retierFromQ1Table } from './loyaltyTables';
 import { acts } from './shared';
 
 /**
@@ -56,45 +67,49 @@ export async function enroll(a: LoyaltyAccount): Promise<boolean> {
   const { s } = a;
   const acceptedOn = s.termsAccepted!.acceptedOn;
   if (patched('loyalty-ask-missing-bookings') && !(await bookingsOnRecord(a, acceptedOn))) return false;
-  const decision = decideTier(s.bookings, acceptedOn, await acts.tierTableFor(fiscalYearOf(acceptedOn)));
-  s.tier = decision.tier;
-  s.quarterlyCredits = decision.quarterlyCredits;
+  const fy = fiscalYearOf(acceptedOn);
+  const table = await acts.tierTableFor(fy);
+  const decision = tierDecision(s.bookings, acceptedOn, table);
+  setTier(a, fy, table, decision);
   s.nextAwardDate = firstAwardDate(acceptedOn, a.input.settings.awardDay);
   s.nextRetierOn = nextRetierDateAfter(acceptedOn, a.input.settings.retierDay);
-  await acts.sendNotice(await acts.recordEnrollment({ ...a.party(), firstAwardDate: s.nextAwardDate, tier: s.tier }));
+  // ALL-5: an account without a tier is told why and when it is looked at again, never promised an award.
+  const { averageUsd } = decision;
+  const enrolment = { ...a.party(), firstAwardDate: s.nextAwardDate, tier: s.tier, averageUsd, fy, nextRetierOn: s.nextRetierOn };
+  await acts.sendNotice(await acts.recordEnrollment(enrolment));
   s.state = 'enrolled';
   a.publish();
   return true;
 }
 
-/** LOY-11: a year with no bookings on record is asked of the Account Manager, never counted as $0. */
-async function bookingsOnRecord(a: LoyaltyAccount, acceptedOn: string): Promise<boolean> {
-  const { s } = a;
-  const missing = () => missingBookingYears(s.bookings, acceptedOn);
-  if (missing().length === 0) return true;
-  s.state = 'enrolled';
-  s.tier = null;
-  s.quarterlyCredits = 0;
-  s.missingBookings = missing();
-  a.publish();
-  const accountManager = a.input.nomination.accountManager;
-  await acts.sendNotice(await acts.recordBookingsMissing({ ...a.party(), years: missing(), acceptedOn, accountManager }));
-  await condition(() => missing().length === 0 || a.withdrawal !== null);
-  s.missingBookings = missing();
-  return a.withdrawal === null;
-}
-
-/** Enrolled: awards and re-tiers as their dates come, until withdrawn or the fiscal year's last award. */
+/**
+ * Enrolled: awards and re-tiers as their dates come, until withdrawn or the fiscal year's last award.
+ * LOY-6: while the tier waits for bookings asked of the Account Manager, the award due waits too (neither
+ * made from a guessed tier nor skipped) and reminders go out every 7 days; once the years are recorded the
+ * tier is set and the waiting award made.
+ */
 export async function runEnrolled(a: LoyaltyAccount): Promise<'withdrawn' | 'continue'> {
   const { s } = a;
   for (;;) {
-    const wake = () => a.withdrawal !== null || workflowInfo().continueAsNewSuggested;
-    if (await sleepUntilDate(minDate(s.nextAwardDate!, s.nextRetierOn!), wake)) return a.withdrawal ? 'withdrawn' : 'continue';
+    const asking = () => s.bookingsAsked !== null && s.bookingsAsked !== undefined;
+    const wake = () => a.withdrawal !== null || workflowInfo().continueAsNewSuggested || (asking() && stillMissing(a).length === 0);
+    const until = asking() ? minDate(nextReminderDate(a)!, s.nextRetierOn!) : minDate(s.nextAwardDate!, s.nextRetierOn!);
+    if (await sleepUntilDate(until, wake)) {
+      if (a.withdrawal) return 'withdrawn';
+      if (workflowInfo().continueAsNewSuggested) return 'continue';
+    }
     const on = today();
+    if (asking()) {
+      const missing = stillMissing(a);
+      if (missing.length === 0) await tierOnceRecorded(a);
+      else if (on >= nextReminderDate(a)!) await remind(a, missing);
+    }
     if (on >= s.nextRetierOn!) await retier(a);
-    if (on >= s.nextAwardDate!) {
+    if (!asking() && on >= s.nextAwardDate!) {
       const awardedYear = fiscalYearOf(s.nextAwardDate!);
-      if (fiscalQuarterOf(s.nextAwardDate!).q === 1 && patched('loyalty-q1-table-recheck')) await retierFromQ1Table(a);
+      // LOY-11: a table published or corrected since the tier was set re-tiers it before any award, whichever quarter.
+      if (patched('loyalty-table-recheck-every-award')) await retierFromNewerTable(a);
+      else if (fiscalQuarterOf(s.nextAwardDate!).q === 1 && patched('loyalty-q1-table-recheck')) await retierFromQ1Table(a);
       await award(a);
       if (a.withdrawal) return 'withdrawn';
       // One run per account-year keeps the history small (well under 200 events).
@@ -103,42 +118,36 @@ export async function runEnrolled(a: LoyaltyAccount): Promise<'withdrawn' | 'con
   }
 }
 
-/** LOY-6: each August, the new fiscal year's tier from the latest three years, told to the captain (LOY-3: companies added since count now). */
+/**
+ * LOY-6: each August, the new fiscal year's tier from the latest three years, told to the captain (LOY-3:
+ * companies added since count now). A year of the three not on record is asked for, never counted as $0.
+ */
 async function retier(a: LoyaltyAccount): Promise<void> {
   const { s } = a;
   const on = s.nextRetierOn!;
   const fy = fiscalYearOf(on);
   a.countJoiningCompanies();
-  const decision = decideTier(s.bookings, on, await acts.tierTableFor(fy));
-  s.tier = decision.tier;
-  s.quarterlyCredits = decision.quarterlyCredits;
-  await acts.sendNotice(await acts.recordRetier({ ...a.party(), fy, ...decision }));
+  const missing = missingBookingYears(s.bookings, on);
+  if (missing.length > 0 && patched('loyalty-retier-asks-missing-bookings')) {
+    s.nextRetierOn = nextRetierDateAfter(on, a.input.settings.retierDay);
+    return askAtRetier(a, fy, missing);
+  }
+  const table = await acts.tierTableFor(fy);
+  const decision = tierDecision(s.bookings, on, table);
+  setTier(a, fy, table, decision);
+  await acts.sendNotice(await acts.recordRetier({ ...a.party(), fy, ...decision, nextAwardDate: s.nextAwardDate }));
   s.nextRetierOn = nextRetierDateAfter(on, a.input.settings.retierDay);
-  a.publish();
-}
-
-/**
- * LOY-11: a fiscal year's tier table may be published or corrected during its Q1, after the August
- * re-tier: before the October award the tier is decided again from the table then in force, and the
- * Team Captain told if it changed.
- */
-async function retierFromQ1Table(a: LoyaltyAccount): Promise<void> {
-  const { s } = a;
-  const fy = fiscalYearOf(s.nextAwardDate!);
-  const decision = decideTier(s.bookings, retierDateOf(fy, a.input.settings.retierDay), await acts.tierTableFor(fy));
-  if (decision.tier === s.tier && decision.quarterlyCredits === s.quarterlyCredits) return;
-  s.tier = decision.tier;
-  s.quarterlyCredits = decision.quarterlyCredits;
-  await acts.sendNotice(await acts.recordTierCorrection({ ...a.party(), fy, ...decision }));
   a.publish();
 }
 
 /** LOY-7: the quarter's credits as a new lot; none in a year without a tier; withheld while new terms wait. */
 async function award(a: LoyaltyAccount): Promise<void> {
   const { s } = a;
-  const awardDate = s.nextAwardDate!;
-  const quarter = awardQuarterOf(awardDate);
-  const following = nextAwardDateAfter(awardDate, a.input.settings.awardDay);
+  const due = s.nextAwardDate!;
+  const quarter = awardQuarterOf(due);
+  const following = nextAwardDateAfter(due, a.input.settings.awardDay);
+  // LOY-6: an award that waited for its tier is dated the day it is made.
+  const awardDate = a.lateAwardsUntil !== null && due < a.lateAwardsUntil ? today() : due;
   const base = { ...a.party(), quarter, nextAwardDate: following };
   if (s.tier === null || s.quarterlyCredits === 0) {
     await acts.recordNextAwardDate({ accountId: s.accountId, nextAwardDate: following });

@@ -1,10 +1,8 @@
-import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { latestTermsVersion } from '../../db/loyalty';
 import { accountsOfCompaniesOrGroup, earlierLifecyclesOf, listAccounts } from '../../db/loyaltyReads';
-import { recordAudit } from '../../db/audit';
 import { awardsOf } from '../../db/creditsReads';
-import type { z } from 'zod';
-import type { Role, TokenHolder } from '../../config/env';
+import type { TokenHolder } from '../../config/env';
 import { evaluateEligibility, membersOf, type Nomination } from '../../domain/loyalty';
 import { loyaltyAccount } from '../../workflows/loyalty';
 import {
@@ -13,14 +11,12 @@ import {
   loyaltySearchAttributes as sa,
   loyaltyWorkflowId,
   nominationRecordedUpdate,
-  recordBookingsUpdate,
-  replaceCaptainUpdate,
   stateQuery,
-  withdrawUpdate,
   type LoyaltyAccountInput,
   type LoyaltyAccountState,
 } from '../../workflows/loyaltyDefinitions';
 import type { AppDeps } from '../app';
+import type { Identity } from '../session';
 import { actorOf } from '../auth';
 import { toHttpError } from '../errorHandler';
 import { conflict, forbidden, unprocessable } from '../errors';
@@ -28,18 +24,15 @@ import { route } from '../route';
 import * as s from '../schemas/loyalty';
 import { groupRoutes, nextLifecycle } from './loyaltyGroups';
 import { assertCaptainOf } from './creditsStatements';
+import { bookingYearsOf, refuseFutureBookings } from './loyaltyBookings';
+import { account, accountChanges, ACCOUNT_MANAGERS } from './loyaltyChanges';
 import { managerRoutes } from './loyaltyManagers';
 import { programDataRoutes } from './loyaltyProgramData';
-
-type AccountHandle = WorkflowHandle<typeof loyaltyAccount>;
-const account = (temporal: Client, accountId: string): AccountHandle => temporal.workflow.getHandle(loyaltyWorkflowId(accountId));
 
 /** ALL-3: a Team Captain sees and acts on its own account only. */
 function assertOwnAccount(holder: TokenHolder, state: LoyaltyAccountState) {
   if (holder.role === 'team-captain' && holder.ccoId !== state.teamCaptain.ccoId) throw forbidden('This is not your account');
 }
-
-const ACCOUNT_MANAGERS = ['account-manager', 'ops'] as const;
 
 async function startAccount({ temporal, config }: AppDeps, input: LoyaltyAccountInput) {
   const { accountId } = input;
@@ -68,6 +61,15 @@ async function startAccount({ temporal, config }: AppDeps, input: LoyaltyAccount
   });
 }
 
+/**
+ * LOY-6: a nomination that names no Account Manager is the signed-in one's (name and email from its sign-in),
+ * so a missing year's bookings are asked of the person who may record them, not of the Team Captain.
+ */
+function withAccountManager(nomination: Nomination, holder: TokenHolder, identity: Identity | undefined): Nomination {
+  if (nomination.accountManager || holder.role !== 'account-manager' || !identity?.email) return nomination;
+  return { ...nomination, accountManager: { name: identity.name, email: identity.email } };
+}
+
 const nominate = route({
   method: 'post',
   path: '/v1/nominations',
@@ -78,10 +80,11 @@ const nominate = route({
     201: { description: 'Nominated; the lifecycle workflow runs', schema: s.nominationCreatedSchema, location: '/v1/accounts/{id}' },
   },
   errors: { 409: 'The company or its group already belongs to an account', 422: 'Not eligible; every reason listed' },
-  handler: async ({ body, holder }, deps) => {
+  handler: async ({ body, holder, req }, deps) => {
     // The schema admits exactly one of the two shapes (a group, or one company as in v0.1.0).
-    const nomination = body as Nomination;
+    const nomination = withAccountManager(body as Nomination, holder, req.identity);
     const asOf = deps.today();
+    refuseFutureBookings(bookingYearsOf(nomination), asOf);
     const verdict = evaluateEligibility(nomination, { asOf, countries: deps.config.programCountries });
     if (!verdict.eligible) throw unprocessable('The company is not eligible for the Customer Loyalty Program', verdict.reasons);
     // LOY-3: one account per corporate structure; the account id is the group's id.
@@ -150,92 +153,12 @@ const acceptTerms = route({
   },
 });
 
-type ChangeDecl<B> = { method: 'post' | 'put'; suffix: string; roles: readonly Role[]; summary: string; body: B; conflict: string };
-
-/**
- * A change to an account: an update of its workflow, whose validator states the rule broken. ALL-3: an
- * Account Manager changes the accounts it manages. Who did what: `audited` is the part of the state the
- * change moves, recorded before and after once the workflow has answered (the workflow holds the state).
- */
-function accountChange<B extends z.ZodType>(
-  decl: ChangeDecl<B>,
-  audited: (state: LoyaltyAccountState) => unknown,
-  run: (handle: AccountHandle, body: z.output<B>, by: string) => Promise<LoyaltyAccountState>,
-) {
-  return route({
-    method: decl.method,
-    path: `/v1/accounts/{id}/${decl.suffix}`,
-    roles: decl.roles,
-    summary: decl.summary,
-    request: { params: s.accountIdParam, body: decl.body },
-    responses: { 200: { description: 'The account after the change', schema: s.accountStateSchema } },
-    errors: { 404: 'No such account', 409: decl.conflict },
-    // ALL-4: a POST records something new (bookings, a withdrawal); a PUT sets a value, idempotent as it is.
-    idempotent: decl.method === 'post',
-    handler: async ({ params: { id }, body, holder }, { temporal, db }) => {
-      await assertCaptainOf(db, holder, id);
-      const handle = account(temporal, id);
-      const before = await handle.query(stateQuery);
-      const after = await run(handle, body as z.output<B>, actorOf(holder));
-      const action = `account.${decl.suffix}`;
-      await recordAudit(db, {
-        actor: actorOf(holder),
-        action,
-        entityType: 'account',
-        entityId: id,
-        before: audited(before),
-        after: audited(after),
-      });
-      return { status: 200, body: after };
-    },
-  });
-}
-
-const changes = [
-  accountChange(
-    {
-      method: 'put',
-      suffix: 'team-captain',
-      roles: ACCOUNT_MANAGERS,
-      summary: 'The Account Manager or ops replaces the Team Captain (LOY-8)',
-      body: s.teamCaptainSchema,
-      conflict: 'The same Team Captain, or the account is closed',
-    },
-    (state) => ({ teamCaptain: state.teamCaptain }),
-    (h, captain) => h.executeUpdate(replaceCaptainUpdate, { args: [captain] }),
-  ),
-  accountChange(
-    {
-      method: 'post',
-      suffix: 'bookings',
-      roles: ACCOUNT_MANAGERS,
-      summary: "Record a fiscal year's bookings for the next August re-tier (LOY-6)",
-      body: s.bookingsSchema,
-      conflict: 'The account is closed',
-    },
-    (state) => ({ bookings: state.bookings }),
-    (h, bookings) => h.executeUpdate(recordBookingsUpdate, { args: [bookings] }),
-  ),
-  accountChange(
-    {
-      method: 'post',
-      suffix: 'withdrawal',
-      roles: ['ops'],
-      summary: 'Ops withdraws an account (LOY-9)',
-      body: s.withdrawalSchema,
-      conflict: 'Already closed',
-    },
-    (state) => ({ state: state.state }),
-    (h, { reason }, by) => h.executeUpdate(withdrawUpdate, { args: [{ reason, by }] }),
-  ),
-];
-
 export const loyaltyRoutes = [
   nominate,
   listAccountsRoute,
   readAccount,
   acceptTerms,
-  ...changes,
+  ...accountChanges,
   ...groupRoutes,
   ...managerRoutes,
   ...programDataRoutes,

@@ -8,6 +8,7 @@ import { conflict, unprocessable } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/loyalty';
 import { assertCaptainOf } from './creditsStatements';
+import { refuseFutureBookings } from './loyaltyBookings';
 
 // LOY-3: group accounts: which companies belong to which account, and companies joining an open one.
 
@@ -53,9 +54,13 @@ const addCompany = route({
     422: 'Not an end user in a program country',
   },
   idempotent: true,
-  handler: async ({ params: { id }, body, holder }, { temporal, db, config }) => {
+  handler: async ({ params: { id }, body, holder }, { temporal, db, config, today }) => {
     await assertCaptainOf(db, holder, id);
     const company: MemberCompany = body;
+    refuseFutureBookings(
+      company.bookings.map((b, i) => ({ field: `bookings.${i}.fiscalYear`, fiscalYear: b.fiscalYear })),
+      today(),
+    );
     const reasons = companyReasons(company, config.programCountries ?? PROGRAM_COUNTRIES, (f) => f);
     if (reasons.length > 0) throw unprocessable('The company cannot join the Customer Loyalty Program', reasons);
     // A closed account's workflow has ended: its read model says why (an ended workflow alone would be a 404).

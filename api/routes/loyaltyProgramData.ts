@@ -1,6 +1,7 @@
 import { publishTermsVersion, putTierTable, tierTableFor } from '../../db/loyalty';
 import { openAccountIds } from '../../db/loyaltyReads';
 import { validateTierTable, type TierTable } from '../../domain/loyalty';
+import { tierTableChangeProblem } from '../../domain/loyaltyTierTables';
 import { loyaltyWorkflowId, publishTermsUpdate } from '../../workflows/loyaltyDefinitions';
 import { actorOf } from '../auth';
 import { toHttpError } from '../errorHandler';
@@ -31,14 +32,17 @@ const putTierTableRoute = route({
   method: 'put',
   path: '/v1/tier-tables/{fy}',
   roles: ['ops'],
-  summary: "Replace a fiscal year's tier table with a new version; earlier versions stay, audited (LOY-5)",
+  summary: "Replace a fiscal year's tier table with a new version, until the end of its Q1; earlier versions stay, audited (LOY-5, LOY-11)",
   request: { params: s.fiscalYearParam, body: s.tierTableSchema },
   responses: {
     200: { description: 'Replaced', schema: s.tierTableInForceSchema },
     201: { description: 'Created', schema: s.tierTableInForceSchema },
   },
-  errors: { 422: 'Bands that do not make a usable table' },
-  handler: async ({ params: { fy }, body: { bands }, holder }, { db }) => {
+  errors: { 422: 'Bands that do not make a usable table, or the fiscal year is past its Q1 (LOY-11)' },
+  handler: async ({ params: { fy }, body: { bands }, holder }, { db, today }) => {
+    // LOY-11: after its Q1 a year's table is what its accounts were tiered and awarded by: no change then.
+    const closed = tierTableChangeProblem(fy, today());
+    if (closed) throw unprocessable(closed, [{ field: 'fy', message: closed }]);
     const table = { fiscalYear: fy, bands } as TierTable;
     const problems = validateTierTable(table);
     if (problems.length)

@@ -1,11 +1,12 @@
-import { accountsOfCaptain, nominationsWaiting, type AccountQueueRow } from '../../db/loyaltyQueues';
+import { accountsOfCaptain, bookingsMissing, nominationsWaiting, type AccountQueueRow } from '../../db/loyaltyQueues';
 import { loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
 import type { AppDeps } from '../app';
 import { route } from '../route';
 import { pageOf, pageQuery, z } from '../schemas/common';
 import { linkFields, workflowLink } from './sharedQueues';
 
-// LOY-4, LOY-8: a Team Captain's own accounts, and the nominations whose terms still wait.
+// LOY-4, LOY-8: a Team Captain's own accounts, and the nominations whose terms still wait; LOY-6, LOY-11: the
+// accounts whose tier waits for bookings.
 
 const accountItem = z.object({
   id: z.string(),
@@ -50,4 +51,24 @@ const waitingForTerms = route({
   },
 });
 
-export const loyaltyQueueRoutes = [myAccounts, waitingForTerms];
+const bookingsMissingPage = pageOf(
+  'accounts',
+  accountItem.extend({ missingBookings: z.array(z.number().int()), askedOn: z.string() }),
+).openapi('BookingsMissingQueue');
+
+const waitingForBookings = route({
+  method: 'get',
+  path: '/v1/queues/bookings-missing',
+  roles: ['ops', 'account-manager'],
+  summary:
+    "Enrolled accounts whose tier and next award wait for fiscal years of bookings not on record, longest asked first (LOY-6, LOY-11; an Account Manager's own)",
+  request: { query: pageQuery },
+  responses: { 200: { description: 'A page of accounts', schema: bookingsMissingPage } },
+  handler: async ({ query, holder }, deps) => {
+    const managedBy = holder.role === 'account-manager' ? holder.amId : undefined;
+    const rows = await bookingsMissing(deps.db, query, managedBy);
+    return { status: 200, body: { accounts: rows.map((r) => ({ ...r, ...workflowLink(deps, loyaltyWorkflowId(r.id)) })), ...query } };
+  },
+});
+
+export const loyaltyQueueRoutes = [myAccounts, waitingForTerms, waitingForBookings];

@@ -171,6 +171,8 @@ export const accountStateSchema = z
           nominatedOn: z.string(),
           nominatedBy: z.string(),
           captainCcoId: z.string(),
+          /** LOY-10: its member companies as it ended (absent for lifecycles archived before they were kept). */
+          companies: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
         }),
       )
       .optional(),

@@ -9,9 +9,11 @@ import * as m007CertificationEndedOn from './007_certification_ended_on';
 import * as m008IdempotencyKeys from './008_idempotency_keys';
 import * as m009Audit from './009_audit';
 import * as m010Sessions from './010_sessions';
+import * as m011BookingsAsked from './011_bookings_asked';
 import * as m012StatementEntries from './012_statement_entries';
 import * as m013CertificationCsat from './013_certification_csat';
 import * as m014OneOpenEngagement from './014_one_open_engagement';
+import * as m015LifecycleCompanies from './015_lifecycle_companies';
 import * as m016RedemptionAmendments from './016_redemption_amendments';
 
 // Migrations are listed here (not discovered on disk) so they load the same under tsx, vitest and a build.
@@ -27,9 +29,11 @@ const migrations: Record<string, Knex.Migration> = {
   '008_idempotency_keys': m008IdempotencyKeys,
   '009_audit': m009Audit,
   '010_sessions': m010Sessions,
+  '011_bookings_asked': m011BookingsAsked,
   '012_statement_entries': m012StatementEntries,
   '013_certification_csat': m013CertificationCsat,
   '014_one_open_engagement': m014OneOpenEngagement,
+  '015_lifecycle_companies': m015LifecycleCompanies,
   '016_redemption_amendments': m016RedemptionAmendments,
 };
 

@@ -150,6 +150,7 @@ const TABLE: Record<string, Row> = {
   'get /v1/queues/extension-requests': { allow: { ops: 200 } },
   'get /v1/queues/holds-releasing': { allow: { ops: 200 } },
   'get /v1/queues/nominations-waiting': { allow: { ops: 200, 'account-manager': 200 } },
+  'get /v1/queues/bookings-missing': { allow: { ops: 200, 'account-manager': 200 } },
   'get /v1/queues/certifications-due': { allow: { ops: 200 } },
   'get /v1/queues/extensions-ending': { allow: { ops: 200 } },
   'get /v1/queues/engagements-near-expiry': { allow: { ops: 200 } },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHarness, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/loyalty';
 import { uniqueId } from '../helpers/temporal';
-import { firstAwardDate } from '../../domain/calendar';
+import { firstAwardDate, fiscalYearOf } from '../../domain/calendar';
 import { loyaltySearchAttributes } from '../../workflows/loyaltyDefinitions';
 
 const AM = 'tok-account-manager';
@@ -71,23 +71,25 @@ describe('API: running accounts, tier tables and terms versions', () => {
   });
 
   it('LOY-5: tier tables are data; a year without its own table uses the latest earlier one; a bad table is refused', async () => {
-    const fallback = await h.api.call('GET', '/v1/tier-tables/2027', { token: OPS });
+    // Next fiscal year's table, published ahead of it (LOY-11 refuses a change only after its Q1): from any day.
+    const F = fiscalYearOf(today) + 1;
+    const fallback = await h.api.call('GET', `/v1/tier-tables/${F - 1}`, { token: OPS });
     expect(fallback.status).toBe(200);
-    expect(fallback.body).toMatchObject({ fiscalYear: 2027, effectiveFrom: 2022 });
+    expect(fallback.body).toMatchObject({ fiscalYear: F - 1, effectiveFrom: 2022 });
     expect(fallback.body.bands[1]).toEqual({ tier: 2, minUsd: 10_000_001, maxUsd: 25_000_000, quarterlyCredits: 125 });
 
     const bands = fallback.body.bands.map((b: { quarterlyCredits: number }) => ({ ...b, quarterlyCredits: b.quarterlyCredits * 2 }));
-    expect((await h.api.call('PUT', '/v1/tier-tables/2028', { token: AM, body: { bands } })).status).toBe(403);
+    expect((await h.api.call('PUT', `/v1/tier-tables/${F}`, { token: AM, body: { bands } })).status).toBe(403);
     const gap = structuredClone(bands);
     gap[2].minUsd = 26_000_000;
-    const refused = await h.api.call('PUT', '/v1/tier-tables/2028', { token: OPS, body: { bands: gap } });
+    const refused = await h.api.call('PUT', `/v1/tier-tables/${F}`, { token: OPS, body: { bands: gap } });
     expect(refused.status).toBe(422);
     expect(refused.body.errors[0]).toMatchObject({ field: 'bands', message: expect.stringContaining('tier 3') });
-    expect((await h.api.call('GET', '/v1/tier-tables/2028', { token: OPS })).body.effectiveFrom).toBe(2022);
+    expect((await h.api.call('GET', `/v1/tier-tables/${F}`, { token: OPS })).body.effectiveFrom).toBe(2022);
 
-    expect((await h.api.call('PUT', '/v1/tier-tables/2028', { token: OPS, body: { bands } })).status).toBe(201);
-    expect((await h.api.call('GET', '/v1/tier-tables/2029', { token: OPS })).body).toMatchObject({ effectiveFrom: 2028, bands });
-    expect((await h.api.call('GET', '/v1/tier-tables/2027', { token: OPS })).body.effectiveFrom).toBe(2022);
+    expect((await h.api.call('PUT', `/v1/tier-tables/${F}`, { token: OPS, body: { bands } })).status).toBe(201);
+    expect((await h.api.call('GET', `/v1/tier-tables/${F + 1}`, { token: OPS })).body).toMatchObject({ effectiveFrom: F, bands });
+    expect((await h.api.call('GET', `/v1/tier-tables/${F - 1}`, { token: OPS })).body.effectiveFrom).toBe(2022);
   });
 
   it('LOY-8, ALL-1: a published terms version reaches every open account and applies to new nominations', async () => {

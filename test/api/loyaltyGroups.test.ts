@@ -110,4 +110,66 @@ describe('API: group accounts (LOY-3)', () => {
     expect(closed.status).toBe(409);
     expect(await companyRow(`${group}-LATE`)).toBeUndefined();
   });
+
+  it('LOY-3: two Account Managers adding one company to two accounts at once: one succeeds, the other is 409 naming the account that holds it', async () => {
+    // Rounds, so the two requests overlap in every way the race allows (both check the read model before either writes).
+    for (let round = 0; round < 3; round++) {
+      const [p, q] = [uniqueId('RACEP'), uniqueId('RACEQ')];
+      expect((await nominate(groupNominationFor(today, p, [['A', 6_000_000]]))).status).toBe(201);
+      const byOther = await h.api.call('POST', '/v1/nominations', {
+        token: 'tok-account-manager-2',
+        body: groupNominationFor(today, q, [['A', 6_000_000]]),
+      });
+      expect(byOther.status).toBe(201);
+      const company = member(uniqueId('CONTESTED'), 2_000_000);
+      const [toP, toQ] = await Promise.all([
+        h.api.call('POST', `/v1/accounts/${p}/companies`, { token: AM, body: company }),
+        h.api.call('POST', `/v1/accounts/${q}/companies`, { token: 'tok-account-manager-2', body: company }),
+      ]);
+      expect([toP.status, toQ.status].sort()).toEqual([200, 409]);
+      const [winner, loser, refused] = toP.status === 200 ? [p, q, toQ] : [q, p, toP];
+      expect(refused.body.errors).toEqual([{ field: 'id', message: `${company.id} belongs to account ${winner}` }]);
+      expect(await companyRow(company.id)).toMatchObject({ account_id: winner });
+      const joining = async (id: string) =>
+        ((await h.api.call('GET', `/v1/accounts/${id}`, { token: OPS })).body.joiningCompanies ?? []).map((c: { id: string }) => c.id);
+      expect(await joining(winner)).toEqual([company.id]);
+      expect(await joining(loser)).toEqual([]);
+    }
+  });
+
+  it('LOY-10, LOY-3: a group nominated again without one of its former companies lets it go: it may join another account; the earlier lifecycle keeps its members', async () => {
+    const group = uniqueId('SPLIT');
+    const both = groupNominationFor(today, group, [
+      ['A', 6_000_000],
+      ['B', 6_000_000],
+    ]);
+    expect((await nominate(both)).status).toBe(201);
+    expect((await h.api.call('POST', `/v1/accounts/${group}/withdrawal`, { token: OPS, body: { reason: 'restructured' } })).status).toBe(
+      200,
+    );
+    // Nominated again with A only: B (sold off) is no member of the new lifecycle.
+    const onlyA = { ...both, companies: [both.companies[0]!] };
+    expect((await nominate(onlyA)).status).toBe(201);
+    // B joins another group's account: it no longer belongs to the one it left.
+    const buyer = uniqueId('BUYER');
+    const withB = groupNominationFor(today, buyer, [['A', 6_000_000]]);
+    withB.companies.push({ ...both.companies[1]! });
+    const res = await nominate(withB);
+    expect(res.status).toBe(201);
+    expect(await companyRow(`${group}-B`)).toMatchObject({ account_id: buyer });
+
+    // The new lifecycle has A only; the earlier one, as it ended, had both.
+    const read = await h.api.call('GET', `/v1/accounts/${group}`, { token: OPS });
+    expect(read.body).toMatchObject({ lifecycle: 2, companies: [{ id: `${group}-A`, name: `${group} A` }] });
+    expect(read.body.earlierLifecycles).toEqual([
+      expect.objectContaining({
+        lifecycle: 1,
+        state: 'withdrawn',
+        companies: [
+          { id: `${group}-A`, name: `${group} A` },
+          { id: `${group}-B`, name: `${group} B` },
+        ],
+      }),
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDb } from '../../db/connect';
 import { loyaltyWorkflowId, loyaltySearchAttributes } from '../../workflows/loyaltyDefinitions';
@@ -109,6 +109,32 @@ describe('API: nominations and accounts', () => {
     expect(row).toMatchObject({ state: 'nominated', corporate_group_id: group, nominated_by: 'account-manager:am-test' });
   });
 
+  /** What the account's workflow was started with: the nomination as the API recorded it. */
+  const startedNomination = async (workflowId: string) => {
+    const [started] = (await h.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const [input] = started!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    return defaultPayloadConverter.fromPayload<{ nomination: { accountManager?: unknown } }>(input!).nomination;
+  };
+
+  it('LOY-6: a nomination naming no Account Manager records the signed-in one (name and email), to be asked for missing bookings', async () => {
+    const group = uniqueId('SIGNEDAM');
+    const { accountManager: _named, ...unnamed } = nominationFor(today, { group });
+    const res = await h.api.call('POST', '/v1/nominations', { token: 'tok-account-manager-mail', body: unnamed });
+    expect(res.status).toBe(201);
+    expect((await startedNomination(res.body.workflowId)).accountManager).toEqual({ name: 'Casey Manager', email: 'casey@cisco.example' });
+
+    // One the body names is kept as named; a machine token with no email on record adds none.
+    const named = uniqueId('NAMEDAM');
+    const body = { ...nominationFor(today, { group: named }), accountManager: { name: 'Robin Desk', email: 'robin@cisco.example' } };
+    const res2 = await h.api.call('POST', '/v1/nominations', { token: 'tok-account-manager-mail', body });
+    expect(res2.status).toBe(201);
+    expect((await startedNomination(res2.body.workflowId)).accountManager).toEqual({ name: 'Robin Desk', email: 'robin@cisco.example' });
+    const { accountManager: _none, ...bare } = nominationFor(today, { group: uniqueId('NOMAILAM') });
+    const res3 = await h.api.call('POST', '/v1/nominations', { token: AM, body: bare });
+    expect(res3.status).toBe(201);
+    expect((await startedNomination(res3.body.workflowId)).accountManager).toBeUndefined();
+  });
+
   it('LOY-3: a second company of the same corporate group is refused with 409 naming the account', async () => {
     const group = uniqueId('GRP');
     expect(
@@ -147,7 +173,11 @@ describe('API: nominations and accounts', () => {
     const read = await h.api.call('GET', `/v1/accounts/${group}`, { token: OPS });
     expect(read.body).toMatchObject({ state: 'nominated', lifecycle: 2 });
     expect(read.body.earlierLifecycles).toEqual([
-      { lifecycle: 1, state: 'withdrawn', nominatedOn: today, nominatedBy: 'account-manager:am-test', captainCcoId: 'dlee' },
+      {
+        ...{ lifecycle: 1, state: 'withdrawn', nominatedOn: today, nominatedBy: 'account-manager:am-test', captainCcoId: 'dlee' },
+        // LOY-10: its members as it ended (migration 015).
+        companies: [{ id: `${group}-1`, name: `${group} Corp` }],
+      },
     ]);
     expect(await h.db('accounts').where({ id: group }).first()).toMatchObject({ state: 'nominated', lifecycle: 2 });
   });

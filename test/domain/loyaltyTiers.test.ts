@@ -57,14 +57,21 @@ describe('tiers (LOY-5, LOY-6)', () => {
     expect(problems.join(' ')).toMatch(/tier 3 must start/);
   });
 
-  it('LOY-1, LOY-5: the average is of direct plus indirect bookings over the three years; a missing year is zero', () => {
+  it('LOY-1, LOY-5: the average is of direct plus indirect bookings over the three years', () => {
     const bookings = [
       { fiscalYear: 2024, directUsd: 1_500_000, indirectUsd: 500_000 },
       { fiscalYear: 2025, directUsd: 2_000_000, indirectUsd: 0 },
       { fiscalYear: 2026, directUsd: 2_500_000, indirectUsd: 500_000 },
     ];
     expect(threeYearAverageUsd(bookings, [2024, 2025, 2026])).toBe(7_000_000 / 3);
-    expect(threeYearAverageUsd(bookings, [2025, 2026, 2027])).toBe(5_000_000 / 3);
+  });
+
+  it('LOY-6, LOY-11: a year with no bookings on record is never counted as $0: no average, no tier is decided from it', () => {
+    // $1.2M a year for FY2024–FY2026, FY2027 not on record: counted as $0 it would be $800,000, no tier.
+    const bookings = [2024, 2025, 2026].map((fiscalYear) => ({ fiscalYear, directUsd: 1_200_000, indirectUsd: 0 }));
+    expect(() => threeYearAverageUsd(bookings, [2025, 2026, 2027])).toThrow('FY2027 has no bookings on record');
+    expect(() => decideTier(bookings, '2027-08-31', FY22_TIER_TABLE)).toThrow('FY2027 has no bookings on record');
+    expect(decideTier(bookings, '2027-07-31', FY22_TIER_TABLE)).toEqual({ tier: 1, averageUsd: 1_200_000, quarterlyCredits: 75 });
   });
 
   it('LOY-6: the tier is re-set on the August re-tier day from the latest three years', () => {

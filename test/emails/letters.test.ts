@@ -19,7 +19,18 @@ const cases: [string, Email, string][] = [
   ['terms reminder', loyalty.termsReminder({ ...account, termsVersion: 'T1', lapsesOn: '2027-01-01' }), '/app/accounts/ACME%201/terms'],
   ['nomination lapsed', loyalty.nominationLapsed(account), '/app/accounts/ACME%201'],
   ['bookings missing', loyalty.bookingsMissing({ ...account, years: [2026], acceptedOn: '2026-12-01' }), '/app/accounts/ACME%201'],
+  [
+    'bookings missing at the re-tier',
+    loyalty.retierBookingsMissing({ ...account, fy: 2028, years: [2027], nextAwardDate: '2027-10-15' }),
+    '/app/accounts/ACME%201',
+  ],
+  ['bookings reminder', loyalty.bookingsReminder({ ...account, fy: 2028, years: [2027], askedOn: '2027-08-31' }), '/app/accounts/ACME%201'],
   ['enrolled', loyalty.enrolled({ ...account, firstAwardDate: '2027-01-15', tier: 2 }), '/app/accounts/ACME%201'],
+  [
+    'enrolled, no tier',
+    loyalty.enrolled({ ...account, firstAwardDate: '2027-01-15', tier: null, averageUsd: 9e5, fy: 2027, nextRetierOn: '2027-08-31' }),
+    '/app/accounts/ACME%201',
+  ],
   ['withdrawn', loyalty.withdrawn({ ...account, reason: 'left' }), '/app/accounts/ACME%201'],
   ['new tier', loyalty.newTier({ ...account, fy: 2027, tier: 2, averageUsd: 2e6, quarterlyCredits: 50 }), '/app/accounts/ACME%201'],
   ['no tier', loyalty.newTier({ ...account, fy: 2027, tier: null, averageUsd: 1, quarterlyCredits: 0 }), '/app/accounts/ACME%201'],
@@ -101,7 +112,7 @@ const cases: [string, Email, string][] = [
 describe('emails', () => {
   it('ALL-5: every email module is covered by this table', () => {
     const builders = [loyalty, credits, certification, incentives].flatMap((m) => Object.values(m).filter((v) => typeof v === 'function'));
-    expect(cases.length).toBe(builders.length + 2); // newTier and statement are each written twice
+    expect(cases.length).toBe(builders.length + 3); // newTier, enrolled and statement are each written twice
   });
 
   it.each(cases)('ALL-5: %s links to the page where its reader acts', (_name, email, path) => {

@@ -13,6 +13,8 @@ import { devServerEnv, startWorker, uniqueTaskQueue } from './temporal';
 export const tokens: TokenMap = {
   'tok-account-manager': { role: 'account-manager', amId: 'am-test', name: 'Alex Manager' },
   'tok-account-manager-2': { role: 'account-manager', amId: 'am-other', name: 'Blair Manager' },
+  // LOY-6: an Account Manager whose sign-in carries an email (as the portal's OIDC sign-in does).
+  'tok-account-manager-mail': { role: 'account-manager', amId: 'am-mail', name: 'Casey Manager', email: 'casey@cisco.example' },
   'tok-ops-0000': { role: 'ops', name: 'ops-test' },
   'tok-captain-dlee': { role: 'team-captain', ccoId: 'dlee' },
   'tok-captain-other': { role: 'team-captain', ccoId: 'someone-else' },

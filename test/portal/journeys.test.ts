@@ -1,3 +1,4 @@
+import { defaultPayloadConverter } from '@temporalio/common';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, addYears } from '../../domain/calendar';
 import { certificationWorkflowId } from '../../workflows/certificationDefinitions';
 import { certification } from '../../workflows/certification';
+import { loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
 import { fullRequirements } from '../helpers/certification';
 import { nominationFor } from '../helpers/loyalty';
 import type { ReceivedMail } from '../helpers/smtp';
@@ -228,7 +230,7 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
     expect((await call('ops', 'GET', '/v1/certifications/P-1-DE')).body.state).toBe('applied');
   });
 
-  it('LOY-1, LOY-2: the AM nominates with bad fields, sees every reason at its field at once, fixes them', async () => {
+  it('LOY-1, LOY-2, LOY-6: the AM nominates with bad fields and blank amounts, sees every reason at its field at once, fixes them; the nomination records the AM', async () => {
     const page = await h.as('am', '/app/nominations/new');
     const group = uniqueId('NEW');
     const fill = async (values: Record<string, string>) => {
@@ -237,7 +239,19 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
     await fill({ 'Company id': `${group}-1`, 'Company name': 'New Corp', Country: 'ZZ', 'Corporate group id': group });
     await fill({ 'Team Captain name': 'Sam Park', 'Team Captain email': 'sam@new.example', 'Team Captain CCO id': '' });
     const fys = await page.locator('label', { hasText: / direct$/ }).allTextContents();
+    const indirect = await page.locator('label', { hasText: / indirect$/ }).allTextContents();
+    expect(fys).toHaveLength(3);
+    // LOY-6: a blank amount is not $0: each of the six is refused at its own field, and nothing is nominated.
+    await page.getByRole('button', { name: 'Nominate' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), WAIT).toContain('6 things to fix');
+    for (const i of [0, 1, 2])
+      for (const kind of ['directUsd', 'indirectUsd'])
+        expect(await page.locator(`#field-bookings-${i}-${kind}-error`).textContent()).toContain('number');
+    expect((await call('ops', 'GET', `/v1/accounts/${group}`)).status).toBe(404);
+    await expectAccessible(page);
+
     for (const label of fys) await fill({ [label]: '100000' });
+    for (const label of indirect) await fill({ [label]: '0' });
     await page.getByRole('button', { name: 'Nominate' }).click();
     await expect.poll(() => page.locator('#field-company-country-error').textContent(), WAIT).toContain('ZZ');
     expect(await page.locator('#field-teamCaptain-ccoId-error').textContent()).toBe('a Team Captain with a CCO id must be named');
@@ -247,13 +261,24 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
     await shot(page, 'am-nomination-refused');
     await fill({ Country: 'US', 'Team Captain CCO id': 'spark' });
     for (const label of fys) await fill({ [label]: '2000000' });
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/v1/nominations'));
     await page.getByRole('button', { name: 'Nominate' }).click();
+    // The form itself names the signed-in Account Manager (the API would fill it in too).
+    expect((await sent).postDataJSON().accountManager).toEqual({ name: 'Avery Stone', email: 'avery@cisco.example' });
     await expect.poll(() => page.getByRole('status').textContent(), WAIT).toContain(`Account ${group} is nominated`);
     expect((await call('ops', 'GET', `/v1/accounts/${group}`)).body.teamCaptain).toEqual({
       name: 'Sam Park',
       email: 'sam@new.example',
       ccoId: 'spark',
     });
+    // LOY-6: the signed-in Account Manager is the one a missing year's bookings will be asked of.
+    const [started] = (await h.env.client.workflow.getHandle(loyaltyWorkflowId(group)).fetchHistory()).events ?? [];
+    const [input] = started!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const recorded = defaultPayloadConverter.fromPayload<{ nomination: Record<string, unknown> }>(input!).nomination;
+    expect(recorded.accountManager).toEqual({ name: 'Avery Stone', email: 'avery@cisco.example' });
+    expect(recorded.bookings).toEqual(
+      fys.map((label) => ({ fiscalYear: Number(label.slice(2, 6)), directUsd: 2_000_000, indirectUsd: 0 })),
+    );
     await page.goto(`${h.api.base}/app`);
     await page.getByRole('link', { name: group }).waitFor(WAIT);
     await expectAccessible(page);

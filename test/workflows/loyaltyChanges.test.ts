@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addYears, firstAwardDate, nextAwardDateAfter } from '../../domain/calendar';
+import { addYears, firstAwardDate, fiscalYearOf, nextAwardDateAfter } from '../../domain/calendar';
 import { awardQuarterOf } from '../../domain/loyalty';
 import {
   acceptTermsUpdate,
   publishTermsUpdate,
+  recordBookingsUpdate,
   replaceCaptainUpdate,
   stateQuery,
   withdrawUpdate,
@@ -56,6 +57,10 @@ describe('loyalty account: captain, terms and withdrawal', () => {
 
     const accepted = await handle.executeUpdate(acceptTermsUpdate, { args: [{ version: 'T2', ccoId: 'dlee' }] });
     expect(accepted.termsAccepted).toMatchObject({ version: 'T2', acceptedBy: 'dlee' });
+    // LOY-6: the acceptance year's bookings on record, so an August re-tier before the second award (from
+    // some start days) sets its tier rather than asking for them (a year not on record is never $0).
+    const fiscalYear = fiscalYearOf(acceptedOn);
+    await handle.executeUpdate(recordBookingsUpdate, { args: [{ fiscalYear, directUsd: 3_000_000, indirectUsd: 0 }] });
     const second = nextAwardDateAfter(first);
     await h.skipTo(second);
     expect((await h.awards(accountId)).map((a) => a.issuedOn)).toEqual([second]);

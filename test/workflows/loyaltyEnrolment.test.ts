@@ -16,7 +16,7 @@ describe('loyalty account: enrolment', () => {
 
   const kinds = async (accountId: string) => (await h.notices(accountId)).map((n) => `${n.kind} → ${n.recipient}`);
 
-  it('LOY-11: a fiscal year with no bookings on record at acceptance is asked of the Account Manager; the tier waits for it', async () => {
+  it('LOY-11, LOY-6: a fiscal year with no bookings on record at acceptance is asked of the Account Manager, reminded weekly; the tier waits for it', async () => {
     await h.skipTo('2027-07-20');
     // Nominated in FY2027 with FY2024–FY2026 bookings of $1.2M a year; accepted in FY2028, whose tier is
     // set from FY2025–FY2027: FY2027 is not on record. Counted as $0 the average would be $800,000 (no tier).
@@ -29,7 +29,11 @@ describe('loyalty account: enrolment', () => {
     expect(asked.subject).toBe(`${accountId} Corp: FY2027 bookings are needed to set the Customer Loyalty tier`);
     expect(await kinds(accountId)).toEqual([`terms-waiting → ${captainEmail}`, `bookings-missing → ${am}`]);
 
+    // LOY-6 [default]: reminded 7 days after the ask, on 2027-08-09.
     await h.skipTo('2027-08-10');
+    const reminded = await h.smtp.waitFor((m) => m.to.includes(am) && m.subject.startsWith('Reminder'));
+    expect(reminded.subject).toBe(`Reminder: ${accountId} Corp's FY2027 bookings are still needed for its FY2028 Customer Loyalty tier`);
+    expect(reminded.text).toContain('asked for on 2027-08-02');
     // FY2027 books $3M: the average of FY2025–FY2027 is $1.8M, tier 1 (75 credits a quarter).
     await handle.executeUpdate(recordBookingsUpdate, { args: [{ fiscalYear: 2027, directUsd: 3_000_000, indirectUsd: 0 }] });
     const enrolledMail = await h.smtp.waitFor((m) => m.to.includes(captainEmail) && /is enrolled/.test(m.subject));
@@ -47,6 +51,7 @@ describe('loyalty account: enrolment', () => {
     expect(await kinds(accountId)).toEqual([
       `terms-waiting → ${captainEmail}`,
       `bookings-missing → ${am}`,
+      `bookings-reminder → ${am}`,
       `enrolled → ${captainEmail}`,
       `tier → ${captainEmail}`,
       `award → ${captainEmail}`,

@@ -1363,7 +1363,7 @@ export interface paths {
             };
         };
         /**
-         * Replace a fiscal year's tier table with a new version; earlier versions stay, audited (LOY-5)
+         * Replace a fiscal year's tier table with a new version, until the end of its Q1; earlier versions stay, audited (LOY-5, LOY-11)
          * @description Roles: ops
          */
         put: {
@@ -1435,7 +1435,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Bands that do not make a usable table */
+                /** @description Bands that do not make a usable table, or the fiscal year is past its Q1 (LOY-11) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5871,6 +5871,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/queues/bookings-missing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Enrolled accounts whose tier and next award wait for fiscal years of bookings not on record, longest asked first (LOY-6, LOY-11; an Account Manager's own)
+         * @description Roles: ops, account-manager
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of accounts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BookingsMissingQueue"];
+                    };
+                };
+                /** @description Malformed input; `errors` names each bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role or ownership does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the database does not answer; retry after the delay given */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/my/redemptions": {
         parameters: {
             query?: never;
@@ -6776,6 +6856,10 @@ export interface components {
                 nominatedOn: string;
                 nominatedBy: string;
                 captainCcoId: string;
+                companies?: {
+                    id: string;
+                    name: string;
+                }[];
             }[];
             awards?: {
                 lotId: string;
@@ -7302,6 +7386,27 @@ export interface components {
                 autoApproval: boolean;
                 workflowId: string;
                 workflowUrl: string | null;
+            }[];
+            limit: number;
+            offset: number;
+        };
+        BookingsMissingQueue: {
+            accounts: {
+                id: string;
+                /** @enum {string} */
+                state: "nominated" | "enrolled" | "lapsed" | "withdrawn";
+                tier: number | null;
+                captainName: string;
+                captainCcoId: string;
+                nominatedBy: string;
+                nominatedOn: string;
+                termsVersion: string;
+                nextAwardDate: string | null;
+                autoApproval: boolean;
+                workflowId: string;
+                workflowUrl: string | null;
+                missingBookings: number[];
+                askedOn: string;
             }[];
             limit: number;
             offset: number;

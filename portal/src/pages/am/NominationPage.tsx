@@ -4,6 +4,10 @@ import { Link } from 'react-router-dom';
 import { api, ok } from '../../api/client';
 import { ErrorSummary, Field, GroupError } from '../../components/forms';
 import { Page } from '../../components/layout';
+import type { components } from '../../api/schema';
+import { useMe, type Me } from '../../me';
+
+type Nomination = components['schemas']['Nomination'];
 
 // CAL-2: the fiscal year ends in July; a nomination brings the three full years before this one.
 const now = new Date();
@@ -22,7 +26,14 @@ const TEXT: [string, string, string?][] = [
 
 type Form = Record<string, string>;
 
-function bodyOf(f: Form, endUser: boolean) {
+// LOY-6: a blank amount is sent as null, so the API names its field; it is never counted as $0.
+const usd = (value: string | undefined) => (value === undefined || value.trim() === '' ? null : Number(value));
+
+/** LOY-6: the signed-in Account Manager is the one asked for a missing year's bookings (not the Team Captain). */
+const accountManagerOf = (me: Me | undefined) =>
+  me?.role === 'account-manager' && me.email ? { accountManager: { name: me.name, email: me.email } } : {};
+
+function bodyOf(f: Form, endUser: boolean, me: Me | undefined) {
   return {
     company: {
       id: f['company.id'] ?? '',
@@ -34,9 +45,10 @@ function bodyOf(f: Form, endUser: boolean) {
     teamCaptain: { name: f['teamCaptain.name'] ?? '', email: f['teamCaptain.email'] ?? '', ccoId: f['teamCaptain.ccoId'] ?? '' },
     bookings: YEARS.map((fiscalYear, i) => ({
       fiscalYear,
-      directUsd: Number(f[`bookings.${i}.directUsd`] || 0),
-      indirectUsd: Number(f[`bookings.${i}.indirectUsd`] || 0),
+      directUsd: usd(f[`bookings.${i}.directUsd`]),
+      indirectUsd: usd(f[`bookings.${i}.indirectUsd`]),
     })),
+    ...accountManagerOf(me),
   };
 }
 
@@ -44,7 +56,10 @@ function bodyOf(f: Form, endUser: boolean) {
 export function NominationPage() {
   const [form, setForm] = useState<Form>({});
   const [endUser, setEndUser] = useState(true);
-  const nominate = useMutation({ mutationFn: () => ok(api.POST('/v1/nominations', { body: bodyOf(form, endUser) })) });
+  const me = useMe().data;
+  // The API refuses the nulls of blank amounts (400 at each field); the client's types know only numbers.
+  const body = () => bodyOf(form, endUser, me) as unknown as Nomination;
+  const nominate = useMutation({ mutationFn: () => ok(api.POST('/v1/nominations', { body: body() })) });
   // A render function for Field (called, not mounted), so typing keeps the focus.
   const input =
     (name: string, type = 'text') =>

@@ -97,6 +97,22 @@ const QUEUES: Spec[] = [
       })),
   },
   {
+    // LOY-6, LOY-11: a year not on record is never counted as $0: the tier and the next award wait for it.
+    title: 'Bookings missing',
+    headers: ['Account', 'Fiscal years', 'Asked', 'Award waiting'],
+    load: async () =>
+      (await ok(api.GET('/v1/queues/bookings-missing'))).accounts.map((a) => ({
+        key: a.id,
+        cells: [
+          <Link to={`/accounts/${a.id}`}>{a.id}</Link>,
+          a.missingBookings.map((fy) => `FY${fy}`).join(', '),
+          a.askedOn,
+          a.nextAwardDate ?? '—',
+        ],
+        ...link(a),
+      })),
+  },
+  {
     title: 'Certifications in Re-Cert',
     headers: ['Certification', 'Anniversary', 'Lost after', 'Within 7 days of loss'],
     load: async () =>
