@@ -31,9 +31,10 @@ import type { Db } from '../db/connect';
 import { messageIdFor } from '../db/notifications';
 import { addDays, awardDateOf, firstAwardDate, fiscalYearOf, isIsoDate, type IsoDate } from '../domain/calendar';
 import { creditLotWorkflowId } from '../workflows/creditsDefinitions';
+import { retierDateOf } from '../domain/loyalty';
 import { nominationFor } from '../test/helpers/loyalty';
 import { loyaltyAccount } from '../workflows/loyalty';
-import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId } from '../workflows/loyaltyDefinitions';
+import { acceptTermsUpdate, defaultLoyaltySettings, loyaltyWorkflowId, recordBookingsUpdate } from '../workflows/loyaltyDefinitions';
 import { startDevServer } from './devServer';
 import { startClusterServer } from './clusterServer';
 import { awardsOnDevServer } from './awardsDev';
@@ -157,6 +158,21 @@ async function skipTo(env: TestWorkflowEnvironment, date: IsoDate, time = '00:01
 
 const countRows = async (db: Db, table: string, where: Record<string, unknown> = {}) =>
   Number((await db(table).where(where).count<{ count: string }[]>({ count: '*' }))[0]!.count);
+
+/**
+ * LOY-6: the Account Manager records a fiscal year's bookings once it has ended, before the August re-tier
+ * that reads it (a year not on record holds the tier and the awards until it is). The same $3M a year as
+ * the nomination's (nominationFor), so the tier stays.
+ */
+async function recordEndedYear(s: Services, sample: Account[], fy: number) {
+  const dayBefore = addDays(retierDateOf(fy + 1), -1);
+  log(`skipping to ${dayBefore}: the Account Manager records FY${fy}'s bookings for the ${sample.length} accounts of the history sample`);
+  await skipTo(s.env, dayBefore, '12:00:00');
+  const bookings = { fiscalYear: fy, directUsd: 2_250_000, indirectUsd: 750_000 };
+  const record = (a: Account) =>
+    s.env.client.workflow.getHandle(a.handle.workflowId).executeUpdate(recordBookingsUpdate, { args: [bookings] });
+  await withTimeout(`recording FY${fy}'s bookings`, mapLimit(sample, opts.concurrency, record), TIMEOUT_MS);
+}
 
 /** Phase 1: nominate N accounts and accept their terms, as the API and a Team Captain would. */
 async function enroll(s: Services): Promise<{ accounts: Account[]; enrollSeconds: number }> {
@@ -319,6 +335,7 @@ async function accountYearHistory(s: Services, accounts: Account[], firstAward: 
   const wholeYear = fiscalYearOf(firstAward) + 1;
   const t0 = performance.now();
 
+  await recordEndedYear(s, sample, wholeYear - 1);
   const midYear = addDays(awardDateOf(wholeYear, 2), 1);
   log(`skipping to ${midYear}, in FY${wholeYear}`);
   await skipTo(s.env, midYear, '12:00:00');
@@ -335,6 +352,7 @@ async function accountYearHistory(s: Services, accounts: Account[], firstAward: 
     { timeoutMs: TIMEOUT_MS, everyMs: 250, check: s.worker.failure },
   );
 
+  await recordEndedYear(s, sample, wholeYear);
   const nextOctober = awardDateOf(wholeYear + 1, 1);
   log(`skipping to ${nextOctober}, past FY${wholeYear}'s last award`);
   await skipTo(s.env, nextOctober, '12:00:00');

@@ -19,6 +19,9 @@ describe('benchmarks at smoke size', () => {
     expect(run.stderr).toContain('enrolled 3 in');
     expect(run.stderr).toContain('(accepted 2027-08-02)');
     expect(run.stderr).toContain('award 2028-01-15: 3 lots');
+    // LOY-6: each ended year recorded before the re-tier that reads it, or the whole-year run never ends.
+    expect(run.stderr).toContain("skipping to 2028-08-30: the Account Manager records FY2028's bookings for the 3 accounts");
+    expect(run.stderr).toContain("skipping to 2029-08-30: the Account Manager records FY2029's bookings for the 3 accounts");
     expect(figures(run.stdout, 'accounts=')).toMatchObject({ accounts: 3 });
     const awards = figures(run.stdout, 'awards_s=');
     positive(awards, 'awards_per_s');

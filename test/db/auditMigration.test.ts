@@ -49,7 +49,7 @@ describe('migration 009: account managers, the audit record, tier-table versions
       { fiscal_year: 2022, version: 1 },
       { fiscal_year: 2030, version: 1 },
     ]);
-    expect(await tierTableFor(d.db, 2031)).toEqual({ fiscalYear: 2030, bands: fy30 });
+    expect(await tierTableFor(d.db, 2031)).toEqual({ fiscalYear: 2030, version: 1, bands: fy30 });
   });
 
   it('ALL-3: the audit record starts empty and refuses UPDATE and DELETE', async () => {

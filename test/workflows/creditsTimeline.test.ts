@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../domain/calendar';
 import { monthlyStatements } from '../../workflows/creditsSchedules';
-import { stateQuery } from '../../workflows/loyaltyDefinitions';
+import { recordBookingsUpdate, stateQuery } from '../../workflows/loyaltyDefinitions';
 import { creditLotWorkflowId, decideExtensionUpdate, lotStateQuery, requestExtensionUpdate } from '../../workflows/creditsDefinitions';
 import { requestRedemption, startPurchasedLot } from '../helpers/credits';
 import { uniqueId } from '../helpers/temporal';
@@ -172,6 +172,10 @@ describe('a Learning Credit lot, its whole timeline', () => {
       },
     });
     await t.look();
+    // LOY-6: the Account Manager records FY2033 once it has ended, before the 2033-08-31 re-tier reads it
+    // (a year not on record would hold the October award until it is).
+    await h.skipTo('2033-08-01');
+    await account.executeUpdate(recordBookingsUpdate, { args: [{ fiscalYear: 2033, directUsd: 2_250_000, indirectUsd: 750_000 }] });
     for (const date of ['2033-10-15', '2034-07-17', '2034-09-15', '2034-10-08', '2034-10-15', '2034-12-14', '2034-12-15', '2035-02-01'])
       await t.at(date);
 
