@@ -8,12 +8,14 @@ import {
   tierTableFor,
   updateAccount,
 } from '../db/loyalty';
+import { endEarlierLifecycle } from '../db/loyaltyRenomination';
 import type { IsoDate } from '../domain/calendar';
 import { membersOf, type Nomination, type TierTable } from '../domain/loyalty';
 import type { Company } from '../domain/loyaltyGroups';
 import * as emails from '../emails/loyalty';
 import { awardActivities } from './loyaltyAwards';
 import { redemptionsAfterAccountChange } from './credits';
+import { tellLots } from '../services/credits';
 import { bookingsActivities } from './loyaltyBookings';
 import { changeAndNotify, factsOf, notify, type AccountParty, type Person } from './loyaltyNotices';
 
@@ -43,26 +45,35 @@ export function createLoyaltyActivities(deps: ActivityDeps) {
   };
 }
 
+/** A nomination as its account's workflow records it (LOY-1, LOY-10: `lifecycle` 2 on for a group nominated again). */
+type NominationRecord = {
+  accountId: string;
+  nomination: Nomination;
+  nominatedBy: string;
+  nominatedOn: IsoDate;
+  termsVersion: string;
+  lapsesOn: IsoDate;
+  lifecycle?: number;
+};
+
 /** LOY-1 … LOY-5: from nomination to enrollment, or to the nomination's lapse. */
-function nominationActivities({ db }: ActivityDeps) {
+function nominationActivities({ db, temporal }: ActivityDeps) {
   return {
-    async recordNomination(input: {
-      accountId: string;
-      nomination: Nomination;
-      nominatedBy: string;
-      nominatedOn: IsoDate;
-      termsVersion: string;
-      lapsesOn: IsoDate;
-      lifecycle?: number;
-    }): Promise<string> {
+    async recordNomination(input: NominationRecord): Promise<string> {
       const { teamCaptain } = input.nomination;
       const companyName = membersOf(input.nomination).group.name;
       const party = { accountId: input.accountId, companyName, captain: teamCaptain, lifecycle: input.lifecycle };
       const email = emails.termsWaiting({ ...factsOf(party), termsVersion: input.termsVersion, lapsesOn: input.lapsesOn });
-      return db.transaction(async (trx) => {
+      const { lifecycle = 1 } = input;
+      const [noticeKey, endedLots] = await db.transaction(async (trx) => {
+        // LOY-10: before the row becomes the new lifecycle's, the earlier one's credits end (audited).
+        const ended = lifecycle > 1 ? await endEarlierLifecycle(trx, { ...input, lifecycle, teamCaptain }) : [];
         await insertNominatedAccount(trx, input);
-        return notify(trx, party, 'terms-waiting', 'terms-waiting', email);
+        return [await notify(trx, party, 'terms-waiting', 'terms-waiting', email), ended] as const;
       });
+      // The lots' Balance search attribute follows; the ledger, not this, is what counts (a lost signal is harmless).
+      if (endedLots.length > 0) await tellLots(temporal, db, endedLots).catch(() => undefined);
+      return noticeKey;
     },
 
     /** LOY-4: a reminder while the terms wait. */

@@ -22,7 +22,7 @@ import { toHttpError } from '../errorHandler';
 import { conflict, forbidden, unprocessable } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/loyalty';
-import { groupRoutes, nextLifecycle } from './loyaltyGroups';
+import { assertMayNominateAgain, groupRoutes, nextLifecycle } from './loyaltyGroups';
 import { assertCaptainOf } from './creditsStatements';
 import { bookingYearsOf, refuseFutureBookings } from './loyaltyBookings';
 import { account, accountChanges, ACCOUNT_MANAGERS } from './loyaltyChanges';
@@ -79,7 +79,10 @@ const nominate = route({
   responses: {
     201: { description: 'Nominated; the lifecycle workflow runs', schema: s.nominationCreatedSchema, location: '/v1/accounts/{id}' },
   },
-  errors: { 409: 'The company or its group already belongs to an account', 422: 'Not eligible; every reason listed' },
+  errors: {
+    409: 'The company or its group already belongs to an account, or its closed account is managed by another Account Manager (LOY-10)',
+    422: 'Not eligible; every reason listed',
+  },
   handler: async ({ body, holder, req }, deps) => {
     // The schema admits exactly one of the two shapes (a group, or one company as in v0.1.0).
     const nomination = withAccountManager(body as Nomination, holder, req.identity);
@@ -96,6 +99,7 @@ const nominate = route({
       accountId,
     );
     const lifecycle = nextLifecycle(accountId, members, touched);
+    if (lifecycle > 1) await assertMayNominateAgain(deps.db, holder, accountId, members);
     const termsVersion = (await latestTermsVersion(deps.db)) ?? deps.config.termsVersion;
     const by = actorOf(holder);
     // CAL-3, LOY-4: the configured dates, fixed for this account's lifecycle at its nomination.

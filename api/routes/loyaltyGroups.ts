@@ -1,7 +1,10 @@
+import type { TokenHolder } from '../../config/env';
 import { recordAudit } from '../../db/audit';
+import { accountOwner } from '../../db/creditsReads';
 import { accountsOfCompaniesOrGroup, findAccount, type TouchedAccount } from '../../db/loyaltyReads';
 import { companyReasons, PROGRAM_COUNTRIES, type MemberCompany } from '../../domain/loyalty';
 import type { Members } from '../../domain/loyaltyGroups';
+import type { AppDeps } from '../app';
 import { addCompanyUpdate, loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
 import { actorOf } from '../auth';
 import { conflict, unprocessable } from '../errors';
@@ -39,6 +42,19 @@ export function nextLifecycle(accountId: string, members: Members, touched: Touc
   refuseTaken(touched, (id) => members.fieldOf(index(id), 'id').replace(/\.id$/, ''), members.single ? 'company' : 'group.id');
   const own = touched.find((a) => a.id === accountId && a.companyId === null);
   return own ? own.lifecycle + 1 : 1;
+}
+
+/**
+ * LOY-10 [default]: a lapsed or withdrawn account is nominated again by the Account Manager that manages it
+ * (the earlier lifecycle's, or the one ops handed it to with PUT /v1/accounts/{id}/account-manager: ops'
+ * confirmation); any other Account Manager is refused (409 naming the group), and nothing is written.
+ */
+export async function assertMayNominateAgain(db: AppDeps['db'], holder: TokenHolder, accountId: string, members: Members): Promise<void> {
+  if (holder.role !== 'account-manager') return;
+  const earlier = await accountOwner(db, accountId);
+  if (!earlier || earlier.accountManagerId === holder.amId) return;
+  const why = `account ${accountId} (${earlier.state}) is managed by another Account Manager: ops hand it to you (PUT /v1/accounts/${accountId}/account-manager) before you nominate it again`;
+  throw conflict(why, [{ field: members.single ? 'company.corporateGroupId' : 'group.id', message: why }]);
 }
 
 const addCompany = route({
