@@ -131,6 +131,16 @@ async function assertCleared(deps: AppDeps, by: { field: string; country?: strin
   if (problem) throw unprocessable('The redemption breaks the Learning Credit rules', [{ field: by.field, message: problem }]);
 }
 
+/**
+ * LOY-4: a Team Captain redeems only once the account's current lifecycle is enrolled (its terms accepted):
+ * nominated and waiting for the terms, or lapsed without them, the request is refused (409) and nothing is held.
+ */
+function assertTermsAccepted(holder: TokenHolder, account: AccountOwner | undefined, field: string): void {
+  if (holder.role !== 'team-captain' || !account || (account.state !== 'nominated' && account.state !== 'lapsed')) return;
+  const why = `account ${account.id} has not accepted the program terms: its Team Captain accepts them before redeeming`;
+  throw conflict(why, [{ field, message: why }]);
+}
+
 const redeem = route({
   method: 'post',
   path: '/v1/redemptions',
@@ -139,7 +149,11 @@ const redeem = route({
     'Redeem credits for what they pay for (and, for training and exams, the learner), nearest expiry first; held until the Team Captain decides, unless auto-approved; an approved exam voucher is issued to its learner (CLC-5, CLC-6, CLC-7)',
   request: { body: s.redemptionSchema },
   responses: { 201: { description: 'Held, or redeemed', schema: s.redemptionStateSchema, location: '/v1/redemptions/{id}' } },
-  errors: { 404: 'No such lot or account', 422: 'Not enough credits, a country not cleared, or a redemption rule broken' },
+  errors: {
+    404: 'No such lot or account',
+    409: "The account's terms are not accepted yet (LOY-4)",
+    422: 'Not enough credits, a country not cleared, or a redemption rule broken',
+  },
   idempotent: true,
   handler: async ({ body, holder, req }, deps) => {
     const lot = body.lotId ? await existingLot(deps.db, body.lotId) : undefined;
@@ -147,6 +161,7 @@ const redeem = route({
     const account = accountId ? await accountOwner(deps.db, accountId) : undefined;
     if (accountId && !account) throw notFound(`Account ${accountId}`);
     await assertCaptainOf(deps.db, holder, accountId, account);
+    assertTermsAccepted(holder, account, body.lotId ? 'lotId' : 'accountId');
     await assertCleared(deps, body.lotId ? { field: 'lotId', country: lot?.country } : { field: 'accountId' }, accountId);
     // ALL-4: a keyed retry makes the same id, and the desk answers a hold that committed with what it placed.
     const redemptionId = mintId('RD', holder, req);

@@ -293,7 +293,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The company or its group already belongs to an account */
+                /** @description The company or its group already belongs to an account, or its closed account is managed by another Account Manager (LOY-10) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2332,7 +2332,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
+                /** @description The account's terms are not accepted yet (LOY-4); or: A request with this Idempotency-Key is still in progress (`request_in_progress`); retry after Retry-After */
                 409: {
                     headers: {
                         [name: string]: unknown;
