@@ -11,6 +11,7 @@ import {
   defaultLoyaltySettings,
   loyaltyWorkflowId,
   nominationRecordedUpdate,
+  replaceCaptainUpdate,
   stateQuery,
 } from '../../workflows/loyaltyDefinitions';
 import { startApi } from '../helpers/apiHarness';
@@ -105,6 +106,27 @@ describe('issue 24 finding 2: refused data and failed notices inside workflows (
     expect((await second.answer).state).toBe('nominated');
     expect(await findAccount(h.db, accountId)).toMatchObject({ id: accountId, state: 'nominated' });
     expect(await h.db('accounts').where({ id: accountId }).first('lifecycle')).toEqual({ lifecycle: 1 });
+  });
+
+  it('issue 24 finding 2, ALL-2: an update whose own activity Postgres refuses (a NUL in a new captain\u2019s name, SQLSTATE 22021) answers 422 after one attempt; the account runs on', async () => {
+    const accountId = uniqueId('NULNAME');
+    const { answer, run } = nominate(accountId, nominationFor(START, { group: accountId }));
+    expect((await answer).state).toBe('nominated');
+    const handle = await run;
+    const captain = { name: 'Mallory \u0000', email: 'mallory@example.com', ccoId: 'mallory' };
+    const err = await handle.executeUpdate(replaceCaptainUpdate, { args: [captain] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const http = toHttpError(err);
+    expect(http?.status).toBe(422);
+    expect(http?.message).toContain('Postgres refused what recordCaptainChange wrote: invalid byte sequence for encoding "UTF8": 0x00');
+    const events = (await handle.fetchHistory()).events ?? [];
+    const failed = events.filter((e) => e.activityTaskFailedEventAttributes);
+    expect(failed).toHaveLength(1);
+    expect(events.filter((e) => e.activityTaskStartedEventAttributes?.attempt === 2)).toEqual([]);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    expect(await findAccount(h.db, accountId)).toMatchObject({ captainCcoId: 'dlee' });
   });
 
   it('issue 24 finding 2, ALL-2: a notice whose recipient SMTP refuses with 501 is marked failed once, listed in ops\u2019 failed-notices queue (ALL-3: ops only), and the account carries on to enrollment', async () => {
