@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isGrpcServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { CreditRefusal } from '../db/credits';
 import { RedemptionConflict } from '../services/creditsRedemptions';
 import { failureTypes } from '../workflows/definitions';
@@ -41,6 +41,9 @@ function fromFailure(failure: ApplicationFailure): HttpError | undefined {
       return forbidden(failure.message);
     case failureTypes.invalid:
       return unprocessable(failure.message, fieldsOf(failure));
+    // Issue 24 finding 2: a value Postgres refused inside an activity; nothing was written.
+    case failureTypes.refusedData:
+      return unprocessable(failure.message, fieldsOf(failure));
   }
 }
 
@@ -80,7 +83,9 @@ export function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
   if (err instanceof WorkflowNotFoundError) return notFound(subjectOf(err.workflowId));
   if (err instanceof WorkflowExecutionAlreadyStartedError) return conflict(`${subjectOf(err.workflowId)} already exists`);
-  const failure = err instanceof WorkflowUpdateFailedError ? err.cause : err;
+  const failed = err instanceof WorkflowUpdateFailedError ? err.cause : err;
+  // An update whose own activity failed for good answers with that activity's failure.
+  const failure = failed instanceof ActivityFailure ? failed.cause : failed;
   if (failure instanceof ApplicationFailure) {
     const mapped = fromFailure(failure);
     if (mapped) return mapped;

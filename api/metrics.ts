@@ -12,7 +12,8 @@ export function createApiMetrics(db: Knex) {
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const labelNames = ['method', 'route', 'status'] as const;
-  const unsent = () => db('notifications').whereNull('sent_at');
+  // A notice failed for good (a permanent SMTP refusal) waits for no one: ops see it in the failed-notices queue.
+  const unsent = () => db('notifications').whereNull('sent_at').whereNull('failed_at');
   return {
     registry,
     requests: new Counter({ name: 'http_requests_total', help: 'API requests by route and status', labelNames, registers }),

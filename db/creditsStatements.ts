@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { LEDGER, LOTS } from './credits';
 import { ACCOUNTS } from './loyalty';
 import { TABLE as NOTIFICATIONS, enqueueNotice, noticeKey } from './notifications';
+import { isUniqueViolation } from './sqlState';
 import { addMonths } from '../domain/calendar';
 import { draftStatement, type Statement, type StatementLine } from '../domain/credits';
 import * as emails from '../emails/credits';
@@ -67,10 +68,17 @@ interface Draft {
  * returns how many the month has. A re-run writes nothing new (the month's statements stand as made) and
  * only enqueues a notice a statement still lacks.
  */
-export async function buildStatements(db: Knex, month: string): Promise<number> {
+export async function buildStatements(db: Knex, month: string, attempt = 1): Promise<number> {
   const { made, drafts } = await statementsOf(db, month);
   for (const s of made) await enqueueStatementNotice(db, s);
-  for (const d of drafts) await writeStatement(db, d);
+  try {
+    for (const d of drafts) await writeStatement(db, d);
+  } catch (err) {
+    // An entry a concurrent build's statement took meanwhile: drafted again from what stands now. Caught here,
+    // as a unique violation reaching the worker is a refusal that is never retried (worker/refusedData.ts).
+    if (!isUniqueViolation(err) || attempt >= 3) throw err;
+    return buildStatements(db, month, attempt + 1);
+  }
   return made.length + drafts.length;
 }
 
@@ -173,7 +181,7 @@ async function writeStatement(db: Knex, { statement: s, entryIds }: Draft): Prom
       .ignore()
       .returning('owner_key');
     if (inserted.length === 0) return;
-    // No onConflict here: an entry another statement took meanwhile fails this one, and the retry drafts it again.
+    // No onConflict here: an entry another statement took meanwhile fails this one, and buildStatements drafts it again.
     const rows = entryIds.map((id) => ({ ledger_entry_id: id, owner_key: ownerKey, month: s.month }));
     if (rows.length) await trx.batchInsert(STATEMENT_ENTRIES, rows, 1000);
     await enqueueStatementNotice(trx, s);
@@ -203,6 +211,7 @@ export async function unsentStatementNotices(db: Knex, month: string): Promise<s
   return db(NOTIFICATIONS)
     .where({ kind: 'statement' })
     .whereNull('sent_at')
+    .whereNull('failed_at')
     .where('id', 'like', `%:${month}`)
     .orderBy('id')
     .pluck<string[]>('id');

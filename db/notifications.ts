@@ -34,6 +34,8 @@ export interface Notice {
 export interface NoticeRow extends Notice {
   messageId: string;
   sentAt: Date | null;
+  /** When the mail server refused it for good (a permanent 5xx): never sent, in ops' failed-notices queue. */
+  failedAt: Date | null;
 }
 
 /** Message-ID derived from the key, so a resend after a crash is recognisably the same message. */
@@ -69,6 +71,51 @@ export async function markSent(db: Knex, id: string): Promise<void> {
   await db(TABLE).where({ id }).whereNull('sent_at').update({ sent_at: db.fn.now() });
 }
 
+/** Issue 24 finding 2: the notice failed for good (the mail server's words in `failure`); the first failure stands. */
+export async function markFailed(db: Knex, id: string, failure: string): Promise<void> {
+  await db(TABLE).where({ id }).whereNull('sent_at').whereNull('failed_at').update({ failed_at: db.fn.now(), failure });
+}
+
+/** A notice that failed for good, as ops' queue shows it. */
+export interface FailedNotice {
+  key: string;
+  accountId: string | null;
+  kind: string;
+  recipient: string;
+  subject: string;
+  failure: string;
+  failedAt: string;
+}
+
+type FailedRecord = {
+  id: string;
+  account_id: string | null;
+  kind: string;
+  recipient: string;
+  subject: string;
+  failure: string;
+  failed_at: Date;
+};
+
+/** Issue 24 finding 2: the notices the mail server refused for good, the latest first. */
+export async function failedNotices(db: Knex, page: { limit: number; offset: number }): Promise<FailedNotice[]> {
+  const rows = await db(TABLE)
+    .whereNotNull('failed_at')
+    .orderBy([{ column: 'failed_at', order: 'desc' }, { column: 'id' }])
+    .limit(page.limit)
+    .offset(page.offset)
+    .select<FailedRecord[]>('id', 'account_id', 'kind', 'recipient', 'subject', 'failure', 'failed_at');
+  return rows.map((r) => ({
+    key: r.id,
+    accountId: r.account_id,
+    kind: r.kind,
+    recipient: r.recipient,
+    subject: r.subject,
+    failure: r.failure,
+    failedAt: r.failed_at.toISOString(),
+  }));
+}
+
 export async function noticesFor(db: Knex, accountId: string): Promise<NoticeRow[]> {
   return (await db(TABLE).where({ account_id: accountId }).orderBy('created_at')).map(toNotice);
 }
@@ -83,16 +130,18 @@ function toNotice(row: Record<string, unknown>): NoticeRow {
     body: row.body as string,
     messageId: row.message_id as string,
     sentAt: (row.sent_at as Date | null) ?? null,
+    failedAt: (row.failed_at as Date | null) ?? null,
   };
 }
 
 /**
- * Notices of these kinds still unsent after `olderThanMinutes`, the oldest first. Run once a day: a scan of
+ * Notices of these kinds still unsent (and not failed for good) after `olderThanMinutes`, the oldest first. Run once a day: a scan of
  * the outbox is cheaper than an index that every notice's insert and send would have to maintain.
  */
 export async function unsentNotices(db: Knex, q: { kinds: string[]; olderThanMinutes: number; limit: number }): Promise<string[]> {
   return db(TABLE)
     .whereNull('sent_at')
+    .whereNull('failed_at')
     .whereIn('kind', q.kinds)
     .where('created_at', '<', db.raw('now() - make_interval(mins => ?)', [q.olderThanMinutes]))
     .orderBy('created_at')

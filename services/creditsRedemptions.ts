@@ -164,7 +164,9 @@ function sendAfterAnswer(d: RedemptionDeskDeps, notice: Notice): void {
 async function send(d: RedemptionDeskDeps, notice: Notice): Promise<void> {
   if (d.mail) {
     try {
-      return await deliverNotice({ db: d.db, mailer: d.mail.mailer, mailFrom: d.mail.from, publicUrl: d.mail.publicUrl }, notice);
+      // Sent, or failed for good (in ops' failed-notices queue): either way nothing is left to retry.
+      await deliverNotice({ db: d.db, mailer: d.mail.mailer, mailFrom: d.mail.from, publicUrl: d.mail.publicUrl }, notice);
+      return;
     } catch {
       // a deliverNotice workflow takes it over
     }

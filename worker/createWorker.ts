@@ -1,6 +1,7 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../workflows/definitions';
+import { refusingBadData } from './refusedData';
 
 export interface WorkerSetup extends ActivityDeps {
   connection: NativeConnection;
@@ -35,5 +36,7 @@ export function createWorker(setup: WorkerSetup): Promise<Worker> {
     activities: createActivities(deps),
     ...tuning,
     ...observability,
+    // Innermost (the first interceptor is the outermost), so metrics and traces see the refusal the workflow sees.
+    interceptors: { ...observability?.interceptors, activity: [...(observability?.interceptors?.activity ?? []), refusingBadData] },
   });
 }

@@ -21,4 +21,6 @@ export const failureTypes = {
   conflict: 'Conflict',
   forbidden: 'Forbidden',
   invalid: 'Invalid',
+  /** A value Postgres refused inside an activity (SQLSTATE class 22 or 23; worker/refusedData.ts): never retried. */
+  refusedData: 'RefusedData',
 } as const;

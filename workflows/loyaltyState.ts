@@ -1,6 +1,6 @@
 // A loyalty account's state and what each message does to it; the time-driven steps are in
 // loyaltySteps.ts, the wiring in loyalty.ts.
-import { condition, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, upsertSearchAttributes, type ApplicationFailure } from '@temporalio/workflow';
 import { addDays, priorFiscalYears, type IsoDate } from '../domain/calendar';
 import {
   combineBookings,
@@ -34,6 +34,8 @@ export class LoyaltyAccount {
   lateAwardsUntil: IsoDate | null = null;
   /** Handlers that write wait for the account row the first activity creates (foreign keys need it). */
   recorded: boolean;
+  /** Issue 24 finding 2: the first write refused by Postgres; the handlers waiting for the row answer it. */
+  refused: ApplicationFailure | null = null;
 
   constructor(readonly input: LoyaltyAccountInput) {
     this.s = input.carried ?? initialState(input);
@@ -47,7 +49,10 @@ export class LoyaltyAccount {
   }
 
   termsPending = () => this.s.termsAccepted?.version !== this.s.termsVersion;
-  whenRecorded = () => condition(() => this.recorded);
+  whenRecorded = async (): Promise<void> => {
+    await condition(() => this.recorded || this.refused !== null);
+    if (this.refused) throw this.refused;
+  };
 
   assertOpen(): void {
     const { state } = this.s;

@@ -1,6 +1,7 @@
 // What every workflow uses: the activity proxy and the shape of a business refusal.
-import { ApplicationFailure, isCancellation, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { failureTypes } from './definitions';
 
 /** Activities by type only; each attempt gets 30 s, retried with backoff up to a minute apart. */
 export const acts = proxyActivities<Activities>({
@@ -39,4 +40,10 @@ export async function sendNoticeSoon(key: string): Promise<void> {
 /** A refusal the API maps to a 4xx by its type (failureTypes); `details` name the fields at fault. */
 export function refusal(type: string, message: string, details: { field: string; message?: string }[] = []): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, details });
+}
+
+/** The refusal of an activity that met a value Postgres refuses (worker/refusedData.ts), if that is how it failed. */
+export function refusedDataOf(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  return cause instanceof ApplicationFailure && cause.type === failureTypes.refusedData ? cause : undefined;
 }

@@ -4,5 +4,12 @@ import { certificationQueueRoutes } from './certificationQueues';
 import { creditsQueueRoutes } from './creditsQueues';
 import { incentivesQueueRoutes } from './incentivesQueues';
 import { loyaltyQueueRoutes } from './loyaltyQueues';
+import { noticeQueueRoutes } from './noticeQueues';
 
-export const queueRoutes = [...loyaltyQueueRoutes, ...creditsQueueRoutes, ...certificationQueueRoutes, ...incentivesQueueRoutes];
+export const queueRoutes = [
+  ...loyaltyQueueRoutes,
+  ...creditsQueueRoutes,
+  ...certificationQueueRoutes,
+  ...incentivesQueueRoutes,
+  ...noticeQueueRoutes,
+];

@@ -154,6 +154,7 @@ const TABLE: Record<string, Row> = {
   'get /v1/queues/certifications-due': { allow: { ops: 200 } },
   'get /v1/queues/extensions-ending': { allow: { ops: 200 } },
   'get /v1/queues/engagements-near-expiry': { allow: { ops: 200 } },
+  'get /v1/queues/failed-notices': { allow: { ops: 200 } },
   'post /v1/terms-versions': { body: () => ({ version: uniqueId('T') }), allow: { ops: 201 } },
   'delete /v1/catalogue/use-cases/{id}': { on: 'retiredUseCase', allow: { ops: 200 } },
   'post /v1/certifications/{id}/revocation': { on: 'certification', body: () => ({ reason: 'Out of compliance' }), allow: { ops: 200 } },

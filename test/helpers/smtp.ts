@@ -14,10 +14,20 @@ export interface ReceivedMail {
 /** A real SMTP server on loopback that keeps what it receives, for tests to read; on `port`, or any free one. */
 export async function startSmtpServer(port = 0) {
   const received: ReceivedMail[] = [];
+  /** Recipients refused for good at RCPT TO, each with its reply code (e.g. 501), and how often each was tried. */
+  const refused = new Map<string, number>();
+  const rcptAttempts = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const to = address.address.toLowerCase();
+      rcptAttempts.set(to, (rcptAttempts.get(to) ?? 0) + 1);
+      const code = refused.get(to);
+      if (code === undefined) return callback();
+      callback(Object.assign(new Error(`<${to}>: recipient address rejected`), { responseCode: code }));
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -53,6 +63,12 @@ export async function startSmtpServer(port = 0) {
         await new Promise((r) => setTimeout(r, 25));
       }
     },
+    /** From now on the server refuses mail to `address` at RCPT TO with `code` (a 5xx is for good). */
+    refuseRecipient(address: string, code = 501) {
+      refused.set(address.toLowerCase(), code);
+    },
+    /** How many times a client asked to send to `address` (each RCPT TO, refused or not). */
+    attemptsTo: (address: string) => rcptAttempts.get(address.toLowerCase()) ?? 0,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -6592,6 +6592,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/queues/failed-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notices the mail server refused for good (a permanent SMTP 5xx), the latest first; never retried (ALL-2)
+         * @description Roles: ops
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of failed notices */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FailedNoticeQueue"];
+                    };
+                };
+                /** @description Malformed input; `errors` names each bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role or ownership does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the database does not answer; retry after the delay given */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit": {
         parameters: {
             query?: never;
@@ -7502,6 +7582,21 @@ export interface components {
                 phase: string;
                 deadline: string;
                 workflowId: string;
+                workflowUrl: string | null;
+            }[];
+            limit: number;
+            offset: number;
+        };
+        FailedNoticeQueue: {
+            notices: {
+                key: string;
+                accountId: string | null;
+                kind: string;
+                recipient: string;
+                subject: string;
+                failure: string;
+                failedAt: string;
+                workflowId: string | null;
                 workflowUrl: string | null;
             }[];
             limit: number;
