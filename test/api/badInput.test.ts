@@ -1,10 +1,9 @@
 import fc from 'fast-check';
-import type { Knex } from 'knex';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../api/openapi';
 import { apiHarness, tokens, type ApiHarness } from '../helpers/apiHarness';
 import { fullRequirements } from '../helpers/certification';
+import { fingerprint, settled } from '../helpers/fingerprint';
 import { hostile, mutatedValueOf, valueOf, type OpenApiDoc, type OpenApiOperation } from '../helpers/openapiArbitraries';
 
 // ALL-3, generated: every operation of /openapi.json called with its own parameters and bodies (ids that
@@ -49,29 +48,6 @@ const declared: Declared[] = Object.entries(doc.paths)
       roles: /Roles: (.*)$/.exec(op.description ?? '')?.[1]?.split(', ') ?? [],
     })),
   );
-
-/** Each table's rows, counted and hashed: any insert, update or delete changes it. */
-async function fingerprint(db: Knex): Promise<Record<string, string>> {
-  const tables: string[] = await db('pg_tables').where({ schemaname: 'public' }).whereNot('tablename', 'like', 'knex_%').pluck('tablename');
-  const parts = tables.map((t) =>
-    db
-      .raw(`select ? as t, count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as f from ?? x`, [t, t])
-      .toString(),
-  );
-  const rows: { t: string; f: string }[] = (await db.raw(parts.join(' union all '))).rows;
-  return Object.fromEntries(rows.map((r) => [r.t, r.f]));
-}
-
-/** After a write, until the workflows' activities it started stop changing rows (three equal looks). */
-async function settled(db: Knex) {
-  let last = await fingerprint(db);
-  for (let same = 0, tries = 0; same < 2 && tries < 40; tries++) {
-    await sleep(400);
-    const now = await fingerprint(db);
-    same = JSON.stringify(now) === JSON.stringify(last) ? same + 1 : 0;
-    last = now;
-  }
-}
 
 /** The ids each collection's path parameter may name that exist, read after the fixtures are made. */
 const tableOfSegment: Record<string, [table: string, column: string]> = {
