@@ -9,10 +9,13 @@ import { hostile, mutatedValueOf, valueOf, type OpenApiDoc, type OpenApiOperatio
 // ALL-3, generated: every operation of /openapi.json called with its own parameters and bodies (ids that
 // exist and random ones, valid and mutated bodies, hostile strings, broken JSON, a role it does not allow),
 // on the real stack. Never a 5xx; a 4xx answers the JSON error body and changes no row of any table.
+// Issue 24: bodies and queries also come with values at the vocabulary's edges (lone surrogates, NUL in keys
+// and values, dates in years 0000/0001/0099/9999, amounts at 1e14 and just under, 64/65-character local parts).
 
 const SEED = Number(process.env.BAD_INPUT_SEED ?? 15);
 const RUNS = Number(process.env.BAD_INPUT_RUNS ?? 10);
 const ANSWER_WITHIN_MS = 20_000;
+const EDGES = { edges: true };
 const doc = buildOpenApi() as unknown as OpenApiDoc;
 const useCase = {
   technology: 'Collaboration (Webex)',
@@ -87,10 +90,17 @@ function requestOf(d: Declared, existing: Record<string, string[]>) {
     Object.fromEntries(
       queries.map((q) => [
         q.name,
-        fc.option(fc.oneof({ weight: 3, arbitrary: valueOf(doc, q.schema).map(text) }, { weight: 1, arbitrary: hostile.map(text) }), {
-          nil: undefined,
-          freq: q.required ? 8 : 2,
-        }),
+        fc.option(
+          fc.oneof(
+            { weight: 3, arbitrary: valueOf(doc, q.schema).map(text) },
+            { weight: 1, arbitrary: valueOf(doc, q.schema, 0, EDGES).map(text) },
+            { weight: 1, arbitrary: hostile.map(text) },
+          ),
+          {
+            nil: undefined,
+            freq: q.required ? 8 : 2,
+          },
+        ),
       ]),
     ),
   );
@@ -99,6 +109,7 @@ function requestOf(d: Declared, existing: Record<string, string[]>) {
     ? fc.oneof(
         { weight: 3, arbitrary: valueOf(doc, schema).map((json) => ({ json })) },
         { weight: 4, arbitrary: mutatedValueOf(doc, schema).map((json) => ({ json })) },
+        { weight: 2, arbitrary: valueOf(doc, schema, 0, EDGES).map((json) => ({ json })) },
         { weight: 1, arbitrary: fc.constantFrom('{', '{"a":', 'null', '[]', '"text"', '{"__proto__":{"x":1}}').map((raw) => ({ raw })) },
         { weight: 1, arbitrary: fc.constant(undefined) },
       )

@@ -78,17 +78,45 @@ function numberOf(s: JsonSchema): fc.Arbitrary<number> {
   return fc.oneof(integer, fc.double({ min, max, noNaN: true, noDefaultInfinity: true }));
 }
 
+// Issue 24: the values at the edges of the API's vocabulary (api/schemas/common.ts), each just outside or
+// just inside: what Postgres or SMTP refuse once a value is past validation.
+const LONE_SURROGATES = ['\ud800', 'Mallory \ud800', 'a\udfffb', '\udc00\ud800'];
+const edgeDays = ['0000-01-01', '0001-01-01', '0099-12-31', '1999-12-31', '2000-01-01', '2099-12-31', '2100-01-01', '9999-12-31'];
+const edgesOfFormat: Record<string, unknown[]> = {
+  date: edgeDays,
+  'date-time': edgeDays.map((d) => `${d}T00:00:00Z`),
+  email: [`${'a'.repeat(64)}@edge.example`, `${'a'.repeat(65)}@edge.example`, `a@${'d'.repeat(250)}.example`],
+};
+const edgeNumbers = [1e14, 99_999_999_999_999.98, 1e14 - 1, 1.005, 2_147_483_647, 2_147_483_648];
+/** Keys no object may have: NUL and lone surrogates (Postgres jsonb refuses both). */
+const badKeys = fc.constantFrom('note\u0000', '\u0000', '\ud800', 'k\udc00');
+
+/** The edge values of a leaf schema: by its format, else by its type. */
+function edgesOf(s: JsonSchema): fc.Arbitrary<unknown> | undefined {
+  const byFormat = s.format ? edgesOfFormat[s.format] : undefined;
+  if (byFormat) return fc.constantFrom(...byFormat);
+  if (s.type === 'string') return fc.constantFrom(...LONE_SURROGATES, 'nul \u0000 inside');
+  if (s.type === 'number' || s.type === 'integer') return fc.constantFrom(...edgeNumbers);
+}
+
+export interface ValueOptions {
+  /** Now and then a leaf at its edge (issue 24) and an object with a key no object may have. */
+  edges?: boolean;
+}
+
 /** Values that fit the schema (and its example, when it has one: business-valid more often). */
-export function valueOf(doc: OpenApiDoc, schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+export function valueOf(doc: OpenApiDoc, schema: JsonSchema, depth = 0, opts: ValueOptions = {}): fc.Arbitrary<unknown> {
   const s = resolveRef(doc, schema);
-  if (s.allOf) return valueOf(doc, { ...merged(doc, s.allOf), nullable: s.nullable }, depth);
-  const plain = plainValueOf(doc, s, depth);
+  if (s.allOf) return valueOf(doc, { ...merged(doc, s.allOf), nullable: s.nullable }, depth, opts);
+  const edge = opts.edges ? edgesOf(s) : undefined;
+  const fitting = plainValueOf(doc, s, depth, opts);
+  const plain = edge ? fc.oneof({ weight: 3, arbitrary: fitting }, { weight: 1, arbitrary: edge }) : fitting;
   const withNull = s.nullable ? fc.option(plain, { nil: null, freq: 4 }) : plain;
   return s.example === undefined ? withNull : fc.oneof(fc.constant(s.example), withNull);
 }
 
-function plainValueOf(doc: OpenApiDoc, s: JsonSchema, depth: number): fc.Arbitrary<unknown> {
-  if (s.oneOf ?? s.anyOf) return fc.oneof(...(s.oneOf ?? s.anyOf)!.map((p) => valueOf(doc, p, depth + 1)));
+function plainValueOf(doc: OpenApiDoc, s: JsonSchema, depth: number, opts: ValueOptions): fc.Arbitrary<unknown> {
+  if (s.oneOf ?? s.anyOf) return fc.oneof(...(s.oneOf ?? s.anyOf)!.map((p) => valueOf(doc, p, depth + 1, opts)));
   if (s.enum) return fc.constantFrom(...s.enum);
   switch (s.type) {
     case 'string':
@@ -101,13 +129,19 @@ function plainValueOf(doc: OpenApiDoc, s: JsonSchema, depth: number): fc.Arbitra
     case 'array': {
       const minLength = s.minItems ?? 0;
       const maxLength = Math.min(s.maxItems ?? minLength + 3, minLength + (depth > 2 ? 0 : 3));
-      return fc.array(valueOf(doc, s.items ?? {}, depth + 1), { minLength, maxLength });
+      return fc.array(valueOf(doc, s.items ?? {}, depth + 1, opts), { minLength, maxLength });
     }
     case 'object':
     default: {
-      if (!s.properties) return fc.dictionary(fc.string({ maxLength: 8 }), fc.integer(), { maxKeys: depth > 2 ? 0 : 3 });
-      const shape = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, valueOf(doc, v, depth + 1)]));
-      return fc.record(shape, { requiredKeys: (s.required ?? []).filter((k) => k in shape) });
+      const object = s.properties
+        ? fc.record(Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, valueOf(doc, v, depth + 1, opts)])), {
+            requiredKeys: (s.required ?? []).filter((k) => k in s.properties!),
+          })
+        : fc.dictionary(fc.string({ maxLength: 8 }), fc.integer(), { maxKeys: depth > 2 ? 0 : 3 });
+      if (!opts.edges) return object;
+      return fc
+        .tuple(object, fc.option(badKeys, { freq: 4 }))
+        .map(([value, key]) => (key === null ? value : { ...(value as object), [key]: 'bad key' }));
     }
   }
 }
