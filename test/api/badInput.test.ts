@@ -4,7 +4,7 @@ import { buildOpenApi } from '../../api/openapi';
 import { apiHarness, tokens, type ApiHarness } from '../helpers/apiHarness';
 import { fullRequirements } from '../helpers/certification';
 import { fingerprint, settled } from '../helpers/fingerprint';
-import { hostile, mutatedValueOf, valueOf, type OpenApiDoc, type OpenApiOperation } from '../helpers/openapiArbitraries';
+import { edgeValueOf, hostile, mutatedValueOf, valueOf, type OpenApiDoc, type OpenApiOperation } from '../helpers/openapiArbitraries';
 
 // ALL-3, generated: every operation of /openapi.json called with its own parameters and bodies (ids that
 // exist and random ones, valid and mutated bodies, hostile strings, broken JSON, a role it does not allow),
@@ -15,7 +15,6 @@ import { hostile, mutatedValueOf, valueOf, type OpenApiDoc, type OpenApiOperatio
 const SEED = Number(process.env.BAD_INPUT_SEED ?? 15);
 const RUNS = Number(process.env.BAD_INPUT_RUNS ?? 10);
 const ANSWER_WITHIN_MS = 20_000;
-const EDGES = { edges: true };
 const doc = buildOpenApi() as unknown as OpenApiDoc;
 const useCase = {
   technology: 'Collaboration (Webex)',
@@ -93,7 +92,7 @@ function requestOf(d: Declared, existing: Record<string, string[]>) {
         fc.option(
           fc.oneof(
             { weight: 3, arbitrary: valueOf(doc, q.schema).map(text) },
-            { weight: 1, arbitrary: valueOf(doc, q.schema, 0, EDGES).map(text) },
+            { weight: 1, arbitrary: edgeValueOf(doc, q.schema).map(text) },
             { weight: 1, arbitrary: hostile.map(text) },
           ),
           {
@@ -109,7 +108,7 @@ function requestOf(d: Declared, existing: Record<string, string[]>) {
     ? fc.oneof(
         { weight: 3, arbitrary: valueOf(doc, schema).map((json) => ({ json })) },
         { weight: 4, arbitrary: mutatedValueOf(doc, schema).map((json) => ({ json })) },
-        { weight: 2, arbitrary: valueOf(doc, schema, 0, EDGES).map((json) => ({ json })) },
+        { weight: 2, arbitrary: edgeValueOf(doc, schema).map((json) => ({ json })) },
         { weight: 1, arbitrary: fc.constantFrom('{', '{"a":', 'null', '[]', '"text"', '{"__proto__":{"x":1}}').map((raw) => ({ raw })) },
         { weight: 1, arbitrary: fc.constant(undefined) },
       )

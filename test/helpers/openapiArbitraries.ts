@@ -78,45 +78,17 @@ function numberOf(s: JsonSchema): fc.Arbitrary<number> {
   return fc.oneof(integer, fc.double({ min, max, noNaN: true, noDefaultInfinity: true }));
 }
 
-// Issue 24: the values at the edges of the API's vocabulary (api/schemas/common.ts), each just outside or
-// just inside: what Postgres or SMTP refuse once a value is past validation.
-const LONE_SURROGATES = ['\ud800', 'Mallory \ud800', 'a\udfffb', '\udc00\ud800'];
-const edgeDays = ['0000-01-01', '0001-01-01', '0099-12-31', '1999-12-31', '2000-01-01', '2099-12-31', '2100-01-01', '9999-12-31'];
-const edgesOfFormat: Record<string, unknown[]> = {
-  date: edgeDays,
-  'date-time': edgeDays.map((d) => `${d}T00:00:00Z`),
-  email: [`${'a'.repeat(64)}@edge.example`, `${'a'.repeat(65)}@edge.example`, `a@${'d'.repeat(250)}.example`],
-};
-const edgeNumbers = [1e14, 99_999_999_999_999.98, 1e14 - 1, 1.005, 2_147_483_647, 2_147_483_648];
-/** Keys no object may have: NUL and lone surrogates (Postgres jsonb refuses both). */
-const badKeys = fc.constantFrom('note\u0000', '\u0000', '\ud800', 'k\udc00');
-
-/** The edge values of a leaf schema: by its format, else by its type. */
-function edgesOf(s: JsonSchema): fc.Arbitrary<unknown> | undefined {
-  const byFormat = s.format ? edgesOfFormat[s.format] : undefined;
-  if (byFormat) return fc.constantFrom(...byFormat);
-  if (s.type === 'string') return fc.constantFrom(...LONE_SURROGATES, 'nul \u0000 inside');
-  if (s.type === 'number' || s.type === 'integer') return fc.constantFrom(...edgeNumbers);
-}
-
-export interface ValueOptions {
-  /** Now and then a leaf at its edge (issue 24) and an object with a key no object may have. */
-  edges?: boolean;
-}
-
 /** Values that fit the schema (and its example, when it has one: business-valid more often). */
-export function valueOf(doc: OpenApiDoc, schema: JsonSchema, depth = 0, opts: ValueOptions = {}): fc.Arbitrary<unknown> {
+export function valueOf(doc: OpenApiDoc, schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
   const s = resolveRef(doc, schema);
-  if (s.allOf) return valueOf(doc, { ...merged(doc, s.allOf), nullable: s.nullable }, depth, opts);
-  const edge = opts.edges ? edgesOf(s) : undefined;
-  const fitting = plainValueOf(doc, s, depth, opts);
-  const plain = edge ? fc.oneof({ weight: 3, arbitrary: fitting }, { weight: 1, arbitrary: edge }) : fitting;
+  if (s.allOf) return valueOf(doc, { ...merged(doc, s.allOf), nullable: s.nullable }, depth);
+  const plain = plainValueOf(doc, s, depth);
   const withNull = s.nullable ? fc.option(plain, { nil: null, freq: 4 }) : plain;
   return s.example === undefined ? withNull : fc.oneof(fc.constant(s.example), withNull);
 }
 
-function plainValueOf(doc: OpenApiDoc, s: JsonSchema, depth: number, opts: ValueOptions): fc.Arbitrary<unknown> {
-  if (s.oneOf ?? s.anyOf) return fc.oneof(...(s.oneOf ?? s.anyOf)!.map((p) => valueOf(doc, p, depth + 1, opts)));
+function plainValueOf(doc: OpenApiDoc, s: JsonSchema, depth: number): fc.Arbitrary<unknown> {
+  if (s.oneOf ?? s.anyOf) return fc.oneof(...(s.oneOf ?? s.anyOf)!.map((p) => valueOf(doc, p, depth + 1)));
   if (s.enum) return fc.constantFrom(...s.enum);
   switch (s.type) {
     case 'string':
@@ -129,19 +101,13 @@ function plainValueOf(doc: OpenApiDoc, s: JsonSchema, depth: number, opts: Value
     case 'array': {
       const minLength = s.minItems ?? 0;
       const maxLength = Math.min(s.maxItems ?? minLength + 3, minLength + (depth > 2 ? 0 : 3));
-      return fc.array(valueOf(doc, s.items ?? {}, depth + 1, opts), { minLength, maxLength });
+      return fc.array(valueOf(doc, s.items ?? {}, depth + 1), { minLength, maxLength });
     }
     case 'object':
     default: {
-      const object = s.properties
-        ? fc.record(Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, valueOf(doc, v, depth + 1, opts)])), {
-            requiredKeys: (s.required ?? []).filter((k) => k in s.properties!),
-          })
-        : fc.dictionary(fc.string({ maxLength: 8 }), fc.integer(), { maxKeys: depth > 2 ? 0 : 3 });
-      if (!opts.edges) return object;
-      return fc
-        .tuple(object, fc.option(badKeys, { freq: 4 }))
-        .map(([value, key]) => (key === null ? value : { ...(value as object), [key]: 'bad key' }));
+      if (!s.properties) return fc.dictionary(fc.string({ maxLength: 8 }), fc.integer(), { maxKeys: depth > 2 ? 0 : 3 });
+      const shape = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, valueOf(doc, v, depth + 1)]));
+      return fc.record(shape, { requiredKeys: (s.required ?? []).filter((k) => k in shape) });
     }
   }
 }
@@ -179,5 +145,64 @@ export function mutatedValueOf(doc: OpenApiDoc, schema: JsonSchema): fc.Arbitrar
   return fc.tuple(valueOf(doc, schema), fc.nat(), fc.oneof(fc.constant<typeof DROP>(DROP), hostile)).map(([valid, at, replacement]) => {
     const places = placesIn(valid);
     return changedAt(valid, places[at % places.length]!, replacement);
+  });
+}
+
+// Issue 24: the values at the edges of the API's vocabulary (api/schemas/common.ts), just outside and just
+// inside: what Postgres or SMTP refuse once a value is past validation.
+const LONE_SURROGATES = ['\ud800', 'Mallory \ud800', 'a\udfffb', '\udc00\ud800'];
+const edgeDays = ['0000-01-01', '0001-01-01', '0099-12-31', '1999-12-31', '2000-01-01', '2099-12-31', '2100-01-01', '9999-12-31'];
+const edgesOfFormat: Record<string, unknown[]> = {
+  date: edgeDays,
+  'date-time': edgeDays.map((d) => `${d}T00:00:00Z`),
+  email: [`${'a'.repeat(64)}@edge.example`, `${'a'.repeat(65)}@edge.example`, `a@${'d'.repeat(250)}.example`],
+};
+const edgeNumbers = [1e14, 99_999_999_999_999.98, 1e14 - 1, 1.005, 2_147_483_647, 2_147_483_648];
+/** Keys no object may have: NUL and lone surrogates (Postgres jsonb refuses both). */
+const BAD_KEYS = ['note\u0000', '\u0000', '\ud800', 'k\udc00'];
+
+/** The edge values of a schema: by its format, else by its type (an object's are keys it may not have). */
+function edgesOf(s: JsonSchema): { values: unknown[] } | { keys: string[] } | undefined {
+  const byFormat = s.format ? edgesOfFormat[s.format] : undefined;
+  if (byFormat) return { values: byFormat };
+  if (s.type === 'string' && !s.enum) return { values: [...LONE_SURROGATES, 'nul \u0000 inside'] };
+  if (s.type === 'number' || s.type === 'integer') return { values: edgeNumbers };
+  if (s.type === 'object' || s.properties) return { keys: BAD_KEYS };
+}
+
+type Place = { path: (string | number)[]; edges: NonNullable<ReturnType<typeof edgesOf>> };
+/** Every place of a schema that has edges, an array by its first element. */
+function edgePlaces(doc: OpenApiDoc, schema: JsonSchema, path: (string | number)[] = [], depth = 0): Place[] {
+  const r = resolveRef(doc, schema);
+  const s = r.allOf ? merged(doc, r.allOf) : r;
+  const edges = edgesOf(s);
+  const here: Place[] = edges ? [{ path, edges }] : [];
+  if (depth > 4) return here;
+  if (s.type === 'array' && s.items) return [...here, ...edgePlaces(doc, s.items, [...path, 0], depth + 1)];
+  const members = Object.entries(s.properties ?? {}).flatMap(([k, v]) => edgePlaces(doc, v, [...path, k], depth + 1));
+  return [...here, ...members];
+}
+
+/** `value` with the place at `path` set, making the objects and arrays on the way that are not there. */
+function setAt(value: Json, path: (string | number)[], replacement: Json): Json {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path;
+  const container = typeof head === 'number' ? [] : {};
+  const copy = (value !== null && typeof value === 'object' ? (Array.isArray(value) ? [...value] : { ...value }) : container) as Record<
+    string | number,
+    Json
+  >;
+  copy[head!] = setAt(copy[head!], rest, replacement);
+  return copy;
+}
+
+/** A value that fits the schema with one place at an edge (issue 24): a value, or a key no object may have. */
+export function edgeValueOf(doc: OpenApiDoc, schema: JsonSchema): fc.Arbitrary<unknown> {
+  const places = edgePlaces(doc, schema);
+  if (!places.length) return valueOf(doc, schema);
+  return fc.tuple(valueOf(doc, schema), fc.constantFrom(...places), fc.nat()).map(([valid, { path, edges }, pick]) => {
+    if ('values' in edges) return setAt(valid, path, edges.values[pick % edges.values.length]);
+    const key = edges.keys[pick % edges.keys.length]!;
+    return setAt(valid, [...path, key], 'bad key');
   });
 }
