@@ -43,7 +43,8 @@ export const isoDate = z
   .openapi({ format: 'date' });
 /** An instant in UTC (`…Z`), on a program date. */
 export const isoDateTime = z.iso
-  .datetime()
+  // Not a date-time at all: that alone is said, not the range as well.
+  .datetime({ abort: true })
   .refine((t) => inProgram(t.slice(0, 10)), `an ISO date-time in UTC (…Z), from ${PROGRAM_DATES.first} to ${PROGRAM_DATES.last}`);
 
 /** A USD amount as `numeric(16,2)` holds it (bookings): 0 ≤ amount < 10^14, in cents at most. */
