@@ -8,6 +8,7 @@ import type { AppDeps } from './app';
 import { holderOf } from './auth';
 import { badRequest, forbidden, type FieldError } from './errors';
 import { idempotently, REPLAYED_HEADER, type StoredAnswer } from './idempotency';
+import { textProblems } from './schemas/common';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -80,7 +81,8 @@ export const toFieldErrors = (error: z.ZodError): FieldError[] =>
   error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
 
 function parseParts(request: RequestSchemas, req: Request) {
-  const errors: FieldError[] = [];
+  // Issue 24: text first, in every part, keys too (a schema may not look inside a record's keys).
+  const errors: FieldError[] = [req.params, req.query, req.body].flatMap((part) => textProblems(part));
   const part = (schema: z.ZodType | undefined, input: unknown) => {
     if (!schema) return undefined;
     const result = schema.safeParse(input);

@@ -25,13 +25,25 @@ function parts(date: IsoDate): Ymd {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const format = ({ y, m, d }: Ymd): IsoDate => `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+/** Milliseconds of a UTC date. Not `Date.UTC`, which reads years 0–99 as 1900–1999. */
+function utcMs(y: number, monthIndex: number, d: number): number {
+  const at = new Date(0);
+  at.setUTCFullYear(y, monthIndex, d);
+  return at.getTime();
+}
 const toEpochDay = (date: IsoDate) => {
   const { y, m, d } = parts(date);
-  return Date.UTC(y, m - 1, d) / DAY_MS;
+  return utcMs(y, m - 1, d) / DAY_MS;
 };
-const fromEpochDay = (day: number): IsoDate => new Date(day * DAY_MS).toISOString().slice(0, 10);
+/** The day as `YYYY-MM-DD`; a day outside years 0000–9999 has no such name, so it is an error, not a misread string. */
+function fromEpochDay(day: number): IsoDate {
+  const at = new Date(day * DAY_MS);
+  const y = at.getUTCFullYear();
+  if (!(y >= 0 && y <= 9999)) throw new RangeError(`day ${day} is outside 0000-01-01 … 9999-12-31`);
+  return format({ y, m: at.getUTCMonth() + 1, d: at.getUTCDate() });
+}
 
-export const daysInMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+export const daysInMonth = (y: number, m: number) => new Date(utcMs(y, m, 0)).getUTCDate();
 
 export function isIsoDate(s: string): boolean {
   const match = ISO.exec(s);

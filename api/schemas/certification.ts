@@ -1,17 +1,9 @@
-import { pageQuery, z } from './common';
-import { isIsoDate } from '../../domain/calendar';
+import { businessId as id, countryCode, email, isoDate, mintedId, pageQuery, z } from './common';
 
 // Request and response shapes of the Premier Certification API (CERT-1 … CERT-5): the declarations in
 // api/routes/certification.ts validate with them and document them in /openapi.json.
 
-const id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9._-]+$/);
-const isoDate = z.string().refine(isIsoDate, 'a calendar date as YYYY-MM-DD');
-
-export const partnerSchema = z.object({ id, name: z.string().trim().min(1).max(200), email: z.email() }).openapi('Partner');
+export const partnerSchema = z.object({ id, name: z.string().trim().min(1).max(200), email }).openapi('Partner');
 
 export const requirementsSchema = z
   .object({
@@ -26,16 +18,8 @@ export const requirementsSchema = z
   })
   .openapi('CertificationRequirements');
 
-export const applicationSchema = z
-  .object({ country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'), requirements: requirementsSchema })
-  .openapi('CertificationApplication');
-export const certificationIdParam = z.object({
-  id: z
-    .string()
-    .min(3)
-    .max(80)
-    .regex(/^[A-Za-z0-9._-]+$/),
-});
+export const applicationSchema = z.object({ country: countryCode, requirements: requirementsSchema }).openapi('CertificationApplication');
+export const certificationIdParam = z.object({ id: mintedId });
 export const certificationDecisionSchema = z.object({ approve: z.boolean() });
 /** CERT-4: responses count on the day they were received (not after today), however late ops enter them. */
 export const csatSchema = z.object({

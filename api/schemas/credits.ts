@@ -1,22 +1,14 @@
-import { pageOf, pageQuery, z } from './common';
-import { isIsoDate } from '../../domain/calendar';
+import { businessId, countryCode, email, isoDate, mintedId, pageOf, pageQuery, z } from './common';
 import { LEARNER_KINDS } from '../../domain/credits';
 
 // Request and response shapes of the Learning Credit API (CLC-1 … CLC-8): the declarations in
 // api/routes/credits.ts validate with them and document them in /openapi.json.
 
-const isoDate = z.string().refine(isIsoDate, 'a calendar date as YYYY-MM-DD');
-const id = z
-  .string()
-  .min(1)
-  .max(80)
-  .regex(/^[A-Za-z0-9._:-]+$/);
-
 export const purchaseSchema = z
   .object({
-    accountId: id.optional(),
-    owner: z.object({ name: z.string().trim().min(1).max(200), email: z.email() }).optional(),
-    country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US'),
+    accountId: businessId.optional(),
+    owner: z.object({ name: z.string().trim().min(1).max(200), email }).optional(),
+    country: countryCode,
     invoiceDate: isoDate,
     packages: z
       .array(z.object({ size: z.number().int().positive(), quantity: z.number().int().min(1).max(1000) }))
@@ -28,7 +20,7 @@ export const purchaseSchema = z
 
 export type Purchase = z.infer<typeof purchaseSchema>;
 
-export const lotIdParam = z.object({ id });
+export const lotIdParam = z.object({ id: mintedId });
 export const extensionRequestSchema = z
   .object({ usagePlan: z.string().trim().min(10, 'say how the credits will be used').max(4000) })
   .openapi('ExtensionRequest');
@@ -37,13 +29,13 @@ export const extensionListQuery = pageQuery.extend({ status: extensionStatus.def
 export const decisionSchema = z.object({ approve: z.boolean() }).openapi('Decision');
 
 export const learnerSchema = z
-  .object({ name: z.string().trim().min(1).max(200), email: z.email() })
+  .object({ name: z.string().trim().min(1).max(200), email })
   .openapi('Learner', { description: 'CLC-5: who takes the training or the exam' });
 
 export const redemptionSchema = z
   .object({
-    accountId: id.optional(),
-    lotId: id.optional(),
+    accountId: businessId.optional(),
+    lotId: mintedId.optional(),
     kind: z.enum(['training', 'exam-voucher', 'digital-learning', 'event']),
     credits: z.number().int().positive().max(100_000),
     startsOn: isoDate.optional(),
@@ -65,7 +57,7 @@ export const redemptionSchema = z
   })
   .openapi('Redemption');
 
-export const monthParam = z.object({ id, month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM') });
+export const monthParam = z.object({ id: businessId, month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM') });
 export const autoApprovalSchema = z.object({ enabled: z.boolean() }).openapi('AutoApproval');
 
 // Answers.

@@ -1,9 +1,6 @@
-import { pageQuery, z } from './common';
-import { isIsoDate } from '../../domain/calendar';
+import { isoDate, pageQuery, z } from './common';
 
 // CLC-8: the Learning Credit reports' queries and answers, each a page of rows, as JSON or CSV.
-
-const isoDate = z.string().refine(isIsoDate, 'a calendar date as YYYY-MM-DD');
 
 export const reportFormat = pageQuery.extend({ format: z.enum(['json', 'csv']).default('json') });
 

@@ -1,4 +1,4 @@
-import { pageOf, z } from './common';
+import { email, pageOf, z } from './common';
 import { reportFormat } from './creditsReports';
 
 // CLC-5 (amended): exam vouchers and the training records per person (api/routes/creditsVouchers.ts).
@@ -18,7 +18,7 @@ export const voucherSchema = z
   })
   .openapi('ExamVoucher');
 
-export const trainingRecordsQuery = reportFormat.extend({ learnerEmail: z.email().optional() });
+export const trainingRecordsQuery = reportFormat.extend({ learnerEmail: email.optional() });
 export const trainingRecordsSchema = pageOf(
   'trainingRecords',
   z.object({

@@ -1,13 +1,8 @@
-import { pageQuery, z } from './common';
+import { businessId as id, isoDateTime, pageQuery, z } from './common';
 
 // Request and response shapes of the Lifecycle Incentives API (LCI-1 … LCI-3): the declarations in
 // api/routes/incentives.ts validate with them and document them in /openapi.json.
 
-const id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore');
 export const idParam = z.object({ id });
 
 export const engagementSchema = z.object({ partnerId: id.optional(), customerId: id, useCaseId: id }).openapi('EngagementRequest');
@@ -20,7 +15,7 @@ export const telemetrySchema = z
           customerId: id,
           metric: z.string().min(1).max(64),
           value: z.number().finite(),
-          measuredAt: z.iso.datetime(),
+          measuredAt: isoDateTime,
         }),
       )
       .min(1)

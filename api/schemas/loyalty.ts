@@ -1,32 +1,24 @@
-import { pageQuery, z } from './common';
+import { businessId, countryCode, email, INT4_MAX, pageQuery, usd, z } from './common';
 
 // Request and response shapes of the Customer Loyalty API (LOY-1 … LOY-11): the declarations in
 // api/routes/loyalty.ts validate with them and document them in /openapi.json.
 
-const money = z.number().finite().nonnegative();
-
 const bandSchema = z.object({
   tier: z.number().int().min(1).max(5),
-  minUsd: money,
-  maxUsd: money.nullable(),
-  quarterlyCredits: z.number().int().positive(),
+  minUsd: usd,
+  maxUsd: usd.nullable(),
+  quarterlyCredits: z.number().int().positive().max(INT4_MAX),
 });
-const businessId = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore');
 
 const companyFields = {
   id: businessId,
   name: z.string().trim().min(1).max(200),
-  country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US'),
+  country: countryCode,
   endUser: z.boolean(),
 };
 
 const bookingsList = z
-  .array(z.object({ fiscalYear: z.number().int().min(2000).max(2100), directUsd: money, indirectUsd: money }))
+  .array(z.object({ fiscalYear: z.number().int().min(2000).max(2100), directUsd: usd, indirectUsd: usd }))
   .min(1)
   .max(10)
   .refine((b) => new Set(b.map((x) => x.fiscalYear)).size === b.length, 'each fiscal year at most once');
@@ -51,12 +43,12 @@ export const nominationSchema = z
     bookings: bookingsList.optional(),
     teamCaptain: z.object({
       name: z.string().trim().min(1).max(200),
-      email: z.email(),
+      email,
       // Present but possibly empty: a missing CCO id is an eligibility reason (LOY-2), not a malformed body.
       ccoId: z.string().trim().max(64),
     }),
     // LOY-11: asked for a fiscal year's bookings missing at enrolment; without it the Team Captain is asked.
-    accountManager: z.object({ name: z.string().trim().min(1).max(200), email: z.email() }).optional(),
+    accountManager: z.object({ name: z.string().trim().min(1).max(200), email }).optional(),
   })
   .superRefine((n, ctx) => {
     const shape = n.group || n.companies ? (['group', 'companies'] as const) : (['company', 'bookings'] as const);
@@ -87,13 +79,13 @@ export const nominationSchema = z
 export const teamCaptainSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
-    email: z.email(),
+    email,
     ccoId: z.string().trim().min(1).max(64),
   })
   .openapi('TeamCaptain');
 
 export const bookingsSchema = z
-  .object({ fiscalYear: z.number().int().min(2000).max(2100), directUsd: money, indirectUsd: money })
+  .object({ fiscalYear: z.number().int().min(2000).max(2100), directUsd: usd, indirectUsd: usd })
   .openapi('Bookings');
 
 export const termsVersionSchema = z
@@ -116,13 +108,7 @@ export const fiscalYearParam = z.object({ fy: z.coerce.number().int().min(2000).
 
 export const tierTableSchema = z.object({ bands: z.array(bandSchema).length(5) }).openapi('TierTable');
 
-export const accountIdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9._-]+$/),
-});
+export const accountIdParam = z.object({ id: businessId });
 
 export const termsAcceptanceSchema = z.object({ version: z.string().trim().min(1).max(32) }).openapi('TermsAcceptance');
 

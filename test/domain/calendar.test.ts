@@ -135,4 +135,23 @@ describe('calendar (CAL-1 … CAL-4)', () => {
     expect(isIsoDate('2027-13-01')).toBe(false);
     expect(isIsoDate('2027-1-01')).toBe(false);
   });
+
+  it('issue 24: years 0001–0099 are those years, not 1901–1999 (Date.UTC reads them as 19xx)', () => {
+    expect(addDays('0050-12-31', 1)).toBe('0051-01-01');
+    expect(addDays('0001-01-01', -1)).toBe('0000-12-31');
+    expect(daysBetween('0099-01-01', '0100-01-01')).toBe(365);
+    expect(daysBetween('1999-01-01', '2000-01-01')).toBe(365);
+    expect(daysBetween('0099-12-31', '1999-12-31')).toBe(693_960);
+    // Year 0 is a leap year (divisible by 400); 1900, which Date.UTC would read, is not.
+    expect(isIsoDate('0000-02-29')).toBe(true);
+    expect(addDays('0000-02-28', 1)).toBe('0000-02-29');
+    expect(isIsoDate('0096-02-29')).toBe(true);
+    expect(isIsoDate('0100-02-29')).toBe(false);
+  });
+
+  it('issue 24: a day past 9999-12-31 or before 0000-01-01 has no YYYY-MM-DD name, so it is an error', () => {
+    expect(addDays('9999-12-26', 5)).toBe('9999-12-31');
+    expect(() => addDays('9999-12-31', 5)).toThrow(RangeError);
+    expect(() => addDays('0000-01-01', -1)).toThrow(RangeError);
+  });
 });

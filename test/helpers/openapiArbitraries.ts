@@ -147,3 +147,62 @@ export function mutatedValueOf(doc: OpenApiDoc, schema: JsonSchema): fc.Arbitrar
     return changedAt(valid, places[at % places.length]!, replacement);
   });
 }
+
+// Issue 24: the values at the edges of the API's vocabulary (api/schemas/common.ts), just outside and just
+// inside: what Postgres or SMTP refuse once a value is past validation.
+const LONE_SURROGATES = ['\ud800', 'Mallory \ud800', 'a\udfffb', '\udc00\ud800'];
+const edgeDays = ['0000-01-01', '0001-01-01', '0099-12-31', '1999-12-31', '2000-01-01', '2099-12-31', '2100-01-01', '9999-12-31'];
+const edgesOfFormat: Record<string, unknown[]> = {
+  date: edgeDays,
+  'date-time': edgeDays.map((d) => `${d}T00:00:00Z`),
+  email: [`${'a'.repeat(64)}@edge.example`, `${'a'.repeat(65)}@edge.example`, `a@${'d'.repeat(250)}.example`],
+};
+const edgeNumbers = [1e14, 99_999_999_999_999.98, 1e14 - 1, 1.005, 2_147_483_647, 2_147_483_648];
+/** Keys no object may have: NUL and lone surrogates (Postgres jsonb refuses both). */
+const BAD_KEYS = ['note\u0000', '\u0000', '\ud800', 'k\udc00'];
+
+/** The edge values of a schema: by its format, else by its type (an object's are keys it may not have). */
+function edgesOf(s: JsonSchema): { values: unknown[] } | { keys: string[] } | undefined {
+  const byFormat = s.format ? edgesOfFormat[s.format] : undefined;
+  if (byFormat) return { values: byFormat };
+  if (s.type === 'string' && !s.enum) return { values: [...LONE_SURROGATES, 'nul \u0000 inside'] };
+  if (s.type === 'number' || s.type === 'integer') return { values: edgeNumbers };
+  if (s.type === 'object' || s.properties) return { keys: BAD_KEYS };
+}
+
+type Place = { path: (string | number)[]; edges: NonNullable<ReturnType<typeof edgesOf>> };
+/** Every place of a schema that has edges, an array by its first element. */
+function edgePlaces(doc: OpenApiDoc, schema: JsonSchema, path: (string | number)[] = [], depth = 0): Place[] {
+  const r = resolveRef(doc, schema);
+  const s = r.allOf ? merged(doc, r.allOf) : r;
+  const edges = edgesOf(s);
+  const here: Place[] = edges ? [{ path, edges }] : [];
+  if (depth > 4) return here;
+  if (s.type === 'array' && s.items) return [...here, ...edgePlaces(doc, s.items, [...path, 0], depth + 1)];
+  const members = Object.entries(s.properties ?? {}).flatMap(([k, v]) => edgePlaces(doc, v, [...path, k], depth + 1));
+  return [...here, ...members];
+}
+
+/** `value` with the place at `path` set, making the objects and arrays on the way that are not there. */
+function setAt(value: Json, path: (string | number)[], replacement: Json): Json {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path;
+  const container = typeof head === 'number' ? [] : {};
+  const copy = (value !== null && typeof value === 'object' ? (Array.isArray(value) ? [...value] : { ...value }) : container) as Record<
+    string | number,
+    Json
+  >;
+  copy[head!] = setAt(copy[head!], rest, replacement);
+  return copy;
+}
+
+/** A value that fits the schema with one place at an edge (issue 24): a value, or a key no object may have. */
+export function edgeValueOf(doc: OpenApiDoc, schema: JsonSchema): fc.Arbitrary<unknown> {
+  const places = edgePlaces(doc, schema);
+  if (!places.length) return valueOf(doc, schema);
+  return fc.tuple(valueOf(doc, schema), fc.constantFrom(...places), fc.nat()).map(([valid, { path, edges }, pick]) => {
+    if ('values' in edges) return setAt(valid, path, edges.values[pick % edges.values.length]);
+    const key = edges.keys[pick % edges.keys.length]!;
+    return setAt(valid, [...path, key], 'bad key');
+  });
+}

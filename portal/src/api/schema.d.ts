@@ -4043,6 +4043,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         count: number;
+                        /** Format: date */
                         receivedOn: string;
                         lowScoreFollowUpDone?: boolean;
                     };
@@ -4180,6 +4181,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         reason: string;
+                        /** Format: date */
                         awareOn: string;
                     };
                 };
@@ -4315,6 +4317,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** Format: date */
                         until: string;
                     };
                 };
@@ -7016,6 +7019,7 @@ export interface components {
                 email: string;
             };
             country: string;
+            /** Format: date */
             invoiceDate: string;
             packages: {
                 size: number;
@@ -7118,6 +7122,7 @@ export interface components {
             /** @enum {string} */
             kind: "training" | "exam-voucher" | "digital-learning" | "event";
             credits: number;
+            /** Format: date */
             startsOn?: string;
             paysFor: string;
             learner?: components["schemas"]["Learner"];
