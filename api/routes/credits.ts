@@ -73,7 +73,7 @@ const purchase = route({
     const start = new WithStartWorkflowOperation(creditLot, {
       workflowId: creditLotWorkflowId(lot.id),
       taskQueue: config.taskQueue,
-      args: [{ lot }],
+      args: [{ lot, purchasedBy: actorFrom(req) }],
       // ALL-4: a keyed retry whose first attempt died after starting the lot finds that lot.
       workflowIdConflictPolicy: idempotencyKeyOf(req) ? 'USE_EXISTING' : 'FAIL',
       staticSummary: `Lot ${lot.id}: ${lot.credits} purchased credits`,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, holderFromClaims } from '../../api/auth';
-import { fiscalYearOf } from '../../domain/calendar';
+import { addDays, addYears, fiscalYearOf } from '../../domain/calendar';
 import { apiHarness, startApi, type ApiHarness } from '../helpers/apiHarness';
 import { nominationFor } from '../helpers/loyalty';
 import { uniqueId } from '../helpers/temporal';
@@ -172,5 +172,30 @@ describe('API: the change and its audit record are one transaction (issue 24)', 
     ]);
     // A signed-in ops person is its issuer's subject, whatever its name.
     expect(actorOf(holderFromClaims({ role: 'ops', sub: 'oidc-sub-42', name: 'ops-test' })!)).toBe('ops:oidc-sub-42');
+  });
+  it('ALL-3 audit, issue 24 finding 4: a purchase names who made it in its ledger entry and audit row; a partner registration is audited, one whose row fails is not registered', async () => {
+    const id = await nominated();
+    const invoiceDate = addDays(addYears(today, -1), 30);
+    const bought = await api.call('POST', '/v1/purchases', {
+      token: AM,
+      body: { accountId: id, country: 'US', invoiceDate, packages: [{ size: 10, quantity: 1 }] },
+    });
+    expect(bought.status).toBe(201);
+    const lotId = bought.body.lotId as string;
+    expect(await h.db('ledger_entries').where({ lot_id: lotId }).select('kind', 'actor')).toEqual([
+      { kind: 'purchase', actor: 'account-manager:am-test' },
+    ]);
+    expect((await auditOf(lotId)).map((e) => [e.action, e.actor, e.actor_name, e.after])).toEqual([
+      ['lot.purchased', 'account-manager:am-test', 'Alex Manager', { accountId: id, country: 'US', credits: 10, invoiceDate }],
+    ]);
+
+    const partner = { id: uniqueId('P'), name: 'Partner Ltd', email: 'p@partner.example' };
+    expect((await api.call('POST', '/v1/partners', { token: OPS_SAME_NAME, body: partner })).status).toBe(201);
+    expect((await auditOf(partner.id)).map((e) => [e.action, e.actor, e.actor_name, e.after])).toEqual([
+      ['partner.registered', 'ops:ops-2', 'ops-test', partner],
+    ]);
+    const refused = { id: uniqueId('P'), name: SURROGATE, email: 'm@partner.example' };
+    expect((await api.call('POST', '/v1/partners', { token: OPS, body: refused })).status).toBeGreaterThanOrEqual(400);
+    expect(await h.db('partners').where({ id: refused.id }).first()).toBeUndefined();
   });
 });
