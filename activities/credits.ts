@@ -1,3 +1,4 @@
+import type { AuditActor } from '../db/audit';
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
@@ -97,7 +98,7 @@ function lotActivities({ db, temporal }: ActivityDeps) {
     },
 
     /** CLC-2: a purchased lot and its first ledger entry (an award's are written with the award). */
-    recordLot: (lot: LotRecord) => insertPurchasedLot(db, lot),
+    recordLot: (lot: LotRecord, by?: AuditActor) => insertPurchasedLot(db, lot, by),
 
     async activateLot(lot: LotRecord): Promise<string> {
       await setLotState(db, lot.id, 'active');

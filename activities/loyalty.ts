@@ -1,3 +1,5 @@
+import type { AuditEntry } from '../db/audit';
+import { changeAudited, recordCarriedAudit } from './audit';
 import type { ActivityDeps } from './index';
 import {
   claimCompany,
@@ -59,13 +61,13 @@ type NominationRecord = {
 /** LOY-1 … LOY-5: from nomination to enrollment, or to the nomination's lapse. */
 function nominationActivities({ db, temporal }: ActivityDeps) {
   return {
-    async recordNomination(input: NominationRecord): Promise<string> {
+    async recordNomination(input: NominationRecord & { audit?: AuditEntry }): Promise<string> {
       const { teamCaptain } = input.nomination;
       const companyName = membersOf(input.nomination).group.name;
       const party = { accountId: input.accountId, companyName, captain: teamCaptain, lifecycle: input.lifecycle };
       const email = emails.termsWaiting({ ...factsOf(party), termsVersion: input.termsVersion, lapsesOn: input.lapsesOn });
       const { lifecycle = 1 } = input;
-      const [noticeKey, endedLots] = await db.transaction(async (trx) => {
+      const [noticeKey, endedLots] = await changeAudited(db, input.audit, async (trx) => {
         // LOY-10: before the row becomes the new lifecycle's, the earlier one's credits end (audited).
         const ended = lifecycle > 1 ? await endEarlierLifecycle(trx, { ...input, lifecycle, teamCaptain }) : [];
         await insertNominatedAccount(trx, input);
@@ -93,8 +95,9 @@ function nominationActivities({ db, temporal }: ActivityDeps) {
       ccoId: string;
       acceptedOn: IsoDate;
       lifecycle?: number;
+      audit?: AuditEntry;
     }): Promise<void> {
-      await recordTermsAcceptance(db, input);
+      await changeAudited(db, input.audit, (trx) => recordTermsAcceptance(trx, input));
     },
 
     async recordEnrollment(
@@ -126,7 +129,13 @@ function tierActivities({ db }: ActivityDeps) {
      * LOY-3: the company joins the account unless another open account holds it (decided by Postgres, so two
      * accounts claiming it at once cannot both have it); `heldBy` names the holder when it was refused.
      */
-    claimCompany: (input: { accountId: string; company: Company }) => claimCompany(db, input.accountId, input.company),
+    claimCompany: (input: { accountId: string; company: Company; audit?: AuditEntry }) =>
+      db.transaction(async (trx) => {
+        const claim = await claimCompany(trx, input.accountId, input.company);
+        // Issue 24: a company refused (held by another account) joined nothing, so nothing is recorded.
+        if (claim.heldBy === null) await recordCarriedAudit(trx, input.audit);
+        return claim;
+      }),
 
     /** LOY-5: the tier table of a fiscal year (or the latest earlier one). */
     async tierTableFor(fy: number): Promise<TierTable> {
@@ -174,16 +183,11 @@ function accountActivities(deps: ActivityDeps) {
     },
 
     /** LOY-8: a new Team Captain, told of the appointment. */
-    async recordCaptainChange(input: AccountParty & { captain: Person & { ccoId: string }; changeNumber: number }): Promise<string> {
-      const event = `captain-${input.changeNumber}-${input.captain.ccoId}`;
-      const key = await changeAndNotify(
-        db,
-        input,
-        { captain: input.captain },
-        event,
-        'captain-appointed',
-        emails.captainAppointed(factsOf(input)),
-      );
+    async recordCaptainChange(
+      input: AccountParty & { captain: Person & { ccoId: string }; changeNumber: number; audit?: AuditEntry },
+    ): Promise<string> {
+      const [event, email] = [`captain-${input.changeNumber}-${input.captain.ccoId}`, emails.captainAppointed(factsOf(input))];
+      const key = await changeAndNotify(db, input, { captain: input.captain }, event, 'captain-appointed', email, input.audit);
       // CLC-6: the requests waiting for the old captain now wait for this one, who is told which.
       await redemptions.captainReplaced(input);
       return key;
@@ -202,15 +206,16 @@ function accountActivities(deps: ActivityDeps) {
       );
     },
 
-    async recordAutoApproval(input: { accountId: string; enabled: boolean }): Promise<void> {
-      await setAutoApproval(db, input.accountId, input.enabled);
+    async recordAutoApproval(input: { accountId: string; enabled: boolean; audit?: AuditEntry }): Promise<void> {
+      await changeAudited(db, input.audit, (trx) => setAutoApproval(trx, input.accountId, input.enabled));
       // CLC-6 [default]: turned on, it approves the requests already waiting too.
       if (input.enabled) await redemptions.autoApprovalOn(input.accountId);
     },
 
-    async recordWithdrawal(input: AccountParty & { reason: string }): Promise<string> {
+    async recordWithdrawal(input: AccountParty & { reason: string; audit?: AuditEntry }): Promise<string> {
       const changes = { state: 'withdrawn', nextAwardDate: null };
-      return changeAndNotify(db, input, changes, 'withdrawn', 'withdrawn', emails.withdrawn({ ...factsOf(input), reason: input.reason }));
+      const email = emails.withdrawn({ ...factsOf(input), reason: input.reason });
+      return changeAndNotify(db, input, changes, 'withdrawn', 'withdrawn', email, input.audit);
     },
   };
 }

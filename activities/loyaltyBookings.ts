@@ -1,7 +1,9 @@
+import type { AuditEntry } from '../db/audit';
 import { saveBookings, updateAccount } from '../db/loyalty';
 import type { IsoDate } from '../domain/calendar';
 import type { Bookings } from '../domain/loyalty';
 import * as emails from '../emails/loyaltyBookings';
+import { changeAudited } from './audit';
 import type { ActivityDeps } from './index';
 import { factsOf, notify, type AccountParty, type Person } from './loyaltyNotices';
 
@@ -21,8 +23,8 @@ const recorderOf = (am: Person | undefined, opsEmail: string): { name: string | 
 export function bookingsActivities({ db, config }: ActivityDeps) {
   return {
     /** LOY-6: a fiscal year's bookings (a later report of the same year replaces the earlier one). */
-    async recordBookings(input: { accountId: string; bookings: Bookings }): Promise<void> {
-      await saveBookings(db, input.accountId, input.bookings);
+    async recordBookings(input: { accountId: string; bookings: Bookings; audit?: AuditEntry }): Promise<void> {
+      await changeAudited(db, input.audit, (trx) => saveBookings(trx, input.accountId, input.bookings));
     },
 
     /** LOY-11: terms accepted, the tier waiting for bookings not on record; the Account Manager is asked. */

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import type { AuditEntry } from '../db/audit';
 import { updateAccount } from '../db/loyalty';
+import { recordCarriedAudit } from './audit';
 import { enqueueNotice, noticeKey } from '../db/notifications';
 import type { Email } from '../emails/letter';
 
@@ -37,10 +39,22 @@ export async function notify(
   return id;
 }
 
-/** The account row changed and its notice recorded in one transaction; returns the notice key. */
-export function changeAndNotify(db: Knex, a: AccountParty, changes: AccountChanges, event: string, kind: string, email: Email) {
+/**
+ * The account row changed, its notice and (issue 24) the audit entry the workflow carried recorded in one
+ * transaction; returns the notice key.
+ */
+export function changeAndNotify(
+  db: Knex,
+  a: AccountParty,
+  changes: AccountChanges,
+  event: string,
+  kind: string,
+  email: Email,
+  audit?: AuditEntry,
+) {
   return db.transaction(async (trx) => {
     await updateAccount(trx, a.accountId, changes);
+    await recordCarriedAudit(trx, audit);
     return notify(trx, a, event, kind, email);
   });
 }

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { tokenHolderSchema, type Role, type TokenHolder } from '../config/env';
+import type { AuditActor } from '../db/audit';
 import { forbidden, unauthorized } from './errors';
 import { cookieOf, sameSecret, SESSION_COOKIE, type Identity, type SessionStore } from './session';
 
@@ -32,6 +34,8 @@ export function holderFromClaims(claims: JWTPayload): TokenHolder | undefined {
     partnerId: claims.partner_id,
     amId: claims.am_id,
     name: claims.name,
+    // Issue 24: ops are recorded by the issuer's subject, never by their display name.
+    ...(claims.role === 'ops' && typeof claims.sub === 'string' && claims.sub ? { id: claims.sub } : {}),
   });
   return parsed.success ? parsed.data : undefined;
 }
@@ -39,6 +43,15 @@ export function holderFromClaims(claims: JWTPayload): TokenHolder | undefined {
 export function identityFromClaims(claims: JWTPayload, holder: TokenHolder): Identity {
   const name = typeof claims.name === 'string' && claims.name ? claims.name : actorOf(holder);
   return { name, ...(typeof claims.email === 'string' ? { email: claims.email } : {}) };
+}
+
+/**
+ * Issue 24: a static ops token without its own `id` is known by one derived from the token (the first 12
+ * hex digits of its SHA-256): stable while the token is, and never the token itself.
+ */
+function withTokenId(holder: TokenHolder, token: string): TokenHolder {
+  if (holder.role !== 'ops' || holder.id) return holder;
+  return { ...holder, id: `token-${createHash('sha256').update(token).digest('hex').slice(0, 12)}` };
 }
 
 /** Verifies a bearer JWT: signature against the issuer's JWKS, issuer, audience and expiry. */
@@ -65,8 +78,9 @@ export interface AuthOptions {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 async function bearerHolder(token: string, opts: AuthOptions): Promise<{ holder: TokenHolder; identity: Identity } | undefined> {
-  const known = opts.tokens[token];
-  if (known) {
+  const entry = opts.tokens[token];
+  if (entry) {
+    const known = withTokenId(entry, token);
     const email = 'email' in known && known.email ? { email: known.email } : {};
     return { holder: known, identity: { name: ('name' in known && known.name) || actorOf(known), ...email } };
   }
@@ -113,7 +127,10 @@ export function holderOf(req: Request): TokenHolder {
   return req.holder;
 }
 
-/** A printable name of who acted, for the records. */
+/**
+ * Who acted, for the records: a stable subject (issue 24), never a display name: the business id of an
+ * Account Manager, Team Captain or partner, an ops holder's `id` (the JWT's `sub` or the static token's id).
+ */
 export function actorOf(holder: TokenHolder): string {
   switch (holder.role) {
     case 'team-captain':
@@ -124,8 +141,15 @@ export function actorOf(holder: TokenHolder): string {
       // The id, not the name: an account's manager is found by it (ALL-3).
       return `account-manager:${holder.amId}`;
     case 'ops':
-      return `${holder.role}:${holder.name ?? 'unnamed'}`;
+      // A session signed in before ops carried an id keeps its name until it signs in again.
+      return holder.id ? `ops:${holder.id}` : `ops:name:${holder.name ?? 'unnamed'}`;
     default:
       return holder.role;
   }
+}
+
+/** Who acted, as the audit record keeps it: the stable subject and, beside it, the display name. */
+export function actorFrom(req: Request): AuditActor {
+  const holder = holderOf(req);
+  return { actor: actorOf(holder), name: req.identity?.name ?? actorOf(holder) };
 }

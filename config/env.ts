@@ -6,7 +6,9 @@ import { z } from 'zod';
 export const tokenHolderSchema = z.discriminatedUnion('role', [
   // LOY-6: an Account Manager's email, when given, is where a nomination it makes asks for missing bookings.
   z.object({ role: z.literal('account-manager'), amId: z.string().min(1), name: z.string().optional(), email: z.email().optional() }),
-  z.object({ role: z.literal('ops'), name: z.string().optional() }),
+  // Issue 24: `id` is the ops holder's stable subject in the records (the JWT's `sub`; a static token's own
+  // `id`, else one derived from the token); `name` is only shown beside it (two ops may share a name).
+  z.object({ role: z.literal('ops'), id: z.string().min(1).optional(), name: z.string().optional() }),
   z.object({ role: z.literal('team-captain'), ccoId: z.string().min(1) }),
   z.object({ role: z.literal('partner'), partnerId: z.string().min(1) }),
   z.object({ role: z.literal('telemetry') }),

@@ -1,3 +1,4 @@
+import { recordAudit, type AuditActor } from './audit';
 import type { Knex } from 'knex';
 import type { CertificationState } from '../workflows/certificationDefinitions';
 
@@ -14,9 +15,15 @@ export interface Partner {
 }
 
 /** Registers a partner once; false when its id is already registered. */
-export async function registerPartner(db: Knex, partner: Partner): Promise<boolean> {
-  const inserted = await db(PARTNERS).insert(partner).onConflict('id').ignore().returning('id');
-  return inserted.length > 0;
+export async function registerPartner(db: Knex, partner: Partner, by: AuditActor): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const inserted = await trx(PARTNERS).insert(partner).onConflict('id').ignore().returning('id');
+    // Issue 24: the registration and its audit row are one transaction; a partner already there records nothing.
+    if (inserted.length === 0) return false;
+    const entry = { actor: by.actor, actorName: by.name, action: 'partner.registered', entityType: 'partner' as const };
+    await recordAudit(trx, { ...entry, entityId: partner.id, after: partner });
+    return true;
+  });
 }
 
 /** CERT-4: the customer satisfaction record a re-application of the same partner and country keeps. */

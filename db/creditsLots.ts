@@ -1,6 +1,7 @@
 // A lot's birth (an award's or a purchase's rows, each written once by its business key), the read
 // model's copy of its state, its extension requests and who hears about it. The ledger itself, and the
 // writes that move credits: db/credits.ts.
+import { recordAudit, type AuditActor } from './audit';
 import type { Knex } from 'knex';
 import type { LotRecord } from '../workflows/creditsDefinitions';
 import { EXTENSION_REQUESTS, LEDGER, LOTS, type CreditLotRecord, type LedgerRecord } from './credits';
@@ -53,8 +54,11 @@ export function awardLedgerInsert(db: Knex | Knex.Transaction, lot: AwardLot, ac
     .ignore();
 }
 
-/** CLC-2: a purchased lot and its first ledger entry, each written once. */
-export async function insertPurchasedLot(db: Knex, lot: LotRecord): Promise<void> {
+/**
+ * CLC-2: a purchased lot and its first ledger entry, each written once; issue 24: the entry names who made
+ * the purchase, and its audit row is written in the same transaction (keyed by the lot: once).
+ */
+export async function insertPurchasedLot(db: Knex, lot: LotRecord, by?: AuditActor): Promise<void> {
   await db.transaction(async (trx) => {
     await trx(LOTS)
       .insert({
@@ -77,13 +81,18 @@ export async function insertPurchasedLot(db: Knex, lot: LotRecord): Promise<void
         lot_id: lot.id,
         kind: 'purchase',
         credits: lot.credits,
-        actor: 'system:purchase',
+        actor: by?.actor ?? 'system:purchase',
         reason: `purchase invoiced ${lot.issuedOn}`,
         idempotency_key: `${lot.id}:purchase`,
         occurred_on: lot.issuedOn,
       })
       .onConflict('idempotency_key')
       .ignore();
+    if (by) {
+      const after = { accountId: lot.accountId, country: lot.country, credits: lot.credits, invoiceDate: lot.issuedOn };
+      const entry = { actor: by.actor, actorName: by.name, action: 'lot.purchased', entityType: 'lot' as const, entityId: lot.id };
+      await recordAudit(trx, { ...entry, after, key: `${lot.id}:purchase` });
+    }
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { recordAudit } from './audit';
+import { recordAudit, type AuditActor } from './audit';
 import type { IsoDate } from '../domain/calendar';
 import type { UseCase } from '../domain/incentives';
 import { findUseCase, openEngagementFor, toEntry, type CatalogueEntry, type UseCaseRecord } from './incentivesReads';
@@ -94,9 +94,29 @@ export async function retireUseCase(db: Knex, id: string, updatedBy: string): Pr
   });
 }
 
-/** LCI-3: the engagement's Customer Success Plan, kept (a new one replaces it), never required. */
-export async function keepSuccessPlan(db: Knex, engagementId: string, document: string): Promise<void> {
-  await db(ENGAGEMENTS).where({ id: engagementId }).update({ success_plan: document, updated_at: db.fn.now() });
+export const SUCCESS_PLANS = 'success_plans';
+
+/**
+ * LCI-3: the engagement's Customer Success Plan, never required, kept as a new version (never overwritten;
+ * migration 018), audited in the same transaction (issue 24). The engagement row is locked so two plans
+ * kept at once get versions one after the other. Returns the version.
+ */
+export async function keepSuccessPlan(db: Knex, engagementId: string, document: string, by: AuditActor): Promise<number> {
+  return db.transaction(async (trx) => {
+    await trx(ENGAGEMENTS).where({ id: engagementId }).forUpdate().first('id');
+    const latest = await trx(SUCCESS_PLANS).where({ engagement_id: engagementId }).max('version as version').first();
+    const version = Number(latest?.version ?? 0) + 1;
+    await trx(SUCCESS_PLANS).insert({ engagement_id: engagementId, version, document, kept_by: by.actor });
+    await recordAudit(trx, {
+      actor: by.actor,
+      actorName: by.name,
+      action: 'engagement.success-plan.kept',
+      entityType: 'engagement',
+      entityId: engagementId,
+      after: { version, document },
+    });
+    return version;
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AuditActor } from '../db/audit';
 import type { IsoDate } from '../domain/calendar';
 import { lotExpiryDate } from '../domain/credits';
 
@@ -78,6 +79,8 @@ export interface CreditLotState {
 export interface CreditLotInput {
   lot: LotRecord;
   carried?: CreditLotState;
+  /** Issue 24: who made the purchase: its ledger entry and audit row name them (absent: before, or an award). */
+  purchasedBy?: AuditActor;
 }
 
 export const lotStateQuery = defineQuery<CreditLotState>('state');

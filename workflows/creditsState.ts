@@ -15,13 +15,14 @@ type ExtensionDecision = { requestId: string; approve: boolean; by: string };
 export class CreditLot {
   readonly lot: LotRecord;
   readonly s: CreditLotState;
+  readonly purchasedBy: CreditLotInput['purchasedBy'];
   recorded: boolean;
   /** The searchable values last upserted: each upsert is a visibility write on the server. */
   private published = '';
 
   constructor(input: CreditLotInput) {
     const { lot } = input;
-    this.lot = lot;
+    [this.lot, this.purchasedBy] = [lot, input.purchasedBy];
     this.s = input.carried ?? {
       lot,
       state: lot.source === 'purchase' ? 'pending' : 'active',

@@ -15,7 +15,7 @@ import { locals, sendNoticeSoon } from './shared';
  */
 export async function recordAndActivate(l: CreditLot): Promise<void> {
   const { s, lot } = l;
-  if (lot.source === 'purchase') await locals.recordLot(lot);
+  if (lot.source === 'purchase') await locals.recordLot(lot, l.purchasedBy);
   l.recorded = true;
   if (s.state !== 'pending') return;
   await sleepUntilDate(lot.activatesOn, () => false);

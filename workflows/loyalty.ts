@@ -24,13 +24,13 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   const a = new LoyaltyAccount(input);
   setHandler(stateQuery, () => a.s);
   setHandler(nominationRecordedUpdate, () => a.nominationRecorded());
-  setHandler(acceptTermsUpdate, (t) => a.acceptTerms(t), { validator: (t) => a.validateAcceptTerms(t) });
-  setHandler(withdrawUpdate, (w) => a.withdraw(w), { validator: (_w) => a.assertOpen() });
-  setHandler(replaceCaptainUpdate, (c) => a.replaceCaptain(c), { validator: (c) => a.validateReplaceCaptain(c) });
+  setHandler(acceptTermsUpdate, (t, by?) => a.acceptTerms(t, by), { validator: (t, _by?) => a.validateAcceptTerms(t) });
+  setHandler(withdrawUpdate, (w, by?) => a.withdraw(w, by), { validator: (_w, _by?) => a.assertOpen() });
+  setHandler(replaceCaptainUpdate, (c, by?) => a.replaceCaptain(c, by), { validator: (c, _by?) => a.validateReplaceCaptain(c) });
   setHandler(publishTermsUpdate, (t) => a.publishTerms(t), { validator: (t) => a.validatePublishTerms(t) });
-  setHandler(setAutoApprovalUpdate, (x) => a.setAutoApproval(x), { validator: (_x) => a.assertOpen() });
-  setHandler(addCompanyUpdate, (c) => a.addCompany(c), { validator: (c) => a.validateAddCompany(c) });
-  setHandler(recordBookingsUpdate, (b) => a.recordBookings(b), { validator: (b) => a.validateRecordBookings(b) });
+  setHandler(setAutoApprovalUpdate, (x, by?) => a.setAutoApproval(x, by), { validator: (_x, _by?) => a.assertOpen() });
+  setHandler(addCompanyUpdate, (c, by?) => a.addCompany(c, by), { validator: (c, _by?) => a.validateAddCompany(c) });
+  setHandler(recordBookingsUpdate, (b, by?) => a.recordBookings(b, by), { validator: (b, _by?) => a.validateRecordBookings(b) });
 
   a.publish();
   if (a.s.state === 'nominated') {

@@ -2,6 +2,7 @@
 // Imported inside the workflow sandbox, so it holds no I/O and no Node builtins.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { AuditActor } from '../db/audit';
 import type { IsoDate } from '../domain/calendar';
 import type { Bookings, MemberCompany, Nomination } from '../domain/loyalty';
 
@@ -123,6 +124,8 @@ export interface LoyaltyAccountInput {
   lifecycle?: number;
   /** Set when the workflow continues as new: the state it carries over (plain JSON, absolute dates). */
   carried?: LoyaltyAccountState;
+  /** Issue 24: who nominated (stable subject and name), audited with the nomination's row. */
+  nominatedByActor?: AuditActor;
 }
 
 export interface AcceptTermsInput {
@@ -135,16 +138,18 @@ export interface WithdrawInput {
   by: string;
 }
 
+// Issue 24: each update a caller makes carries who made it (last, optional: messages from before have none);
+// the activity that writes the change writes its audit row in the same transaction.
 export const stateQuery = defineQuery<LoyaltyAccountState>('state');
 /** Answers once the nomination is in Postgres, so the API's 201 means the account can be read and listed. */
 export const nominationRecordedUpdate = defineUpdate<LoyaltyAccountState>('nominationRecorded');
-export const acceptTermsUpdate = defineUpdate<LoyaltyAccountState, [AcceptTermsInput]>('acceptTerms');
-export const withdrawUpdate = defineUpdate<LoyaltyAccountState, [WithdrawInput]>('withdraw');
-export const replaceCaptainUpdate = defineUpdate<LoyaltyAccountState, [TeamCaptain]>('replaceCaptain');
+export const acceptTermsUpdate = defineUpdate<LoyaltyAccountState, [AcceptTermsInput, by?: AuditActor]>('acceptTerms');
+export const withdrawUpdate = defineUpdate<LoyaltyAccountState, [WithdrawInput, by?: AuditActor]>('withdraw');
+export const replaceCaptainUpdate = defineUpdate<LoyaltyAccountState, [TeamCaptain, by?: AuditActor]>('replaceCaptain');
 export const publishTermsUpdate = defineUpdate<LoyaltyAccountState, [{ version: string }]>('publishTerms');
 /** CLC-6: the Team Captain approves every redemption automatically, or not. */
-export const setAutoApprovalUpdate = defineUpdate<LoyaltyAccountState, [{ enabled: boolean }]>('setAutoApproval');
-export const recordBookingsUpdate = defineUpdate<LoyaltyAccountState, [Bookings]>('recordBookings');
+export const setAutoApprovalUpdate = defineUpdate<LoyaltyAccountState, [{ enabled: boolean }, by?: AuditActor]>('setAutoApproval');
+export const recordBookingsUpdate = defineUpdate<LoyaltyAccountState, [Bookings, by?: AuditActor]>('recordBookings');
 /** LOY-3: the Account Manager adds a company to the open group account; its bookings count from the next re-tier. */
 export type AddCompanyInput = MemberCompany & { addedBy: string };
-export const addCompanyUpdate = defineUpdate<LoyaltyAccountState, [AddCompanyInput]>('addCompany');
+export const addCompanyUpdate = defineUpdate<LoyaltyAccountState, [AddCompanyInput, by?: AuditActor]>('addCompany');

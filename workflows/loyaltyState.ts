@@ -14,6 +14,7 @@ import {
 } from '../domain/loyalty';
 import { today } from './clock';
 import { failureTypes } from './definitions';
+import { accountAudit, type AuditActor } from './loyaltyAudit';
 import {
   loyaltySearchAttributes as sa,
   type AcceptTermsInput,
@@ -28,6 +29,7 @@ import { acts, refusal } from './shared';
 export class LoyaltyAccount {
   readonly s: LoyaltyAccountState;
   withdrawal: WithdrawInput | null = null;
+  withdrawnBy: AuditActor | undefined; // issue 24: who asked for the withdrawal, audited with it
   /** LOY-3: companies whose claim is in flight (a second add of one of them is refused meanwhile). */
   claiming: string[] = [];
   /** LOY-6: the day a tier that waited for bookings was set: awards due before it are made, and dated, that day. */
@@ -74,11 +76,12 @@ export class LoyaltyAccount {
       throw refusal(failureTypes.invalid, `terms version ${version} is not the current version ${s.termsVersion}`, [{ field: 'version' }]);
   }
 
-  async acceptTerms({ version, ccoId }: AcceptTermsInput): Promise<LoyaltyAccountState> {
+  async acceptTerms({ version, ccoId }: AcceptTermsInput, by?: AuditActor): Promise<LoyaltyAccountState> {
     const acceptance = { version, acceptedBy: ccoId, acceptedOn: today() };
     await this.whenRecorded();
     const { accountId, lifecycle } = this.s;
-    await acts.recordTermsAcceptance({ accountId, lifecycle, version, ccoId, acceptedOn: acceptance.acceptedOn });
+    const audit = accountAudit(accountId, by, 'terms.accepted', { termsAccepted: this.s.termsAccepted }, { termsAccepted: acceptance });
+    await acts.recordTermsAcceptance({ accountId, lifecycle, version, ccoId, acceptedOn: acceptance.acceptedOn, audit });
     this.s.termsAccepted = acceptance;
     await condition(() => this.s.state !== 'nominated');
     return this.s;
@@ -89,8 +92,8 @@ export class LoyaltyAccount {
    * main loop waits, a withdrawal must end that wait too (runEnrolled's sleep, the year-end drain in
    * loyalty.ts): a handler never waits for what only a main loop waiting for handlers would do.
    */
-  async withdraw(w: WithdrawInput): Promise<LoyaltyAccountState> {
-    this.withdrawal = w;
+  async withdraw(w: WithdrawInput, by?: AuditActor): Promise<LoyaltyAccountState> {
+    [this.withdrawal, this.withdrawnBy] = [w, by];
     await condition(() => this.s.state === 'withdrawn');
     return this.s;
   }
@@ -101,12 +104,13 @@ export class LoyaltyAccount {
   }
 
   /** LOY-8: the Account Manager or ops replaces the Team Captain; the new captain is told. */
-  async replaceCaptain(captain: TeamCaptain): Promise<LoyaltyAccountState> {
+  async replaceCaptain(captain: TeamCaptain, by?: AuditActor): Promise<LoyaltyAccountState> {
+    const audit = accountAudit(this.s.accountId, by, 'team-captain', { teamCaptain: this.s.teamCaptain }, { teamCaptain: captain });
     this.s.captainChanges += 1;
     this.s.teamCaptain = { ...captain };
     this.publish();
     await this.whenRecorded();
-    await acts.sendNotice(await acts.recordCaptainChange({ ...this.party(), captain, changeNumber: this.s.captainChanges }));
+    await acts.sendNotice(await acts.recordCaptainChange({ ...this.party(), captain, changeNumber: this.s.captainChanges, audit }));
     return this.s;
   }
 
@@ -123,9 +127,10 @@ export class LoyaltyAccount {
     return this.s;
   }
 
-  async setAutoApproval({ enabled }: { enabled: boolean }): Promise<LoyaltyAccountState> {
+  async setAutoApproval({ enabled }: { enabled: boolean }, by?: AuditActor): Promise<LoyaltyAccountState> {
     await this.whenRecorded();
-    await acts.recordAutoApproval({ accountId: this.s.accountId, enabled });
+    const audit = accountAudit(this.s.accountId, by, 'auto-approval.set', { autoApproval: this.s.autoApproval }, { autoApproval: enabled });
+    await acts.recordAutoApproval({ accountId: this.s.accountId, enabled, audit });
     this.s.autoApproval = enabled;
     return this.s;
   }
@@ -138,10 +143,12 @@ export class LoyaltyAccount {
   }
 
   /** LOY-6: the latest bookings, used at the next August re-tier (and by a tier waiting for them, at once). */
-  async recordBookings(bookings: Bookings): Promise<LoyaltyAccountState> {
+  async recordBookings(bookings: Bookings, by?: AuditActor): Promise<LoyaltyAccountState> {
     await this.whenRecorded();
-    await acts.recordBookings({ accountId: this.s.accountId, bookings });
-    this.s.bookings = mergeBookings(this.s.bookings, bookings);
+    const merged = mergeBookings(this.s.bookings, bookings);
+    const audit = accountAudit(this.s.accountId, by, 'bookings', { bookings: this.s.bookings }, { bookings: merged });
+    await acts.recordBookings({ accountId: this.s.accountId, bookings, audit });
+    this.s.bookings = merged;
     return this.s;
   }
 
@@ -163,12 +170,13 @@ export class LoyaltyAccount {
    * Postgres first: another account that claimed it at the same moment has it, and this one is refused
    * naming that account (the API's read-model check alone let both through).
    */
-  async addCompany(company: AddCompanyInput): Promise<LoyaltyAccountState> {
+  async addCompany(company: AddCompanyInput, by?: AuditActor): Promise<LoyaltyAccountState> {
     const joining = { ...company, bookings: company.bookings.map((b) => ({ ...b })), addedOn: today() };
     if (patched('loyalty-claim-company')) {
       this.claiming = [...this.claiming, company.id];
       await this.whenRecorded();
-      const claim = await acts.claimCompany({ accountId: this.s.accountId, company: joining }).finally(() => {
+      const audit = accountAudit(this.s.accountId, by, 'companies', null, { company: { ...company, addedBy: undefined } });
+      const claim = await acts.claimCompany({ accountId: this.s.accountId, company: joining, audit }).finally(() => {
         this.claiming = this.claiming.filter((id) => id !== company.id);
       });
       if (claim.heldBy !== null) {

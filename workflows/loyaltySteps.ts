@@ -20,6 +20,7 @@ import {
 } from './loyaltyBookings';
 import { retierFromNewerTable, retierFromQ1Table } from './loyaltyTables';
 import { acts, refusedDataOf } from './shared';
+import { accountAudit } from './loyaltyAudit';
 
 /**
  * The award as one local activity (awardAndStartLot): it runs inside the award's workflow task, so an
@@ -45,6 +46,7 @@ export async function waitForTerms(a: LoyaltyAccount): Promise<'accepted' | 'lap
       termsVersion: s.termsVersion,
       lapsesOn: s.lapsesOn,
       lifecycle: s.lifecycle ?? 1,
+      audit: accountAudit(s.accountId, input.nominatedByActor, 'nominated', null, { nomination, lifecycle: s.lifecycle ?? 1 }),
     })
     .catch(async (err: unknown) => {
       // Issue 24 finding 2 (ALL-2): a nomination Postgres refuses never existed: nothing was written, the
@@ -202,7 +204,8 @@ export async function close(a: LoyaltyAccount, outcome: 'lapsed' | 'withdrawn'):
     s.state = 'lapsed';
     await acts.sendNotice(await acts.recordLapse(a.party()));
   } else {
-    await acts.sendNotice(await acts.recordWithdrawal({ ...a.party(), reason: a.withdrawal!.reason }));
+    const audit = accountAudit(s.accountId, a.withdrawnBy, 'withdrawal', { state: s.state }, { state: 'withdrawn' });
+    await acts.sendNotice(await acts.recordWithdrawal({ ...a.party(), reason: a.withdrawal!.reason, audit }));
     s.state = 'withdrawn';
   }
   s.nextAwardDate = null;

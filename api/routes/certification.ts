@@ -9,7 +9,7 @@ import { certification } from '../../workflows/certification';
 import * as messages from '../../workflows/certificationDefinitions';
 import { certificationId, certificationWorkflowId, type CertificationState } from '../../workflows/certificationDefinitions';
 import type { AppDeps } from '../app';
-import { actorOf } from '../auth';
+import { actorFrom, actorOf } from '../auth';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/certification';
@@ -35,8 +35,8 @@ const registerPartnerRoute = route({
   responses: { 201: { description: 'Registered', schema: s.partnerSchema } },
   errors: { 409: 'Already registered' },
   idempotent: true,
-  handler: async ({ body: partner }, { db }) => {
-    if (!(await registerPartner(db, partner)))
+  handler: async ({ body: partner, req }, { db }) => {
+    if (!(await registerPartner(db, partner, actorFrom(req))))
       throw conflict(`Partner ${partner.id} is already registered`, [{ field: 'id', message: 'already registered' }]);
     return { status: 201, body: partner };
   },

@@ -1,6 +1,5 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TokenHolder } from '../../config/env';
-import { recordAudit } from '../../db/audit';
 import { accountCountries } from '../../db/loyaltyReads';
 import { accountOwner, allocationsOf, redemptionRow, type AccountOwner } from '../../db/creditsReads';
 import { CLC_COUNTRIES, countryNotCleared, lotExpiryDate, orderCredits, purchaseActivationDate } from '../../domain/credits';
@@ -10,7 +9,7 @@ import { creditLot } from '../../workflows/credits';
 import { creditLotWorkflowId, lotRecordedUpdate, lotStateQuery, type LotRecord } from '../../workflows/creditsDefinitions';
 import { loyaltyWorkflowId, setAutoApprovalUpdate } from '../../workflows/loyaltyDefinitions';
 import type { AppDeps } from '../app';
-import { actorOf } from '../auth';
+import { actorFrom, actorOf } from '../auth';
 import { conflict, notFound, unprocessable } from '../errors';
 import { idempotencyKeyOf, mintId } from '../idempotency';
 import { route } from '../route';
@@ -74,7 +73,7 @@ const purchase = route({
     const start = new WithStartWorkflowOperation(creditLot, {
       workflowId: creditLotWorkflowId(lot.id),
       taskQueue: config.taskQueue,
-      args: [{ lot }],
+      args: [{ lot, purchasedBy: actorFrom(req) }],
       // ALL-4: a keyed retry whose first attempt died after starting the lot finds that lot.
       workflowIdConflictPolicy: idempotencyKeyOf(req) ? 'USE_EXISTING' : 'FAIL',
       staticSummary: `Lot ${lot.id}: ${lot.credits} purchased credits`,
@@ -109,14 +108,12 @@ const autoApproval = route({
   request: { params: accountIdParam, body: s.autoApprovalSchema },
   responses: { 200: { description: 'The setting now', schema: s.autoApprovalStateSchema } },
   errors: { 404: 'No such account' },
-  handler: async ({ params: { id }, body: { enabled }, holder }, { temporal, db }) => {
+  handler: async ({ params: { id }, body: { enabled }, holder, req }, { temporal, db }) => {
     const owner = await accountOwner(db, id);
     await assertCaptainOf(db, holder, id, owner);
     const handle = temporal.workflow.getHandle(loyaltyWorkflowId(id));
-    const state = await handle.executeUpdate(setAutoApprovalUpdate, { args: [{ enabled }] });
-    // Who did what: the workflow holds the switch, so its event follows the update's answer.
-    const change = { actor: actorOf(holder), action: 'account.auto-approval.set', entityType: 'account' as const, entityId: id };
-    await recordAudit(db, { ...change, before: { autoApproval: owner?.autoApproval }, after: { autoApproval: state.autoApproval } });
+    // Who did what (issue 24): the switch's activity audits it, in its transaction.
+    const state = await handle.executeUpdate(setAutoApprovalUpdate, { args: [{ enabled }, actorFrom(req)] });
     return { status: 200, body: { accountId: id, autoApproval: state.autoApproval } };
   },
 });

@@ -16,7 +16,7 @@ import { goalProgress, newestPerMetric, openEngagementRefusal, type Reading, typ
 import { incentiveEngagement } from '../../workflows/incentives';
 import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentivesDefinitions';
 import type { AppDeps } from '../app';
-import { actorOf } from '../auth';
+import { actorFrom, actorOf } from '../auth';
 import { conflict, forbidden, notFound, unavailable } from '../errors';
 import { idempotencyKeyOf, mintId } from '../idempotency';
 import { settleInParallel } from '../inParallel';
@@ -120,9 +120,9 @@ const successPlan = route({
   responses: { 201: { description: 'Kept', schema: s.successPlanKeptSchema } },
   errors: { 404: 'No such engagement' },
   idempotent: true,
-  handler: async ({ params: { id }, body: { document }, holder }, { db }) => {
+  handler: async ({ params: { id }, body: { document }, holder, req }, { db }) => {
     await ownEngagement(db, holder, id);
-    await keepSuccessPlan(db, id, document);
+    await keepSuccessPlan(db, id, document, actorFrom(req));
     return { status: 201, body: { engagementId: id, kept: true as const } };
   },
 });

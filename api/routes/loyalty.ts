@@ -17,7 +17,7 @@ import {
 } from '../../workflows/loyaltyDefinitions';
 import type { AppDeps } from '../app';
 import type { Identity } from '../session';
-import { actorOf } from '../auth';
+import { actorFrom, actorOf } from '../auth';
 import { toHttpError } from '../errorHandler';
 import { conflict, forbidden, unprocessable } from '../errors';
 import { route } from '../route';
@@ -104,7 +104,17 @@ const nominate = route({
     const by = actorOf(holder);
     // CAL-3, LOY-4: the configured dates, fixed for this account's lifecycle at its nomination.
     const settings = { ...defaultLoyaltySettings, ...deps.config.loyaltySettings };
-    await startAccount(deps, { accountId, nomination, nominatedBy: by, nominatedOn: asOf, termsVersion, settings, lifecycle });
+    const nominatedByActor = actorFrom(req);
+    await startAccount(deps, {
+      accountId,
+      nomination,
+      nominatedBy: by,
+      nominatedByActor,
+      nominatedOn: asOf,
+      termsVersion,
+      settings,
+      lifecycle,
+    });
     return { status: 201, body: { accountId, workflowId: loyaltyWorkflowId(accountId) }, location: { id: accountId } };
   },
 });
@@ -149,11 +159,12 @@ const acceptTerms = route({
   request: { params: s.accountIdParam, body: s.termsAcceptanceSchema },
   responses: { 200: { description: 'Enrolled', schema: s.accountStateSchema } },
   errors: { 404: 'No such account', 409: 'Already accepted', 422: 'Not the current terms version' },
-  handler: async ({ params: { id }, body: { version }, holder }, { temporal }) => {
+  handler: async ({ params: { id }, body: { version }, holder, req }, { temporal }) => {
     const handle = account(temporal, id);
     assertOwnAccount(holder, await handle.query(stateQuery));
     const ccoId = holder.role === 'team-captain' ? holder.ccoId : '';
-    return { status: 200, body: await handle.executeUpdate(acceptTermsUpdate, { args: [{ version, ccoId }] }) };
+    // Issue 24: the acceptance's activity audits it, with who accepted.
+    return { status: 200, body: await handle.executeUpdate(acceptTermsUpdate, { args: [{ version, ccoId }, actorFrom(req)] }) };
   },
 });
 

@@ -1,17 +1,16 @@
 import type { z } from 'zod';
-import { recordAudit } from '../../db/audit';
 import type { Role } from '../../config/env';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { AuditActor } from '../../db/audit';
 import type { loyaltyAccount } from '../../workflows/loyalty';
 import {
   loyaltyWorkflowId,
   recordBookingsUpdate,
   replaceCaptainUpdate,
-  stateQuery,
   withdrawUpdate,
   type LoyaltyAccountState,
 } from '../../workflows/loyaltyDefinitions';
-import { actorOf } from '../auth';
+import { actorFrom } from '../auth';
 import { route } from '../route';
 import * as s from '../schemas/loyalty';
 import { assertCaptainOf } from './creditsStatements';
@@ -37,13 +36,12 @@ type ChangeDecl<B> = {
 
 /**
  * A change to an account: an update of its workflow, whose validator states the rule broken. ALL-3: an
- * Account Manager changes the accounts it manages. Who did what: `audited` is the part of the state the
- * change moves, recorded before and after once the workflow has answered (the workflow holds the state).
+ * Account Manager changes the accounts it manages. Who did what (issue 24): the update carries who made
+ * it, and the workflow's activity that writes the change writes its audit row in the same transaction.
  */
 function accountChange<B extends z.ZodType>(
   decl: ChangeDecl<B>,
-  audited: (state: LoyaltyAccountState) => unknown,
-  run: (handle: AccountHandle, body: z.output<B>, by: string) => Promise<LoyaltyAccountState>,
+  run: (handle: AccountHandle, body: z.output<B>, by: AuditActor) => Promise<LoyaltyAccountState>,
 ) {
   return route({
     method: decl.method,
@@ -55,22 +53,10 @@ function accountChange<B extends z.ZodType>(
     errors: { 404: 'No such account', 409: decl.conflict },
     // ALL-4: a POST records something new (bookings, a withdrawal); a PUT sets a value, idempotent as it is.
     idempotent: decl.method === 'post',
-    handler: async ({ params: { id }, body, holder }, { temporal, db, today }) => {
+    handler: async ({ params: { id }, body, holder, req }, { temporal, db, today }) => {
       await assertCaptainOf(db, holder, id);
       decl.check?.(body as z.output<B>, today());
-      const handle = account(temporal, id);
-      const before = await handle.query(stateQuery);
-      const after = await run(handle, body as z.output<B>, actorOf(holder));
-      const action = `account.${decl.suffix}`;
-      await recordAudit(db, {
-        actor: actorOf(holder),
-        action,
-        entityType: 'account',
-        entityId: id,
-        before: audited(before),
-        after: audited(after),
-      });
-      return { status: 200, body: after };
+      return { status: 200, body: await run(account(temporal, id), body as z.output<B>, actorFrom(req)) };
     },
   });
 }
@@ -85,8 +71,7 @@ export const accountChanges = [
       body: s.teamCaptainSchema,
       conflict: 'The same Team Captain, or the account is closed',
     },
-    (state) => ({ teamCaptain: state.teamCaptain }),
-    (h, captain) => h.executeUpdate(replaceCaptainUpdate, { args: [captain] }),
+    (h, captain, by) => h.executeUpdate(replaceCaptainUpdate, { args: [captain, by] }),
   ),
   accountChange(
     {
@@ -99,8 +84,7 @@ export const accountChanges = [
       // LOY-6: a fiscal year not begun has no bookings yet (the workflow's validator refuses it too).
       check: (bookings, today) => refuseFutureBookings([{ field: 'fiscalYear', fiscalYear: bookings.fiscalYear }], today),
     },
-    (state) => ({ bookings: state.bookings }),
-    (h, bookings) => h.executeUpdate(recordBookingsUpdate, { args: [bookings] }),
+    (h, bookings, by) => h.executeUpdate(recordBookingsUpdate, { args: [bookings, by] }),
   ),
   accountChange(
     {
@@ -111,7 +95,6 @@ export const accountChanges = [
       body: s.withdrawalSchema,
       conflict: 'Already closed',
     },
-    (state) => ({ state: state.state }),
-    (h, { reason }, by) => h.executeUpdate(withdrawUpdate, { args: [{ reason, by }] }),
+    (h, { reason }, by) => h.executeUpdate(withdrawUpdate, { args: [{ reason, by: by.actor }, by] }),
   ),
 ];

@@ -1,12 +1,11 @@
 import type { TokenHolder } from '../../config/env';
-import { recordAudit } from '../../db/audit';
 import { accountOwner } from '../../db/creditsReads';
 import { accountsOfCompaniesOrGroup, findAccount, type TouchedAccount } from '../../db/loyaltyReads';
 import { companyReasons, PROGRAM_COUNTRIES, type MemberCompany } from '../../domain/loyalty';
 import type { Members } from '../../domain/loyaltyGroups';
 import type { AppDeps } from '../app';
 import { addCompanyUpdate, loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
-import { actorOf } from '../auth';
+import { actorFrom } from '../auth';
 import { conflict, unprocessable } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/loyalty';
@@ -70,7 +69,7 @@ const addCompany = route({
     422: 'Not an end user in a program country',
   },
   idempotent: true,
-  handler: async ({ params: { id }, body, holder }, { temporal, db, config, today }) => {
+  handler: async ({ params: { id }, body, holder, req }, { temporal, db, config, today }) => {
     await assertCaptainOf(db, holder, id);
     const company: MemberCompany = body;
     refuseFutureBookings(
@@ -84,9 +83,9 @@ const addCompany = route({
     if (row && (row.state === 'lapsed' || row.state === 'withdrawn')) throw conflict(`the account is ${row.state}`);
     refuseTaken(await accountsOfCompaniesOrGroup(db, [company.id], null), () => 'id', 'id');
     const handle = temporal.workflow.getHandle(loyaltyWorkflowId(id));
-    const after = await handle.executeUpdate(addCompanyUpdate, { args: [{ ...company, addedBy: actorOf(holder) }] });
-    // Who did what: the workflow holds the account, so its event follows the update's answer.
-    await recordAudit(db, { actor: actorOf(holder), action: 'account.companies', entityType: 'account', entityId: id, after: { company } });
+    // Who did what (issue 24): the claim's activity audits the company joining, in the claim's transaction.
+    const by = actorFrom(req);
+    const after = await handle.executeUpdate(addCompanyUpdate, { args: [{ ...company, addedBy: by.actor }, by] });
     return { status: 200, body: after };
   },
 });

@@ -1,7 +1,18 @@
 // Who manages which account and who did what (ALL-3): the reassignment of an account and the audit record.
 import { pageOf, pageQuery, z } from './common';
 
-export const auditEntityTypes = ['account', 'tier-table', 'terms-version', 'use-case', 'extension-request', 'certification'] as const;
+export const auditEntityTypes = [
+  'account',
+  'tier-table',
+  'terms-version',
+  'use-case',
+  'extension-request',
+  'certification',
+  'lot',
+  'redemption',
+  'partner',
+  'engagement',
+] as const;
 
 export const auditQuery = pageQuery.extend({
   entityType: z.enum(auditEntityTypes).optional(),
@@ -13,7 +24,8 @@ export const auditEventSchema = z
   .object({
     id: z.number().int(),
     at: z.string().openapi({ format: 'date-time' }),
-    actor: z.string(),
+    actor: z.string().openapi({ description: 'Who acted, as a stable subject: `ops:<subject>`, `account-manager:<amId>`, …' }),
+    actorName: z.string().nullable().openapi({ description: 'The display name beside it (null in rows from before)' }),
     action: z.string(),
     entityType: z.enum(auditEntityTypes),
     entityId: z.string(),

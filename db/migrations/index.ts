@@ -16,6 +16,7 @@ import * as m014OneOpenEngagement from './014_one_open_engagement';
 import * as m015LifecycleCompanies from './015_lifecycle_companies';
 import * as m016RedemptionAmendments from './016_redemption_amendments';
 import * as m017FailedNotices from './017_failed_notices';
+import * as m018AuditActorsAndPlanVersions from './018_audit_actors_and_plan_versions';
 
 // Migrations are listed here (not discovered on disk) so they load the same under tsx, vitest and a build.
 // Append-only: a change is a new file added at the end, never an edit of a released one.
@@ -37,6 +38,7 @@ const migrations: Record<string, Knex.Migration> = {
   '015_lifecycle_companies': m015LifecycleCompanies,
   '016_redemption_amendments': m016RedemptionAmendments,
   '017_failed_notices': m017FailedNotices,
+  '018_audit_actors_and_plan_versions': m018AuditActorsAndPlanVersions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -11,6 +11,8 @@ const AM = 'tok-account-manager';
 const AM2 = 'tok-account-manager-2';
 const OPS = 'tok-ops-0000';
 const CAPTAIN = 'tok-captain-dlee';
+// Issue 24: the static ops token has no id of its own, so its actor is the first 12 hex digits of its SHA-256.
+const OPS_ACTOR = 'ops:token-a70da586d867';
 
 // Who did what (ALL-3): the append-only audit record and who manages which account, on the real stack.
 describe('API: the audit record and who manages an account', () => {
@@ -46,8 +48,9 @@ describe('API: the audit record and who manages an account', () => {
     expect((await h.api.call('GET', `/v1/accounts/${id}`, { token: AM2 })).status).toBe(200);
     expect((await h.api.call('GET', '/v1/accounts?limit=200', { token: AM2 })).body.accounts.map((a: any) => a.id)).toContain(id);
     expect(await events(`entityType=account&entityId=${id}`)).toMatchObject([
+      { actor: 'account-manager:am-test', actorName: 'Alex Manager', action: 'account.nominated' },
       {
-        actor: 'ops:ops-test',
+        actor: OPS_ACTOR,
         action: 'account.account-manager.reassigned',
         before: { accountManagerId: 'am-test' },
         after: { accountManagerId: 'am-other' },
@@ -69,17 +72,21 @@ describe('API: the audit record and who manages an account', () => {
     const company = { id: `${id}-J`, name: 'Joiner', country: 'US', endUser: true, bookings: [bookings] };
     expect((await h.api.call('POST', `/v1/accounts/${id}/companies`, { token: OPS, body: company })).status).toBe(200);
     const recorded = await events(`entityId=${id}`);
-    expect(recorded.map((e) => [e.actor, e.action])).toEqual([
-      ['team-captain:dlee', 'account.auto-approval.set'],
-      ['account-manager:am-test', 'account.bookings'],
-      ['account-manager:am-test', 'account.team-captain'],
-      ['ops:ops-test', 'account.companies'],
+    // Issue 24: the nomination and the terms acceptance are recorded too, each actor beside its display name.
+    expect(recorded.map((e) => [e.actor, e.actorName, e.action])).toEqual([
+      ['account-manager:am-test', 'Alex Manager', 'account.nominated'],
+      ['team-captain:dlee', 'team-captain:dlee', 'account.terms.accepted'],
+      ['team-captain:dlee', 'team-captain:dlee', 'account.auto-approval.set'],
+      ['account-manager:am-test', 'Alex Manager', 'account.bookings'],
+      ['account-manager:am-test', 'Alex Manager', 'account.team-captain'],
+      [OPS_ACTOR, 'ops-test', 'account.companies'],
     ]);
-    expect(recorded[3].after).toEqual({ company });
-    expect(recorded[0]).toMatchObject({ entityType: 'account', before: { autoApproval: false }, after: { autoApproval: true } });
-    expect(recorded[1].after.bookings).toContainEqual(bookings);
-    expect(recorded[1].before.bookings).not.toContainEqual(bookings);
-    expect(recorded[2]).toMatchObject({ before: { teamCaptain: { ccoId: 'dlee' } }, after: { teamCaptain: captain } });
+    expect(recorded[5].after).toEqual({ company });
+    expect(recorded[1]).toMatchObject({ before: { termsAccepted: null }, after: { termsAccepted: { version: 'T1', acceptedBy: 'dlee' } } });
+    expect(recorded[2]).toMatchObject({ entityType: 'account', before: { autoApproval: false }, after: { autoApproval: true } });
+    expect(recorded[3].after.bookings).toContainEqual(bookings);
+    expect(recorded[3].before.bookings).not.toContainEqual(bookings);
+    expect(recorded[4]).toMatchObject({ before: { teamCaptain: { ccoId: 'dlee' } }, after: { teamCaptain: captain } });
     for (const e of recorded) expect(Date.now() - Date.parse(e.at)).toBeLessThan(120_000);
   });
 
@@ -99,15 +106,15 @@ describe('API: the audit record and who manages an account', () => {
     ]);
     const recorded = await events('entityType=tier-table&entityId=2045');
     expect(recorded).toMatchObject([
-      { actor: 'ops:ops-test', action: 'tier-table.published', before: null, after: { version: 1, bands: first } },
-      { actor: 'ops:ops-test', action: 'tier-table.published', before: { version: 1, bands: first }, after: { version: 2, bands: second } },
+      { actor: OPS_ACTOR, action: 'tier-table.published', before: null, after: { version: 1, bands: first } },
+      { actor: OPS_ACTOR, action: 'tier-table.published', before: { version: 1, bands: first }, after: { version: 2, bands: second } },
     ]);
   });
 
   it('ALL-3: terms publication, catalogue changes and ops decisions on extensions and certifications are audited', async () => {
     const version = uniqueId('V');
     expect((await h.api.call('POST', '/v1/terms-versions', { token: OPS, body: { version } })).status).toBe(201);
-    expect(await events(`entityType=terms-version&entityId=${version}`)).toMatchObject([{ actor: 'ops:ops-test', after: { version } }]);
+    expect(await events(`entityType=terms-version&entityId=${version}`)).toMatchObject([{ actor: OPS_ACTOR, after: { version } }]);
 
     const useCase = uniqueId('UC');
     expect((await h.api.call('PUT', `/v1/catalogue/use-cases/${useCase}`, { token: OPS, body: useCaseBody })).status).toBe(201);
@@ -136,7 +143,7 @@ describe('API: the audit record and who manages an account', () => {
     expect(await balances(OPS)).toContain(id);
     expect((await h.api.call('POST', `/v1/extension-requests/${xr}/decision`, { token: OPS, body: { approve: true } })).status).toBe(200);
     expect(await events(`entityType=extension-request&entityId=${xr}`)).toMatchObject([
-      { actor: 'ops:ops-test', action: 'extension-request.decided', before: { status: 'pending' }, after: { status: 'approved' } },
+      { actor: OPS_ACTOR, action: 'extension-request.decided', before: { status: 'pending' }, after: { status: 'approved' } },
     ]);
 
     expect(
@@ -149,7 +156,7 @@ describe('API: the audit record and who manages an account', () => {
     const cert = applied.body.certificationId as string;
     expect((await h.api.call('POST', `/v1/certifications/${cert}/decision`, { token: OPS, body: { approve: true } })).status).toBe(200);
     expect(await events(`entityType=certification&entityId=${cert}`)).toMatchObject([
-      { actor: 'ops:ops-test', action: 'certification.decision', before: { state: 'applied' }, after: { state: 'approved' } },
+      { actor: OPS_ACTOR, action: 'certification.decision', before: { state: 'applied' }, after: { state: 'approved' } },
     ]);
   });
 

@@ -115,7 +115,10 @@ describe('API: Lifecycle Incentives', () => {
         })
       ).status,
     ).toBe(201);
-    expect((await h.db('engagements').where({ id: opened.body.engagementId }).first()).success_plan).toBe('Outcomes: fewer meeting rooms');
+    // Issue 24: kept as a version of its own (migration 018), never overwritten.
+    expect(await h.db('success_plans').where({ engagement_id: opened.body.engagementId }).select('version', 'document')).toEqual([
+      { version: 1, document: 'Outcomes: fewer meeting rooms' },
+    ]);
   });
 
   it('LCI-5: a second engagement for the same partner, customer and use case is refused with 409 naming the open one; nothing more starts', async () => {

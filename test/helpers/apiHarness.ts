@@ -16,6 +16,8 @@ export const tokens: TokenMap = {
   // LOY-6: an Account Manager whose sign-in carries an email (as the portal's OIDC sign-in does).
   'tok-account-manager-mail': { role: 'account-manager', amId: 'am-mail', name: 'Casey Manager', email: 'casey@cisco.example' },
   'tok-ops-0000': { role: 'ops', name: 'ops-test' },
+  // Issue 24: a second ops holder with the same display name and an id of its own: another actor.
+  'tok-ops-same-name': { role: 'ops', id: 'ops-2', name: 'ops-test' },
   'tok-captain-dlee': { role: 'team-captain', ccoId: 'dlee' },
   'tok-captain-other': { role: 'team-captain', ccoId: 'someone-else' },
   'tok-partner-p1': { role: 'partner', partnerId: 'P-1' },

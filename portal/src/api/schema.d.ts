@@ -6691,7 +6691,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     offset?: number | null;
-                    entityType?: "account" | "tier-table" | "terms-version" | "use-case" | "extension-request" | "certification";
+                    entityType?: "account" | "tier-table" | "terms-version" | "use-case" | "extension-request" | "certification" | "lot" | "redemption" | "partner" | "engagement";
                     entityId?: string;
                     actor?: string;
                 };
@@ -7616,10 +7616,13 @@ export interface components {
             id: number;
             /** Format: date-time */
             at: string;
+            /** @description Who acted, as a stable subject: `ops:<subject>`, `account-manager:<amId>`, … */
             actor: string;
+            /** @description The display name beside it (null in rows from before) */
+            actorName: string | null;
             action: string;
             /** @enum {string} */
-            entityType: "account" | "tier-table" | "terms-version" | "use-case" | "extension-request" | "certification";
+            entityType: "account" | "tier-table" | "terms-version" | "use-case" | "extension-request" | "certification" | "lot" | "redemption" | "partner" | "engagement";
             entityId: string;
             /** @description What the change moved, as it was (null: nothing before) */
             before?: unknown;
