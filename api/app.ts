@@ -18,6 +18,8 @@ import { operations } from './operations';
 import { docsRoutes } from './routes/docs';
 import { jsonBodies, securityHeaders, writeRateLimit, type SecurityLimits } from './security';
 import { healthRoutes } from './routes/health';
+import { authThrottle } from './authThrottle';
+import { ownRequestTargets } from './requestTarget';
 import { measureRequests, metricsRoute, traceRequests, type ApiMetrics } from './metrics';
 import type { Tracer } from '@opentelemetry/api';
 import { deadline } from './deadline';
@@ -43,6 +45,8 @@ export interface AppConfig {
   auth?: AuthConfig;
   /** ALL-2: every request is answered within this many ms, with 503 + Retry-After if need be (25 s). */
   requestTimeoutMs?: number;
+  /** METRICS_TOKEN: the bearer /metrics answers (api/metrics.ts); unset: /metrics is not served. */
+  metricsToken?: string;
 }
 
 export interface AppDeps {
@@ -62,8 +66,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(ownRequestTargets([deps.config.auth?.publicUrl, deps.mail?.publicUrl].flatMap((u) => (u ? [new URL(u).host] : []))));
   if (deps.tracer) app.use(traceRequests(deps.tracer));
-  if (deps.metrics) app.use(measureRequests(deps.metrics), metricsRoute(deps.metrics));
+  if (deps.metrics) app.use(measureRequests(deps.metrics), metricsRoute(deps.metrics, deps.config.metricsToken));
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -77,13 +82,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(deadline(deps.config.requestTimeoutMs ?? 25_000));
   app.use(securityHeaders(deps.config.auth ? [new URL(deps.config.auth.issuer).origin] : []));
   app.use(jsonBodies(deps.config.limits));
-  app.use(healthRoutes(deps));
+  const signedIn = signIn(deps);
+  app.use(healthRoutes(deps, signedIn.auth));
   app.use(docsRoutes());
   app.use(portalRoutes());
   app.use(cookieParser());
-  const signedIn = signIn(deps);
   app.use(signedIn.router);
-  app.use('/v1', authenticate(signedIn.auth), writeRateLimit(deps.config.limits));
+  app.use('/v1', authenticate({ ...signedIn.auth, throttle: authThrottle(deps.config.limits) }), writeRateLimit(deps.config.limits));
   const v1 = Router();
   mountRoutes(v1, operations, deps);
   app.use(v1);

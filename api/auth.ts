@@ -5,6 +5,7 @@ import { tokenHolderSchema, type Role, type TokenHolder } from '../config/env';
 import type { AuditActor } from '../db/audit';
 import { forbidden, unauthorized } from './errors';
 import { cookieOf, sameSecret, SESSION_COOKIE, type Identity, type SessionStore } from './session';
+import type { AuthThrottle } from './authThrottle';
 
 export type TokenMap = Record<string, TokenHolder>;
 
@@ -24,6 +25,21 @@ export interface JwtCheck {
   audience: string;
   /** The issuer's JWKS (from its discovery document), fetched lazily and cached by jose. */
   jwksUri: () => Promise<URL>;
+  /** Our client: a token must name it as `azp` or (RFC 9068) `client_id`, and no other. */
+  clientId: string;
+  /** The scope a token that lists scopes must list (OIDC_API_SCOPE); an `openid`-only token lacks it. */
+  scope: string;
+}
+
+/**
+ * A token given to another client, or to none, or one whose scopes leave out the API's, is not a key to
+ * the API. A token with no `scope` claim is the API's by its audience and client: the development
+ * issuer's access tokens carry none (scripts/services/oidcIssuer.ts).
+ */
+export function grantedToUs(payload: JWTPayload, check: Pick<JwtCheck, 'clientId' | 'scope'>): boolean {
+  const clients = [payload.azp, payload.client_id].filter((c) => c !== undefined);
+  const scoped = payload.scope === undefined || (typeof payload.scope === 'string' && payload.scope.split(' ').includes(check.scope));
+  return scoped && clients.length > 0 && clients.every((c) => c === check.clientId);
 }
 
 /** The claims `role`, `cco_id`, `partner_id`, `am_id`, `name` as a holder; none when they name no valid one. */
@@ -54,7 +70,7 @@ function withTokenId(holder: TokenHolder, token: string): TokenHolder {
   return { ...holder, id: `token-${createHash('sha256').update(token).digest('hex').slice(0, 12)}` };
 }
 
-/** Verifies a bearer JWT: signature against the issuer's JWKS, issuer, audience and expiry. */
+/** Verifies a bearer JWT: signature against the issuer's JWKS, issuer, audience, expiry, scope and azp. */
 export function jwtVerifier(check: JwtCheck) {
   let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   return async (token: string): Promise<JWTPayload | undefined> => {
@@ -62,7 +78,7 @@ export function jwtVerifier(check: JwtCheck) {
       jwks ??= createRemoteJWKSet(await check.jwksUri());
       // 30 s of leeway for clocks that drift between the issuer's hosts and ours.
       const { payload } = await jwtVerify(token, jwks, { issuer: check.issuer, audience: check.audience, clockTolerance: 30 });
-      return payload;
+      return grantedToUs(payload, check) ? payload : undefined;
     } catch {
       return undefined;
     }
@@ -73,6 +89,8 @@ export interface AuthOptions {
   tokens: TokenMap;
   verifyJwt?: (token: string) => Promise<JWTPayload | undefined>;
   sessions?: SessionStore;
+  /** Failed authentications per client address (api/authThrottle.ts); none: not throttled. */
+  throttle?: AuthThrottle;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -90,22 +108,35 @@ async function bearerHolder(token: string, opts: AuthOptions): Promise<{ holder:
   return holder ? { holder, identity: identityFromClaims(claims, holder) } : undefined;
 }
 
+const bearerOf = (req: Request) => /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+
+/** The bearer token's holder, or none (no token, or one not ours): for routes open to all that tell ops more. */
+export async function bearerCaller(req: Request, opts: AuthOptions): Promise<TokenHolder | undefined> {
+  const token = bearerOf(req);
+  return token ? (await bearerHolder(token, opts))?.holder : undefined;
+}
+
 /**
  * Who is calling: a bearer token (a static API token or the issuer's JWT), else the portal's session
  * cookie, whose every non-GET request must carry its X-CSRF-Token (403 otherwise). Neither: 401.
+ * Credentials that fail count against the caller's address; past the limit its tries are 429.
  */
 export function authenticate(opts: AuthOptions) {
-  return async (req: Request, _res: Response, next: NextFunction) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
-    if (match) {
-      const found = await bearerHolder(match[1]!, opts);
-      if (!found) return next(unauthorized());
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const token = bearerOf(req);
+    const sessionId = token ? undefined : cookieOf(req, SESSION_COOKIE);
+    if (!token && !sessionId) return next(unauthorized());
+    const throttled = await opts.throttle?.refused(req);
+    if (throttled) return next(throttled);
+    const failed = () => (opts.throttle ? opts.throttle.failed(req, res, next) : next(unauthorized()));
+    if (token) {
+      const found = await bearerHolder(token, opts);
+      if (!found) return failed();
       [req.holder, req.identity] = [found.holder, found.identity];
       return next();
     }
-    const sessionId = cookieOf(req, SESSION_COOKIE);
     const session = sessionId && opts.sessions ? await opts.sessions.find(sessionId) : undefined;
-    if (!session) return next(unauthorized());
+    if (!session) return failed();
     if (!SAFE_METHODS.has(req.method) && !sameSecret(req.header('x-csrf-token'), session.csrfToken)) {
       return next(forbidden('A signed-in request that changes something needs the X-CSRF-Token header from /v1/me'));
     }

@@ -4,6 +4,8 @@ import { Router, type Request, type RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { HttpError } from './errors';
+import { sameSecret } from './session';
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 
@@ -91,9 +93,16 @@ export function traceRequests(tracer: Tracer): RequestHandler {
   };
 }
 
-export function metricsRoute(metrics: ApiMetrics): Router {
+/**
+ * GET /metrics for a scraper holding METRICS_TOKEN (bearer): anyone else 401, and with no token
+ * configured it is not served (404), since the page names every route's traffic and the outbox's backlog.
+ */
+export function metricsRoute(metrics: ApiMetrics, token: string | undefined): Router {
   const router = Router();
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res, next) => {
+    if (!token) return next(new HttpError(404, 'not_found', 'No such route'));
+    const given = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+    if (!sameSecret(given, token)) return next(new HttpError(401, 'unauthorized', 'The metrics token is required (bearer)'));
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   return router;

@@ -13,6 +13,8 @@ export interface AuthConfig {
   audience: string;
   /** Asked for at sign-in, space-separated. */
   scopes: string;
+  /** OIDC_API_SCOPE: a bearer JWT that lists scopes must list this one ('api' when unset; api/auth.ts grantedToUs). */
+  apiScope?: string;
   /** Where people reach the API: the callback and every redirect start here. */
   publicUrl: string;
   /** Seals the sign-in's transient cookie. */

@@ -11,9 +11,11 @@ export interface SecurityLimits {
   writesPerMinute?: number;
   /** The largest JSON body of an ordinary request, in KiB. */
   bodyLimitKb?: number;
+  /** Failed authentications a client address may make per 15 minutes (api/authThrottle.ts); 0: no limit. */
+  authFailuresPer15Minutes?: number;
 }
 
-export const defaultLimits = { writesPerMinute: 6000, bodyLimitKb: 64 } as const;
+export const defaultLimits = { writesPerMinute: 6000, bodyLimitKb: 64, authFailuresPer15Minutes: 50 } as const;
 
 /**
  * The operations whose bodies are bulk by design get room for what their schemas allow: a telemetry

@@ -115,6 +115,13 @@ const envSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_AUDIENCE: z.string().min(1).default('https://programs.example/api'),
   OIDC_SCOPES: z.string().min(1).default('openid profile email programs'),
+  // The scope a bearer JWT that lists scopes must list (api/auth.ts grantedToUs); the dev issuer's list none.
+  OIDC_API_SCOPE: z.string().regex(/^\S+$/, 'must be one scope').default('api'),
+  // /metrics answers only a bearer of this token (a scraper's); unset: /metrics is not served. npm start makes one.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Failed authentications (a bearer token or session cookie that is not valid) per client address per
+  // 15 minutes; past it, that address's tries are 429 until the window ends. 0: no limit.
+  AUTH_FAILURES_PER_15_MINUTES: z.coerce.number().int().min(0).max(1_000_000).default(50),
   OIDC_ISSUER_PORT: z.coerce.number().int().min(1).max(65535).default(3090),
   // Seals the sign-in's transient cookie; 32+ characters. Unset under `npm start`: generated per DATA_DIR.
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -7,9 +7,9 @@ import type { TokenHolder } from '../config/env';
  * Development secrets for `npm start` without API_TOKENS: random, made once and kept in the data dir
  * (never in the repo), so tokens printed yesterday still work today.
  */
-export function devSecrets(dataDir: string): { tokens: Record<string, TokenHolder>; postgresPassword: string } {
+export function devSecrets(dataDir: string): DevSecrets {
   const file = join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) return withAmIds(JSON.parse(readFileSync(file, 'utf8')));
+  if (existsSync(file)) return withMetricsToken(file, withAmIds(JSON.parse(readFileSync(file, 'utf8'))));
   const token = (role: string) => `dev-${role}-${randomBytes(9).toString('base64url')}`;
   const secrets = {
     tokens: {
@@ -20,13 +20,31 @@ export function devSecrets(dataDir: string): { tokens: Record<string, TokenHolde
       [token('tel')]: { role: 'telemetry' },
     } satisfies Record<string, TokenHolder>,
     postgresPassword: randomBytes(18).toString('base64url'),
+    metricsToken: newMetricsToken(),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 
+interface DevSecrets {
+  tokens: Record<string, TokenHolder>;
+  postgresPassword: string;
+  /** The bearer /metrics answers (METRICS_TOKEN). */
+  metricsToken: string;
+}
+
+const newMetricsToken = () => `dev-metrics-${randomBytes(12).toString('base64url')}`;
+
+/** A secrets file written before /metrics needed a token gets one, kept from then on. */
+function withMetricsToken(file: string, secrets: Omit<DevSecrets, 'metricsToken'> & { metricsToken?: string }): DevSecrets {
+  if (secrets.metricsToken) return secrets as DevSecrets;
+  const completed = { ...secrets, metricsToken: newMetricsToken() };
+  writeFileSync(file, JSON.stringify(completed, null, 2), { mode: 0o600 });
+  return completed;
+}
+
 /** A secrets file written before Account Managers carried an id (ALL-3) gets one: its name. */
-function withAmIds(secrets: { tokens: Record<string, TokenHolder>; postgresPassword: string }) {
+function withAmIds<S extends { tokens: Record<string, TokenHolder> }>(secrets: S): S {
   for (const holder of Object.values(secrets.tokens))
     if (holder.role === 'account-manager' && !holder.amId) holder.amId = holder.name ?? 'dev-am';
   return secrets;

@@ -42,6 +42,7 @@ async function main() {
     TEMPORAL_ADDRESS: temporalAddress,
     SMTP_URL: smtpUrl,
     API_TOKENS: JSON.stringify(tokens),
+    METRICS_TOKEN: env.METRICS_TOKEN ?? secrets.metricsToken,
     ...signIn.env,
     // The portal links each entity to its workflow in the dev server's Web UI, unless told another.
     ...(env.TEMPORAL_UI_URL || env.TEMPORAL_ADDRESS ? {} : { TEMPORAL_UI_URL: `http://127.0.0.1:${env.TEMPORAL_UI_PORT}` }),
@@ -56,6 +57,8 @@ async function main() {
     console.log('\nDevelopment API tokens (set API_TOKENS to use your own):');
     for (const [token, holder] of Object.entries(tokens)) console.log(`  ${token}  ${JSON.stringify(holder)}`);
   }
+  if (!env.METRICS_TOKEN)
+    console.log(`\nMetrics token (GET ${api}/metrics with it as bearer; set METRICS_TOKEN to use your own):\n  ${secrets.metricsToken}`);
   if (signIn.users.length) {
     console.log(`\nSign in at ${signIn.env.PUBLIC_URL}/auth/login (development issuer; set OIDC_ISSUER to use your own):`);
     for (const u of signIn.users) console.log(`  ${u.username.padEnd(9)} ${u.password}  ${JSON.stringify(u.claims)}`);

@@ -114,7 +114,13 @@ export function signIn(deps: AppDeps): { router: Router; auth: AuthOptions } {
   router.get('/auth/login', login(rp));
   router.get('/auth/callback', callback(rp, sessions));
   router.post('/auth/logout', express.urlencoded({ extended: false, limit: '4kb' }), logout(rp, sessions));
-  const verifyJwt = jwtVerifier({ issuer: cfg.issuer, audience: cfg.audience, jwksUri: rp.jwksUri });
+  const verifyJwt = jwtVerifier({
+    issuer: cfg.issuer,
+    audience: cfg.audience,
+    jwksUri: rp.jwksUri,
+    clientId: cfg.clientId,
+    scope: cfg.apiScope ?? 'api',
+  });
   return { router, auth: { tokens: deps.config.tokens, verifyJwt, sessions } };
 }
 

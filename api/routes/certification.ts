@@ -20,7 +20,7 @@ type Handle = WorkflowHandle<typeof certification>;
 async function ownedCertification(db: AppDeps['db'], holder: TokenHolder, id: string): Promise<string> {
   const row = await findCertification(db, id);
   if (!row) throw notFound(`Certification ${id}`);
-  if (holder.role === 'partner' && holder.partnerId !== row.partnerId) throw forbidden('This is not your certification');
+  if (holder.role === 'partner' && holder.partnerId !== row.partnerId) throw notFound(`Certification ${id}`);
   return id;
 }
 

@@ -95,7 +95,7 @@ const readLot = route({
   errors: { 404: 'No such lot' },
   handler: async ({ params: { id }, holder }, { temporal, db }) => {
     const row = await existingLot(db, id);
-    await assertCaptainOf(db, holder, row.accountId);
+    await assertCaptainOf(db, holder, row.accountId, undefined, `Lot ${id}`);
     return { status: 200, body: { ...(await lotHandle(temporal, id).query(lotStateQuery)), balance: row.balance } };
   },
 });
@@ -156,8 +156,10 @@ const redeem = route({
     const lot = body.lotId ? await existingLot(deps.db, body.lotId) : undefined;
     const accountId = body.accountId ?? lot?.accountId ?? null;
     const account = accountId ? await accountOwner(deps.db, accountId) : undefined;
-    if (accountId && !account) throw notFound(`Account ${accountId}`);
-    await assertCaptainOf(deps.db, holder, accountId, account);
+    // Absent and not yours are one 404, naming what the body named (a lot, or an account).
+    const subject = body.lotId ? `Lot ${body.lotId}` : `Account ${accountId ?? ''}`;
+    if (accountId && !account) throw notFound(subject);
+    await assertCaptainOf(deps.db, holder, accountId, account, subject);
     assertTermsAccepted(holder, account, body.lotId ? 'lotId' : 'accountId');
     await assertCleared(deps, body.lotId ? { field: 'lotId', country: lot?.country } : { field: 'accountId' }, accountId);
     // ALL-4: a keyed retry makes the same id, and the desk answers a hold that committed with what it placed.
@@ -181,7 +183,7 @@ const redeem = route({
 async function ownRedemption(db: AppDeps['db'], holder: TokenHolder, id: string) {
   const row = await redemptionRow(db, id);
   if (!row) throw notFound(`Redemption ${id}`);
-  await assertCaptainOf(db, holder, row.accountId, row.accountId ? row : undefined);
+  await assertCaptainOf(db, holder, row.accountId, row.accountId ? row : undefined, `Redemption ${id}`);
   return row;
 }
 

@@ -32,7 +32,7 @@ const requestExtension = route({
   errors: { 404: 'No such lot', 409: 'Already asked', 422: 'Outside the window' },
   idempotent: true,
   handler: async ({ params: { id }, body: { usagePlan }, holder, req }, { temporal, db }) => {
-    await assertCaptainOf(db, holder, (await existingLot(db, id)).accountId);
+    await assertCaptainOf(db, holder, (await existingLot(db, id)).accountId, undefined, `Lot ${id}`);
     const requestId = mintId('XR', holder, req);
     // ALL-4: the update's id is the request's, so Temporal answers a keyed retry of one it accepted with its result.
     const by = actorOf(holder);

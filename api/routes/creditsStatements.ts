@@ -1,7 +1,7 @@
 import { accountOwner, balancesByAccount, expiringWithin, lotsOfAccount, redemptionsBetween } from '../../db/creditsReads';
 import { findStatement, listStatements } from '../../db/creditsStatements';
 import { addDays } from '../../domain/calendar';
-import { forbidden, notFound } from '../errors';
+import { notFound } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/credits';
 import * as reports from '../schemas/creditsReports';
@@ -17,21 +17,21 @@ export const READERS = ['ops', 'account-manager', 'team-captain'] as const;
 
 /**
  * ALL-3: a Team Captain acts only on its own account's credits, an Account Manager only on those of the
- * accounts it manages; ops on all. `known`: the account the route has just read.
+ * accounts it manages; ops on all. `known`: the account the route has just read. "Not yours" is the same
+ * 404 as "absent", naming `subject` (what the route was asked for), so the answer never tells a caller
+ * which accounts are enrolled or whose an entity is.
  */
 export async function assertCaptainOf(
   db: AppDeps['db'],
   holder: TokenHolder,
   accountId: string | null,
   known?: { captainCcoId: string | null; accountManagerId: string | null },
+  subject = `Account ${accountId ?? ''}`,
 ) {
   if (holder.role !== 'team-captain' && holder.role !== 'account-manager') return;
   const owner = known ?? (accountId ? await accountOwner(db, accountId) : undefined);
-  // An Account Manager is told an account does not exist, as ops are (a captain only that it is not its own).
-  if (!owner && accountId && holder.role === 'account-manager') throw notFound(`Account ${accountId}`);
   const own = holder.role === 'team-captain' ? owner?.captainCcoId === holder.ccoId : owner?.accountManagerId === holder.amId;
-  if (!owner || !own)
-    throw forbidden(holder.role === 'team-captain' ? "These are not your account's credits" : 'You do not manage this account');
+  if (!owner || !own) throw notFound(subject);
 }
 
 export const REPORT_READERS = ['ops', 'account-manager'] as const;

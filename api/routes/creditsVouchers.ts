@@ -19,7 +19,7 @@ const readVoucher = route({
   handler: async ({ params: { id }, holder }, { db }) => {
     const voucher = await findVoucher(db, id);
     if (!voucher) throw notFound(`Exam voucher ${id}`);
-    await assertCaptainOf(db, holder, voucher.accountId);
+    await assertCaptainOf(db, holder, voucher.accountId, undefined, `Exam voucher ${id}`);
     return { status: 200, body: voucher };
   },
 });

@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
+import { join } from 'node:path';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { buildOpenApi } from '../openapi';
 
@@ -13,12 +14,15 @@ const page = `<!doctype html>
 // A file, not an inline script: the CSP (api/security.ts) runs this origin's scripts only.
 const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', validatorUrl: null });`;
 
+/** The two files the page loads, and nothing else of swagger-ui-dist (its other bundles, maps, package.json). */
+const ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js'] as const;
+
 /** /openapi.json and a browsable page of it at /docs, served from the installed swagger-ui-dist (no CDN). */
 export function docsRoutes(): Router {
   const document = buildOpenApi();
   const router = Router();
   router.get('/openapi.json', (_req, res) => res.json(document));
-  router.use('/docs/assets', express.static(getAbsoluteFSPath(), { index: false }));
+  for (const asset of ASSETS) router.get(`/docs/assets/${asset}`, (_req, res) => res.sendFile(join(getAbsoluteFSPath(), asset)));
   router.get('/docs/init.js', (_req, res) => res.type('text/javascript').send(init));
   router.get('/docs', (_req, res) => res.type('html').send(page));
   return router;

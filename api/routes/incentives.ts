@@ -30,7 +30,7 @@ const SIGNAL_CONCURRENCY = 32;
 async function ownEngagement(db: AppDeps['db'], holder: TokenHolder, engagementId: string) {
   const row = await engagementOwner(db, engagementId);
   if (!row) throw notFound(`Engagement ${engagementId}`);
-  if (holder.role === 'partner' && holder.partnerId !== row.partnerId) throw forbidden('This is not your engagement');
+  if (holder.role === 'partner' && holder.partnerId !== row.partnerId) throw notFound(`Engagement ${engagementId}`);
 }
 
 /** The use case a new engagement copies: a later replace of it does not move the engagement's goalposts. */

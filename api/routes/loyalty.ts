@@ -19,7 +19,7 @@ import type { AppDeps } from '../app';
 import type { Identity } from '../session';
 import { actorFrom, actorOf } from '../auth';
 import { toHttpError } from '../errorHandler';
-import { conflict, forbidden, unprocessable } from '../errors';
+import { conflict, notFound, unprocessable } from '../errors';
 import { route } from '../route';
 import * as s from '../schemas/loyalty';
 import { assertMayNominateAgain, groupRoutes, nextLifecycle } from './loyaltyGroups';
@@ -29,9 +29,9 @@ import { account, accountChanges, ACCOUNT_MANAGERS } from './loyaltyChanges';
 import { managerRoutes } from './loyaltyManagers';
 import { programDataRoutes } from './loyaltyProgramData';
 
-/** ALL-3: a Team Captain sees and acts on its own account only. */
+/** ALL-3: a Team Captain sees and acts on its own account only; another's is the 404 of an absent one. */
 function assertOwnAccount(holder: TokenHolder, state: LoyaltyAccountState) {
-  if (holder.role === 'team-captain' && holder.ccoId !== state.teamCaptain.ccoId) throw forbidden('This is not your account');
+  if (holder.role === 'team-captain' && holder.ccoId !== state.teamCaptain.ccoId) throw notFound(`Account ${state.accountId}`);
 }
 
 async function startAccount({ temporal, config }: AppDeps, input: LoyaltyAccountInput) {

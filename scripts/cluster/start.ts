@@ -88,6 +88,7 @@ async function main() {
     DATABASE_URL: databaseUrl,
     SMTP_URL: smtpUrl,
     API_TOKENS: JSON.stringify(tokens),
+    METRICS_TOKEN: env.METRICS_TOKEN ?? secrets.metricsToken,
   };
   const [, , apiA, apiB] = startApp(env, childEnv);
   const apis = [`http://127.0.0.1:${env.PORT}`, `http://127.0.0.1:${env.PORT + 1}`];
@@ -104,6 +105,8 @@ async function main() {
     console.log('\nDevelopment API tokens (set API_TOKENS to use your own):');
     for (const [token, holder] of Object.entries(tokens)) console.log(`  ${token}  ${JSON.stringify(holder)}`);
   }
+  if (!env.METRICS_TOKEN)
+    console.log(`\nMetrics token (bearer for each API's /metrics; set METRICS_TOKEN to use your own):\n  ${secrets.metricsToken}`);
   console.log('\nCtrl-C stops everything.');
 }
 

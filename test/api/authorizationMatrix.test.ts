@@ -40,7 +40,8 @@ const today = new Date().toISOString().slice(0, 10);
 const captain = (whose: Whose) => ({ name: 'Dana Lee', email: 'captain@matrix.example', ccoId: whose === 'own' ? 'dlee' : 'someone-else' });
 const application = (whose: Whose) => ({ country: whose === 'own' ? 'DE' : 'FR', requirements: fullRequirements() });
 const OWN_AND_ANOTHER = (own: number, another: number) => [own, another] as const;
-const AM_OWN = (ok: number) => OWN_AND_ANOTHER(ok, 403);
+// Another's entity is the 404 of an absent one (issue 24): the answer tells no one what is enrolled, or whose.
+const AM_OWN = (ok: number) => OWN_AND_ANOTHER(ok, 404);
 const bookings = { fiscalYear: 2026, directUsd: 1_000_000, indirectUsd: 0 };
 const company = () => ({ id: uniqueId('JOIN'), name: 'Joiner', country: 'US', endUser: true, bookings: [bookings] });
 

@@ -65,8 +65,8 @@ describe('API: Premier Certification', () => {
 
     await h.db('partners').insert({ id: 'P-2', name: 'P Two', email: 'p2@partner.example' });
     await h.db('certifications').insert({ id: 'P-2-DE', partner_id: 'P-2', country: 'DE', state: 'approved' });
-    expect((await h.api.call('GET', '/v1/certifications/P-2-DE', { token: P1 })).status).toBe(403);
-    expect((await h.api.call('POST', '/v1/certifications/P-2-DE/renewal', { token: P1, body: fullRequirements() })).status).toBe(403);
+    expect((await h.api.call('GET', '/v1/certifications/P-2-DE', { token: P1 })).status).toBe(404);
+    expect((await h.api.call('POST', '/v1/certifications/P-2-DE/renewal', { token: P1, body: fullRequirements() })).status).toBe(404);
     const mine = await h.api.call('GET', '/v1/certifications', { token: P1 });
     expect(mine.body.certifications.map((c: { id: string }) => c.id)).toEqual(['P-1-US']);
     const all = await h.api.call('GET', '/v1/certifications?state=approved', { token: OPS });

@@ -69,7 +69,7 @@ describe('API: Learning Credits', () => {
     const lot = await h.api.call('GET', `/v1/lots/${res.body.lotId}`, { token: CAPTAIN });
     expect(lot.status).toBe(200);
     expect(lot.body).toMatchObject({ balance: 250, lot: { source: 'purchase', accountId } });
-    expect((await h.api.call('GET', `/v1/lots/${res.body.lotId}`, { token: OTHER })).status).toBe(403);
+    expect((await h.api.call('GET', `/v1/lots/${res.body.lotId}`, { token: OTHER })).status).toBe(404);
     await expect.poll(balance, { timeout: 15_000 }).toBe(250);
   });
 
@@ -127,7 +127,7 @@ describe('API: Learning Credits', () => {
     expect(res.body).toMatchObject({ status: 'pending', credits: 30 });
     expect(await balance()).toBe(start - 30);
     const id = res.body.redemptionId;
-    expect((await h.api.call('POST', `/v1/redemptions/${id}/decision`, { token: OTHER, body: { approve: true } })).status).toBe(403);
+    expect((await h.api.call('POST', `/v1/redemptions/${id}/decision`, { token: OTHER, body: { approve: true } })).status).toBe(404);
     expect((await h.api.call('POST', `/v1/redemptions/${id}/decision`, { token: OPS, body: { approve: true } })).status).toBe(403);
     const decided = await h.api.call('POST', `/v1/redemptions/${id}/decision`, { token: CAPTAIN, body: { approve: true } });
     expect(decided.status).toBe(200);
@@ -138,7 +138,7 @@ describe('API: Learning Credits', () => {
 
   it('CLC-6: with auto-approval on, a request is redeemed at once; a request beyond the balance is 422', async () => {
     expect((await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: OTHER, body: { enabled: true } })).status).toBe(
-      403,
+      404,
     );
     const on = await h.api.call('PUT', `/v1/accounts/${accountId}/auto-approval`, { token: CAPTAIN, body: { enabled: true } });
     expect(on.body).toEqual({ accountId, autoApproval: true });
@@ -193,7 +193,7 @@ describe('API: Learning Credits', () => {
       credits: 3,
       state: 'issued',
     });
-    expect((await h.api.call('GET', `/v1/vouchers/${exam.body.voucherId}`, { token: OTHER })).status).toBe(403);
+    expect((await h.api.call('GET', `/v1/vouchers/${exam.body.voucherId}`, { token: OTHER })).status).toBe(404);
     expect((await h.api.call('GET', '/v1/vouchers/EV-none', { token: OPS })).status).toBe(404);
 
     const records = await h.api.call('GET', `/v1/reports/training-records?learnerEmail=${encodeURIComponent(learner.email)}`, {

@@ -26,7 +26,7 @@ describe('API: Lifecycle Incentives', () => {
     const opened = await h.api.call('POST', '/v1/engagements', { token: P1, body: { customerId: 'CUST-9', useCaseId: 'security-mfa' } });
     expect(opened.status).toBe(201);
     const id = opened.body.engagementId;
-    expect((await h.api.call('GET', `/v1/engagements/${id}`, { token: 'tok-partner-p2' })).status).toBe(403);
+    expect((await h.api.call('GET', `/v1/engagements/${id}`, { token: 'tok-partner-p2' })).status).toBe(404);
 
     const bad = await h.api.call('POST', '/v1/telemetry', {
       token: TEL,
@@ -106,7 +106,7 @@ describe('API: Lifecycle Incentives', () => {
     expect(
       (await h.api.call('POST', `/v1/engagements/${opened.body.engagementId}/success-plan`, { token: P1, body: { document: 'plan' } }))
         .status,
-    ).toBe(403);
+    ).toBe(404);
     expect(
       (
         await h.api.call('POST', `/v1/engagements/${opened.body.engagementId}/success-plan`, {

@@ -31,21 +31,32 @@ describe('API: nominations and accounts', () => {
         (err) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)),
       );
 
-  it('health: 200 when Postgres and Temporal answer', async () => {
+  it('health: 200 when Postgres and Temporal answer; only ops are shown each check', async () => {
     const res = await h.api.call('GET', '/healthz');
     expect(res.status).toBe(200);
-    expect(res.body.checks).toEqual({ postgres: 'ok', temporal: 'ok' });
+    expect(res.body).toEqual({ status: 'ok' });
+    const asOps = await h.api.call('GET', '/healthz', { token: 'tok-ops-0000' });
+    expect(asOps.body).toEqual({ status: 'ok', checks: { postgres: 'ok', temporal: 'ok' } });
   });
 
-  it('health: 503 naming Postgres when it does not answer', async () => {
+  it('issue 24 (readiness): 503 with Retry-After when Postgres does not answer; which one fails, and why, only ops are told', async () => {
     const deadDb = connectDb('postgres://nobody:x@127.0.0.1:1/none', { min: 0, max: 1 });
     const deadApi = await startApi({ temporal: h.env.client, db: deadDb, taskQueue: h.taskQueue, today: () => today });
-    const res = await deadApi.call('GET', '/healthz');
-    const body = res.body as { checks: Record<string, string> };
+    const [anonymous, captain, ops] = [
+      await deadApi.call('GET', '/health/ready'),
+      await deadApi.call('GET', '/health/ready', { token: 'tok-captain-dlee' }),
+      await deadApi.call('GET', '/health/ready', { token: 'tok-ops-0000' }),
+    ];
     await deadApi.close();
     await deadDb.destroy();
-    expect(res.status).toBe(503);
-    expect(body.checks.postgres).toMatch(/^failed/);
+    for (const res of [anonymous, captain]) {
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(res.body).toEqual({ status: 'unavailable' });
+    }
+    expect(ops.status).toBe(503);
+    const body = ops.body as { checks: Record<string, string> };
+    expect(body.checks.postgres).toMatch(/^failed: ./);
     expect(body.checks.temporal).toBe('ok');
   });
 
@@ -206,13 +217,13 @@ describe('API: nominations and accounts', () => {
     const asOps = await h.api.call('GET', `/v1/accounts/${group}`, { token: 'tok-ops-0000' });
     expect(asOps.status).toBe(200);
     expect(asOps.body).toMatchObject({ accountId: group, state: 'nominated', tier: 1, termsVersion: 'T1' });
-    expect((await h.api.call('GET', `/v1/accounts/${group}`, { token: 'tok-captain-other' })).status).toBe(403);
+    expect((await h.api.call('GET', `/v1/accounts/${group}`, { token: 'tok-captain-other' })).status).toBe(404);
     expect((await h.api.call('GET', `/v1/accounts/${group}`, { token: 'tok-partner-p1' })).status).toBe(403);
     expect((await h.api.call('GET', '/v1/accounts/NO-SUCH', { token: 'tok-ops-0000' })).status).toBe(404);
 
     expect(
       (await h.api.call('POST', `/v1/accounts/${group}/terms-acceptance`, { token: 'tok-captain-other', body: { version: 'T1' } })).status,
-    ).toBe(403);
+    ).toBe(404);
     expect((await h.api.call('POST', `/v1/accounts/${group}/terms-acceptance`, { token: 'tok-captain-dlee', body: {} })).status).toBe(400);
     const stale = await h.api.call('POST', `/v1/accounts/${group}/terms-acceptance`, {
       token: 'tok-captain-dlee',

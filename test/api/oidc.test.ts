@@ -158,9 +158,13 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
       403,
     );
 
-    const claims = { sub: 'captain', role: 'team-captain', cco_id: 'dlee', name: 'Dana Lee' };
+    // An access token as the issuer makes them: for our client (RFC 9068 client_id), no scope claim.
+    const claims = { sub: 'captain', role: 'team-captain', cco_id: 'dlee', name: 'Dana Lee', client_id: CLIENT_ID };
     const now = Math.floor(Date.now() / 1000);
     expect((await bearer(await issuer.mint(claims, { expiresAt: now + 600 }))).status).toBe(200);
+    expect((await bearer(await issuer.mint({ ...claims, azp: CLIENT_ID, scope: 'openid api' }, { expiresAt: now + 600 }))).status).toBe(
+      200,
+    );
     expect((await bearer(await issuer.mint(claims, { expiresAt: now - 60 }))).status).toBe(401);
     expect((await bearer(await issuer.mint(claims, { expiresAt: now + 600, audience: 'https://other.example/api' }))).status).toBe(401);
     expect((await bearer(await issuer.mint(claims, { expiresAt: now + 600, issuer: 'https://other-issuer.example' }))).status).toBe(401);
@@ -182,6 +186,21 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
     }
     // Machine callers keep their static tokens.
     expect((await bearer('tok-ops-0000')).body).toEqual({ role: 'ops', name: 'ops-test', csrfToken: '' });
+  });
+
+  it("issue 24: a JWT whose scopes leave out the API's (openid only) or given to another client or none (azp, client_id) is 401", async () => {
+    const claims = { sub: 'captain', role: 'team-captain', cco_id: 'dlee', name: 'Dana Lee', client_id: CLIENT_ID };
+    const expiresAt = Math.floor(Date.now() / 1000) + 600;
+    const { client_id: _client, ...noClient } = claims;
+    for (const refused of [
+      { ...claims, scope: 'openid' },
+      { ...claims, scope: 'openid profile email programs' },
+      noClient,
+      { ...claims, azp: 'another-client' },
+      { ...claims, client_id: 'another-client' },
+      { ...noClient, azp: 'another-client', scope: 'api' },
+    ])
+      expect((await bearer(await issuer.mint(refused, { expiresAt }))).status, JSON.stringify(refused)).toBe(401);
   });
 
   it('CSRF: with the session cookie a change needs X-CSRF-Token from /v1/me (403 without or wrong); reads need none', async () => {
@@ -237,7 +256,7 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
     expect(created.status).toBe(201);
     const id = created.body.accountId as string;
     expect((await dlee.browser.call(api, 'GET', `/v1/accounts/${id}`)).status).toBe(200);
-    expect((await mchan.browser.call(api, 'GET', `/v1/accounts/${id}`)).status).toBe(403);
+    expect((await mchan.browser.call(api, 'GET', `/v1/accounts/${id}`)).status).toBe(404);
 
     const replaced = await am.browser.call(api, 'PUT', `/v1/accounts/${id}/team-captain`, {
       body: { name: 'Morgan Chan', email: 'mchan@acme.example', ccoId: 'mchan' },
@@ -245,10 +264,10 @@ describe('API: OpenID Connect sign-in (issue 13)', () => {
     });
     expect(replaced.status).toBe(200);
     // The same sessions, the very next requests.
-    expect((await dlee.browser.call(api, 'GET', `/v1/accounts/${id}`)).status).toBe(403);
+    expect((await dlee.browser.call(api, 'GET', `/v1/accounts/${id}`)).status).toBe(404);
     expect(
       (await dlee.browser.call(api, 'POST', `/v1/accounts/${id}/terms-acceptance`, { body: { version: 'T1' }, csrf: dlee.csrf })).status,
-    ).toBe(403);
+    ).toBe(404);
     expect((await mchan.browser.call(api, 'GET', `/v1/accounts/${id}`)).status).toBe(200);
     const accepted = await mchan.browser.call(api, 'POST', `/v1/accounts/${id}/terms-acceptance`, {
       body: { version: 'T1' },

@@ -14,7 +14,7 @@ import { TASK_QUEUE } from '../../workflows/definitions';
 import { loyaltyAccount } from '../../workflows/loyalty';
 import { loyaltyWorkflowId } from '../../workflows/loyaltyDefinitions';
 import { carriedAccount } from './carried';
-import { call, clusterHarness } from './clusterHarness';
+import { call, clusterHarness, METRICS_TOKEN } from './clusterHarness';
 import { metricAt, sampleSum, scrape } from './scrape';
 import { timerDue } from './timerWorkflow';
 
@@ -93,7 +93,7 @@ describe('the Temporal cluster profile (issue 14)', () => {
     // The SDK core's own metrics come through the same page.
     expect((await scrape(metricsA)).text).toMatch(/^temporal_workflow_task_schedule_to_start_latency\w*\{/m);
     // API A (dist/api/main.js) counted the nomination it answered.
-    const apiA = await scrape(`${h.apis[0]}/metrics`);
+    const apiA = await scrape(`${h.apis[0]}/metrics`, METRICS_TOKEN);
     expect(apiA.status).toBe(200);
     expect(sampleSum(apiA.text, 'http_requests_total', { method: 'POST', route: '/v1/nominations', status: '201' })).toBe(1);
   }, 600_000);

@@ -21,6 +21,9 @@ import { createBlankDatabase, ensureBuilt, migrateCompiled } from './production'
 import { startSmtpServer } from '../helpers/smtp';
 import { TASK_QUEUE } from '../../workflows/definitions';
 
+/** The bearer the APIs' /metrics answer (METRICS_TOKEN), as a scraper is configured with. */
+export const METRICS_TOKEN = 'cluster-metrics-scraper-token';
+
 export async function clusterHarness() {
   // Built from the Go module proxy on a clean machine (CI): about 10 minutes on 2 cores, then cached.
   const tools = await ensureTemporalServer();
@@ -48,6 +51,7 @@ export async function clusterHarness() {
     DATABASE_URL: database.url,
     SMTP_URL: smtp.url,
     API_TOKENS: JSON.stringify(tokens),
+    METRICS_TOKEN,
     LOG_LEVEL: 'warn',
   };
   const migrated = await migrateCompiled(env);

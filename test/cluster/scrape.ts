@@ -1,6 +1,8 @@
 // Reads a Prometheus text page the way a scraper does: the sum of a metric's samples whose labels include `labels`.
-export async function scrape(url: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+/** An API's /metrics needs its METRICS_TOKEN as bearer (`token`); a worker's port needs none. */
+export async function scrape(url: string, token?: string): Promise<{ status: number; text: string }> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
   return { status: res.status, text: await res.text() };
 }
 

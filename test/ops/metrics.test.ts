@@ -60,7 +60,10 @@ async function startAccountDueToday(env: TestWorkflowEnvironment, db: Awaited<Re
   });
 }
 
-const text = (url: string) => fetch(url).then((r) => r.text());
+/** The API's /metrics answers a scraper holding METRICS_TOKEN; the worker's port needs none. */
+const METRICS_TOKEN = 'ops-test-metrics-token';
+const scraper = { authorization: `Bearer ${METRICS_TOKEN}` };
+const text = (url: string) => fetch(url, { headers: scraper }).then((r) => r.text());
 
 describe('metrics, health and logs (API and worker)', () => {
   let env: TestWorkflowEnvironment;
@@ -76,7 +79,7 @@ describe('metrics, health and logs (API and worker)', () => {
       temporal: env.client,
       db: database.db,
       logger: pino({ level: 'silent' }),
-      config: { tokens, taskQueue: TASK_QUEUE, termsVersion: 'T1' },
+      config: { tokens, taskQueue: TASK_QUEUE, termsVersion: 'T1', metricsToken: METRICS_TOKEN },
       today: () => today,
       metrics: (apiMetrics = createApiMetrics(database.db)),
     });
@@ -120,13 +123,16 @@ describe('metrics, health and logs (API and worker)', () => {
       message_id: '<ops-test-stuck@test>',
     });
     expect(await fetch(`${api.base}/health/live`).then((r) => r.status)).toBe(200);
-    const ready = await fetch(`${api.base}/health/ready`);
+    const auth = { authorization: `Bearer ${OPS}` };
+    const ready = await fetch(`${api.base}/health/ready`, { headers: auth });
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', temporal: 'ok' } });
-    const auth = { authorization: `Bearer ${OPS}` };
     expect((await fetch(`${api.base}/v1/accounts/NOPE`, { headers: auth })).status).toBe(404);
     expect((await fetch(`${api.base}/v1/accounts/NOPE`, { headers: auth })).status).toBe(404);
-    const metrics = await fetch(`${api.base}/metrics`);
+    // Issue 24: the page is the scraper's: no token, another token (ops' own included) is 401.
+    for (const headers of [{}, auth, { authorization: 'Bearer ops-test-metrics-tokeN' }])
+      expect((await fetch(`${api.base}/metrics`, { headers })).status).toBe(401);
+    const metrics = await fetch(`${api.base}/metrics`, { headers: scraper });
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     const body = await metrics.text();
     expect(body).toContain('http_requests_total{method="GET",route="/v1/accounts/:id",status="404"} 2');

@@ -199,7 +199,7 @@ describe("Portal journeys: the AM records bookings, ops decide certifications, t
     const month = today.slice(0, 7);
     expect(await buildStatements(h.db, month)).toBeGreaterThan(0);
     // ALL-3: another account's captain cannot list them.
-    expect((await call('tok-captain-other', 'GET', `/v1/accounts/${accountId}/statements`)).status).toBe(403);
+    expect((await call('tok-captain-other', 'GET', `/v1/accounts/${accountId}/statements`)).status).toBe(404);
     await page.reload();
     const lotId = (await call(FIXTURE_TOKENS.ops, 'GET', `/v1/accounts/${accountId}/lots`)).body.lots[0].id as string;
     await page

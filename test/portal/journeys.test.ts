@@ -289,10 +289,10 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
     await page.getByText('You are the Team Captain of no account.').waitFor(WAIT);
     expect(await page.getByRole('link', { name: accountId }).count()).toBe(0);
     await page.goto(`${h.api.base}/app/accounts/${accountId}`);
-    await expect.poll(() => page.getByRole('alert').textContent(), WAIT).toBe('This is not your account');
+    await expect.poll(() => page.getByRole('alert').textContent(), WAIT).toBe(`Account ${accountId} not found`);
     expect(await page.locator('main').textContent()).not.toContain('Dana Lee');
     for (const path of [`/v1/accounts/${accountId}`, `/v1/accounts/${accountId}/lots`, `/v1/accounts/${accountId}/balance`])
-      expect((await page.request.get(`${h.api.base}${path}`)).status()).toBe(403);
+      expect((await page.request.get(`${h.api.base}${path}`)).status()).toBe(404);
     const mine = await page.request.get(`${h.api.base}/v1/my/redemptions?view=history`);
     expect(((await mine.json()) as { redemptions: unknown[] }).redemptions).toEqual([]);
   });
@@ -344,6 +344,6 @@ describe('Portal journeys: partner, Account Manager, and a captain of another ac
     await before.reload();
     await before.getByText('You are the Team Captain of no account.').waitFor(WAIT);
     await before.goto(`${h.api.base}/app/accounts/${accountId}`);
-    await expect.poll(() => before.getByRole('alert').textContent(), WAIT).toBe('This is not your account');
+    await expect.poll(() => before.getByRole('alert').textContent(), WAIT).toBe(`Account ${accountId} not found`);
   });
 });
