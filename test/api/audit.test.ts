@@ -34,17 +34,17 @@ describe('API: the audit record and who manages an account', () => {
     const id = await nominated();
     expect((await h.db('accounts').where({ id }).first()).account_manager_id).toBe('am-test');
     expect((await h.api.call('GET', `/v1/accounts/${id}`, { token: AM })).status).toBe(200);
-    expect((await h.api.call('GET', `/v1/accounts/${id}`, { token: AM2 })).status).toBe(403);
+    expect((await h.api.call('GET', `/v1/accounts/${id}`, { token: AM2 })).status).toBe(404);
     expect((await h.api.call('GET', '/v1/accounts?limit=200', { token: AM2 })).body.accounts.map((a: any) => a.id)).not.toContain(id);
 
     expect((await h.api.call('PUT', `/v1/accounts/${id}/account-manager`, { token: AM2, body: { amId: 'am-other' } })).status).toBe(403);
     const moved = await h.api.call('PUT', `/v1/accounts/${id}/account-manager`, { token: OPS, body: { amId: 'am-other' } });
     expect(moved).toMatchObject({ status: 200, body: { accountId: id, accountManagerId: 'am-other', previous: 'am-test' } });
-    expect((await h.api.call('GET', `/v1/accounts/${id}`, { token: AM })).status).toBe(403);
+    expect((await h.api.call('GET', `/v1/accounts/${id}`, { token: AM })).status).toBe(404);
     expect(
       (await h.api.call('POST', `/v1/accounts/${id}/bookings`, { token: AM, body: { fiscalYear: 2026, directUsd: 1, indirectUsd: 0 } }))
         .status,
-    ).toBe(403);
+    ).toBe(404);
     expect((await h.api.call('GET', `/v1/accounts/${id}`, { token: AM2 })).status).toBe(200);
     expect((await h.api.call('GET', '/v1/accounts?limit=200', { token: AM2 })).body.accounts.map((a: any) => a.id)).toContain(id);
     expect(await events(`entityType=account&entityId=${id}`)).toMatchObject([
