@@ -98,9 +98,10 @@ describe('traces (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     expect(res.status).toBe(201);
     const named = (name: string) => collector.spans.find((s) => s.name === name);
     await eventually(
-      'the activity spans',
+      'the request and activity spans',
       async () => collector.spans.map((s) => s.name).join(', '),
-      () => !!named('RunActivity:recordNomination') && !!named('RunActivity:sendNotice'),
+      // The API's request span ends when its answer is sent, and may be exported after the worker's spans.
+      () => !!named('POST /v1/nominations') && !!named('RunActivity:recordNomination') && !!named('RunActivity:sendNotice'),
     );
     const request = named('POST /v1/nominations')!;
     expect(request).toMatchObject({ service: 'cisco-programs-api', parentSpanId: undefined });
