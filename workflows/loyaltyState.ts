@@ -23,7 +23,7 @@ import {
   type TeamCaptain,
   type WithdrawInput,
 } from './loyaltyDefinitions';
-import { acts, refusal } from './shared';
+import { acts, refusal, whenFirstWritten } from './shared';
 
 export class LoyaltyAccount {
   readonly s: LoyaltyAccountState;
@@ -49,10 +49,7 @@ export class LoyaltyAccount {
   }
 
   termsPending = () => this.s.termsAccepted?.version !== this.s.termsVersion;
-  whenRecorded = async (): Promise<void> => {
-    await condition(() => this.recorded || this.refused !== null);
-    if (this.refused) throw this.refused;
-  };
+  whenRecorded = () => whenFirstWritten(this);
 
   assertOpen(): void {
     const { state } = this.s;
