@@ -180,4 +180,34 @@ describe('issue 24 finding 2: a refused first write ends its lifecycle with a 42
       { id: engagementId, customer_id: customerId, state: 'active' },
     ]);
   });
+
+  it('issue 24 finding 2: an update accepted by a run that closes before it answers (here terminated by ops) answers 409, never a 500', async () => {
+    const { partnerId, email } = await newPartner();
+    const engagementId = uniqueId('EN');
+    // The engagement's first write waits behind this lock on its partner's row (the foreign key's check).
+    const trx = await h.db.transaction();
+    try {
+      await trx('partners').where({ id: partnerId }).forUpdate().first();
+      const input: EngagementInput = { engagementId, partnerId, customerId: uniqueId('C'), partnerEmail: email, useCase, phaseMonths: 12 };
+      const start = new WithStartWorkflowOperation(incentiveEngagement, {
+        workflowId: incentiveWorkflowId(engagementId),
+        taskQueue: h.taskQueue,
+        workflowIdConflictPolicy: 'FAIL',
+        args: [input],
+      });
+      // Accepted, not yet answered: the update waits for the record.
+      const update = await h.steadyClient.workflow.startUpdateWithStart(engagementRecordedUpdate, {
+        startWorkflowOperation: start,
+        waitForStage: 'ACCEPTED',
+      });
+      const run = await start.workflowHandle();
+      await expect.poll(async () => (await run.describe()).raw.pendingActivities?.length ?? 0, { timeout: 10_000 }).toBe(1);
+      await run.terminate('ops end it while its record waits');
+      const http = await answerOf(update.result());
+      expect(http?.status).toBe(409);
+      expect(http?.message).toBe('the workflow closed before it answered this request; read its state before trying again');
+    } finally {
+      await trx.rollback();
+    }
+  });
 });
