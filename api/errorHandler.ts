@@ -32,6 +32,9 @@ function fieldsOf(failure: ApplicationFailure): FieldError[] {
   return fields.map((f) => ({ field: f.field, message: f.message ?? failure.message }));
 }
 
+/** The failure type Temporal's server gives an accepted update whose run closed first. */
+const UPDATE_OUTLIVED_RUN = 'AcceptedUpdateCompletedWorkflow';
+
 function fromFailure(failure: ApplicationFailure): HttpError | undefined {
   switch (failure.type) {
     case failureTypes.conflict:
@@ -44,6 +47,10 @@ function fromFailure(failure: ApplicationFailure): HttpError | undefined {
     // Issue 24 finding 2: a value Postgres refused inside an activity; nothing was written.
     case failureTypes.refusedData:
       return unprocessable(failure.message, fieldsOf(failure));
+    // Issue 24 finding 2: the server's answer to an update accepted by a run that closed before the update
+    // answered (failed with a refusal, terminated): the request met a lifecycle that no longer runs.
+    case UPDATE_OUTLIVED_RUN:
+      return conflict('the workflow closed before it answered this request; read its state before trying again');
   }
 }
 

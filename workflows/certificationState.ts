@@ -1,6 +1,6 @@
 // A certification's state and what each message does to it; the time-driven steps are in
 // certificationSteps.ts, the wiring in certification.ts.
-import { condition, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, upsertSearchAttributes, type ApplicationFailure } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import {
   anniversaryAfter,
@@ -23,7 +23,7 @@ import {
   type Shortfall,
 } from './certificationDefinitions';
 import { failureTypes } from './definitions';
-import { acts, refusal } from './shared';
+import { acts, refusal, whenFirstWritten } from './shared';
 
 /** CERT-5: the shortfalls found beside a granted extension that a certification keeps (the latest). */
 const LATER_SHORTFALLS_KEPT = 10;
@@ -31,6 +31,8 @@ const LATER_SHORTFALLS_KEPT = 10;
 export class Certification {
   readonly s: CertificationState;
   recorded: boolean;
+  /** Issue 24 finding 2: the application's first write refused by Postgres; the update that applied answers it. */
+  refused: ApplicationFailure | null = null;
   revocation: string | null = null;
   /** v0.1.0: set by the main loop once it recorded the revocation the handler waited for. */
   revokedRecorded = false;
@@ -73,7 +75,7 @@ export class Certification {
   }
 
   async certificationRecorded(): Promise<CertificationState> {
-    await condition(() => this.recorded);
+    await whenFirstWritten(this);
     return this.s;
   }
 

@@ -20,11 +20,12 @@ import { sleepUntilDate, today } from './clock';
 import { followUpDoneFor, recordMeasurement, responsesFor, withEarlierCsat } from './certificationCsat';
 import type { CertificationState } from './certificationDefinitions';
 import type { Certification } from './certificationState';
-import { acts } from './shared';
+import { acts, firstWrite } from './shared';
 
 /** CERT-1, CERT-2: the application recorded, then approved or refused by ops. */
 export async function decideApplication(c: Certification): Promise<'approved' | 'refused'> {
-  await c.tell('applied');
+  // Issue 24 finding 2: an application Postgres refuses was never made; it answers 422, the run fails with it.
+  await firstWrite(c.tell('applied'), 'certification-refused-application-ends', (refused) => (c.refused = refused));
   c.recorded = true;
   await condition(() => c.s.state !== 'applied');
   if ((c.s.state as CertificationState['state']) === 'refused') {

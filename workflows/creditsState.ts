@@ -1,13 +1,13 @@
 // A credit lot's state and what each message does to it; the time-driven steps are in creditsSteps.ts,
 // the wiring in credits.ts.
-import { condition, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo, type ApplicationFailure } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import { extendedExpiry, extensionWindow } from '../domain/credits';
 import { today } from './clock';
 import { creditSearchAttributes as csa, type CreditLotInput, type CreditLotState, type LotRecord } from './creditsDefinitions';
 import { failureTypes } from './definitions';
 import { loyaltySearchAttributes as sa } from './loyaltyDefinitions';
-import { acts, refusal } from './shared';
+import { acts, refusal, whenFirstWritten } from './shared';
 
 type ExtensionRequestInput = { requestId: string; usagePlan: string; by: string };
 type ExtensionDecision = { requestId: string; approve: boolean; by: string };
@@ -17,6 +17,8 @@ export class CreditLot {
   readonly s: CreditLotState;
   readonly purchasedBy: CreditLotInput['purchasedBy'];
   recorded: boolean;
+  /** Issue 24 finding 2: the lot's first write refused by Postgres; the handlers waiting for the row answer it. */
+  refused: ApplicationFailure | null = null;
   /** The searchable values last upserted: each upsert is a visibility write on the server. */
   private published = '';
 
@@ -37,7 +39,7 @@ export class CreditLot {
   }
 
   async lotRecorded(): Promise<CreditLotState> {
-    await condition(() => this.recorded);
+    await whenFirstWritten(this);
     return this.s;
   }
 
@@ -62,7 +64,7 @@ export class CreditLot {
   /** CLC-4: one request, from 60 days before to 60 days after expiry, with a usage plan. */
   async requestExtension({ requestId, usagePlan, by }: ExtensionRequestInput): Promise<CreditLotState> {
     const on = today();
-    await condition(() => this.recorded);
+    await whenFirstWritten(this);
     const told = await acts.recordExtensionRequest({ lotId: this.lot.id, requestId, usagePlan, by, on });
     // v0.1.0 recorded the request and told no one (its activity returned nothing).
     if (patched('lot-tells-ops-of-extension-request') && told) await acts.sendNotice(told);

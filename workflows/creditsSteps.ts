@@ -7,7 +7,7 @@ import { REMINDER_DAYS_BEFORE, reminderDates } from '../domain/credits';
 import { sleepUntilDate, today } from './clock';
 import type { LotState } from './creditsDefinitions';
 import type { CreditLot } from './creditsState';
-import { locals, sendNoticeSoon } from './shared';
+import { firstWrite, locals, sendNoticeSoon } from './shared';
 
 /**
  * CLC-2: a purchase's lot and ledger entry are written here (an award's were written with the award, in
@@ -15,7 +15,9 @@ import { locals, sendNoticeSoon } from './shared';
  */
 export async function recordAndActivate(l: CreditLot): Promise<void> {
   const { s, lot } = l;
-  if (lot.source === 'purchase') await locals.recordLot(lot, l.purchasedBy);
+  // Issue 24 finding 2: a lot Postgres refuses was never bought; the purchase answers 422, the run fails with it.
+  if (lot.source === 'purchase')
+    await firstWrite(locals.recordLot(lot, l.purchasedBy), 'credits-refused-lot-ends', (refused) => (l.refused = refused));
   l.recorded = true;
   if (s.state !== 'pending') return;
   await sleepUntilDate(lot.activatesOn, () => false);

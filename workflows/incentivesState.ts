@@ -1,6 +1,6 @@
 // An engagement's state and what each message does to it; the time-driven steps are in
 // incentivesSteps.ts, the wiring in incentives.ts.
-import { condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, setCurrentDetails, upsertSearchAttributes, type ApplicationFailure } from '@temporalio/workflow';
 import { goalProgress, mergeReadings, PHASE_DEADLINE_MONTHS, phaseDeadline, type Reading } from '../domain/incentives';
 import { deadlineTimer, today } from './clock';
 import { failureTypes } from './definitions';
@@ -17,6 +17,8 @@ export class Engagement {
   recorded: boolean;
   /** LCI-5: why this engagement never opened (another was open for the same three), once its record found it. */
   refusedBecause: { message: string; fields: { field: string; message: string }[] } | undefined;
+  /** Issue 24 finding 2: its first write refused by Postgres; the update waiting for the record answers it. */
+  refused: ApplicationFailure | null = null;
   /** Readings came since the engagement last looked. */
   fresh = false;
   phaseTimer: ReturnType<typeof deadlineTimer> | undefined;
@@ -50,7 +52,8 @@ export class Engagement {
 
   /** Answers once the engagement is recorded, or refuses as its record did (LCI-5). */
   async engagementRecorded(): Promise<EngagementState> {
-    await condition(() => this.recorded || this.refusedBecause !== undefined);
+    await condition(() => this.recorded || this.refusedBecause !== undefined || this.refused !== null);
+    if (this.refused) throw this.refused;
     if (this.refusedBecause) throw this.refusal();
     return this.s;
   }

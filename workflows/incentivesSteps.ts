@@ -5,7 +5,7 @@ import type { IsoDate } from '../domain/calendar';
 import { openEngagementRefusal, phaseComplete, phaseDeadline } from '../domain/incentives';
 import { today } from './clock';
 import type { Engagement } from './incentivesState';
-import { acts, locals, sendNoticeSoon } from './shared';
+import { acts, firstWrite, locals, sendNoticeSoon } from './shared';
 
 /**
  * LCI-1: the engagement's read model, written once before anything else. LCI-5: when another engagement
@@ -16,7 +16,12 @@ export async function recordEngagement(e: Engagement): Promise<void> {
   if (e.recorded) return;
   const { s } = e;
   const key = { partnerId: s.partnerId, customerId: s.customerId, useCaseId: s.useCase.id };
-  const openId = await acts.recordEngagement({ engagementId: s.engagementId, ...key, phase: e.phase().name });
+  // Issue 24 finding 2: an engagement Postgres refuses never opened; the request answers 422, the run fails with it.
+  const openId = await firstWrite(
+    acts.recordEngagement({ engagementId: s.engagementId, ...key, phase: e.phase().name }),
+    'incentives-refused-engagement-ends',
+    (refused) => (e.refused = refused),
+  );
   // v0.1.0's activity answered nothing, so its histories take the old path; the marker records the new one.
   if (openId && patched('lci-5-one-open-engagement')) {
     e.refusedBecause = openEngagementRefusal(openId, key);

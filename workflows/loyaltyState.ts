@@ -24,7 +24,7 @@ import {
   type TeamCaptain,
   type WithdrawInput,
 } from './loyaltyDefinitions';
-import { acts, refusal } from './shared';
+import { acts, refusal, whenFirstWritten } from './shared';
 
 export class LoyaltyAccount {
   readonly s: LoyaltyAccountState;
@@ -36,8 +36,7 @@ export class LoyaltyAccount {
   lateAwardsUntil: IsoDate | null = null;
   /** Handlers that write wait for the account row the first activity creates (foreign keys need it). */
   recorded: boolean;
-  /** Issue 24 finding 2: the first write refused by Postgres; the handlers waiting for the row answer it. */
-  refused: ApplicationFailure | null = null;
+  refused: ApplicationFailure | null = null; // issue 24 finding 2: that first write, refused by Postgres
 
   constructor(readonly input: LoyaltyAccountInput) {
     this.s = input.carried ?? initialState(input);
@@ -51,10 +50,7 @@ export class LoyaltyAccount {
   }
 
   termsPending = () => this.s.termsAccepted?.version !== this.s.termsVersion;
-  whenRecorded = async (): Promise<void> => {
-    await condition(() => this.recorded || this.refused !== null);
-    if (this.refused) throw this.refused;
-  };
+  whenRecorded = () => whenFirstWritten(this);
 
   assertOpen(): void {
     const { state } = this.s;
@@ -235,8 +231,7 @@ export function initialState(input: LoyaltyAccountInput): LoyaltyAccountState {
     lapsesOn: addDays(nominatedOn, settings.lapseAfterDays),
     termsVersion: input.termsVersion,
     termsAccepted: null,
-    // LOY-5: the provisional tier from the nomination's bookings; set from the year's table at enrollment.
-    // A year not on record gives no provisional tier (never one counted with $0).
+    // LOY-5: a provisional tier from the nomination's bookings (none while a year is missing, never $0).
     tier:
       missingBookingYears(bookings, nominatedOn).length > 0 ? null : tierFor(threeYearAverageUsd(bookings, priorFiscalYears(nominatedOn))),
     quarterlyCredits: 0,

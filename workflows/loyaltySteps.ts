@@ -19,7 +19,7 @@ import {
   tierOnceRecorded,
 } from './loyaltyBookings';
 import { retierFromNewerTable, retierFromQ1Table } from './loyaltyTables';
-import { acts, refusedDataOf } from './shared';
+import { acts, firstWrite } from './shared';
 import { accountAudit } from './loyaltyAudit';
 
 /**
@@ -37,8 +37,9 @@ const awardStep = proxyLocalActivities<Pick<Activities, 'awardAndStartLot'>>({
 export async function waitForTerms(a: LoyaltyAccount): Promise<'accepted' | 'lapsed' | 'withdrawn'> {
   const { s, input } = a;
   const { nomination, nominatedBy } = input;
-  const termsWaiting = await acts
-    .recordNomination({
+  // Issue 24 finding 2: a nomination Postgres refuses never existed; the run fails with it, freeing the group.
+  const termsWaiting = await firstWrite(
+    acts.recordNomination({
       accountId: s.accountId,
       nomination,
       nominatedBy,
@@ -47,16 +48,10 @@ export async function waitForTerms(a: LoyaltyAccount): Promise<'accepted' | 'lap
       lapsesOn: s.lapsesOn,
       lifecycle: s.lifecycle ?? 1,
       audit: accountAudit(s.accountId, input.nominatedByActor, 'nominated', null, { nomination, lifecycle: s.lifecycle ?? 1 }),
-    })
-    .catch(async (err: unknown) => {
-      // Issue 24 finding 2 (ALL-2): a nomination Postgres refuses never existed: nothing was written, the
-      // nominating update answers the refusal (422), then the run fails with it, freeing the group's id.
-      const refused = refusedDataOf(err);
-      if (!refused || !patched('loyalty-refused-nomination-ends')) throw err;
-      a.refused = refused;
-      await condition(allHandlersFinished);
-      throw refused;
-    });
+    }),
+    'loyalty-refused-nomination-ends',
+    (refused) => (a.refused = refused),
+  );
   a.recorded = true;
   await acts.sendNotice(termsWaiting);
   for (;;) {

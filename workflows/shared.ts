@@ -1,5 +1,14 @@
 // What every workflow uses: the activity proxy and the shape of a business refusal.
-import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  isCancellation,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { failureTypes } from './definitions';
 
@@ -42,8 +51,35 @@ export function refusal(type: string, message: string, details: { field: string;
   return ApplicationFailure.create({ type, message, nonRetryable: true, details });
 }
 
-/** The refusal of an activity that met a value Postgres refuses (worker/refusedData.ts), if that is how it failed. */
+/**
+ * The refusal of an activity that met a value Postgres refuses (worker/refusedData.ts), if that is how it failed:
+ * an activity's failure wraps it (ActivityFailure); a local activity's is the refusal itself.
+ */
 export function refusedDataOf(err: unknown): ApplicationFailure | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const cause = err instanceof ActivityFailure ? err.cause : err;
   return cause instanceof ApplicationFailure && cause.type === failureTypes.refusedData ? cause : undefined;
+}
+
+/**
+ * Issue 24 finding 2 (ALL-2): a lifecycle's first write, which its creating request waits for. When Postgres
+ * refuses it, the lifecycle never existed (nothing was written): `refuse` lets the waiting handlers answer the
+ * refusal (a 422), then the run fails with it, leaving its id and business keys free for a corrected retry.
+ * Behind `patchId`, so histories recorded before it (which never took this path) still replay.
+ */
+export async function firstWrite<T>(write: Promise<T>, patchId: string, refuse: (refused: ApplicationFailure) => void): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    const refused = refusedDataOf(err);
+    if (!refused || !patched(patchId)) throw err;
+    refuse(refused);
+    await condition(allHandlersFinished);
+    throw refused;
+  }
+}
+
+/** What a handler awaits before it writes: the lifecycle's first write, or its refusal (firstWrite), thrown. */
+export async function whenFirstWritten(lifecycle: { recorded: boolean; refused: ApplicationFailure | null }): Promise<void> {
+  await condition(() => lifecycle.recorded || lifecycle.refused !== null);
+  if (lifecycle.refused) throw lifecycle.refused;
 }
