@@ -19,12 +19,14 @@ import {
 import { sleepUntilDate, today } from './clock';
 import { followUpDoneFor, recordMeasurement, responsesFor, withEarlierCsat } from './certificationCsat';
 import type { CertificationState } from './certificationDefinitions';
+import { certificationAudit, type AuditActor } from './certificationAudit';
 import type { Certification } from './certificationState';
 import { acts } from './shared';
 
-/** CERT-1, CERT-2: the application recorded, then approved or refused by ops. */
-export async function decideApplication(c: Certification): Promise<'approved' | 'refused'> {
-  await c.tell('applied');
+/** CERT-1, CERT-2: the application recorded (audited with it, issue 24), then approved or refused by ops. */
+export async function decideApplication(c: Certification, by?: AuditActor): Promise<'approved' | 'refused'> {
+  c.publish();
+  await c.record('applied', undefined, undefined, by && { s: c.s, audit: certificationAudit(c.s.id, by, 'applied', null, c.s) });
   c.recorded = true;
   await condition(() => c.s.state !== 'applied');
   if ((c.s.state as CertificationState['state']) === 'refused') {

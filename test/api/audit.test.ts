@@ -155,7 +155,9 @@ describe('API: the audit record and who manages an account', () => {
     });
     const cert = applied.body.certificationId as string;
     expect((await h.api.call('POST', `/v1/certifications/${cert}/decision`, { token: OPS, body: { approve: true } })).status).toBe(200);
+    // Issue 24 finding 4: the application is audited too, by the partner, in the workflow's first write.
     expect(await events(`entityType=certification&entityId=${cert}`)).toMatchObject([
+      { actor: 'partner:P-1', action: 'certification.applied', before: null, after: { state: 'applied' } },
       { actor: OPS_ACTOR, action: 'certification.decision', before: { state: 'applied' }, after: { state: 'approved' } },
     ]);
   });
