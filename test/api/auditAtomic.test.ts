@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, holderFromClaims } from '../../api/auth';
 import { addDays, addYears, fiscalYearOf } from '../../domain/calendar';
 import { apiHarness, startApi, type ApiHarness } from '../helpers/apiHarness';
+import { eventually, installAuditRefusals } from '../helpers/auditRefusals';
 import { nominationFor } from '../helpers/loyalty';
 import { uniqueId } from '../helpers/temporal';
 
@@ -26,35 +27,15 @@ describe('API: the change and its audit record are one transaction (issue 24)', 
     expect((await api.call('POST', '/v1/nominations', { token: AM, body: nominationFor(today, { group: id }) })).status).toBe(201);
     return id;
   };
-  const refuseAuditOf = (id: string) => h.db('test_audit_refusals').insert({ entity_id: id });
-  const allowAuditOf = (id: string) => h.db('test_audit_refusals').where({ entity_id: id }).delete();
-  async function eventually(check: () => Promise<void>, ms = 120_000) {
-    const until = Date.now() + ms;
-    for (;;) {
-      try {
-        return await check();
-      } catch (err) {
-        if (Date.now() > until) throw err;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  }
+  let refuseAuditOf: (id: string) => Promise<unknown>;
+  let allowAuditOf: (id: string) => Promise<unknown>;
 
   beforeAll(async () => {
     h = await apiHarness();
     api = await startApi({ temporal: h.env.client, db: h.db, taskQueue: h.taskQueue, config: { requestTimeoutMs: 3_000 } });
     await h.db('partners').insert({ id: 'P-2', name: 'P Two', email: 'p2@partner.example' });
-    // The injected failure: an audit insert for an entity listed here fails, as a refused jsonb would.
-    await h.db.schema.createTable('test_audit_refusals', (t) => t.text('entity_id').primary());
-    await h.db.raw(`
-      create function test_refuse_audit() returns trigger language plpgsql as $$
-      begin
-        if exists (select 1 from test_audit_refusals where entity_id = new.entity_id) then
-          raise exception 'audit insert refused for %', new.entity_id;
-        end if;
-        return new;
-      end $$`);
-    await h.db.raw(`create trigger test_refuse_audit before insert on audit_events for each row execute function test_refuse_audit()`);
+    // The injected failure: an audit insert for an entity listed fails, as a refused jsonb would.
+    ({ refuseAuditOf, allowAuditOf } = await installAuditRefusals(h.db));
   }, 180_000);
   afterAll(async () => {
     await api?.close();

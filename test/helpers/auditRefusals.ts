@@ -1,0 +1,33 @@
+// Issue 24 (ALL-3 audit): the failure the audit tests inject between a change and its row. An audit insert
+// for an entity listed in `test_audit_refusals` fails (as a refused jsonb would), until it is taken off.
+import type { Knex } from 'knex';
+
+export async function installAuditRefusals(db: Knex) {
+  await db.schema.createTable('test_audit_refusals', (t) => t.text('entity_id').primary());
+  await db.raw(`
+    create function test_refuse_audit() returns trigger language plpgsql as $$
+    begin
+      if exists (select 1 from test_audit_refusals where entity_id = new.entity_id) then
+        raise exception 'audit insert refused for %', new.entity_id;
+      end if;
+      return new;
+    end $$`);
+  await db.raw(`create trigger test_refuse_audit before insert on audit_events for each row execute function test_refuse_audit()`);
+  return {
+    refuseAuditOf: (id: string) => db('test_audit_refusals').insert({ entity_id: id }),
+    allowAuditOf: (id: string) => db('test_audit_refusals').where({ entity_id: id }).delete(),
+  };
+}
+
+/** Retries `check` until it passes (a change retrying in its activity lands once its row can be written). */
+export async function eventually(check: () => Promise<void>, ms = 120_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
