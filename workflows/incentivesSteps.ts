@@ -16,7 +16,7 @@ export async function recordEngagement(e: Engagement): Promise<void> {
   if (e.recorded) return;
   const { s } = e;
   const key = { partnerId: s.partnerId, customerId: s.customerId, useCaseId: s.useCase.id };
-  const openId = await acts.recordEngagement({ engagementId: s.engagementId, ...key, phase: e.phase().name });
+  const openId = await acts.recordEngagement({ engagementId: s.engagementId, ...key, phase: e.phase().name, openedBy: e.openedBy });
   // v0.1.0's activity answered nothing, so its histories take the old path; the marker records the new one.
   if (openId && patched('lci-5-one-open-engagement')) {
     e.refusedBecause = openEngagementRefusal(openId, key);

@@ -83,6 +83,7 @@ const open = route({
           partnerEmail: partner.email,
           useCase,
           phaseMonths: config.incentivePhaseMonths,
+          openedBy: actorFrom(req),
         },
       ],
     });

@@ -143,4 +143,48 @@ describe('API: certification commands and extension decisions and their audit ro
       ['extension-request.decided', ...OPS_ACTOR, 'pending', 'approved'],
     ]);
   }, 240_000);
+
+  it('ALL-3 audit, issue 24 finding 4: a redemption request and its decision are audited in their transaction; one whose row fails is not placed, nor decided', async () => {
+    const accountId = uniqueId('ATR');
+    expect((await api.call('POST', '/v1/nominations', { token: AM, body: nominationFor(today, { group: accountId }) })).status).toBe(201);
+    const invoiceDate = addDays(today, -10);
+    const body = { accountId, country: 'US', invoiceDate, packages: [{ size: 10, quantity: 1 }] };
+    expect((await api.call('POST', '/v1/purchases', { token: AM, body })).status).toBe(201);
+    const redemption = { accountId, kind: 'digital-learning', credits: 2, paysFor: 'Cisco U.' };
+    await refuseAuditOf(accountId);
+    expect((await api.call('POST', '/v1/redemptions', { token: OPS, body: redemption })).status).toBeGreaterThanOrEqual(500);
+    expect(await h.db('redemptions').where({ account_id: accountId })).toEqual([]);
+    await allowAuditOf(accountId);
+    const asked = await api.call('POST', '/v1/redemptions', { token: OPS, body: redemption });
+    expect(asked.status).toBe(201);
+    const id = asked.body.redemptionId as string;
+
+    await refuseAuditOf(id);
+    const decide = () => api.call('POST', `/v1/redemptions/${id}/decision`, { token: CAPTAIN, body: { approve: true } });
+    expect((await decide()).status).toBeGreaterThanOrEqual(500);
+    expect((await h.db('redemptions').where({ id }).first()).status).toBe('pending');
+    await allowAuditOf(id);
+    expect((await decide()).status).toBe(200);
+    const rows = await h.db('audit_events').where({ entity_id: id }).orderBy('id');
+    expect(rows.map((e) => [e.action, e.actor, e.actor_name, e.before, e.after.status])).toEqual([
+      ['redemption.requested', ...OPS_ACTOR, null, 'pending'],
+      ['redemption.decided', 'team-captain:dlee', 'team-captain:dlee', { status: 'pending' }, 'approved'],
+    ]);
+    expect(rows[0].after).toMatchObject({ accountId, kind: 'digital-learning', credits: 2, paysFor: 'Cisco U.' });
+  }, 240_000);
+
+  it('ALL-3 audit, issue 24 finding 4: opening an engagement is audited with its record; one whose row fails is not opened until it can be written', async () => {
+    const customerId = uniqueId('CUST');
+    await refuseAuditOf(customerId);
+    const opened = await api.call('POST', '/v1/engagements', { token: PARTNER, body: { customerId, useCaseId: 'collab-meetings' } });
+    expect(opened.status).toBe(503);
+    expect(await h.db('engagements').where({ customer_id: customerId })).toEqual([]);
+    await allowAuditOf(customerId);
+    await eventually(async () => expect(await h.db('engagements').where({ customer_id: customerId })).toHaveLength(1));
+    const { id } = await h.db('engagements').where({ customer_id: customerId }).first();
+    const rows = await h.db('audit_events').where({ entity_id: id });
+    expect(rows.map((e) => [e.action, e.actor, e.actor_name, e.after])).toEqual([
+      ['engagement.opened', ...PARTNER_ACTOR, { partnerId: 'P-2', customerId, useCaseId: 'collab-meetings', phase: expect.any(String) }],
+    ]);
+  }, 240_000);
 });

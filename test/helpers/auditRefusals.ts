@@ -1,5 +1,7 @@
 // Issue 24 (ALL-3 audit): the failure the audit tests inject between a change and its row. An audit insert
-// for an entity listed in `test_audit_refusals` fails (as a refused jsonb would), until it is taken off.
+// for an entity listed in `test_audit_refusals`, or whose `after` names one (a top-level value: the account
+// of a redemption, the customer of an engagement, whose own ids the API mints), fails (as a refused jsonb
+// would), until it is taken off.
 import type { Knex } from 'knex';
 
 export async function installAuditRefusals(db: Knex) {
@@ -7,7 +9,11 @@ export async function installAuditRefusals(db: Knex) {
   await db.raw(`
     create function test_refuse_audit() returns trigger language plpgsql as $$
     begin
-      if exists (select 1 from test_audit_refusals where entity_id = new.entity_id) then
+      if exists (
+        select 1 from test_audit_refusals r
+        where r.entity_id = new.entity_id
+           or (jsonb_typeof(new.after) = 'object' and exists (select 1 from jsonb_each_text(new.after) v where v.value = r.entity_id))
+      ) then
         raise exception 'audit insert refused for %', new.entity_id;
       end if;
       return new;
