@@ -62,7 +62,7 @@ describe('API: certification commands and extension decisions and their audit ro
     ]);
   }, 240_000);
 
-  it("ALL-3 audit, issue 24 finding 1/4: a partner's notice, ops' extension and a move to Gold whose rows fail change nothing; once written they land, each with its actor", async () => {
+  it("ALL-3 audit, issue 24 finding 1/4: a partner's notice, ops' extension, a move to Gold, CSAT responses and compliance whose rows fail change nothing; once written they land, each with its actor", async () => {
     const id = await applied('FR');
     expect((await api.call('POST', `/v1/certifications/${id}/decision`, { token: OPS, body: { approve: true } })).status).toBe(200);
     await refuseAuditOf(id);
@@ -89,6 +89,21 @@ describe('API: certification commands and extension decisions and their audit ro
       ['certification.non-compliance-notices', ...PARTNER_ACTOR],
       ['certification.extension', ...OPS_ACTOR],
       ['certification.gold', ...OPS_ACTOR],
+    ]);
+
+    // CSAT responses and ops' word that the partner is compliant again: the same, each its own row.
+    await refuseAuditOf(id);
+    const csat = { count: 7, receivedOn: today };
+    expect((await api.call('POST', `/v1/certifications/${id}/csat-responses`, { token: OPS, body: csat })).status).toBe(503);
+    expect((await api.call('POST', `/v1/certifications/${id}/compliance`, { token: OPS })).status).toBe(503);
+    expect((await stateOf(id)).csatResponses).toEqual([]);
+    expect((await stateOf(id)).nonCompliance).not.toBeNull();
+    await allowAuditOf(id);
+    await eventually(async () => expect((await stateOf(id)).nonCompliance).toBeNull());
+    expect((await stateOf(id)).csatResponses).toEqual([{ on: today, count: 7 }]);
+    expect((await rowsOf(id)).slice(5)).toEqual([
+      ['certification.csat-responses', ...OPS_ACTOR],
+      ['certification.compliance', ...OPS_ACTOR],
     ]);
   }, 240_000);
 
