@@ -1,8 +1,10 @@
+import type { AuditEntry } from '../db/audit';
 import { saveCertification } from '../db/certification';
 import { certifiedSince, earlierCsat } from '../db/certificationReads';
 import { enqueueNotice, noticeKey, partnerNameFor } from '../db/notifications';
 import * as emails from '../emails/certification';
 import type { CertificationState } from '../workflows/certificationDefinitions';
+import { recordCarriedAudit } from './audit';
 import type { ActivityDeps } from './index';
 
 // CERT-1 … CERT-5: each lifecycle event updates the certification's read model and, where the partner
@@ -34,16 +36,20 @@ export function createCertificationActivities({ db, config }: ActivityDeps) {
       certifiedSince(db, partnerId, since),
     /** CERT-4: what the last lifecycle of certification `id` left of its customer satisfaction record (null: nothing). */
     earlierCsatOf: async ({ id }: { id: string }) => (await earlierCsat(db, id)) ?? null,
-    /** Records the state after `event`; returns the notice key when the partner is told, else null. */
+    /** Issue 24: the audit row of a command that changes the workflow's state alone (certificationAudit.ts). */
+    recordCertificationAudit: (audit: AuditEntry): Promise<void> => recordCarriedAudit(db, audit),
+    /** Records the state after `event` (with its audit row, if carried); returns the notice key when the partner is told, else null. */
     async recordCertificationEvent(input: {
       s: CertificationState;
       event: string;
       notice?: CertificationNotice;
       detail?: string;
+      audit?: AuditEntry;
     }): Promise<string | null> {
       const { s, notice } = input;
       return db.transaction(async (trx) => {
         await saveCertification(trx, s);
+        await recordCarriedAudit(trx, input.audit);
         if (!notice) return null;
         const id = noticeKey('cert', s.id, input.event);
         const ops = toOps.includes(notice);

@@ -1,4 +1,4 @@
-import type { AuditActor } from '../db/audit';
+import type { AuditActor, AuditEntry } from '../db/audit';
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
@@ -24,6 +24,7 @@ import { approveWaitingRedemptions, handOverWaitingRedemptions } from '../servic
 import { APPROVER_NAME, settleWithNotice, type RedemptionNotice } from '../services/creditsRedemptionNotices';
 import { mailDepsOf, sendNotice } from '../services/outbox';
 import type { ActivityDeps } from './index';
+import { changeAudited } from './audit';
 import { createVoucherActivities } from './creditsVouchers';
 
 // Lot and redemption activities. Each is safe to retry: rows and ledger entries are keyed by business ids.
@@ -165,9 +166,10 @@ function extensionActivities({ db, config }: ActivityDeps) {
       restore: number;
       by: string;
       on: IsoDate;
+      audit?: AuditEntry;
     }): Promise<string> {
-      if (input.approve) await extendLot(db, input.lotId, input);
-      else await denyExtension(db, input);
+      // Issue 24: the decision and its audit row, one transaction.
+      await changeAudited(db, input.audit, (trx) => (input.approve ? extendLot(trx, input.lotId, input) : denyExtension(trx, input)));
       return notifyOwner(db, input.lotId, `extension-${input.approve ? 'approved' : 'denied'}`, 'lot-extension', (o) =>
         emails.extensionDecided({
           ...o,

@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
+import type { AuditActor } from '../db/audit';
 import { insertEngagement, recordPayment, setEngagementState } from '../db/incentives';
 import { enqueueNotice, noticeKey, partnerNameFor } from '../db/notifications';
 import type { IsoDate } from '../domain/calendar';
 import type { Email } from '../emails/letter';
 import * as emails from '../emails/incentives';
+import { recordCarriedAudit } from './audit';
 import type { ActivityDeps } from './index';
 
 // LCI-2: engagements' read model and phase payments, each written once (keyed by engagement and phase).
@@ -22,6 +24,18 @@ async function notify(
   return id;
 }
 
+const openedAudit = (
+  by: AuditActor,
+  e: { engagementId: string; partnerId: string; customerId: string; useCaseId: string; phase: string },
+) => ({
+  actor: by.actor,
+  actorName: by.name,
+  action: 'engagement.opened',
+  entityType: 'engagement' as const,
+  entityId: e.engagementId,
+  after: { partnerId: e.partnerId, customerId: e.customerId, useCaseId: e.useCaseId, phase: e.phase },
+});
+
 export function createIncentiveActivities({ db }: ActivityDeps) {
   return {
     /** LCI-1, LCI-5: the engagement's row; returns the id of another one open for the same three, if any (nothing written). */
@@ -31,8 +45,16 @@ export function createIncentiveActivities({ db }: ActivityDeps) {
       customerId: string;
       useCaseId: string;
       phase: string;
+      openedBy?: AuditActor;
     }): Promise<string | undefined> {
-      return insertEngagement(db, input);
+      const { openedBy, ...engagement } = input;
+      // Issue 24: the opening and its audit row, one transaction; an engagement in the way records neither.
+      return db.transaction(async (trx) => {
+        const openId = await insertEngagement(trx, engagement);
+        const audit = openedBy && !openId ? openedAudit(openedBy, engagement) : undefined;
+        await recordCarriedAudit(trx, audit);
+        return openId;
+      });
     },
 
     /** LCI-2: a phase's payment, approved automatically; returns the notice key. */

@@ -42,13 +42,13 @@ export async function storeReadings(db: Knex, readings: readonly StoredReading[]
 // the use case from new engagements without deleting it (engagements and their payments reference it).
 
 /** Creates or replaces (and un-retires) a use case in one statement; says which it was; audited in the same transaction. */
-export async function putUseCase(db: Knex, useCase: UseCase, updatedBy: string): Promise<{ entry: CatalogueEntry; created: boolean }> {
+export async function putUseCase(db: Knex, useCase: UseCase, by: AuditActor): Promise<{ entry: CatalogueEntry; created: boolean }> {
   const row = {
     id: useCase.id,
     technology: useCase.technology,
     name: useCase.name,
     phases: JSON.stringify(useCase.phases),
-    updated_by: updatedBy,
+    updated_by: by.actor,
   };
   return db.transaction(async (trx) => {
     const before = await findUseCase(trx, useCase.id);
@@ -59,7 +59,7 @@ export async function putUseCase(db: Knex, useCase: UseCase, updatedBy: string):
         technology: row.technology,
         name: row.name,
         phases: row.phases,
-        updated_by: updatedBy,
+        updated_by: by.actor,
         updated_at: trx.fn.now(),
         retired_at: null,
         version: trx.raw('?? + 1', [`${USE_CASES}.version`]),
@@ -68,7 +68,8 @@ export async function putUseCase(db: Knex, useCase: UseCase, updatedBy: string):
       .returning<(UseCaseRecord & { created: boolean })[]>(['*', trx.raw('(xmax = 0) as created')]);
     const entry = toEntry(saved!);
     await recordAudit(trx, {
-      actor: updatedBy,
+      actor: by.actor,
+      actorName: by.name,
       action: 'use-case.put',
       entityType: 'use-case',
       entityId: useCase.id,
@@ -80,16 +81,24 @@ export async function putUseCase(db: Knex, useCase: UseCase, updatedBy: string):
 }
 
 /** Retires a use case (again is a no-op, and records nothing); undefined when there is none. */
-export async function retireUseCase(db: Knex, id: string, updatedBy: string): Promise<CatalogueEntry | undefined> {
+export async function retireUseCase(db: Knex, id: string, by: AuditActor): Promise<CatalogueEntry | undefined> {
   return db.transaction(async (trx) => {
     const before = await findUseCase(trx, id);
     const retired = await trx(USE_CASES)
       .where({ id })
       .whereNull('retired_at')
-      .update({ retired_at: trx.fn.now(), updated_by: updatedBy, updated_at: trx.fn.now() });
+      .update({ retired_at: trx.fn.now(), updated_by: by.actor, updated_at: trx.fn.now() });
     const after = await findUseCase(trx, id);
     if (retired > 0)
-      await recordAudit(trx, { actor: updatedBy, action: 'use-case.retired', entityType: 'use-case', entityId: id, before, after });
+      await recordAudit(trx, {
+        actor: by.actor,
+        actorName: by.name,
+        action: 'use-case.retired',
+        entityType: 'use-case',
+        entityId: id,
+        before,
+        after,
+      });
     return after;
   });
 }

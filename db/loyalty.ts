@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { membersOf, type Bookings, type Nomination, type TierBand, type TierTable } from '../domain/loyalty';
 import { awardLedgerInsert, awardLotInsert, type AwardLot } from './creditsLots';
-import { recordAudit } from './audit';
+import { recordAudit, type AuditActor } from './audit';
 import { insertCompanies, renewMembers } from './loyaltyCompanies';
 
 export { claimCompany, insertCompanies } from './loyaltyCompanies';
@@ -167,15 +167,16 @@ export async function findTierTable(db: Knex | Knex.Transaction, fy: number): Pr
 }
 
 /** LOY-5: a table is never overwritten: each PUT is a new version of its year, audited in the same transaction. */
-export async function putTierTable(db: Knex, table: TierTable, updatedBy: string): Promise<{ version: number; created: boolean }> {
+export async function putTierTable(db: Knex, table: TierTable, by: AuditActor): Promise<{ version: number; created: boolean }> {
   return db.transaction(async (trx) => {
     // Two PUTs of one year at once take their turns, so each gets the next version number.
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`tier_tables:${table.fiscalYear}`]);
     const before = await findTierTable(trx, table.fiscalYear);
     const version = (before?.version ?? 0) + 1;
-    await trx(TIER_TABLES).insert({ fiscal_year: table.fiscalYear, version, bands: JSON.stringify(table.bands), updated_by: updatedBy });
+    await trx(TIER_TABLES).insert({ fiscal_year: table.fiscalYear, version, bands: JSON.stringify(table.bands), updated_by: by.actor });
     await recordAudit(trx, {
-      actor: updatedBy,
+      actor: by.actor,
+      actorName: by.name,
       action: 'tier-table.published',
       entityType: 'tier-table',
       entityId: String(table.fiscalYear),
@@ -193,12 +194,17 @@ export async function latestTermsVersion(db: Knex): Promise<string | undefined> 
 }
 
 /** Records a version once, audited in the same transaction; false when it was already published. */
-export async function publishTermsVersion(db: Knex, version: string, by: string): Promise<boolean> {
+export async function publishTermsVersion(db: Knex, version: string, by: AuditActor): Promise<boolean> {
   return db.transaction(async (trx) => {
-    const inserted = await trx(TERMS_VERSIONS).insert({ version, published_by: by }).onConflict('version').ignore().returning('version');
+    const inserted = await trx(TERMS_VERSIONS)
+      .insert({ version, published_by: by.actor })
+      .onConflict('version')
+      .ignore()
+      .returning('version');
     if (inserted.length === 0) return false;
     await recordAudit(trx, {
-      actor: by,
+      actor: by.actor,
+      actorName: by.name,
       action: 'terms-version.published',
       entityType: 'terms-version',
       entityId: version,

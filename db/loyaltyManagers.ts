@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { recordAudit } from './audit';
+import { recordAudit, type AuditActor } from './audit';
 import { ACCOUNTS } from './loyalty';
 
 /** ALL-3: ops hand an account to another Account Manager, audited in the same transaction; undefined: no account. */
@@ -7,7 +7,7 @@ export async function reassignAccountManager(
   db: Knex,
   accountId: string,
   accountManagerId: string,
-  by: string,
+  by: AuditActor,
 ): Promise<{ before: string | null } | undefined> {
   return db.transaction(async (trx) => {
     const row = await trx(ACCOUNTS)
@@ -17,7 +17,8 @@ export async function reassignAccountManager(
     if (!row) return undefined;
     await trx(ACCOUNTS).where({ id: accountId }).update({ account_manager_id: accountManagerId, updated_at: trx.fn.now() });
     await recordAudit(trx, {
-      actor: by,
+      actor: by.actor,
+      actorName: by.name,
       action: 'account.account-manager.reassigned',
       entityType: 'account',
       entityId: accountId,

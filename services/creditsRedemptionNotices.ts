@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordAudit, type AuditEntry } from '../db/audit';
 import { placeHold, settleRedemption, type Hold, type Settlement } from '../db/creditsRedemptions';
 import { allocationsOf, type AllocatedCredits } from '../db/creditsReads';
 import type { ExamVoucher } from '../db/creditsVouchers';
@@ -29,17 +30,21 @@ export const redemptionNoticeKey = (redemptionId: string, event: 'waiting' | 'se
 
 /**
  * CLC-6, CLC-7: holds (or with `redeemNow` redeems) the credits; a pending request's "waiting" notice is
- * written in the same transaction. Throws CreditRefusal.
+ * written in the same transaction, and so is its audit row, when the caller carries one (issue 24; keyed by
+ * the request: a keyed retry finding it placed records nothing twice). Throws CreditRefusal.
  */
 export async function holdWithNotice(
   db: Knex,
   hold: Hold,
   notice: RedemptionNotice,
+  audit?: AuditEntry,
 ): Promise<{ allocation: Allocation; holdUntil: IsoDate | null; voucher: ExamVoucher | null; notices: Notice[] }> {
   const key = redemptionNoticeKey(hold.redemptionId, 'waiting');
   let written: Notice[] = [];
   const { allocation, holdUntil, voucher } = await placeHold(db, hold, async (trx, held) => {
     written = [];
+    const status = held.holdUntil === null ? 'approved' : 'pending';
+    if (audit) await recordAudit(trx, { ...audit, after: { ...(audit.after as object), status }, key: `${hold.redemptionId}:requested` });
     // CLC-5: redeemed at once, an exam voucher is issued to its learner, who is told.
     if (held.voucher) written.push(await enqueueVoucherIssued(trx, held.voucher));
     if (held.holdUntil === null) return; // redeemed at once: nothing waits
@@ -61,11 +66,12 @@ export async function holdWithNotice(
 
 /**
  * CLC-6: approval, rejection or expiry, with its notice in the same transaction (and, for an approved
- * exam voucher, the holder's: CLC-5). Returns the status it has.
+ * exam voucher, the holder's: CLC-5), and its audit row when the caller carries one (issue 24; only when
+ * this transaction settled it). Returns the status it has.
  */
 export async function settleWithNotice(
   db: Knex,
-  input: { redemptionId: string; outcome: Settlement; by: string; on: IsoDate; notice: RedemptionNotice },
+  input: { redemptionId: string; outcome: Settlement; by: string; on: IsoDate; notice: RedemptionNotice; audit?: AuditEntry },
 ): Promise<{
   status: string;
   noticeKey: string;
@@ -82,6 +88,8 @@ export async function settleWithNotice(
     voucher: null,
   };
   const status = await settleRedemption(db, input.redemptionId, input.outcome, input.by, input.on, async (trx, outcome, read, voucher) => {
+    // `read` is the allocation this transaction settled; none when it was settled before.
+    if (read && input.audit) await recordAudit(trx, { ...input.audit, key: `${input.redemptionId}:settled` });
     out.allocation = read ?? (await allocationsOf(trx, input.redemptionId));
     const text = notices.redemptionSettled({
       name: input.notice.to.name,

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { AuditActor, AuditEntry } from '../db/audit';
 import type { Mailer } from './mailer';
 import { deliverNotice } from './outbox';
 import type { LotBalanceNews } from './credits';
@@ -41,6 +42,8 @@ export interface RedemptionInput {
   learner?: Learner;
   details?: Record<string, unknown>;
   requestedBy: string;
+  /** Issue 24: who asked, with the display name, for the request's audit row. */
+  actor?: AuditActor;
   /** CLC-6: loyalty accounts need their Team Captain's approval unless auto-approval is on. */
   autoApprove: boolean;
   approverEmail: string;
@@ -67,6 +70,17 @@ export class RedemptionConflict extends Error {
   }
 }
 
+/** Issue 24: `redemption.<what>` by `by`, in the transaction of the change. */
+const redemptionAudit = (by: AuditActor, redemptionId: string, what: string, before: unknown, after: unknown): AuditEntry => ({
+  actor: by.actor,
+  actorName: by.name,
+  action: `redemption.${what}`,
+  entityType: 'redemption',
+  entityId: redemptionId,
+  before,
+  after,
+});
+
 const toApprover = (email: string, r: Omit<RedemptionNotice, 'to'>, name?: string | null): RedemptionNotice => ({
   to: { name: name ?? APPROVER_NAME, email },
   accountId: r.accountId,
@@ -88,7 +102,9 @@ export async function requestRedemption(d: RedemptionDeskDeps, input: Redemption
     requestedBy: input.requestedBy,
     redeemNow: input.autoApprove,
   };
-  const held = await holdWithNotice(d.db, hold, toApprover(input.approverEmail, input));
+  const asked = { accountId: input.accountId, lotId: input.lotId ?? null, ...hold.request };
+  const audit = input.actor && redemptionAudit(input.actor, input.redemptionId, 'requested', null, asked);
+  const held = await holdWithNotice(d.db, hold, toApprover(input.approverEmail, input), audit);
   d.lots.tell(held.allocation.map((a) => a.lotId));
   for (const n of held.notices) sendAfterAnswer(d, n);
   // Redeemed at once (no hold) when auto-approved: an account's switch as the transaction read it.
@@ -120,14 +136,16 @@ export interface DeskRedemption {
 export async function decideRedemption(
   d: RedemptionDeskDeps,
   row: DeskRedemption,
-  decision: { approve: boolean; by: string },
+  decision: { approve: boolean; by: string; actor?: AuditActor },
 ): Promise<RedemptionState> {
   const redemptionId = row.id;
   const notice = toApprover(row.approverEmail ?? '', row, row.approverName);
   const outcome = decision.approve ? 'approved' : 'rejected';
+  const on = await d.today();
+  const audit = decision.actor && redemptionAudit(decision.actor, redemptionId, 'decided', { status: 'pending' }, { status: outcome, on });
   let settled: Awaited<ReturnType<typeof settleWithNotice>>;
   try {
-    settled = await settleWithNotice(d.db, { redemptionId, outcome, by: decision.by, on: await d.today(), notice });
+    settled = await settleWithNotice(d.db, { redemptionId, outcome, by: decision.by, on, notice, audit });
   } catch (err) {
     if (err instanceof CreditRefusal) throw new RedemptionConflict(err.message, err.problems);
     throw err;

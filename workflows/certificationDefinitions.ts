@@ -2,6 +2,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
+import type { AuditActor } from '../db/audit';
 import type { Requirements } from '../domain/certification';
 
 export const certificationId = (partnerId: string, country: string) => `${partnerId}-${country}`;
@@ -67,12 +68,14 @@ export interface CertificationInput {
   partnerEmail: string;
   requirements: Requirements;
   carried?: CertificationState;
+  /** Issue 24: the partner who applied, audited with the application (none from callers before). */
+  appliedBy?: AuditActor;
 }
 
 export const certificationStateQuery = defineQuery<CertificationState>('state');
 export const certificationRecordedUpdate = defineUpdate<CertificationState>('certificationRecorded');
-export const decideCertificationUpdate = defineUpdate<CertificationState, [{ approve: boolean; by: string }]>('decide');
-export const renewCertificationUpdate = defineUpdate<CertificationState, [Requirements]>('renew');
+export const decideCertificationUpdate = defineUpdate<CertificationState, [{ approve: boolean; by: string }, by?: AuditActor]>('decide');
+export const renewCertificationUpdate = defineUpdate<CertificationState, [Requirements, by?: AuditActor]>('renew');
 /** CERT-4: `count` responses received on `receivedOn` (v0.1.0 callers sent none: the day they are entered). */
 export interface CsatResponses {
   count: number;
@@ -80,9 +83,11 @@ export interface CsatResponses {
   /** Whether the Low Score Follow-Up of the period holding `receivedOn` is done. */
   lowScoreFollowUpDone?: boolean;
 }
-export const csatResponsesUpdate = defineUpdate<CertificationState, [CsatResponses]>('csatResponses');
-export const nonComplianceNoticeUpdate = defineUpdate<CertificationState, [{ reason: string; awareOn: IsoDate }]>('nonComplianceNotice');
-export const grantExtensionUpdate = defineUpdate<CertificationState, [{ until: IsoDate; by: string }]>('grantExtension');
-export const markCompliantUpdate = defineUpdate<CertificationState, [{ by: string }]>('markCompliant');
-export const moveToGoldUpdate = defineUpdate<CertificationState, [{ by: string }]>('moveToGold');
-export const revokeUpdate = defineUpdate<CertificationState, [{ reason: string; by: string }]>('revoke');
+export const csatResponsesUpdate = defineUpdate<CertificationState, [CsatResponses, by?: AuditActor]>('csatResponses');
+export const nonComplianceNoticeUpdate = defineUpdate<CertificationState, [{ reason: string; awareOn: IsoDate }, by?: AuditActor]>(
+  'nonComplianceNotice',
+);
+export const grantExtensionUpdate = defineUpdate<CertificationState, [{ until: IsoDate; by: string }, by?: AuditActor]>('grantExtension');
+export const markCompliantUpdate = defineUpdate<CertificationState, [{ by: string }, by?: AuditActor]>('markCompliant');
+export const moveToGoldUpdate = defineUpdate<CertificationState, [{ by: string }, by?: AuditActor]>('moveToGold');
+export const revokeUpdate = defineUpdate<CertificationState, [{ reason: string; by: string }, by?: AuditActor]>('revoke');

@@ -13,6 +13,7 @@ import {
   type Requirements,
 } from '../domain/certification';
 import type { CertificationNotice } from '../activities/certification';
+import type { AuditEntry } from '../db/audit';
 import { today } from './clock';
 import { addResponses, assertReceivable, boundedCsat, openCsatShortfall, recordFollowUp } from './certificationCsat';
 import {
@@ -41,6 +42,7 @@ export class Certification {
   renewed = false;
   /** Set by a message that changes the dates ahead (non-compliance, an extension, a move to Gold). */
   complianceChanged = false;
+  commandRunning = false; // issue 24: an audited command is between its try and its change (certificationAudit.ts)
   /** The day this run started (a renewal starts a new run). */
   readonly startedOn = today();
 
@@ -164,12 +166,10 @@ export class Certification {
       throw refusal(failureTypes.invalid, 'an extension ends in the future', [{ field: 'until', message: 'must be after today' }]);
   }
 
-  /** CERT-5: more time to be compliant again, told to the partner. */
-  async grantExtension({ until }: { until: IsoDate }): Promise<CertificationState> {
+  /** CERT-5: more time to be compliant again (told to the partner by the handler: certification.ts). */
+  extend(until: IsoDate): void {
     this.s.nonCompliance = { ...this.s.nonCompliance!, extensionUntil: until };
     this.complianceChanged = true;
-    await this.record(`extension-${until}`, 'extension', until);
-    return this.s;
   }
 
   markCompliant(): CertificationState {
@@ -218,9 +218,9 @@ export class Certification {
     return this.s;
   }
 
-  /** The read model updated after `event`; with a `notice`, the partner told. */
-  async record(event: string, notice?: CertificationNotice, detail?: string): Promise<void> {
-    const key = await acts.recordCertificationEvent({ s: this.s, event, notice, detail });
+  /** The read model updated after `event` (to `after` with its audit row, issue 24); with a `notice`, the partner told. */
+  async record(event: string, notice?: CertificationNotice, detail?: string, after?: { s: CertificationState; audit: AuditEntry }) {
+    const key = await acts.recordCertificationEvent({ s: after?.s ?? this.s, event, notice, detail, audit: after?.audit });
     if (key) await acts.sendNotice(key);
   }
 

@@ -19,13 +19,16 @@ import {
 import { sleepUntilDate, today } from './clock';
 import { followUpDoneFor, recordMeasurement, responsesFor, withEarlierCsat } from './certificationCsat';
 import type { CertificationState } from './certificationDefinitions';
+import { certificationAudit, type AuditActor } from './certificationAudit';
 import type { Certification } from './certificationState';
 import { acts, firstWrite } from './shared';
 
-/** CERT-1, CERT-2: the application recorded, then approved or refused by ops. */
-export async function decideApplication(c: Certification): Promise<'approved' | 'refused'> {
+/** CERT-1, CERT-2: the application recorded (audited with it, issue 24), then approved or refused by ops. */
+export async function decideApplication(c: Certification, by?: AuditActor): Promise<'approved' | 'refused'> {
+  c.publish();
   // Issue 24 finding 2: an application Postgres refuses was never made; it answers 422, the run fails with it.
-  await firstWrite(c.tell('applied'), 'certification-refused-application-ends', (refused) => (c.refused = refused));
+  const applied = c.record('applied', undefined, undefined, by && { s: c.s, audit: certificationAudit(c.s.id, by, 'applied', null, c.s) });
+  await firstWrite(applied, 'certification-refused-application-ends', (refused) => (c.refused = refused));
   c.recorded = true;
   await condition(() => c.s.state !== 'applied');
   if ((c.s.state as CertificationState['state']) === 'refused') {

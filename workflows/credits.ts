@@ -22,7 +22,7 @@ export async function creditLot(input: CreditLotInput): Promise<CreditLotState> 
   setHandler(lotRecordedUpdate, () => l.lotRecorded());
   setHandler(balanceChangedSignal, (balance) => l.balanceChanged(balance));
   setHandler(requestExtensionUpdate, (r) => l.requestExtension(r), { validator: (r) => l.validateExtensionRequest(r) });
-  setHandler(decideExtensionUpdate, (d) => l.decideExtension(d), { validator: (d) => l.validateExtensionDecision(d) });
+  setHandler(decideExtensionUpdate, (d, by?) => l.decideExtension(d, by), { validator: (d, _by?) => l.validateExtensionDecision(d) });
 
   l.publish();
   await recordAndActivate(l);

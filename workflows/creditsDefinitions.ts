@@ -88,6 +88,9 @@ export const lotRecordedUpdate = defineUpdate<CreditLotState>('lotRecorded');
 export const requestExtensionUpdate = defineUpdate<CreditLotState, [{ requestId: string; usagePlan: string; by: string }]>(
   'requestExtension',
 );
-export const decideExtensionUpdate = defineUpdate<CreditLotState, [{ requestId: string; approve: boolean; by: string }]>('decideExtension');
+export const decideExtensionUpdate = defineUpdate<
+  CreditLotState,
+  [{ requestId: string; approve: boolean; by: string }, actor?: AuditActor]
+>('decideExtension');
 /** Sent after a redemption moves credits, so the lot's Balance search attribute stays current. */
 export const balanceChangedSignal = defineSignal<[number]>('balanceChanged');

@@ -8,6 +8,7 @@ import { creditSearchAttributes as csa, type CreditLotInput, type CreditLotState
 import { failureTypes } from './definitions';
 import { loyaltySearchAttributes as sa } from './loyaltyDefinitions';
 import { acts, refusal, whenFirstWritten } from './shared';
+import type { AuditActor, AuditEntry } from '../db/audit';
 
 type ExtensionRequestInput = { requestId: string; usagePlan: string; by: string };
 type ExtensionDecision = { requestId: string; approve: boolean; by: string };
@@ -81,12 +82,13 @@ export class CreditLot {
   }
 
   /** CLC-4: approved, the lot expires six months later (and forfeited credits return); it closes then. */
-  async decideExtension({ requestId, approve, by }: ExtensionDecision): Promise<CreditLotState> {
+  async decideExtension({ requestId, approve, by }: ExtensionDecision, actor?: AuditActor): Promise<CreditLotState> {
     const s = this.s;
     const on = today();
     const restore = approve && s.state === 'expired' ? s.forfeited : 0;
     const newExpiry = approve ? extendedExpiry(s.expiresOn) : s.expiresOn;
-    await acts.sendNotice(await acts.decideExtension({ lotId: this.lot.id, requestId, approve, newExpiry, restore, by, on }));
+    const audit = actor && extensionDecisionAudit(actor, this.lot.id, s, { approve, newExpiry, restore });
+    await acts.sendNotice(await acts.decideExtension({ lotId: this.lot.id, requestId, approve, newExpiry, restore, by, on, audit }));
     s.extension = { ...s.extension!, status: approve ? 'approved' : 'denied' };
     if (approve) {
       s.expiresOn = newExpiry;
@@ -120,4 +122,22 @@ export class CreditLot {
         (s.extension ? `\n\nExtension ${s.extension.requestId}: ${s.extension.status}` : ''),
     );
   }
+}
+
+/**
+ * Issue 24: ops' decision on an extension request, audited by the activity that writes it (in its
+ * transaction): the request before, its status and the lot after.
+ */
+function extensionDecisionAudit(
+  by: AuditActor,
+  lotId: string,
+  s: CreditLotState,
+  d: { approve: boolean; newExpiry: IsoDate; restore: number },
+): AuditEntry {
+  const lot = d.approve
+    ? { id: lotId, state: 'active', expiresOn: d.newExpiry, balance: s.balance + d.restore }
+    : { id: lotId, state: s.state, expiresOn: s.expiresOn, balance: s.balance };
+  const [entityType, entityId] = ['extension-request' as const, s.extension!.requestId];
+  const after = { status: d.approve ? 'approved' : 'denied', lot };
+  return { actor: by.actor, actorName: by.name, action: 'extension-request.decided', entityType, entityId, before: s.extension, after };
 }

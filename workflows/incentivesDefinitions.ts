@@ -2,6 +2,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/calendar';
 import type { Reading, UseCase } from '../domain/incentives';
+import type { AuditActor } from '../db/audit';
 
 // Lifecycle Incentives: ids, messages and search attributes (LCI-1 … LCI-3).
 
@@ -37,6 +38,8 @@ export interface EngagementInput {
   /** LCI-4: months each phase has, as configured when the engagement opened (absent, as in v0.1.0: 12). */
   phaseMonths?: number;
   carried?: EngagementState;
+  /** Issue 24: who opened it, audited with its first record (none from callers before). */
+  openedBy?: AuditActor;
 }
 
 export const engagementStateQuery = defineQuery<EngagementState>('state');

@@ -14,6 +14,8 @@ export class Engagement {
   readonly s: EngagementState;
   /** LCI-4: the months each phase has, kept from the engagement's start (its input, carried across runs). */
   readonly phaseMonths: number;
+  /** Issue 24: who opened it (the engagement's first record audits it). */
+  readonly openedBy: EngagementInput['openedBy'];
   recorded: boolean;
   /** LCI-5: why this engagement never opened (another was open for the same three), once its record found it. */
   refusedBecause: { message: string; fields: { field: string; message: string }[] } | undefined;
@@ -27,6 +29,7 @@ export class Engagement {
   constructor(input: EngagementInput) {
     const on = today();
     this.phaseMonths = input.phaseMonths ?? PHASE_DEADLINE_MONTHS;
+    this.openedBy = input.openedBy;
     this.s = input.carried ?? {
       engagementId: input.engagementId,
       partnerId: input.partnerId,

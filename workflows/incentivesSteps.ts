@@ -18,7 +18,7 @@ export async function recordEngagement(e: Engagement): Promise<void> {
   const key = { partnerId: s.partnerId, customerId: s.customerId, useCaseId: s.useCase.id };
   // Issue 24 finding 2: an engagement Postgres refuses never opened; the request answers 422, the run fails with it.
   const openId = await firstWrite(
-    acts.recordEngagement({ engagementId: s.engagementId, ...key, phase: e.phase().name }),
+    acts.recordEngagement({ engagementId: s.engagementId, ...key, phase: e.phase().name, openedBy: e.openedBy }),
     'incentives-refused-engagement-ends',
     (refused) => (e.refused = refused),
   );

@@ -12,6 +12,7 @@ import {
   type LoyaltyAccountInput,
   type LoyaltyAccountState,
 } from './loyaltyDefinitions';
+import { replaceCaptain } from './loyaltyCaptain';
 import { LoyaltyAccount } from './loyaltyState';
 import { close, enroll, runEnrolled, waitForTerms } from './loyaltySteps';
 
@@ -26,7 +27,7 @@ export async function loyaltyAccount(input: LoyaltyAccountInput): Promise<Loyalt
   setHandler(nominationRecordedUpdate, () => a.nominationRecorded());
   setHandler(acceptTermsUpdate, (t, by?) => a.acceptTerms(t, by), { validator: (t, _by?) => a.validateAcceptTerms(t) });
   setHandler(withdrawUpdate, (w, by?) => a.withdraw(w, by), { validator: (_w, _by?) => a.assertOpen() });
-  setHandler(replaceCaptainUpdate, (c, by?) => a.replaceCaptain(c, by), { validator: (c, _by?) => a.validateReplaceCaptain(c) });
+  setHandler(replaceCaptainUpdate, (c, by?) => replaceCaptain(a, c, by), { validator: (c, _by?) => a.validateReplaceCaptain(c) });
   setHandler(publishTermsUpdate, (t) => a.publishTerms(t), { validator: (t) => a.validatePublishTerms(t) });
   setHandler(setAutoApprovalUpdate, (x, by?) => a.setAutoApproval(x, by), { validator: (_x, _by?) => a.assertOpen() });
   setHandler(addCompanyUpdate, (c, by?) => a.addCompany(c, by), { validator: (c, _by?) => a.validateAddCompany(c) });

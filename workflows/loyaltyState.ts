@@ -36,6 +36,8 @@ export class LoyaltyAccount {
   lateAwardsUntil: IsoDate | null = null;
   /** Handlers that write wait for the account row the first activity creates (foreign keys need it). */
   recorded: boolean;
+  /** Issue 24: a captain replacement is between its record and its change (loyaltyCaptain.ts). */
+  captainChanging = false;
   refused: ApplicationFailure | null = null; // issue 24 finding 2: that first write, refused by Postgres
 
   constructor(readonly input: LoyaltyAccountInput) {
@@ -94,20 +96,10 @@ export class LoyaltyAccount {
     return this.s;
   }
 
+  /** LOY-8: the replacement itself is in loyaltyCaptain.ts. */
   validateReplaceCaptain(captain: TeamCaptain): void {
     this.assertOpen();
     if (captain.ccoId === this.s.teamCaptain.ccoId) throw refusal(failureTypes.conflict, `${captain.ccoId} is already the Team Captain`);
-  }
-
-  /** LOY-8: the Account Manager or ops replaces the Team Captain; the new captain is told. */
-  async replaceCaptain(captain: TeamCaptain, by?: AuditActor): Promise<LoyaltyAccountState> {
-    const audit = accountAudit(this.s.accountId, by, 'team-captain', { teamCaptain: this.s.teamCaptain }, { teamCaptain: captain });
-    this.s.captainChanges += 1;
-    this.s.teamCaptain = { ...captain };
-    this.publish();
-    await this.whenRecorded();
-    await acts.sendNotice(await acts.recordCaptainChange({ ...this.party(), captain, changeNumber: this.s.captainChanges, audit }));
-    return this.s;
   }
 
   validatePublishTerms({ version }: { version: string }): void {

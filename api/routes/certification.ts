@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { Role, TokenHolder } from '../../config/env';
-import { recordAudit } from '../../db/audit';
+import type { AuditActor } from '../../db/audit';
 import { registerPartner } from '../../db/certification';
 import { findCertification, findPartner, listCertifications } from '../../db/certificationReads';
 import { unmetRequirements } from '../../domain/certification';
@@ -53,7 +53,7 @@ const apply = route({
   },
   errors: { 409: 'Already applied', 422: 'Every unmet requirement' },
   idempotent: true,
-  handler: async ({ body: { country, requirements }, holder }, { temporal, db, config }) => {
+  handler: async ({ body: { country, requirements }, holder, req }, { temporal, db, config }) => {
     const partnerId = holder.role === 'partner' ? holder.partnerId : '';
     const partner = await findPartner(db, partnerId);
     if (!partner) throw forbidden(`${partnerId} is not a Registered Partner`);
@@ -68,7 +68,7 @@ const apply = route({
       workflowId: certificationWorkflowId(id),
       taskQueue: config.taskQueue,
       workflowIdConflictPolicy: 'FAIL',
-      args: [{ id, partnerId, country, partnerEmail: partner.email, requirements }],
+      args: [{ id, partnerId, country, partnerEmail: partner.email, requirements, appliedBy: actorFrom(req) }],
       staticSummary: `Premier Certification ${partnerId} in ${country}`,
     });
     await temporal.workflow.executeUpdateWithStart(messages.certificationRecordedUpdate, { startWorkflowOperation: start });
@@ -105,13 +105,16 @@ const read = route({
 
 const OPS_DECISIONS = new Set(['decision', 'revocation']);
 
-/** A command on a certification: an update of its workflow, whose validator states the rule broken. */
+/**
+ * A command on a certification: an update of its workflow, whose validator states the rule broken. Who gave
+ * it is carried in the update: the workflow audits the change with it (issue 24).
+ */
 function command<B extends z.ZodType>(
   suffix: string,
   roles: readonly Role[],
   summary: string,
   body: B,
-  run: (handle: Handle, body: z.output<B>, by: string) => Promise<CertificationState>,
+  run: (handle: Handle, body: z.output<B>, by: string, actor: AuditActor) => Promise<CertificationState>,
 ) {
   return route({
     method: 'post',
@@ -123,21 +126,9 @@ function command<B extends z.ZodType>(
     errors: { 404: 'No such certification', 409: 'Not allowed in the current state', 422: 'A rule is broken' },
     // ALL-4: ops' decisions keep their natural key (a certification is decided or revoked once).
     idempotent: !OPS_DECISIONS.has(suffix),
-    handler: async ({ params, body: input, holder }, { temporal, db }) => {
+    handler: async ({ params, body: input, holder, req }, { temporal, db }) => {
       const id = await ownedCertification(db, holder, params.id);
-      const handle = handleOf(temporal, id);
-      // Who did what: each ops decision is recorded with the certification before and after it.
-      const before = holder.role === 'ops' ? await handle.query(messages.certificationStateQuery) : undefined;
-      const after = await run(handle, input as z.output<B>, actorOf(holder));
-      if (before)
-        await recordAudit(db, {
-          actor: actorOf(holder),
-          action: `certification.${suffix}`,
-          entityType: 'certification',
-          entityId: id,
-          before,
-          after,
-        });
+      const after = await run(handleOf(temporal, id), input as z.output<B>, actorOf(holder), actorFrom(req));
       return { status: 200, body: after };
     },
   });
@@ -151,36 +142,44 @@ export const certificationRoutes = [
   apply,
   list,
   read,
-  command('decision', ['ops'], 'Ops approve or refuse an application (CERT-1)', s.certificationDecisionSchema, (h, b, by) =>
-    h.executeUpdate(messages.decideCertificationUpdate, { args: [{ ...b, by }] }),
+  command('decision', ['ops'], 'Ops approve or refuse an application (CERT-1)', s.certificationDecisionSchema, (h, b, by, actor) =>
+    h.executeUpdate(messages.decideCertificationUpdate, { args: [{ ...b, by }, actor] }),
   ),
-  command('renewal', ['partner'], 'The partner renews in the window with every requirement met (CERT-3)', s.requirementsSchema, (h, b) =>
-    h.executeUpdate(messages.renewCertificationUpdate, { args: [b] }),
+  command(
+    'renewal',
+    ['partner'],
+    'The partner renews in the window with every requirement met (CERT-3)',
+    s.requirementsSchema,
+    (h, b, _by, actor) => h.executeUpdate(messages.renewCertificationUpdate, { args: [b, actor] }),
   ),
-  command('csat-responses', ['ops'], 'Record survey responses and the Low Score Follow-Up (CERT-4)', s.csatSchema, (h, b) =>
-    h.executeUpdate(messages.csatResponsesUpdate, { args: [b] }),
+  command('csat-responses', ['ops'], 'Record survey responses and the Low Score Follow-Up (CERT-4)', s.csatSchema, (h, b, _by, actor) =>
+    h.executeUpdate(messages.csatResponsesUpdate, { args: [b, actor] }),
   ),
-  command('non-compliance-notices', ['partner'], 'The partner reports non-compliance (CERT-5)', s.noticeSchema, (h, b) =>
-    h.executeUpdate(messages.nonComplianceNoticeUpdate, { args: [b] }),
+  command('non-compliance-notices', ['partner'], 'The partner reports non-compliance (CERT-5)', s.noticeSchema, (h, b, _by, actor) =>
+    h.executeUpdate(messages.nonComplianceNoticeUpdate, { args: [b, actor] }),
   ),
   command(
     'extension',
     ['ops'],
     'Ops grant a compliance extension, theirs to refuse after late notice (CERT-5)',
     s.extensionSchema,
-    (h, b, by) => h.executeUpdate(messages.grantExtensionUpdate, { args: [{ ...b, by }] }),
+    (h, b, by, actor) => h.executeUpdate(messages.grantExtensionUpdate, { args: [{ ...b, by }, actor] }),
   ),
   command(
     'compliance',
     ['ops'],
     "Ops record that the partner is compliant again, or confirm it at an extension's end (CERT-5)",
     noBody,
-    (h, _b, by) => h.executeUpdate(messages.markCompliantUpdate, { args: [{ by }] }),
+    (h, _b, by, actor) => h.executeUpdate(messages.markCompliantUpdate, { args: [{ by }, actor] }),
   ),
-  command('gold', ['ops'], 'The partner moves from Premier to Gold (CERT-4)', noBody, (h, _b, by) =>
-    h.executeUpdate(messages.moveToGoldUpdate, { args: [{ by }] }),
+  command('gold', ['ops'], 'The partner moves from Premier to Gold (CERT-4)', noBody, (h, _b, by, actor) =>
+    h.executeUpdate(messages.moveToGoldUpdate, { args: [{ by }, actor] }),
   ),
-  command('revocation', ['ops'], 'Ops revoke, notified or not; not while an extension runs (CERT-5)', s.revocationSchema, (h, b, by) =>
-    h.executeUpdate(messages.revokeUpdate, { args: [{ ...b, by }] }),
+  command(
+    'revocation',
+    ['ops'],
+    'Ops revoke, notified or not; not while an extension runs (CERT-5)',
+    s.revocationSchema,
+    (h, b, by, actor) => h.executeUpdate(messages.revokeUpdate, { args: [{ ...b, by }, actor] }),
   ),
 ];

@@ -170,6 +170,7 @@ const redeem = route({
         redemptionId,
         accountId,
         requestedBy: actorOf(holder),
+        actor: actorFrom(req),
         // Without an account there is no captain to ask: the ops request stands approved.
         autoApprove: account ? account.autoApproval : true,
         approverEmail: account?.captainEmail ?? lot?.ownerEmail ?? '',
@@ -213,10 +214,10 @@ const decideRedemptionRoute = route({
   request: { params: s.lotIdParam, body: s.decisionSchema },
   responses: { 200: { description: 'Decided', schema: s.redemptionStateSchema } },
   errors: { 404: 'No such redemption', 409: 'Already decided, or its credits expired' },
-  handler: async ({ params: { id }, body: { approve }, holder }, deps) => {
+  handler: async ({ params: { id }, body: { approve }, holder, req }, deps) => {
     const row = await ownRedemption(deps.db, holder, id);
     if (row.status !== 'pending') throw conflict(`Redemption ${id} is already ${row.status}`);
-    return { status: 200, body: await decideRedemption(deskOf(deps), row, { approve, by: actorOf(holder) }) };
+    return { status: 200, body: await decideRedemption(deskOf(deps), row, { approve, by: actorOf(holder), actor: actorFrom(req) }) };
   },
 });
 

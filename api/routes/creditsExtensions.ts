@@ -1,10 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { recordAudit } from '../../db/audit';
 import { extensionRequestsIn } from '../../db/creditsExtensionReads';
 import { extensionRequestRow, lotRow } from '../../db/creditsReads';
 import { creditLotWorkflowId, decideExtensionUpdate, requestExtensionUpdate } from '../../workflows/creditsDefinitions';
 import type { AppDeps } from '../app';
-import { actorOf } from '../auth';
+import { actorFrom, actorOf } from '../auth';
 import { notFound } from '../errors';
 import { mintId } from '../idempotency';
 import { route } from '../route';
@@ -62,22 +61,13 @@ const decideExtension = route({
   request: { params: s.lotIdParam, body: s.decisionSchema },
   responses: { 200: { description: 'Decided; the lot as it is now', schema: s.extensionDecidedSchema } },
   errors: { 404: 'No such request', 409: 'Already decided' },
-  handler: async ({ params: { id }, body: { approve }, holder }, { temporal, db }) => {
+  handler: async ({ params: { id }, body: { approve }, holder, req }, { temporal, db }) => {
     const request = await extensionRequestRow(db, id);
     if (!request) throw notFound(`Extension request ${id}`);
-    const by = actorOf(holder);
-    const lot = await lotHandle(temporal, request.lotId).executeUpdate(decideExtensionUpdate, { args: [{ requestId: id, approve, by }] });
+    // Issue 24: who decided is carried in the update; the lot's activity audits the decision with it.
+    const decision = { requestId: id, approve, by: actorOf(holder) };
+    const lot = await lotHandle(temporal, request.lotId).executeUpdate(decideExtensionUpdate, { args: [decision, actorFrom(req)] });
     const { state, expiresOn, balance } = lot;
-    // Who did what: the lot's workflow decides, so the event follows its answer.
-    const after = { status: approve ? 'approved' : 'denied', lot: { id: request.lotId, state, expiresOn, balance } };
-    await recordAudit(db, {
-      actor: by,
-      action: 'extension-request.decided',
-      entityType: 'extension-request',
-      entityId: id,
-      before: request,
-      after,
-    });
     return {
       status: 200,
       body: {

@@ -16,7 +16,7 @@ import { goalProgress, newestPerMetric, openEngagementRefusal, type Reading, typ
 import { incentiveEngagement } from '../../workflows/incentives';
 import { engagementRecordedUpdate, engagementStateQuery, incentiveWorkflowId, readingsSignal } from '../../workflows/incentivesDefinitions';
 import type { AppDeps } from '../app';
-import { actorFrom, actorOf } from '../auth';
+import { actorFrom } from '../auth';
 import { conflict, forbidden, notFound, unavailable } from '../errors';
 import { idempotencyKeyOf, mintId } from '../idempotency';
 import { settleInParallel } from '../inParallel';
@@ -83,6 +83,7 @@ const open = route({
           partnerEmail: partner.email,
           useCase,
           phaseMonths: config.incentivePhaseMonths,
+          openedBy: actorFrom(req),
         },
       ],
     });
@@ -220,8 +221,8 @@ const putUseCaseRoute = route({
     200: { description: 'Replaced: a new version', schema: s.catalogueChangeSchema },
     201: { description: 'Created', schema: s.catalogueChangeSchema },
   },
-  handler: async ({ params: { id }, body, holder }, { db }) => {
-    const { entry, created } = await putUseCase(db, { id, ...body }, actorOf(holder));
+  handler: async ({ params: { id }, body, req }, { db }) => {
+    const { entry, created } = await putUseCase(db, { id, ...body }, actorFrom(req));
     return { status: created ? 201 : 200, body: { ...entry, openEngagements: created ? 0 : await openEngagementCount(db, id) } };
   },
 });
@@ -235,8 +236,8 @@ const retire = route({
   request: { params: s.idParam },
   responses: { 200: { description: 'Retired', schema: s.catalogueChangeSchema } },
   errors: { 404: 'No such use case' },
-  handler: async ({ params: { id }, holder }, { db }) => {
-    const entry = await retireUseCase(db, id, actorOf(holder));
+  handler: async ({ params: { id }, req }, { db }) => {
+    const entry = await retireUseCase(db, id, actorFrom(req));
     if (!entry) throw notFound(`Use case ${id}`);
     return { status: 200, body: { ...entry, openEngagements: await openEngagementCount(db, id) } };
   },

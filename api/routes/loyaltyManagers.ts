@@ -1,5 +1,5 @@
 import { reassignAccountManager } from '../../db/loyaltyManagers';
-import { actorOf } from '../auth';
+import { actorFrom } from '../auth';
 import { notFound } from '../errors';
 import { route } from '../route';
 import { accountManagerAssignedSchema, accountManagerSchema } from '../schemas/audit';
@@ -14,8 +14,8 @@ const reassign = route({
   request: { params: accountIdParam, body: accountManagerSchema },
   responses: { 200: { description: 'Reassigned', schema: accountManagerAssignedSchema } },
   errors: { 404: 'No such account' },
-  handler: async ({ params: { id }, body: { amId }, holder }, { db }) => {
-    const done = await reassignAccountManager(db, id, amId, actorOf(holder));
+  handler: async ({ params: { id }, body: { amId }, req }, { db }) => {
+    const done = await reassignAccountManager(db, id, amId, actorFrom(req));
     if (!done) throw notFound(`Account ${id}`);
     return { status: 200, body: { accountId: id, accountManagerId: amId, previous: done.before } };
   },

@@ -3,7 +3,7 @@ import { openAccountIds } from '../../db/loyaltyReads';
 import { validateTierTable, type TierTable } from '../../domain/loyalty';
 import { tierTableChangeProblem } from '../../domain/loyaltyTierTables';
 import { loyaltyWorkflowId, publishTermsUpdate } from '../../workflows/loyaltyDefinitions';
-import { actorOf } from '../auth';
+import { actorFrom } from '../auth';
 import { toHttpError } from '../errorHandler';
 import { conflict, notFound, unprocessable } from '../errors';
 import { settleInParallel } from '../inParallel';
@@ -39,7 +39,7 @@ const putTierTableRoute = route({
     201: { description: 'Created', schema: s.tierTableInForceSchema },
   },
   errors: { 422: 'Bands that do not make a usable table, or the fiscal year is past its Q1 (LOY-11)' },
-  handler: async ({ params: { fy }, body: { bands }, holder }, { db, today }) => {
+  handler: async ({ params: { fy }, body: { bands }, req }, { db, today }) => {
     // LOY-11: after its Q1 a year's table is what its accounts were tiered and awarded by: no change then.
     const closed = tierTableChangeProblem(fy, today());
     if (closed) throw unprocessable(closed, [{ field: 'fy', message: closed }]);
@@ -50,7 +50,7 @@ const putTierTableRoute = route({
         'The tier table is not usable',
         problems.map((message) => ({ field: 'bands', message })),
       );
-    const { created } = await putTierTable(db, table, actorOf(holder));
+    const { created } = await putTierTable(db, table, actorFrom(req));
     return { status: created ? 201 : 200, body: { fiscalYear: fy, effectiveFrom: fy, bands } };
   },
 });
@@ -67,8 +67,8 @@ const publishTerms = route({
   responses: { 201: { description: 'Published; `failed` names the accounts not told', schema: s.termsPublishedSchema } },
   errors: { 409: 'Already published' },
   idempotent: true,
-  handler: async ({ body: { version }, holder }, { temporal, db }) => {
-    if (!(await publishTermsVersion(db, version, actorOf(holder))))
+  handler: async ({ body: { version }, req }, { temporal, db }) => {
+    if (!(await publishTermsVersion(db, version, actorFrom(req))))
       throw conflict(`Terms version ${version} is already published`, [{ field: 'version', message: 'already published' }]);
     const ids = await openAccountIds(db);
     const failures = await settleInParallel(ids, FAN_OUT, (id) =>

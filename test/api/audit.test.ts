@@ -51,6 +51,7 @@ describe('API: the audit record and who manages an account', () => {
       { actor: 'account-manager:am-test', actorName: 'Alex Manager', action: 'account.nominated' },
       {
         actor: OPS_ACTOR,
+        actorName: 'ops-test',
         action: 'account.account-manager.reassigned',
         before: { accountManagerId: 'am-test' },
         after: { accountManagerId: 'am-other' },
@@ -106,22 +107,34 @@ describe('API: the audit record and who manages an account', () => {
     ]);
     const recorded = await events('entityType=tier-table&entityId=2045');
     expect(recorded).toMatchObject([
-      { actor: OPS_ACTOR, action: 'tier-table.published', before: null, after: { version: 1, bands: first } },
-      { actor: OPS_ACTOR, action: 'tier-table.published', before: { version: 1, bands: first }, after: { version: 2, bands: second } },
+      { actor: OPS_ACTOR, actorName: 'ops-test', action: 'tier-table.published', before: null, after: { version: 1, bands: first } },
+      {
+        actor: OPS_ACTOR,
+        actorName: 'ops-test',
+        action: 'tier-table.published',
+        before: { version: 1, bands: first },
+        after: { version: 2, bands: second },
+      },
     ]);
   });
 
-  it('ALL-3: terms publication, catalogue changes and ops decisions on extensions and certifications are audited', async () => {
+  it("ALL-3 audit, issue 24 finding 4: terms publication, catalogue changes and ops decisions on extensions and certifications are audited, with the actor's display name", async () => {
     const version = uniqueId('V');
     expect((await h.api.call('POST', '/v1/terms-versions', { token: OPS, body: { version } })).status).toBe(201);
-    expect(await events(`entityType=terms-version&entityId=${version}`)).toMatchObject([{ actor: OPS_ACTOR, after: { version } }]);
+    expect(await events(`entityType=terms-version&entityId=${version}`)).toMatchObject([
+      { actor: OPS_ACTOR, actorName: 'ops-test', after: { version } },
+    ]);
 
     const useCase = uniqueId('UC');
     expect((await h.api.call('PUT', `/v1/catalogue/use-cases/${useCase}`, { token: OPS, body: useCaseBody })).status).toBe(201);
     expect((await h.api.call('DELETE', `/v1/catalogue/use-cases/${useCase}`, { token: OPS })).status).toBe(200);
     expect((await h.api.call('DELETE', `/v1/catalogue/use-cases/${useCase}`, { token: OPS })).status).toBe(200);
     const catalogue = await events(`entityType=use-case&entityId=${useCase}`);
-    expect(catalogue.map((e) => e.action)).toEqual(['use-case.put', 'use-case.retired']);
+    // Issue 24 finding 4: the stable subject with the display name beside it.
+    expect(catalogue.map((e) => [e.action, e.actor, e.actorName])).toEqual([
+      ['use-case.put', OPS_ACTOR, 'ops-test'],
+      ['use-case.retired', OPS_ACTOR, 'ops-test'],
+    ]);
     expect(catalogue[1]).toMatchObject({ before: { retiredAt: null }, after: { retiredAt: expect.any(String) } });
 
     const id = await nominated();
@@ -155,7 +168,9 @@ describe('API: the audit record and who manages an account', () => {
     });
     const cert = applied.body.certificationId as string;
     expect((await h.api.call('POST', `/v1/certifications/${cert}/decision`, { token: OPS, body: { approve: true } })).status).toBe(200);
+    // Issue 24 finding 4: the application is audited too, by the partner, in the workflow's first write.
     expect(await events(`entityType=certification&entityId=${cert}`)).toMatchObject([
+      { actor: 'partner:P-1', action: 'certification.applied', before: null, after: { state: 'applied' } },
       { actor: OPS_ACTOR, action: 'certification.decision', before: { state: 'applied' }, after: { state: 'approved' } },
     ]);
   });

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, holderFromClaims } from '../../api/auth';
 import { addDays, addYears, fiscalYearOf } from '../../domain/calendar';
 import { apiHarness, startApi, type ApiHarness } from '../helpers/apiHarness';
+import { eventually, installAuditRefusals } from '../helpers/auditRefusals';
 import { nominationFor } from '../helpers/loyalty';
 import { uniqueId } from '../helpers/temporal';
+import { loyaltyWorkflowId, stateQuery } from '../../workflows/loyaltyDefinitions';
 
 const AM = 'tok-account-manager';
 const OPS = 'tok-ops-0000';
@@ -26,35 +28,15 @@ describe('API: the change and its audit record are one transaction (issue 24)', 
     expect((await api.call('POST', '/v1/nominations', { token: AM, body: nominationFor(today, { group: id }) })).status).toBe(201);
     return id;
   };
-  const refuseAuditOf = (id: string) => h.db('test_audit_refusals').insert({ entity_id: id });
-  const allowAuditOf = (id: string) => h.db('test_audit_refusals').where({ entity_id: id }).delete();
-  async function eventually(check: () => Promise<void>, ms = 120_000) {
-    const until = Date.now() + ms;
-    for (;;) {
-      try {
-        return await check();
-      } catch (err) {
-        if (Date.now() > until) throw err;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  }
+  let refuseAuditOf: (id: string, how?: { asData?: boolean }) => Promise<unknown>;
+  let allowAuditOf: (id: string) => Promise<unknown>;
 
   beforeAll(async () => {
     h = await apiHarness();
     api = await startApi({ temporal: h.env.client, db: h.db, taskQueue: h.taskQueue, config: { requestTimeoutMs: 3_000 } });
     await h.db('partners').insert({ id: 'P-2', name: 'P Two', email: 'p2@partner.example' });
-    // The injected failure: an audit insert for an entity listed here fails, as a refused jsonb would.
-    await h.db.schema.createTable('test_audit_refusals', (t) => t.text('entity_id').primary());
-    await h.db.raw(`
-      create function test_refuse_audit() returns trigger language plpgsql as $$
-      begin
-        if exists (select 1 from test_audit_refusals where entity_id = new.entity_id) then
-          raise exception 'audit insert refused for %', new.entity_id;
-        end if;
-        return new;
-      end $$`);
-    await h.db.raw(`create trigger test_refuse_audit before insert on audit_events for each row execute function test_refuse_audit()`);
+    // The injected failure: an audit insert for an entity listed fails, as a refused jsonb would.
+    ({ refuseAuditOf, allowAuditOf } = await installAuditRefusals(h.db));
   }, 180_000);
   afterAll(async () => {
     await api?.close();
@@ -155,6 +137,7 @@ describe('API: the change and its audit record are one transaction (issue 24)', 
       { version: 2, document: 'Plan B', kept_by: 'partner:P-2' },
     ]);
     expect((await auditOf(id)).map((e) => [e.action, e.actor, e.after])).toEqual([
+      ['engagement.opened', 'ops:token-a70da586d867', expect.objectContaining({ partnerId: 'P-2' })],
       ['engagement.success-plan.kept', 'partner:P-2', { version: 1, document: 'Plan A' }],
       ['engagement.success-plan.kept', 'partner:P-2', { version: 2, document: 'Plan B' }],
     ]);
@@ -198,4 +181,25 @@ describe('API: the change and its audit record are one transaction (issue 24)', 
     expect((await api.call('POST', '/v1/partners', { token: OPS, body: refused })).status).toBeGreaterThanOrEqual(400);
     expect(await h.db('partners').where({ id: refused.id }).first()).toBeUndefined();
   });
+
+  it('LOY-8, ALL-3 audit, issue 24 finding 1/4: a captain change the activity refuses (RefusedData) leaves the workflow, Postgres and the record with the old captain', async () => {
+    const id = await nominated();
+    const workflow = h.env.client.workflow.getHandle(loyaltyWorkflowId(id));
+    const sam = { name: 'Sam Poe', email: 'spoe@atx.example', ccoId: 'spoe' };
+    await refuseAuditOf(id, { asData: true });
+    expect((await api.call('PUT', `/v1/accounts/${id}/team-captain`, { token: AM, body: sam })).status).toBe(422);
+    expect((await workflow.query(stateQuery)).teamCaptain.ccoId).toBe('dlee');
+    expect((await workflow.query(stateQuery)).captainChanges).toBe(0);
+    expect((await h.db('accounts').where({ id }).first()).captain_cco_id).toBe('dlee');
+    expect((await auditOf(id)).map((e) => e.action)).toEqual(['account.nominated']);
+    // The workflow kept dlee: the same replacement, once its row can be written, is made (not "already the captain").
+    await allowAuditOf(id);
+    expect((await api.call('PUT', `/v1/accounts/${id}/team-captain`, { token: AM, body: sam })).status).toBe(200);
+    expect((await workflow.query(stateQuery)).teamCaptain.ccoId).toBe('spoe');
+    expect((await h.db('accounts').where({ id }).first()).captain_cco_id).toBe('spoe');
+    expect((await auditOf(id)).map((e) => [e.action, e.actor, e.after])).toEqual([
+      ['account.nominated', 'account-manager:am-test', expect.anything()],
+      ['account.team-captain', 'account-manager:am-test', { teamCaptain: sam }],
+    ]);
+  }, 240_000);
 });

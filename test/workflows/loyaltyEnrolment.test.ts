@@ -114,7 +114,7 @@ describe('loyalty account: enrolment', () => {
       band(4, 60_000_001, 120_000_000, 600),
       band(5, 120_000_001, null, 1_200),
     ] as Parameters<typeof putTierTable>[1]['bands'];
-    await putTierTable(h.db, { fiscalYear: 2029, bands }, 'ops:test');
+    await putTierTable(h.db, { fiscalYear: 2029, bands }, { actor: 'ops:test', name: 'ops test' });
     await h.skipTo('2028-10-14');
     expect(await handle.query(stateQuery)).toMatchObject({ tier: 2, quarterlyCredits: 125 });
     await h.skipTo('2028-10-15');

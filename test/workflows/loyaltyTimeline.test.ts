@@ -307,7 +307,7 @@ describe('Customer Loyalty, five fiscal years of one account', () => {
       const steps: Record<string, (() => Promise<unknown>)[]> = {
         '2031-10-05': [accept('T1', 'dlee')],
         '2032-08-10': [record(2032, 30)],
-        '2032-09-20': [() => putTierTable(h.db, correctedFy2033, 'ops:test')],
+        '2032-09-20': [() => putTierTable(h.db, correctedFy2033, { actor: 'ops:test', name: 'ops test' })],
         '2033-02-01': [
           () => account.executeUpdate(messages.replaceCaptainUpdate, { args: [{ name: 'Sam Park', email: SAM, ccoId: 'spark' }] }),
         ],
